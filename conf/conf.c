@@ -1,0 +1,1813 @@
+/*
+ * conf.c - the configuration: reads a libconfig file, checks the type and
+ * range of every key, reports problems as "FILE:LINE: key: what is wrong".
+ *
+ * Keys are described by tables (one per group) that say where each value goes
+ * in struct conf and what it may hold; one walker applies them, so an unknown
+ * key (a typo) is an error instead of a silently ignored setting. Rules that
+ * involve several keys run after the walk, then the defaults that derive from
+ * other settings (control socket, outbox, bounce sender) are filled in.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libconfig.h>
+
+#include "conf/conf.h"
+
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR	"/var"
+#endif
+
+#define FILE_SPOOL	LOCALSTATEDIR "/spool/smsrelay"
+#define EMBEDDED_SPOOL	"spool"
+#define DEFAULT_LISTEN	"127.0.0.1:2525"
+#define SECRET_MASK	"********"
+#define MAX_PREFIX_DIGITS 15	/* E.164: at most 15 digits */
+#define MAX_HOSTNAME	253
+#define SOCKET_PATH_MAX	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define MINUTE		60U
+#define HOUR		(60U * MINUTE)
+#define DAY		(24U * HOUR)
+
+/* the walker stores enums through an int; make sure that is their size */
+_Static_assert(sizeof(enum subject_mode) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum backend_type) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum http_format) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum http_auth) == sizeof(int), "enum size");
+
+static const unsigned	 default_retry[] = {
+	MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR
+};
+static const char *const default_relay[] = { "127.0.0.0/8", "::1/128" };
+
+struct loader {
+	const char	*file;
+	char		*err;
+	size_t		 errlen;
+};
+
+enum ktype {
+	K_STRING,	/* char *, checked by valid() */
+	K_STRLIST,	/* char **, count at noff, each checked by valid() */
+	K_UINT,		/* unsigned in [min, max] */
+	K_DURATION,	/* unsigned seconds in [min, max] */
+	K_DURATION_MS,	/* unsigned milliseconds in [min, max] */
+	K_SIZE,		/* size_t bytes in [min, max] */
+	K_BOOL,		/* bool */
+	K_ENUM,		/* an enum: the index of the value in choices */
+	K_CODES,	/* long *, count at noff; non-NULL once set */
+	K_GROUP,	/* the keys of a nested group, in sub */
+	K_CUSTOM	/* parse() does everything */
+};
+
+#define KF_HTTP		0x01	/* only meaningful with backend type "http" */
+#define KF_NONEMPTY	0x02	/* a list that needs at least one element */
+
+struct keydef {
+	const char		 *name;
+	enum ktype		  type;
+	size_t			  off;		/* where the value goes */
+	size_t			  noff;		/* where a list's count goes */
+	uint64_t		  min, max;
+	const char		*(*valid)(const char *); /* NULL or why not */
+	const char *const	 *choices;	/* K_ENUM, NULL-terminated */
+	const struct keydef	 *sub;		/* K_GROUP */
+	int			(*parse)(struct loader *,
+				    const config_setting_t *, void *);
+	unsigned		  flags;
+};
+
+#define OFF(member)	offsetof(struct conf, member)
+
+static int	walk(struct loader *, const config_setting_t *,
+		    const struct keydef *, void *);
+
+/* fmt_duration - the shortest exact spelling of a number of seconds */
+static void
+fmt_duration(unsigned secs, char *buf, size_t len)
+{
+	if (secs != 0 && secs % DAY == 0)
+		snprintf(buf, len, "%ud", secs / DAY);
+	else if (secs != 0 && secs % HOUR == 0)
+		snprintf(buf, len, "%uh", secs / HOUR);
+	else if (secs != 0 && secs % MINUTE == 0)
+		snprintf(buf, len, "%um", secs / MINUTE);
+	else
+		snprintf(buf, len, "%us", secs);
+}
+
+/* fmt_duration_ms - like fmt_duration, falling back to "ms" when needed */
+static void
+fmt_duration_ms(unsigned ms, char *buf, size_t len)
+{
+	if (ms % 1000 == 0)
+		fmt_duration(ms / 1000, buf, len);
+	else
+		snprintf(buf, len, "%ums", ms);
+}
+
+/* fmt_size - the shortest exact spelling of a number of bytes */
+static void
+fmt_size(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes != 0 && bytes % (1024 * 1024 * 1024) == 0)
+		snprintf(buf, len, "%lluG", (unsigned long long)(bytes >> 30));
+	else if (bytes != 0 && bytes % (1024 * 1024) == 0)
+		snprintf(buf, len, "%lluM", (unsigned long long)(bytes >> 20));
+	else if (bytes != 0 && bytes % 1024 == 0)
+		snprintf(buf, len, "%lluK", (unsigned long long)(bytes >> 10));
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)bytes);
+}
+
+/* parse_digits - a run of decimal digits at *sp into *v, without overflow */
+static int
+parse_digits(const char **sp, uint64_t *v)
+{
+	const char	*p = *sp;
+	uint64_t	 n = 0;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (n > (UINT64_MAX - d) / 10)
+			return -1;
+		n = n * 10 + d;
+	}
+	*sp = p;
+	*v = n;
+	return 0;
+}
+
+/* parse_ms - a duration in any accepted spelling, in milliseconds */
+static int
+parse_ms(const char *s, uint64_t *ms)
+{
+	static const struct {
+		const char	*suffix;
+		uint64_t	 mult;
+	} units[] = {
+		{ "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 },
+		{ "h", 3600000 }, { "d", 86400000 }
+	};
+	uint64_t	 v;
+	size_t		 i;
+
+	if (s == NULL || parse_digits(&s, &v) == -1)
+		return -1;
+	for (i = 0; i < nitems(units); i++) {
+		if (strcmp(s, units[i].suffix) != 0)
+			continue;
+		if (v > UINT64_MAX / units[i].mult)
+			return -1;
+		*ms = v * units[i].mult;
+		return 0;
+	}
+	return -1;
+}
+
+/* conf_parse_duration - "90", "90s", "5m", "2h", "2d" into whole seconds */
+int
+conf_parse_duration(const char *s, unsigned *seconds)
+{
+	uint64_t	 ms;
+
+	if (parse_ms(s, &ms) == -1 || ms % 1000 != 0 || ms / 1000 > UINT_MAX)
+		return -1;
+	*seconds = (unsigned)(ms / 1000);
+	return 0;
+}
+
+/* conf_parse_duration_ms - like conf_parse_duration, "250ms" allowed */
+int
+conf_parse_duration_ms(const char *s, unsigned *ms)
+{
+	uint64_t	 v;
+
+	if (parse_ms(s, &v) == -1 || v > UINT_MAX)
+		return -1;
+	*ms = (unsigned)v;
+	return 0;
+}
+
+/* conf_parse_size - "1024", "512K", "10M", "1G" (powers of 1024) into bytes */
+int
+conf_parse_size(const char *s, size_t *bytes)
+{
+	uint64_t	 v;
+	unsigned	 shift;
+
+	if (s == NULL || parse_digits(&s, &v) == -1)
+		return -1;
+	switch (*s) {
+	case '\0':
+		shift = 0;
+		break;
+	case 'K': case 'k':
+		shift = 10;
+		break;
+	case 'M': case 'm':
+		shift = 20;
+		break;
+	case 'G': case 'g':
+		shift = 30;
+		break;
+	default:
+		return -1;
+	}
+	if (shift != 0 && s[1] != '\0')
+		return -1;
+	if (v > (uint64_t)SIZE_MAX >> shift)
+		return -1;
+	*bytes = (size_t)(v << shift);
+	return 0;
+}
+
+/* conf_parse_cidr - "10.0.0.0/8", "2001:db8::/32"; a bare address is a host */
+int
+conf_parse_cidr(const char *s, struct cidr *c)
+{
+	char		 buf[INET6_ADDRSTRLEN];
+	const char	*slash, *p;
+	uint64_t	 prefix;
+	size_t		 alen, i;
+	unsigned	 max;
+
+	slash = strchr(s, '/');
+	alen = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	if (alen == 0 || alen >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+
+	memset(c, 0, sizeof(*c));
+	if (strchr(buf, ':') != NULL) {
+		c->family = AF_INET6;
+		max = 128;
+	} else {
+		c->family = AF_INET;
+		max = 32;
+	}
+	if (inet_pton(c->family, buf, c->addr) != 1)
+		return -1;
+
+	c->prefixlen = max;
+	if (slash != NULL) {
+		p = slash + 1;
+		if (strlen(p) > 3 || parse_digits(&p, &prefix) == -1 ||
+		    *p != '\0' || prefix > max)
+			return -1;
+		c->prefixlen = (unsigned)prefix;
+	}
+
+	/* keep only the network part, so matching and printing agree */
+	for (i = 0; i < max / 8; i++) {
+		if (i * 8 >= c->prefixlen)
+			c->addr[i] = 0;
+		else if (i * 8 + 8 > c->prefixlen)
+			c->addr[i] &= (unsigned char)
+			    (0xff << (8 - (c->prefixlen - i * 8)));
+	}
+	return 0;
+}
+
+/* conf_parse_address - numeric "a.b.c.d:port" or "[v6]:port" */
+int
+conf_parse_address(const char *s, struct sockaddr_storage *ss, socklen_t *sslen)
+{
+	char			 host[INET6_ADDRSTRLEN];
+	const char		*colon, *hstart, *p;
+	size_t			 hlen;
+	uint64_t		 port;
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+	int			 v6;
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (close == NULL || close[1] != ':')
+			return -1;
+		hstart = s + 1;
+		hlen = (size_t)(close - hstart);
+		colon = close + 1;
+		v6 = 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (colon == NULL)
+			return -1;
+		hstart = s;
+		hlen = (size_t)(colon - s);
+		v6 = 0;
+	}
+	if (hlen == 0 || hlen >= sizeof(host))
+		return -1;
+	memcpy(host, hstart, hlen);
+	host[hlen] = '\0';
+
+	p = colon + 1;
+	if (strlen(p) > 5 || parse_digits(&p, &port) == -1 || *p != '\0' ||
+	    port == 0 || port > 65535)
+		return -1;
+
+	memset(ss, 0, sizeof(*ss));
+	if (v6) {
+		memset(&sin6, 0, sizeof(sin6));
+		sin6.sin6_family = AF_INET6;
+		sin6.sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host, &sin6.sin6_addr) != 1)
+			return -1;
+		memcpy(ss, &sin6, sizeof(sin6));
+		*sslen = sizeof(sin6);
+	} else {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, host, &sin.sin_addr) != 1)
+			return -1;
+		memcpy(ss, &sin, sizeof(sin));
+		*sslen = sizeof(sin);
+	}
+	return 0;
+}
+
+/* cidr_match - whether the address bytes fall inside the network */
+static bool
+cidr_match(const struct cidr *c, int family, const unsigned char *addr)
+{
+	unsigned	 full, rest;
+	unsigned char	 mask;
+
+	if (c->family != family)
+		return false;
+	full = c->prefixlen / 8;
+	rest = c->prefixlen % 8;
+	if (memcmp(c->addr, addr, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	mask = (unsigned char)(0xff << (8 - rest));
+	return (c->addr[full] & mask) == (addr[full] & mask);
+}
+
+/* conf_relay_allowed - whether a client address is in relay_networks */
+bool
+conf_relay_allowed(const struct conf *c, const struct sockaddr *sa)
+{
+	struct sockaddr_in	 sin;
+	struct sockaddr_in6	 sin6;
+	const unsigned char	*a6;
+	size_t			 i;
+	bool			 mapped;
+
+	if (sa == NULL)
+		return false;
+	if (sa->sa_family == AF_INET) {
+		memcpy(&sin, sa, sizeof(sin));
+		for (i = 0; i < c->nrelay_networks; i++)
+			if (cidr_match(&c->relay_networks[i], AF_INET,
+			    (const unsigned char *)&sin.sin_addr))
+				return true;
+		return false;
+	}
+	if (sa->sa_family != AF_INET6)
+		return false;
+
+	memcpy(&sin6, sa, sizeof(sin6));
+	a6 = (const unsigned char *)&sin6.sin6_addr;
+	/* a dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d */
+	mapped = IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr);
+	for (i = 0; i < c->nrelay_networks; i++) {
+		if (cidr_match(&c->relay_networks[i], AF_INET6, a6))
+			return true;
+		if (mapped &&
+		    cidr_match(&c->relay_networks[i], AF_INET, a6 + 12))
+			return true;
+	}
+	return false;
+}
+
+/* conf_domain_served - whether mail for this recipient domain is accepted */
+bool
+conf_domain_served(const struct conf *c, const char *domain)
+{
+	size_t	 i;
+
+	if (domain == NULL)
+		return false;
+	for (i = 0; i < c->ndomains; i++)
+		if (strcmp(c->domains[i], "*") == 0 ||
+		    strcasecmp(c->domains[i], domain) == 0)
+			return true;
+	return false;
+}
+
+/* setting_path - "backend.response.id" or "listen[0].address" */
+static void
+setting_path(const config_setting_t *s, char *buf, size_t len)
+{
+	const config_setting_t	*parent = config_setting_parent(s);
+	size_t			 n;
+
+	if (parent == NULL)
+		return;
+	setting_path(parent, buf, len);
+	n = strlen(buf);
+	if (n + 1 >= len)
+		return;
+	if (config_setting_is_group(parent))
+		snprintf(buf + n, len - n, "%s%s", n > 0 ? "." : "",
+		    config_setting_name(s));
+	else
+		snprintf(buf + n, len - n, "[%d]", config_setting_index(s));
+}
+
+/* verror - "FILE:LINE: [PATH: ]message" into the caller's buffer */
+static void
+verror(struct loader *ld, const config_setting_t *at, const char *path,
+    const char *fmt, va_list ap)
+{
+	char		 msg[512];
+	const char	*file = NULL;
+	unsigned	 line = 0;
+
+	if (at != NULL) {
+		file = config_setting_source_file(at);
+		line = config_setting_source_line(at);
+	}
+	if (file == NULL)
+		file = ld->file;
+	/* only a key missing altogether has no line of its own */
+	if (line == 0)
+		line = 1;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (path != NULL && path[0] != '\0')
+		snprintf(ld->err, ld->errlen, "%s:%u: %s: %s", file, line,
+		    path, msg);
+	else
+		snprintf(ld->err, ld->errlen, "%s:%u: %s", file, line, msg);
+}
+
+/* fail - an error about setting s, on its line, prefixed with its path */
+static int __attribute__((format(printf, 3, 4)))
+fail(struct loader *ld, const config_setting_t *s, const char *fmt, ...)
+{
+	char	 path[256] = "";
+	va_list	 ap;
+
+	setting_path(s, path, sizeof(path));
+	va_start(ap, fmt);
+	verror(ld, s, path, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* fail_key - an error naming key, on the line of setting at (may be NULL) */
+static int __attribute__((format(printf, 4, 5)))
+fail_key(struct loader *ld, const config_setting_t *at, const char *key,
+    const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	verror(ld, at, key, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* nomem - allocation failure while loading */
+static int
+nomem(struct loader *ld)
+{
+	snprintf(ld->err, ld->errlen, "%s: out of memory", ld->file);
+	return -1;
+}
+
+/* valid_hostname - letters, digits, '-' and '.', as in a DNS name */
+static const char *
+valid_hostname(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n == 0)
+		return "must not be empty";
+	if (n > MAX_HOSTNAME)
+		return "is longer than 253 characters";
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '.'))
+			return "may hold only letters, digits, '-' and '.'";
+	return NULL;
+}
+
+/* valid_domain - a domain name, or "*" for every domain */
+static const char *
+valid_domain(const char *s)
+{
+	if (strcmp(s, "*") == 0)
+		return NULL;
+	return valid_hostname(s);
+}
+
+/* valid_country - a country calling code: 1-3 digits, no '+', no leading 0 */
+static const char *
+valid_country(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n < 1 || n > 3)
+		return "must be 1-3 digits, e.g. \"49\"";
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return "must be 1-3 digits without '+', e.g. \"49\"";
+	if (s[0] == '0')
+		return "must not start with 0";
+	return NULL;
+}
+
+/* valid_prefix - an E.164 prefix: '+' and 1-15 digits */
+static const char *
+valid_prefix(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n < 2 || s[0] != '+' || n > MAX_PREFIX_DIGITS + 1)
+		return "must be '+' and 1-15 digits, e.g. \"+49\"";
+	for (i = 1; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return "must be '+' and 1-15 digits, e.g. \"+49\"";
+	return NULL;
+}
+
+/* valid_text - non-empty and on one line: it ends up in headers and logs */
+static const char *
+valid_text(const char *s)
+{
+	if (s[0] == '\0')
+		return "must not be empty";
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return "must not contain control characters";
+	return NULL;
+}
+
+/* valid_socket_path - fits in sockaddr_un */
+static const char *
+valid_socket_path(const char *s)
+{
+	if (strlen(s) > SOCKET_PATH_MAX)
+		return "is too long for a unix socket path";
+	return valid_text(s);
+}
+
+/* valid_profile - a provider profile known to the http backend */
+static const char *
+valid_profile(const char *s)
+{
+	if (strcmp(s, "generic") != 0 && strcmp(s, "twilio") != 0)
+		return "must be \"generic\" or \"twilio\"";
+	return NULL;
+}
+
+/* valid_url - an http or https URL template */
+static const char *
+valid_url(const char *s)
+{
+	if ((strncmp(s, "http://", 7) != 0 || s[7] == '\0') &&
+	    (strncmp(s, "https://", 8) != 0 || s[8] == '\0'))
+		return "must start with http:// or https://";
+	return valid_text(s);
+}
+
+/* valid_method - an HTTP method token */
+static const char *
+valid_method(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n == 0 || n > 16)
+		return "must be an HTTP method such as \"POST\"";
+	for (i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return "must be an HTTP method in capitals, "
+			    "e.g. \"POST\"";
+	return NULL;
+}
+
+/* valid_header - "Name: value" with a token as the name */
+static const char *
+valid_header(const char *s)
+{
+	const char	*colon = strchr(s, ':');
+	const char	*p;
+
+	if (colon == NULL || colon == s)
+		return "must be \"Name: value\"";
+	for (p = s; p < colon; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("()<>@,;\\\"/[]?={}", *p))
+			return "has an invalid header name";
+	return valid_text(s);
+}
+
+/* valid_smarthost - smtp://host[:port] or smtps://host[:port] */
+static const char *
+valid_smarthost(const char *s)
+{
+	if ((strncmp(s, "smtp://", 7) != 0 || s[7] == '\0') &&
+	    (strncmp(s, "smtps://", 8) != 0 || s[8] == '\0'))
+		return "must start with smtp:// or smtps://";
+	return valid_text(s);
+}
+
+/* valid_mailbox - local@domain, as used in a From: header */
+static const char *
+valid_mailbox(const char *s)
+{
+	const char	*at = strrchr(s, '@');
+
+	if (at == NULL || at == s || at[1] == '\0')
+		return "must be an address like MAILER-DAEMON@example.com";
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f || *s == '<' ||
+		    *s == '>')
+			return "must be a bare address without spaces or <>";
+	return NULL;
+}
+
+/* get_string - the string value of s */
+static int
+get_string(struct loader *ld, const config_setting_t *s,
+    const char *(*valid)(const char *), const char **out)
+{
+	const char	*why;
+
+	*out = NULL;
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return fail(ld, s, "must be a string");
+	*out = config_setting_get_string(s);
+	if (valid != NULL && (why = valid(*out)) != NULL)
+		return fail(ld, s, "\"%s\" %s", *out, why);
+	return 0;
+}
+
+/* dup_string - the string value of s, copied into *dst */
+static int
+dup_string(struct loader *ld, const config_setting_t *s,
+    const char *(*valid)(const char *), char **dst)
+{
+	const char	*v;
+
+	if (get_string(ld, s, valid, &v) == -1)
+		return -1;
+	free(*dst);
+	if ((*dst = strdup(v)) == NULL)
+		return nomem(ld);
+	return 0;
+}
+
+/* get_list - s as a list or array, optionally with at least one element */
+static int
+get_list(struct loader *ld, const config_setting_t *s, bool nonempty,
+    const char *example, size_t *n)
+{
+	int	 len;
+
+	*n = 0;
+	if (!config_setting_is_array(s) && !config_setting_is_list(s))
+		return fail(ld, s, "must be a list, e.g. %s", example);
+	len = config_setting_length(s);
+	if (nonempty && len == 0)
+		return fail(ld, s, "must not be empty");
+	*n = (size_t)len;
+	return 0;
+}
+
+/* get_integer - an integer setting within [min, max] */
+static int
+get_integer(struct loader *ld, const config_setting_t *s, uint64_t min,
+    uint64_t max, uint64_t *out)
+{
+	long long	 v;
+
+	*out = 0;
+	if (config_setting_type(s) != CONFIG_TYPE_INT &&
+	    config_setting_type(s) != CONFIG_TYPE_INT64)
+		return fail(ld, s, "must be an integer");
+	v = config_setting_get_int64(s);
+	if (v < 0 || (uint64_t)v < min || (uint64_t)v > max)
+		return fail(ld, s, "must be between %llu and %llu",
+		    (unsigned long long)min, (unsigned long long)max);
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* get_duration - a duration (string, or integer seconds) in s or ms */
+static int
+get_duration(struct loader *ld, const config_setting_t *s, bool in_ms,
+    uint64_t min, uint64_t max, unsigned *out)
+{
+	char		 lo[32], hi[32];
+	uint64_t	 ms, v;
+	long long	 secs;
+
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		secs = config_setting_get_int64(s);
+		if (secs < 0 || (uint64_t)secs > UINT64_MAX / 1000)
+			return fail(ld, s, "must not be negative");
+		ms = (uint64_t)secs * 1000;
+		break;
+	case CONFIG_TYPE_STRING:
+		if (parse_ms(config_setting_get_string(s), &ms) == -1)
+			return fail(ld, s, "invalid duration \"%s\" (use e.g. "
+			    "\"90\", \"90s\", \"5m\", \"2h\", \"2d\"%s)",
+			    config_setting_get_string(s),
+			    in_ms ? ", \"250ms\"" : "");
+		break;
+	default:
+		return fail(ld, s, "must be a duration string such as \"5m\"");
+	}
+	if (!in_ms && ms % 1000 != 0)
+		return fail(ld, s, "must be whole seconds");
+	v = in_ms ? ms : ms / 1000;
+	if (v < min || v > max) {
+		if (in_ms) {
+			fmt_duration_ms((unsigned)min, lo, sizeof(lo));
+			fmt_duration_ms((unsigned)max, hi, sizeof(hi));
+		} else {
+			fmt_duration((unsigned)min, lo, sizeof(lo));
+			fmt_duration((unsigned)max, hi, sizeof(hi));
+		}
+		return fail(ld, s, "must be between %s and %s", lo, hi);
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* get_size - a size (string with K/M/G, or integer bytes) */
+static int
+get_size(struct loader *ld, const config_setting_t *s, uint64_t min,
+    uint64_t max, size_t *out)
+{
+	char		 lo[32], hi[32];
+	size_t		 v;
+	long long	 n;
+
+	switch (config_setting_type(s)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		n = config_setting_get_int64(s);
+		if (n < 0)
+			return fail(ld, s, "must not be negative");
+		v = (size_t)n;
+		break;
+	case CONFIG_TYPE_STRING:
+		if (conf_parse_size(config_setting_get_string(s), &v) == -1)
+			return fail(ld, s, "invalid size \"%s\" (use e.g. "
+			    "\"1024\", \"512K\", \"10M\")",
+			    config_setting_get_string(s));
+		break;
+	default:
+		return fail(ld, s, "must be a size string such as \"10M\"");
+	}
+	if (v < min || v > max) {
+		fmt_size(min, lo, sizeof(lo));
+		fmt_size(max, hi, sizeof(hi));
+		return fail(ld, s, "must be between %s and %s", lo, hi);
+	}
+	*out = v;
+	return 0;
+}
+
+/* get_enum - the index of a string value among choices */
+static int
+get_enum(struct loader *ld, const config_setting_t *s,
+    const char *const *choices, int *out)
+{
+	char		 list[128] = "";
+	const char	*v;
+	size_t		 n;
+	int		 i;
+
+	*out = 0;
+	if (get_string(ld, s, NULL, &v) == -1)
+		return -1;
+	for (i = 0; choices[i] != NULL; i++) {
+		if (strcmp(v, choices[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+		n = strlen(list);
+		snprintf(list + n, sizeof(list) - n, "%s\"%s\"",
+		    i == 0 ? "" : choices[i + 1] == NULL ? " or " : ", ",
+		    choices[i]);
+	}
+	return fail(ld, s, "\"%s\" is not one of %s", v, list);
+}
+
+/* parse_strlist - a list of strings, each checked by the key's validator */
+static int
+parse_strlist(struct loader *ld, const config_setting_t *s,
+    const struct keydef *kd, char ***list, size_t *count)
+{
+	size_t	 i, n;
+
+	if (get_list(ld, s, kd->flags & KF_NONEMPTY, "[ \"a\", \"b\" ]",
+	    &n) == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	if ((*list = calloc(n, sizeof(**list))) == NULL)
+		return nomem(ld);
+	*count = n;
+	for (i = 0; i < n; i++)
+		if (dup_string(ld, config_setting_get_elem(s, (unsigned)i),
+		    kd->valid, &(*list)[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* parse_codes - a list of provider error codes */
+static int
+parse_codes(struct loader *ld, const config_setting_t *s, long **codes,
+    size_t *count)
+{
+	const config_setting_t	*e;
+	size_t			 i, n;
+	long long		 v;
+
+	if (get_list(ld, s, false, "[ 21211, 21614 ]", &n) == -1)
+		return -1;
+	/* allocate even for [ ]: NULL means "not set, use the profile's" */
+	if ((*codes = calloc(n > 0 ? n : 1, sizeof(**codes))) == NULL)
+		return nomem(ld);
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		if (config_setting_type(e) != CONFIG_TYPE_INT &&
+		    config_setting_type(e) != CONFIG_TYPE_INT64)
+			return fail(ld, e, "must be an integer");
+		v = config_setting_get_int64(e);
+		if (v < INT_MIN || v > INT_MAX)
+			return fail(ld, e, "is out of range");
+		(*codes)[i] = (long)v;
+	}
+	*count = n;
+	return 0;
+}
+
+/* parse_key - one setting, as its table entry says, into base */
+static int
+parse_key(struct loader *ld, const config_setting_t *s, const struct keydef *kd,
+    void *base)
+{
+	void		*p = (char *)base + kd->off;
+	uint64_t	 v = 0;
+	int		 idx = 0;
+
+	switch (kd->type) {
+	case K_STRING:
+		return dup_string(ld, s, kd->valid, p);
+	case K_STRLIST:
+		return parse_strlist(ld, s, kd, p,
+		    (size_t *)(void *)((char *)base + kd->noff));
+	case K_UINT:
+		if (get_integer(ld, s, kd->min, kd->max, &v) == -1)
+			return -1;
+		*(unsigned *)p = (unsigned)v;
+		return 0;
+	case K_DURATION:
+		return get_duration(ld, s, false, kd->min, kd->max, p);
+	case K_DURATION_MS:
+		return get_duration(ld, s, true, kd->min, kd->max, p);
+	case K_SIZE:
+		return get_size(ld, s, kd->min, kd->max, p);
+	case K_BOOL:
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			return fail(ld, s, "must be true or false");
+		*(bool *)p = config_setting_get_bool(s) != 0;
+		return 0;
+	case K_ENUM:
+		if (get_enum(ld, s, kd->choices, &idx) == -1)
+			return -1;
+		*(int *)p = idx;
+		return 0;
+	case K_CODES:
+		return parse_codes(ld, s, p,
+		    (size_t *)(void *)((char *)base + kd->noff));
+	case K_GROUP:
+		if (!config_setting_is_group(s))
+			return fail(ld, s, "must be a group { ... }");
+		return walk(ld, s, kd->sub, base);
+	case K_CUSTOM:
+		break;
+	}
+	return kd->parse(ld, s, base);
+}
+
+/* parse_listen_address - "127.0.0.1:2525" into a listen_conf */
+static int
+parse_listen_address(struct loader *ld, const config_setting_t *s, void *base)
+{
+	struct listen_conf	*l = base;
+	const char		*v;
+
+	if (get_string(ld, s, NULL, &v) == -1)
+		return -1;
+	if (conf_parse_address(v, &l->ss, &l->sslen) == -1)
+		return fail(ld, s, "invalid address \"%s\" (use a numeric "
+		    "host:port such as \"127.0.0.1:2525\" or \"[::1]:2525\")",
+		    v);
+	if ((l->address = strdup(v)) == NULL)
+		return nomem(ld);
+	return 0;
+}
+
+static const struct keydef listen_keys[] = {
+	{ .name = "address", .type = K_CUSTOM, .parse = parse_listen_address },
+	{ .name = NULL }
+};
+
+/* parse_listen - ( { address = "..."; }, ... ) */
+static int
+parse_listen(struct loader *ld, const config_setting_t *s, void *base)
+{
+	struct conf		*c = base;
+	const config_setting_t	*e;
+	size_t			 i, n;
+
+	if (!config_setting_is_list(s))
+		return fail(ld, s, "must be a list of groups, e.g. "
+		    "( { address = \"127.0.0.1:2525\"; } )");
+	if ((n = (size_t)config_setting_length(s)) == 0)
+		return fail(ld, s, "must not be empty");
+	if ((c->listen = calloc(n, sizeof(*c->listen))) == NULL)
+		return nomem(ld);
+	c->nlisten = n;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		if (!config_setting_is_group(e))
+			return fail(ld, e, "must be a group like "
+			    "{ address = \"127.0.0.1:2525\"; }");
+		if (walk(ld, e, listen_keys, &c->listen[i]) == -1)
+			return -1;
+		if (c->listen[i].address == NULL)
+			return fail(ld, e, "address is required");
+	}
+	return 0;
+}
+
+/* parse_relay - a list of CIDRs */
+static int
+parse_relay(struct loader *ld, const config_setting_t *s, void *base)
+{
+	struct conf		*c = base;
+	const config_setting_t	*e;
+	const char		*v;
+	size_t			 i, n;
+
+	if (get_list(ld, s, true, "[ \"127.0.0.0/8\", \"::1/128\" ]", &n) == -1)
+		return -1;
+	if ((c->relay_networks = calloc(n, sizeof(*c->relay_networks))) == NULL)
+		return nomem(ld);
+	c->nrelay_networks = n;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		if (get_string(ld, e, NULL, &v) == -1)
+			return -1;
+		if (conf_parse_cidr(v, &c->relay_networks[i]) == -1)
+			return fail(ld, e, "invalid network \"%s\" (use e.g. "
+			    "\"192.168.0.0/16\" or \"2001:db8::/32\")", v);
+	}
+	return 0;
+}
+
+/* parse_retry - a list of durations */
+static int
+parse_retry(struct loader *ld, const config_setting_t *s, void *base)
+{
+	struct conf	*c = base;
+	size_t		 i, n;
+
+	if (get_list(ld, s, true, "[ \"1m\", \"5m\", \"1h\" ]", &n) == -1)
+		return -1;
+	if ((c->queue.retry = calloc(n, sizeof(*c->queue.retry))) == NULL)
+		return nomem(ld);
+	c->queue.nretry = n;
+	for (i = 0; i < n; i++)
+		if (get_duration(ld, config_setting_get_elem(s, (unsigned)i),
+		    false, 1, 7 * DAY, &c->queue.retry[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* parse_fields - { name = "template"; ... }, in the order written */
+static int
+parse_fields(struct loader *ld, const config_setting_t *s, void *base)
+{
+	struct http_conf	*h = &((struct conf *)base)->backend.http;
+	const config_setting_t	*e;
+	size_t			 i, n;
+
+	if (!config_setting_is_group(s))
+		return fail(ld, s, "must be a group, e.g. "
+		    "{ to = \"{to}\"; text = \"{text}\"; }");
+	if ((n = (size_t)config_setting_length(s)) == 0)
+		return fail(ld, s, "must not be empty");
+	if ((h->fields = calloc(n, sizeof(*h->fields))) == NULL)
+		return nomem(ld);
+	h->nfields = n;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		if (dup_string(ld, e, NULL, &h->fields[i].value) == -1)
+			return -1;
+		if ((h->fields[i].key = strdup(config_setting_name(e))) == NULL)
+			return nomem(ld);
+	}
+	return 0;
+}
+
+static const char *const subject_names[] = {
+	"prepend", "ignore", "only", NULL
+};
+static const char *const type_names[] = { "outbox", "http", NULL };
+static const char *const format_names[] = { "json", "form", NULL };
+static const char *const auth_names[] = { "none", "basic", "bearer", NULL };
+
+static const struct keydef numbers_keys[] = {
+	{ .name = "default_country", .type = K_STRING,
+	  .off = OFF(numbers.default_country), .valid = valid_country },
+	{ .name = "allow_prefixes", .type = K_STRLIST,
+	  .off = OFF(numbers.allow_prefixes),
+	  .noff = OFF(numbers.nallow_prefixes),
+	  .valid = valid_prefix, .flags = KF_NONEMPTY },
+	{ .name = NULL }
+};
+
+static const struct keydef message_keys[] = {
+	{ .name = "subject", .type = K_ENUM, .off = OFF(message.subject),
+	  .choices = subject_names },
+	{ .name = "max_parts", .type = K_UINT, .off = OFF(message.max_parts),
+	  .min = 1, .max = 10 },
+	{ .name = "strip_signature", .type = K_BOOL,
+	  .off = OFF(message.strip_signature) },
+	{ .name = NULL }
+};
+
+static const struct keydef smtp_keys[] = {
+	{ .name = "max_recipients", .type = K_UINT,
+	  .off = OFF(smtp.max_recipients), .min = 1, .max = 100000 },
+	{ .name = "max_message_size", .type = K_SIZE,
+	  .off = OFF(smtp.max_message_size), .min = 1,
+	  .max = 1024 * 1024 * 1024 },
+	{ .name = "max_sessions", .type = K_UINT, .off = OFF(smtp.max_sessions),
+	  .min = 1, .max = 1000000 },
+	{ .name = "max_sessions_per_client", .type = K_UINT,
+	  .off = OFF(smtp.max_sessions_per_client), .min = 1, .max = 1000000 },
+	{ .name = "idle_timeout", .type = K_DURATION,
+	  .off = OFF(smtp.idle_timeout), .min = 1, .max = DAY },
+	{ .name = "data_timeout", .type = K_DURATION,
+	  .off = OFF(smtp.data_timeout), .min = 1, .max = DAY },
+	{ .name = "max_errors", .type = K_UINT, .off = OFF(smtp.max_errors),
+	  .min = 1, .max = 1000 },
+	{ .name = NULL }
+};
+
+static const struct keydef response_keys[] = {
+	{ .name = "id", .type = K_STRING, .off = OFF(backend.http.id_field),
+	  .valid = valid_text },
+	{ .name = "code", .type = K_STRING, .off = OFF(backend.http.code_field),
+	  .valid = valid_text },
+	{ .name = "message", .type = K_STRING,
+	  .off = OFF(backend.http.message_field), .valid = valid_text },
+	{ .name = "permanent_codes", .type = K_CODES,
+	  .off = OFF(backend.http.permanent_codes),
+	  .noff = OFF(backend.http.npermanent_codes) },
+	{ .name = "temporary_codes", .type = K_CODES,
+	  .off = OFF(backend.http.temporary_codes),
+	  .noff = OFF(backend.http.ntemporary_codes) },
+	{ .name = NULL }
+};
+
+static const struct keydef backend_keys[] = {
+	{ .name = "type", .type = K_ENUM, .off = OFF(backend.type),
+	  .choices = type_names },
+	{ .name = "path", .type = K_STRING, .off = OFF(backend.path),
+	  .valid = valid_text },
+	{ .name = "from", .type = K_STRING, .off = OFF(backend.from),
+	  .valid = valid_text },
+	{ .name = "profile", .type = K_STRING, .off = OFF(backend.http.profile),
+	  .valid = valid_profile, .flags = KF_HTTP },
+	{ .name = "url", .type = K_STRING, .off = OFF(backend.http.url),
+	  .valid = valid_url, .flags = KF_HTTP },
+	{ .name = "method", .type = K_STRING, .off = OFF(backend.http.method),
+	  .valid = valid_method, .flags = KF_HTTP },
+	{ .name = "format", .type = K_ENUM, .off = OFF(backend.http.format),
+	  .choices = format_names, .flags = KF_HTTP },
+	{ .name = "fields", .type = K_CUSTOM, .parse = parse_fields,
+	  .flags = KF_HTTP },
+	{ .name = "headers", .type = K_STRLIST,
+	  .off = OFF(backend.http.headers),
+	  .noff = OFF(backend.http.nheaders), .valid = valid_header,
+	  .flags = KF_HTTP },
+	{ .name = "auth", .type = K_ENUM, .off = OFF(backend.http.auth),
+	  .choices = auth_names, .flags = KF_HTTP },
+	{ .name = "user", .type = K_STRING, .off = OFF(backend.http.user),
+	  .valid = valid_text, .flags = KF_HTTP },
+	{ .name = "password", .type = K_STRING,
+	  .off = OFF(backend.http.password), .valid = valid_text,
+	  .flags = KF_HTTP },
+	{ .name = "token", .type = K_STRING, .off = OFF(backend.http.token),
+	  .valid = valid_text, .flags = KF_HTTP },
+	{ .name = "response", .type = K_GROUP, .sub = response_keys,
+	  .flags = KF_HTTP },
+	{ .name = "timeout", .type = K_DURATION,
+	  .off = OFF(backend.http.timeout), .min = 1, .max = HOUR,
+	  .flags = KF_HTTP },
+	{ .name = "max_in_flight", .type = K_UINT,
+	  .off = OFF(backend.http.max_in_flight), .min = 1, .max = 100000,
+	  .flags = KF_HTTP },
+	{ .name = "max_connections", .type = K_UINT,
+	  .off = OFF(backend.http.max_connections), .min = 1, .max = 10000,
+	  .flags = KF_HTTP },
+	{ .name = NULL }
+};
+
+static const struct keydef queue_keys[] = {
+	{ .name = "retry", .type = K_CUSTOM, .parse = parse_retry },
+	{ .name = "lifetime", .type = K_DURATION, .off = OFF(queue.lifetime),
+	  .min = 1, .max = 365 * DAY },
+	{ .name = "commit_delay", .type = K_DURATION_MS,
+	  .off = OFF(queue.commit_delay_ms), .min = 0, .max = 1000 },
+	{ .name = NULL }
+};
+
+static const struct keydef bounce_keys[] = {
+	{ .name = "smarthost", .type = K_STRING, .off = OFF(bounce.smarthost),
+	  .valid = valid_smarthost },
+	{ .name = "from", .type = K_STRING, .off = OFF(bounce.from),
+	  .valid = valid_mailbox },
+	{ .name = "user", .type = K_STRING, .off = OFF(bounce.user),
+	  .valid = valid_text },
+	{ .name = "password", .type = K_STRING, .off = OFF(bounce.password),
+	  .valid = valid_text },
+	{ .name = "starttls", .type = K_BOOL, .off = OFF(bounce.starttls) },
+	{ .name = NULL }
+};
+
+static const struct keydef log_keys[] = {
+	{ .name = "syslog", .type = K_BOOL, .off = OFF(log.syslog) },
+	{ .name = "verbose", .type = K_BOOL, .off = OFF(log.verbose) },
+	{ .name = NULL }
+};
+
+static const struct keydef top_keys[] = {
+	{ .name = "hostname", .type = K_STRING, .off = OFF(hostname),
+	  .valid = valid_hostname },
+	{ .name = "listen", .type = K_CUSTOM, .parse = parse_listen },
+	{ .name = "domains", .type = K_STRLIST, .off = OFF(domains),
+	  .noff = OFF(ndomains), .valid = valid_domain, .flags = KF_NONEMPTY },
+	{ .name = "relay_networks", .type = K_CUSTOM, .parse = parse_relay },
+	{ .name = "numbers", .type = K_GROUP, .sub = numbers_keys },
+	{ .name = "message", .type = K_GROUP, .sub = message_keys },
+	{ .name = "smtp", .type = K_GROUP, .sub = smtp_keys },
+	{ .name = "spool", .type = K_STRING, .off = OFF(spool),
+	  .valid = valid_text },
+	{ .name = "control_socket", .type = K_STRING,
+	  .off = OFF(control_socket), .valid = valid_socket_path },
+	{ .name = "backend", .type = K_GROUP, .sub = backend_keys },
+	{ .name = "queue", .type = K_GROUP, .sub = queue_keys },
+	{ .name = "bounce", .type = K_GROUP, .sub = bounce_keys },
+	{ .name = "log", .type = K_GROUP, .sub = log_keys },
+	{ .name = NULL }
+};
+
+/* find_key - the table entry for a name, NULL for an unknown key */
+static const struct keydef *
+find_key(const struct keydef *keys, const char *name)
+{
+	for (; keys->name != NULL; keys++)
+		if (strcmp(keys->name, name) == 0)
+			return keys;
+	return NULL;
+}
+
+/* walk - every member of a group through its table; unknown keys are errors */
+static int
+walk(struct loader *ld, const config_setting_t *grp, const struct keydef *keys,
+    void *base)
+{
+	const config_setting_t	*s;
+	const struct keydef	*kd;
+	char			 path[256] = "";
+	int			 i, n;
+
+	n = config_setting_length(grp);
+	for (i = 0; i < n; i++) {
+		s = config_setting_get_elem(grp, (unsigned)i);
+		if ((kd = find_key(keys, config_setting_name(s))) == NULL) {
+			setting_path(grp, path, sizeof(path));
+			return fail_key(ld, s, path, "unknown key '%s'",
+			    config_setting_name(s));
+		}
+		if (parse_key(ld, s, kd, base) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* check_backend - the rules that tie the backend keys together */
+static int
+check_backend(struct loader *ld, const config_setting_t *grp, struct conf *c)
+{
+	struct http_conf	*h = &c->backend.http;
+	const config_setting_t	*s, *auth;
+	const struct keydef	*kd;
+	int			 i;
+
+	if (grp == NULL)
+		return 0;
+	if (c->backend.type == BACKEND_OUTBOX) {
+		for (i = 0; i < config_setting_length(grp); i++) {
+			s = config_setting_get_elem(grp, (unsigned)i);
+			kd = find_key(backend_keys, config_setting_name(s));
+			if (kd != NULL && (kd->flags & KF_HTTP))
+				return fail(ld, s,
+				    "only used with type = \"http\"");
+		}
+		return 0;
+	}
+
+	if (h->profile == NULL && (h->profile = strdup("generic")) == NULL)
+		return nomem(ld);
+	auth = config_setting_get_member(grp, "auth");
+	if (strcmp(h->profile, "twilio") == 0) {
+		/* Twilio wants a form and basic auth; enums have no "unset" */
+		if (config_setting_get_member(grp, "format") == NULL)
+			h->format = HTTP_FORMAT_FORM;
+		if (auth == NULL)
+			h->auth = HTTP_AUTH_BASIC;
+		if (h->user == NULL || h->password == NULL)
+			return fail(ld, grp, "profile \"twilio\" requires user "
+			    "(the account SID) and password (the auth token)");
+	} else if (h->url == NULL)
+		return fail(ld, grp, "type \"http\" requires url");
+
+	if (auth == NULL)
+		auth = grp;
+	if (h->auth == HTTP_AUTH_BASIC &&
+	    (h->user == NULL || h->password == NULL))
+		return fail(ld, auth,
+		    "auth \"basic\" requires user and password");
+	if (h->auth == HTTP_AUTH_BEARER && h->token == NULL)
+		return fail(ld, auth, "auth \"bearer\" requires token");
+	if (h->auth != HTTP_AUTH_BASIC && h->password != NULL)
+		return fail(ld, config_setting_get_member(grp, "password"),
+		    "only used with auth = \"basic\"");
+	if (h->auth != HTTP_AUTH_BEARER && h->token != NULL)
+		return fail(ld, config_setting_get_member(grp, "token"),
+		    "only used with auth = \"bearer\"");
+	return 0;
+}
+
+/* check_bounce - SMTP AUTH and STARTTLS only make sense with a smarthost */
+static int
+check_bounce(struct loader *ld, const config_setting_t *grp, struct conf *c)
+{
+	static const char *const needs_host[] = {
+		"user", "password", "starttls"
+	};
+	const config_setting_t	*s;
+	size_t			 i;
+
+	if (grp == NULL)
+		return 0;
+	if (c->bounce.smarthost == NULL) {
+		for (i = 0; i < nitems(needs_host); i++)
+			if ((s = config_setting_get_member(grp,
+			    needs_host[i])) != NULL)
+				return fail(ld, s,
+				    "only used with a smarthost");
+		return 0;
+	}
+	if ((c->bounce.user == NULL) != (c->bounce.password == NULL))
+		return fail(ld, grp, "user and password go together");
+	if (c->bounce.starttls &&
+	    strncmp(c->bounce.smarthost, "smtps://", 8) == 0)
+		return fail(ld, config_setting_get_member(grp, "starttls"),
+		    "only used with smtp:// (smtps:// is TLS from the start)");
+	return 0;
+}
+
+/* conf_new - a configuration holding the defaults that need no other key */
+static struct conf *
+conf_new(void)
+{
+	struct conf	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->message.subject = SUBJECT_PREPEND;
+	c->message.max_parts = 3;
+	c->message.strip_signature = true;
+	c->smtp.max_recipients = 100;
+	c->smtp.max_message_size = 10 * 1024 * 1024;
+	c->smtp.max_sessions = 1000;
+	c->smtp.max_sessions_per_client = 50;
+	c->smtp.idle_timeout = 5 * MINUTE;
+	c->smtp.data_timeout = 10 * MINUTE;
+	c->smtp.max_errors = 10;
+	c->backend.type = BACKEND_OUTBOX;
+	c->backend.http.format = HTTP_FORMAT_JSON;
+	c->backend.http.auth = HTTP_AUTH_NONE;
+	c->backend.http.timeout = 30;
+	c->backend.http.max_in_flight = 64;
+	c->backend.http.max_connections = 16;
+	c->queue.lifetime = 2 * DAY;
+	c->queue.commit_delay_ms = 0;
+	return c;
+}
+
+/* join - "a" + "b" in a new string */
+static char *
+join(const char *a, const char *b)
+{
+	char	*s;
+
+	if (asprintf(&s, "%s%s", a, b) == -1)
+		return NULL;
+	return s;
+}
+
+/* fill_defaults - every setting still unset gets its default; -1: no memory */
+static int
+fill_defaults(struct conf *c, const char *spool)
+{
+	char	 host[256];
+	size_t	 i;
+
+	if (c->hostname == NULL) {
+		memset(host, 0, sizeof(host));
+		if (gethostname(host, sizeof(host) - 1) == -1 ||
+		    host[0] == '\0')
+			strcpy(host, "localhost");
+		if ((c->hostname = strdup(host)) == NULL)
+			return -1;
+	}
+	if (c->listen == NULL) {
+		if ((c->listen = calloc(1, sizeof(*c->listen))) == NULL)
+			return -1;
+		c->nlisten = 1;
+		if ((c->listen[0].address = strdup(DEFAULT_LISTEN)) == NULL ||
+		    conf_parse_address(DEFAULT_LISTEN, &c->listen[0].ss,
+		    &c->listen[0].sslen) == -1)
+			return -1;
+	}
+	if (c->relay_networks == NULL) {
+		c->nrelay_networks = nitems(default_relay);
+		if ((c->relay_networks = calloc(c->nrelay_networks,
+		    sizeof(*c->relay_networks))) == NULL)
+			return -1;
+		for (i = 0; i < c->nrelay_networks; i++)
+			if (conf_parse_cidr(default_relay[i],
+			    &c->relay_networks[i]) == -1)
+				return -1;
+	}
+	if (c->spool == NULL && (c->spool = strdup(spool)) == NULL)
+		return -1;
+	if (c->control_socket == NULL &&
+	    (c->control_socket = join(c->spool, "/control.sock")) == NULL)
+		return -1;
+	if (c->backend.path == NULL &&
+	    (c->backend.path = join(c->spool, "/outbox.jsonl")) == NULL)
+		return -1;
+	if (c->queue.retry == NULL) {
+		c->queue.nretry = nitems(default_retry);
+		if ((c->queue.retry = calloc(c->queue.nretry,
+		    sizeof(*c->queue.retry))) == NULL)
+			return -1;
+		memcpy(c->queue.retry, default_retry, sizeof(default_retry));
+	}
+	if (c->bounce.from == NULL &&
+	    (c->bounce.from = join("MAILER-DAEMON@", c->hostname)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* conf_default - the embedded default: loopback, ./spool, outbox backend */
+struct conf *
+conf_default(void)
+{
+	struct conf	*c;
+
+	if ((c = conf_new()) == NULL)
+		return NULL;
+	if ((c->domains = calloc(1, sizeof(*c->domains))) == NULL)
+		goto fail;
+	c->ndomains = 1;
+	if ((c->domains[0] = strdup("*")) == NULL ||
+	    fill_defaults(c, EMBEDDED_SPOOL) == -1)
+		goto fail;
+	return c;
+fail:
+	conf_free(c);
+	return NULL;
+}
+
+/* conf_load - read FILE into *out; on error "FILE:LINE: message" into err */
+int
+conf_load(const char *file, struct conf **out, char *err, size_t errlen)
+{
+	struct loader		 ld = { file, err, errlen };
+	config_t		 cf;
+	config_setting_t	*root;
+	struct conf		*c = NULL;
+	const char		*efile;
+	int			 saved;
+
+	*out = NULL;
+	config_init(&cf);
+	errno = 0;
+	if (config_read_file(&cf, file) != CONFIG_TRUE) {
+		saved = errno;
+		if (config_error_type(&cf) == CONFIG_ERR_FILE_IO)
+			snprintf(err, errlen, "%s: cannot read: %s", file,
+			    saved != 0 ? strerror(saved) :
+			    config_error_text(&cf));
+		else {
+			efile = config_error_file(&cf);
+			snprintf(err, errlen, "%s:%d: %s",
+			    efile != NULL ? efile : file,
+			    config_error_line(&cf), config_error_text(&cf));
+		}
+		goto fail;
+	}
+	root = config_root_setting(&cf);
+	if ((c = conf_new()) == NULL || (c->file = strdup(file)) == NULL) {
+		nomem(&ld);
+		goto fail;
+	}
+	if (walk(&ld, root, top_keys, c) == -1 ||
+	    check_backend(&ld, config_setting_get_member(root, "backend"),
+	    c) == -1 ||
+	    check_bounce(&ld, config_setting_get_member(root, "bounce"),
+	    c) == -1)
+		goto fail;
+	if (c->domains == NULL) {
+		fail_key(&ld, NULL, "domains", "missing: at least one "
+		    "recipient domain is required, e.g. "
+		    "domains = [ \"sms.example.com\" ];");
+		goto fail;
+	}
+	if (fill_defaults(c, FILE_SPOOL) == -1) {
+		nomem(&ld);
+		goto fail;
+	}
+	if (strlen(c->control_socket) > SOCKET_PATH_MAX) {
+		fail_key(&ld, config_setting_get_member(root, "spool"),
+		    "control_socket", "\"%s\" is too long for a unix socket "
+		    "path; set control_socket", c->control_socket);
+		goto fail;
+	}
+	config_destroy(&cf);
+	*out = c;
+	return 0;
+fail:
+	config_destroy(&cf);
+	conf_free(c);
+	return -1;
+}
+
+/* free_strings - an array of strings and the array */
+static void
+free_strings(char **v, size_t n)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* conf_free - everything the configuration owns */
+void
+conf_free(struct conf *c)
+{
+	struct http_conf	*h;
+	size_t			 i;
+
+	if (c == NULL)
+		return;
+	h = &c->backend.http;
+	free(c->file);
+	free(c->hostname);
+	for (i = 0; c->listen != NULL && i < c->nlisten; i++)
+		free(c->listen[i].address);
+	free(c->listen);
+	free_strings(c->domains, c->ndomains);
+	free(c->relay_networks);
+	free(c->numbers.default_country);
+	free_strings(c->numbers.allow_prefixes, c->numbers.nallow_prefixes);
+	free(c->spool);
+	free(c->control_socket);
+	free(c->backend.path);
+	free(c->backend.from);
+	free(h->profile);
+	free(h->url);
+	free(h->method);
+	for (i = 0; h->fields != NULL && i < h->nfields; i++) {
+		free(h->fields[i].key);
+		free(h->fields[i].value);
+	}
+	free(h->fields);
+	free_strings(h->headers, h->nheaders);
+	free(h->user);
+	free(h->password);
+	free(h->token);
+	free(h->id_field);
+	free(h->code_field);
+	free(h->message_field);
+	free(h->permanent_codes);
+	free(h->temporary_codes);
+	free(c->queue.retry);
+	free(c->bounce.smarthost);
+	free(c->bounce.from);
+	free(c->bounce.user);
+	free(c->bounce.password);
+	free(c);
+}
+
+/* put_indent - one tab per level of nesting */
+static void
+put_indent(FILE *fp, int depth)
+{
+	while (depth-- > 0)
+		fputc('\t', fp);
+}
+
+/* put_string - a libconfig string literal, escaped so it reads back the same */
+static void
+put_string(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(fp, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			fprintf(fp, "\\x%02x", (unsigned char)*s);
+		else
+			fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+/* put_key - indent, name, " = " and a string value */
+static void
+put_key(FILE *fp, int depth, const char *key, const char *value)
+{
+	if (value == NULL)
+		return;
+	put_indent(fp, depth);
+	fprintf(fp, "%s = ", key);
+	put_string(fp, value);
+	fputs(";\n", fp);
+}
+
+/* put_secret - like put_key, with the value masked */
+static void
+put_secret(FILE *fp, int depth, const char *key, const char *value)
+{
+	if (value != NULL)
+		put_key(fp, depth, key, SECRET_MASK);
+}
+
+/* put_list - [ "a", "b" ] */
+static void
+put_list(FILE *fp, int depth, const char *key, char *const *v, size_t n)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	put_indent(fp, depth);
+	fprintf(fp, "%s = [ ", key);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputs(", ", fp);
+		put_string(fp, v[i]);
+	}
+	fputs(" ];\n", fp);
+}
+
+/* put_codes - [ 1, 2 ]; nothing when unset */
+static void
+put_codes(FILE *fp, int depth, const char *key, const long *v, size_t n)
+{
+	size_t	 i;
+
+	if (v == NULL)
+		return;
+	put_indent(fp, depth);
+	fprintf(fp, "%s = [", key);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%s%ld", i > 0 ? ", " : " ", v[i]);
+	fputs(" ];\n", fp);
+}
+
+/* put_headers - headers with their values masked: they often carry API keys */
+static void
+put_headers(FILE *fp, int depth, char *const *v, size_t n)
+{
+	const char	*colon;
+	size_t		 i;
+
+	if (v == NULL)
+		return;
+	put_indent(fp, depth);
+	fputs("headers = [ ", fp);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputs(", ", fp);
+		colon = strchr(v[i], ':');
+		fputc('"', fp);
+		fwrite(v[i], 1, (size_t)(colon - v[i]), fp);
+		fputs(": " SECRET_MASK "\"", fp);
+	}
+	fputs(" ];\n", fp);
+}
+
+/* put_bool - true or false */
+static void
+put_bool(FILE *fp, int depth, const char *key, bool v)
+{
+	put_indent(fp, depth);
+	fprintf(fp, "%s = %s;\n", key, v ? "true" : "false");
+}
+
+/* put_duration - a duration in seconds as a string */
+static void
+put_duration(FILE *fp, int depth, const char *key, unsigned secs)
+{
+	char	 buf[32];
+
+	fmt_duration(secs, buf, sizeof(buf));
+	put_key(fp, depth, key, buf);
+}
+
+/* print_http - the http backend's keys, those that are set */
+static void
+print_http(const struct http_conf *h, FILE *fp)
+{
+	size_t	 i;
+
+	put_key(fp, 1, "profile", h->profile);
+	put_key(fp, 1, "url", h->url);
+	put_key(fp, 1, "method", h->method);
+	put_key(fp, 1, "format", format_names[h->format]);
+	if (h->fields != NULL) {
+		fputs("\tfields = {\n", fp);
+		for (i = 0; i < h->nfields; i++)
+			put_key(fp, 2, h->fields[i].key, h->fields[i].value);
+		fputs("\t};\n", fp);
+	}
+	put_headers(fp, 1, h->headers, h->nheaders);
+	put_key(fp, 1, "auth", auth_names[h->auth]);
+	put_key(fp, 1, "user", h->user);
+	put_secret(fp, 1, "password", h->password);
+	put_secret(fp, 1, "token", h->token);
+	if (h->id_field != NULL || h->code_field != NULL ||
+	    h->message_field != NULL || h->permanent_codes != NULL ||
+	    h->temporary_codes != NULL) {
+		fputs("\tresponse = {\n", fp);
+		put_key(fp, 2, "id", h->id_field);
+		put_key(fp, 2, "code", h->code_field);
+		put_key(fp, 2, "message", h->message_field);
+		put_codes(fp, 2, "permanent_codes", h->permanent_codes,
+		    h->npermanent_codes);
+		put_codes(fp, 2, "temporary_codes", h->temporary_codes,
+		    h->ntemporary_codes);
+		fputs("\t};\n", fp);
+	}
+	put_duration(fp, 1, "timeout", h->timeout);
+	fprintf(fp, "\tmax_in_flight = %u;\n", h->max_in_flight);
+	fprintf(fp, "\tmax_connections = %u;\n", h->max_connections);
+}
+
+/* conf_print - the effective settings, in the config file's own syntax */
+void
+conf_print(const struct conf *c, FILE *fp)
+{
+	char		 buf[64];
+	const char	*p;
+	size_t		 i;
+
+	fputs("# smsrelayd effective configuration from ", fp);
+	/* the name goes into a comment: keep it on one line */
+	for (p = c->file != NULL ? c->file : "the embedded default"; *p; p++)
+		fputc((unsigned char)*p < 0x20 ? '?' : *p, fp);
+	fputc('\n', fp);
+
+	put_key(fp, 0, "hostname", c->hostname);
+	fputs("listen = (", fp);
+	for (i = 0; i < c->nlisten; i++) {
+		fputs(i > 0 ? ", { address = " : " { address = ", fp);
+		put_string(fp, c->listen[i].address);
+		fputs("; }", fp);
+	}
+	fputs(" );\n", fp);
+	put_list(fp, 0, "domains", c->domains, c->ndomains);
+	fputs("relay_networks = [ ", fp);
+	for (i = 0; i < c->nrelay_networks; i++) {
+		const struct cidr *n = &c->relay_networks[i];
+		char addr[INET6_ADDRSTRLEN];
+
+		if (inet_ntop(n->family, n->addr, addr, sizeof(addr)) == NULL)
+			continue;
+		fprintf(fp, "%s\"%s/%u\"", i > 0 ? ", " : "", addr,
+		    n->prefixlen);
+	}
+	fputs(" ];\n", fp);
+
+	fputs("numbers = {\n", fp);
+	put_key(fp, 1, "default_country", c->numbers.default_country);
+	put_list(fp, 1, "allow_prefixes", c->numbers.allow_prefixes,
+	    c->numbers.nallow_prefixes);
+	fputs("};\n", fp);
+
+	fputs("message = {\n", fp);
+	put_key(fp, 1, "subject", subject_names[c->message.subject]);
+	fprintf(fp, "\tmax_parts = %u;\n", c->message.max_parts);
+	put_bool(fp, 1, "strip_signature", c->message.strip_signature);
+	fputs("};\n", fp);
+
+	fputs("smtp = {\n", fp);
+	fprintf(fp, "\tmax_recipients = %u;\n", c->smtp.max_recipients);
+	fmt_size(c->smtp.max_message_size, buf, sizeof(buf));
+	put_key(fp, 1, "max_message_size", buf);
+	fprintf(fp, "\tmax_sessions = %u;\n", c->smtp.max_sessions);
+	fprintf(fp, "\tmax_sessions_per_client = %u;\n",
+	    c->smtp.max_sessions_per_client);
+	put_duration(fp, 1, "idle_timeout", c->smtp.idle_timeout);
+	put_duration(fp, 1, "data_timeout", c->smtp.data_timeout);
+	fprintf(fp, "\tmax_errors = %u;\n", c->smtp.max_errors);
+	fputs("};\n", fp);
+
+	put_key(fp, 0, "spool", c->spool);
+	put_key(fp, 0, "control_socket", c->control_socket);
+
+	fputs("backend = {\n", fp);
+	put_key(fp, 1, "type", type_names[c->backend.type]);
+	put_key(fp, 1, "path", c->backend.path);
+	put_key(fp, 1, "from", c->backend.from);
+	if (c->backend.type == BACKEND_HTTP)
+		print_http(&c->backend.http, fp);
+	fputs("};\n", fp);
+
+	fputs("queue = {\n", fp);
+	fputs("\tretry = [ ", fp);
+	for (i = 0; i < c->queue.nretry; i++) {
+		fmt_duration(c->queue.retry[i], buf, sizeof(buf));
+		fprintf(fp, "%s\"%s\"", i > 0 ? ", " : "", buf);
+	}
+	fputs(" ];\n", fp);
+	put_duration(fp, 1, "lifetime", c->queue.lifetime);
+	fmt_duration_ms(c->queue.commit_delay_ms, buf, sizeof(buf));
+	put_key(fp, 1, "commit_delay", buf);
+	fputs("};\n", fp);
+
+	fputs("bounce = {\n", fp);
+	put_key(fp, 1, "smarthost", c->bounce.smarthost);
+	put_key(fp, 1, "from", c->bounce.from);
+	put_key(fp, 1, "user", c->bounce.user);
+	put_secret(fp, 1, "password", c->bounce.password);
+	if (c->bounce.smarthost != NULL)
+		put_bool(fp, 1, "starttls", c->bounce.starttls);
+	fputs("};\n", fp);
+
+	fputs("log = {\n", fp);
+	put_bool(fp, 1, "syslog", c->log.syslog);
+	put_bool(fp, 1, "verbose", c->log.verbose);
+	fputs("};\n", fp);
+}

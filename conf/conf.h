@@ -1,0 +1,146 @@
+/*
+ * conf.h - the effective configuration: libconfig file or embedded default,
+ * validated with FILE:LINE errors. Durations are seconds, sizes bytes.
+ */
+#ifndef SMSRELAY_CONF_H
+#define SMSRELAY_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+enum subject_mode { SUBJECT_PREPEND, SUBJECT_IGNORE, SUBJECT_ONLY };
+enum backend_type { BACKEND_OUTBOX, BACKEND_HTTP };
+enum http_format { HTTP_FORMAT_JSON, HTTP_FORMAT_FORM };
+enum http_auth { HTTP_AUTH_NONE, HTTP_AUTH_BASIC, HTTP_AUTH_BEARER };
+
+struct cidr {
+	int			 family;	/* AF_INET or AF_INET6 */
+	unsigned char		 addr[16];
+	unsigned		 prefixlen;
+};
+
+struct listen_conf {
+	char			*address;	/* "host:port" or "[v6]:port" as written */
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+};
+
+struct kv {
+	char			*key;
+	char			*value;		/* may hold {to} {from} {text} {id} {parts} */
+};
+
+struct http_conf {
+	char			*profile;	/* "generic" or "twilio" */
+	char			*url;		/* template, placeholders URL-encoded */
+	char			*method;
+	enum http_format	 format;
+	struct kv		*fields;	/* body fields, template values */
+	size_t			 nfields;
+	char		       **headers;	/* "Name: value" */
+	size_t			 nheaders;
+	enum http_auth		 auth;
+	char			*user;		/* basic */
+	char			*password;	/* basic */
+	char			*token;		/* bearer */
+	char			*id_field;	/* JSON member holding the provider id */
+	char			*code_field;	/* JSON member holding the error code */
+	char			*message_field;	/* JSON member holding the error text */
+	/* the code lists are NULL when unset (profile default), non-NULL if set */
+	long			*permanent_codes;	/* provider codes that are permanent */
+	size_t			 npermanent_codes;
+	long			*temporary_codes;	/* provider codes that are temporary */
+	size_t			 ntemporary_codes;
+	unsigned		 timeout;	/* seconds per request */
+	unsigned		 max_in_flight;
+	unsigned		 max_connections;
+};
+
+struct backend_conf {
+	enum backend_type	 type;
+	char			*path;		/* outbox file */
+	char			*from;		/* default sender id */
+	struct http_conf	 http;
+};
+
+struct conf {
+	char			*file;		/* NULL: embedded default */
+	char			*hostname;
+	struct listen_conf	*listen;
+	size_t			 nlisten;
+	char		       **domains;	/* "*" accepts every domain */
+	size_t			 ndomains;
+	struct cidr		*relay_networks;
+	size_t			 nrelay_networks;
+
+	struct {
+		char		*default_country;	/* digits, e.g. "49" */
+		char	       **allow_prefixes;	/* "+49", ...; none: all */
+		size_t		 nallow_prefixes;
+	} numbers;
+
+	struct {
+		enum subject_mode subject;
+		unsigned	 max_parts;
+		bool		 strip_signature;
+	} message;
+
+	struct {
+		unsigned	 max_recipients;
+		size_t		 max_message_size;
+		unsigned	 max_sessions;
+		unsigned	 max_sessions_per_client;
+		unsigned	 idle_timeout;		/* before a command */
+		unsigned	 data_timeout;		/* between DATA reads */
+		unsigned	 max_errors;
+	} smtp;
+
+	char			*spool;
+	char			*control_socket;
+
+	struct backend_conf	 backend;
+
+	struct {
+		unsigned	*retry;		/* delays; the last one repeats */
+		size_t		 nretry;
+		unsigned	 lifetime;
+		unsigned	 commit_delay_ms;	/* group commit window */
+	} queue;
+
+	struct {
+		char		*smarthost;	/* smtp://host:port, smtps://...; NULL: outbox */
+		char		*from;		/* header From: of DSNs */
+		char		*user;
+		char		*password;
+		bool		 starttls;
+	} bounce;
+
+	struct {
+		bool		 syslog;
+		bool		 verbose;
+	} log;
+};
+
+/* conf_load - read FILE into *out; on error write "FILE:LINE: message" into err. */
+int	 conf_load(const char *file, struct conf **out, char *err, size_t errlen);
+/* conf_default - the embedded default: loopback, ./spool, outbox backend. */
+struct conf	*conf_default(void);
+void	 conf_free(struct conf *);
+/* conf_print - the effective settings, in the config file's own syntax. */
+void	 conf_print(const struct conf *, FILE *);
+
+/* helpers used by the policy checks */
+bool	 conf_domain_served(const struct conf *, const char *domain);
+bool	 conf_relay_allowed(const struct conf *, const struct sockaddr *);
+int	 conf_parse_duration(const char *, unsigned *seconds);
+/* conf_parse_duration_ms - like conf_parse_duration, "250ms" allowed */
+int	 conf_parse_duration_ms(const char *, unsigned *ms);
+int	 conf_parse_size(const char *, size_t *bytes);
+int	 conf_parse_cidr(const char *, struct cidr *);
+/* conf_parse_address - numeric "a.b.c.d:port" or "[v6]:port", no DNS */
+int	 conf_parse_address(const char *, struct sockaddr_storage *, socklen_t *);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * backend.c - what every backend shares: dispatch on the configured type,
+ * the in-flight count, and results that are always reported from the loop.
+ */
+#include <sys/queue.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "sms/backend.h"
+
+/*
+ * One accepted submit. A backend may learn the result while its submit
+ * function is still running (the outbox always does); such a result is
+ * parked here and reported from the loop, as backend.h promises.
+ */
+struct submission {
+	TAILQ_ENTRY(submission)	 entry;
+	struct backend		*b;
+	sms_done_cb		 cb;
+	void			*arg;
+	int			 submitting;
+	int			 finished;
+	enum sms_result		 result;
+	char			*provider_id;
+	char			*reason;
+	struct event		*ev;
+};
+
+/* parked results of every backend; backend_free reports its own ones */
+static TAILQ_HEAD(, submission) parked = TAILQ_HEAD_INITIALIZER(parked);
+
+/* backend_new - the backend conf->backend.type names */
+struct backend *
+backend_new(const struct conf *conf, struct event_base *base, char *err,
+    size_t errlen)
+{
+	switch (conf->backend.type) {
+	case BACKEND_OUTBOX:
+		return outbox_backend_new(conf, base, err, errlen);
+	case BACKEND_HTTP:
+		return http_backend_new(conf, base, err, errlen);
+	}
+	snprintf(err, errlen, "unknown backend type %d",
+	    (int)conf->backend.type);
+	return NULL;
+}
+
+/* backend_has_capacity - may one more SMS be submitted now? */
+int
+backend_has_capacity(const struct backend *b)
+{
+	return b->in_flight < b->max_in_flight;
+}
+
+/* submission_report - the one call of the user's callback, then forget s */
+static void
+submission_report(struct submission *s, enum sms_result result,
+    const char *provider_id, const char *reason)
+{
+	s->b->in_flight--;
+	s->cb(s->arg, result, provider_id, reason);
+	event_free(s->ev);
+	free(s->provider_id);
+	free(s->reason);
+	free(s);
+}
+
+/* submission_done - the callback the concrete backends see */
+static void
+submission_done(void *arg, enum sms_result result, const char *provider_id,
+    const char *reason)
+{
+	struct submission	*s = arg;
+
+	if (!s->submitting) {
+		submission_report(s, result, provider_id, reason);
+		return;
+	}
+	s->finished = 1;
+	s->result = result;
+	if (provider_id != NULL)
+		s->provider_id = strdup(provider_id);
+	if (reason != NULL && (s->reason = strdup(reason)) == NULL)
+		s->reason = strdup("out of memory");
+}
+
+/* submission_fire - a parked result reaches the user */
+static void
+submission_fire(evutil_socket_t fd, short events, void *arg)
+{
+	struct submission	*s = arg;
+
+	(void)fd;
+	(void)events;
+	TAILQ_REMOVE(&parked, s, entry);
+	submission_report(s, s->result, s->provider_id, s->reason);
+}
+
+/* backend_submit - accept sms unless at capacity; cb follows from the loop */
+int
+backend_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
+    void *arg)
+{
+	struct submission	*s;
+
+	if (!backend_has_capacity(b))
+		return -1;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	/* made first: once the backend did its work, parking must not fail */
+	if ((s->ev = event_new(b->base, -1, 0, submission_fire, s)) == NULL) {
+		free(s);
+		return -1;
+	}
+	s->b = b;
+	s->cb = cb;
+	s->arg = arg;
+	s->submitting = 1;
+	if (b->ops->submit(b, sms, submission_done, s) == -1) {
+		event_free(s->ev);
+		free(s->provider_id);
+		free(s->reason);
+		free(s);
+		return -1;
+	}
+	s->submitting = 0;
+	b->in_flight++;
+	if (s->finished) {
+		TAILQ_INSERT_TAIL(&parked, s, entry);
+		event_active(s->ev, EV_TIMEOUT, 1);
+	}
+	return 0;
+}
+
+/*
+ * backend_free - report what is parked, then let the backend end its own
+ * in-flight requests (they are reported as SMS_TEMPFAIL), then free it.
+ */
+void
+backend_free(struct backend *b)
+{
+	struct submission	*s, *next;
+
+	if (b == NULL)
+		return;
+	for (s = TAILQ_FIRST(&parked); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, entry);
+		if (s->b != b)
+			continue;
+		TAILQ_REMOVE(&parked, s, entry);
+		submission_report(s, s->result, s->provider_id, s->reason);
+		/* the callback may have changed the list: start over */
+		next = TAILQ_FIRST(&parked);
+	}
+	b->ops->free(b);
+}

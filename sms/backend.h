@@ -1,0 +1,63 @@
+/*
+ * backend.h - the one interface every SMS backend offers the queue: submit
+ * an SMS, learn asynchronously whether it was sent, deferred or refused.
+ */
+#ifndef SMSRELAY_BACKEND_H
+#define SMSRELAY_BACKEND_H
+
+#include <stddef.h>
+#include <event2/event.h>
+
+#include "conf/conf.h"
+
+struct sms {
+	const char	*ref;		/* queue id + recipient index: client reference */
+	const char	*to;		/* E.164 */
+	const char	*from;		/* sender id; NULL: backend default */
+	const char	*text;		/* UTF-8 */
+	unsigned	 parts;
+	const char	*encoding;	/* "GSM-7" / "UCS-2" */
+};
+
+enum sms_result { SMS_SENT, SMS_TEMPFAIL, SMS_PERMFAIL };
+
+/*
+ * Called exactly once per accepted submit, always from the event loop and
+ * never from inside backend_submit. provider_id is set on SMS_SENT when the
+ * provider gave one; reason is a short human sentence on failures. Both
+ * strings are only valid during the call.
+ */
+typedef void (*sms_done_cb)(void *arg, enum sms_result, const char *provider_id,
+	    const char *reason);
+
+struct backend;
+
+struct backend_ops {
+	const char	*name;
+	int		(*submit)(struct backend *, const struct sms *, sms_done_cb, void *);
+	void		(*free)(struct backend *);
+};
+
+struct backend {
+	const struct backend_ops *ops;
+	struct event_base	*base;
+	size_t			 in_flight;
+	size_t			 max_in_flight;
+};
+
+/* backend_new - the backend of conf->backend; NULL with a message in err. */
+struct backend	*backend_new(const struct conf *, struct event_base *, char *err, size_t);
+/* backend_submit - 0 if accepted (cb will follow), -1 if not (at capacity). */
+int		 backend_submit(struct backend *, const struct sms *, sms_done_cb, void *);
+int		 backend_has_capacity(const struct backend *);
+void		 backend_free(struct backend *);
+
+/* constructors of the concrete backends, used by backend_new */
+struct backend	*outbox_backend_new(const struct conf *, struct event_base *, char *, size_t);
+struct backend	*http_backend_new(const struct conf *, struct event_base *, char *, size_t);
+
+/* outbox_write_mail - append a mail (a bounce, when no smarthost) to the outbox file. */
+int		 outbox_write_mail(const char *path, const char *ref, const char *to,
+		    const char *message);
+
+#endif

@@ -1,0 +1,182 @@
+/*
+ * listen.c - the listening sockets (evconnlistener) and the bookkeeping of
+ * sessions per client address that the connection limits need.
+ */
+#include <netinet/in.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "smtpd/listen.h"
+#include "smtpd/log.h"
+#include "smtpd/session.h"
+
+#define CLIENT_BUCKETS	1024
+
+struct client_count {
+	struct client_count	*next;
+	int			 family;
+	unsigned char		 addr[16];
+	unsigned		 count;
+};
+
+/* client_key - the address bytes that identify a client */
+static size_t
+client_key(const struct sockaddr *sa, int *family, unsigned char key[16])
+{
+	if (sa->sa_family == AF_INET) {
+		*family = AF_INET;
+		memcpy(key, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return 4;
+	}
+	if (sa->sa_family == AF_INET6) {
+		*family = AF_INET6;
+		memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+		return 16;
+	}
+	*family = sa->sa_family;
+	memset(key, 0, 16);
+	return 0;
+}
+
+static size_t
+client_hash(const unsigned char *k, size_t n)
+{
+	size_t	 h = 2166136261u, i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ k[i]) * 16777619u;
+	return h % CLIENT_BUCKETS;
+}
+
+/* client_enter - see listen.h; the count goes up even when refused */
+int
+client_enter(struct server *srv, const struct sockaddr *sa)
+{
+	struct client_count *c;
+	unsigned char	 key[16];
+	int		 family;
+	size_t		 n = client_key(sa, &family, key), h;
+
+	if (srv->clients == NULL &&
+	    (srv->clients = calloc(CLIENT_BUCKETS, sizeof(*srv->clients))) == NULL)
+		return -1;
+	h = client_hash(key, n);
+	for (c = srv->clients[h]; c != NULL; c = c->next)
+		if (c->family == family && memcmp(c->addr, key, 16) == 0)
+			break;
+	if (c == NULL) {
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			return -1;
+		c->family = family;
+		memcpy(c->addr, key, 16);
+		c->next = srv->clients[h];
+		srv->clients[h] = c;
+	}
+	c->count++;
+	return c->count > srv->conf->smtp.max_sessions_per_client ? -1 : 0;
+}
+
+/* client_leave - one session of this address ended */
+void
+client_leave(struct server *srv, const struct sockaddr *sa)
+{
+	struct client_count **pp, *c;
+	unsigned char	 key[16];
+	int		 family;
+	size_t		 n = client_key(sa, &family, key);
+
+	if (srv->clients == NULL)
+		return;
+	for (pp = &srv->clients[client_hash(key, n)]; (c = *pp) != NULL;
+	    pp = &c->next) {
+		if (c->family != family || memcmp(c->addr, key, 16) != 0)
+			continue;
+		if (--c->count == 0) {
+			*pp = c->next;
+			free(c);
+		}
+		return;
+	}
+}
+
+/* accept_cb - a new connection: a session takes it over */
+static void
+accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+    int salen, void *arg)
+{
+	(void)l;
+	session_start(arg, fd, sa, (socklen_t)salen);
+}
+
+/* accept_error_cb - EMFILE and friends: log, keep listening */
+static void
+accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	(void)l;
+	(void)arg;
+	log_warn("smtp accept");
+}
+
+/* server_listen - see listen.h */
+int
+server_listen(struct server *srv, char *err, size_t errlen)
+{
+	const struct conf *c = srv->conf;
+	struct evconnlistener *l;
+	size_t		 i;
+
+	srv->listeners = calloc(c->nlisten ? c->nlisten : 1, sizeof(*srv->listeners));
+	if (srv->listeners == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < c->nlisten; i++) {
+		l = evconnlistener_new_bind(srv->base, accept_cb, srv,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+		    LEV_OPT_CLOSE_ON_EXEC, 1024,
+		    (const struct sockaddr *)&c->listen[i].ss, (int)c->listen[i].sslen);
+		if (l == NULL) {
+			snprintf(err, errlen, "cannot listen on %s: %s",
+			    c->listen[i].address, strerror(errno));
+			return -1;
+		}
+		evconnlistener_set_error_cb(l, accept_error_cb);
+		srv->listeners[srv->nlisteners++] = l;
+		log_info("smtp listening on %s", c->listen[i].address);
+	}
+	return 0;
+}
+
+/* server_stop_listening - no new connections (shutdown) */
+void
+server_stop_listening(struct server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < srv->nlisteners; i++)
+		evconnlistener_free(srv->listeners[i]);
+	srv->nlisteners = 0;
+}
+
+/* server_free - listeners and the client table */
+void
+server_free(struct server *srv)
+{
+	struct client_count *c, *n;
+	size_t i;
+
+	server_stop_listening(srv);
+	free(srv->listeners);
+	srv->listeners = NULL;
+	if (srv->clients != NULL) {
+		for (i = 0; i < CLIENT_BUCKETS; i++)
+			for (c = srv->clients[i]; c != NULL; c = n) {
+				n = c->next;
+				free(c);
+			}
+		free(srv->clients);
+		srv->clients = NULL;
+	}
+}

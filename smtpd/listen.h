@@ -1,0 +1,39 @@
+/*
+ * listen.h - the server as a whole: listening sockets, the session count
+ * overall and per client address, and what sessions share (conf, queue).
+ */
+#ifndef SMSRELAY_LISTEN_H
+#define SMSRELAY_LISTEN_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "conf/conf.h"
+#include "smtpd/queue.h"
+
+struct client_count;
+
+struct server {
+	struct event_base	*base;
+	const struct conf	*conf;
+	struct queue		*queue;
+	struct evconnlistener	**listeners;
+	size_t			 nlisteners;
+	unsigned		 nsessions;
+	struct client_count	**clients;	/* hash of per-address counts */
+	size_t			 nbuckets;
+	int			 stopping;
+};
+
+/* server_listen - bind every conf->listen address; err names the failing one */
+int	 server_listen(struct server *, char *err, size_t errlen);
+void	 server_stop_listening(struct server *);
+void	 server_free(struct server *);
+
+/* client_enter - count a session of this address; -1 over the per-client limit */
+int	 client_enter(struct server *, const struct sockaddr *);
+void	 client_leave(struct server *, const struct sockaddr *);
+
+#endif

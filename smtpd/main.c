@@ -1,0 +1,222 @@
+/*
+ * main.c - smsrelayd: options, configuration, the one event loop, signals
+ * (SIGTERM drains and exits, SIGHUP reloads), and an orderly shutdown.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event2/event.h>
+
+#include "config.h"
+#include "conf/conf.h"
+#include "sms/mime.h"
+#include "smtpd/control.h"
+#include "smtpd/listen.h"
+#include "smtpd/log.h"
+#include "smtpd/queue.h"
+#include "smtpd/session.h"
+
+#define DEFAULT_CONF	SYSCONFDIR "/smsrelay.conf"
+#define DRAIN_DEADLINE	30	/* seconds SIGTERM waits for in-flight work */
+
+struct daemon {
+	struct event_base	*base;
+	struct server		 srv;
+	struct conf		*boot_conf;	/* the backends point into it */
+	struct conf		*live_conf;	/* the latest reload, if any */
+	const char		*conf_file;
+	int			 drained;
+	struct event		*exit_check;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: smsrelayd [-dnvV] [-f file]\n");
+	exit(1);
+}
+
+/* load_conf - the file given, else the default file, else the embedded one */
+static struct conf *
+load_conf(const char *file, int *embedded)
+{
+	struct conf	*c;
+	char		 err[1024];
+
+	*embedded = 0;
+	if (file == NULL && access(DEFAULT_CONF, F_OK) == 0)
+		file = DEFAULT_CONF;
+	if (file == NULL) {
+		*embedded = 1;
+		if ((c = conf_default()) == NULL) {
+			fprintf(stderr, "smsrelayd: out of memory\n");
+			exit(1);
+		}
+		return c;
+	}
+	if (conf_load(file, &c, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return NULL;
+	}
+	return c;
+}
+
+/* exit_check_cb - leave the loop once drained and no session is left */
+static void
+exit_check_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)ev;
+	if (d->drained && d->srv.nsessions == 0)
+		event_base_loopexit(d->base, NULL);
+}
+
+static void
+drained_cb(void *arg)
+{
+	struct daemon *d = arg;
+
+	d->drained = 1;
+	log_info("queue drained: nothing in flight");
+}
+
+/* on_term - stop taking mail, finish what is in flight, then exit */
+static void
+on_term(evutil_socket_t sig, short ev, void *arg)
+{
+	struct daemon	*d = arg;
+	struct timeval	 tick = { 0, 100000 }, deadline = { DRAIN_DEADLINE, 0 };
+
+	(void)ev;
+	if (d->srv.stopping)
+		return;
+	log_info("received signal %d: shutting down", (int)sig);
+	d->srv.stopping = 1;
+	server_stop_listening(&d->srv);
+	control_close();
+	session_shutdown_idle(&d->srv);
+	queue_drain(d->srv.queue, drained_cb, d);
+	d->exit_check = event_new(d->base, -1, EV_PERSIST, exit_check_cb, d);
+	if (d->exit_check != NULL)
+		event_add(d->exit_check, &tick);
+	event_base_loopexit(d->base, &deadline);
+}
+
+/* on_hup - reload; the old settings stay if the file has an error */
+static void
+on_hup(evutil_socket_t sig, short ev, void *arg)
+{
+	struct daemon	*d = arg;
+	struct conf	*c;
+	char		 err[1024];
+
+	(void)sig;
+	(void)ev;
+	if (d->conf_file == NULL) {
+		log_info("reload: embedded default configuration, nothing to read");
+		return;
+	}
+	if (conf_load(d->conf_file, &c, err, sizeof(err)) == -1) {
+		log_warnx("reload failed, keeping the current settings: %s", err);
+		return;
+	}
+	if (c->nlisten != d->boot_conf->nlisten ||
+	    strcmp(c->spool, d->boot_conf->spool) != 0)
+		log_warnx("reload: listen and spool changes take effect at the "
+		    "next restart");
+	d->srv.conf = c;
+	queue_set_conf(d->srv.queue, c);
+	if (d->live_conf != NULL)
+		conf_free(d->live_conf);
+	d->live_conf = c;
+	log_info("reload: configuration %s read again", d->conf_file);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon	 d;
+	struct event	*ev_term, *ev_int, *ev_hup;
+	const char	*file = NULL;
+	char		 err[1024];
+	int		 ch, foreground = 0, check = 0, verbose = 0, embedded;
+
+	memset(&d, 0, sizeof(d));
+	while ((ch = getopt(argc, argv, "df:nvV")) != -1) {
+		switch (ch) {
+		case 'd': foreground = 1; break;
+		case 'f': file = optarg; break;
+		case 'n': check = 1; break;
+		case 'v': verbose = 1; break;
+		case 'V': printf("smsrelayd %s\n", PACKAGE_VERSION); return 0;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if ((d.boot_conf = load_conf(file, &embedded)) == NULL)
+		return 1;
+	d.conf_file = embedded ? NULL : (file != NULL ? file : DEFAULT_CONF);
+	if (check) {
+		if (embedded)
+			printf("# embedded default configuration (no %s)\n",
+			    DEFAULT_CONF);
+		conf_print(d.boot_conf, stdout);
+		conf_free(d.boot_conf);
+		return 0;
+	}
+	log_init(foreground || !d.boot_conf->log.syslog,
+	    verbose || d.boot_conf->log.verbose, "smsrelayd");
+	if (embedded)
+		log_info("using embedded default configuration (no %s): "
+		    "127.0.0.1:2525, spool ./%s, outbox %s", DEFAULT_CONF,
+		    d.boot_conf->spool, d.boot_conf->backend.path);
+	else
+		log_info("using configuration %s", d.conf_file);
+	if (mime_selftest() == -1)
+		fatalx("charset conversion does not work (iconv missing?)");
+	signal(SIGPIPE, SIG_IGN);
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	d.srv.base = d.base;
+	d.srv.conf = d.boot_conf;
+	if ((d.srv.queue = queue_new(d.base, d.boot_conf, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	if (server_listen(&d.srv, err, sizeof(err)) == -1 ||
+	    control_listen(&d.srv, d.boot_conf->control_socket, err,
+	    sizeof(err)) == -1)
+		fatalx("%s", err);
+	ev_term = evsignal_new(d.base, SIGTERM, on_term, &d);
+	ev_int = evsignal_new(d.base, SIGINT, on_term, &d);
+	ev_hup = evsignal_new(d.base, SIGHUP, on_hup, &d);
+	if (ev_term == NULL || ev_int == NULL || ev_hup == NULL ||
+	    evsignal_add(ev_term, NULL) == -1 || evsignal_add(ev_int, NULL) == -1 ||
+	    evsignal_add(ev_hup, NULL) == -1)
+		fatalx("cannot install signal handlers");
+	log_info("smsrelayd %s started, %zu message%s in the queue",
+	    PACKAGE_VERSION, queue_size(d.srv.queue),
+	    queue_size(d.srv.queue) == 1 ? "" : "s");
+	event_base_dispatch(d.base);
+
+	/* the queue first: its last commits still answer waiting sessions */
+	queue_free(d.srv.queue);
+	session_close_all(&d.srv);
+	control_close();
+	server_free(&d.srv);
+	if (d.exit_check != NULL)
+		event_free(d.exit_check);
+	event_free(ev_term);
+	event_free(ev_int);
+	event_free(ev_hup);
+	event_base_free(d.base);
+	if (d.live_conf != NULL)
+		conf_free(d.live_conf);
+	conf_free(d.boot_conf);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,1011 @@
+/*
+ * queue.c - the life of an accepted message: durable submit, dispatch to the
+ * backend, retry with backoff, expiry, DSNs for failures, and recovery.
+ *
+ * Every state change is journaled before it matters: SENDING before the
+ * backend sees an SMS, the provider's answer after, DONE when nothing of the
+ * message is needed again. Replaying the journal rebuilds this table.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "sms/backend.h"
+#include "sms/gsm.h"
+#include "smtpd/bounce.h"
+#include "smtpd/log.h"
+#include "smtpd/queue.h"
+
+#define MAX_RCPTS_REPLAY	100000
+
+TAILQ_HEAD(msgq, qmsg);
+TAILQ_HEAD(rcptq, qrcpt);
+
+struct queue {
+	struct event_base	*base;
+	const struct conf	*conf;
+	struct spool		*spool;
+	struct backend		*backend;
+	struct bounce		*bounce;
+	struct msgq		 msgs;
+	size_t			 nmsgs;
+	struct rcptq		 ready;
+	struct event		*pump_ev;
+	struct event		*bounce_ev;	/* DSNs owed, coalesced per tick */
+	uint64_t		 last_id;
+	int			 draining;
+	unsigned		 committing;
+	void			(*drained)(void *);
+	void			*drained_arg;
+};
+
+struct accept_wait {
+	struct queue		*q;
+	struct qmsg		*msg;
+	queue_accept_cb		 cb;
+	void			*arg;
+};
+
+static void	queue_pump_soon(struct queue *);
+static void	msg_check_done(struct queue *, struct qmsg *);
+static void	check_drained(struct queue *);
+
+/* rcpt_state_name - for logs and smsrelayctl */
+const char *
+rcpt_state_name(enum rcpt_state s)
+{
+	static const char *names[] = { "queued", "sending", "sent",
+	    "deferred", "failed", "bounced" };
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+static int64_t
+now_sec(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* new_id - unique and increasing: microseconds since the epoch, shifted */
+static uint64_t
+new_id(struct queue *q)
+{
+	struct timeval tv;
+	uint64_t id;
+
+	gettimeofday(&tv, NULL);
+	id = ((uint64_t)tv.tv_sec * 1000000 + (uint64_t)tv.tv_usec) << 8;
+	if (id <= q->last_id)
+		id = q->last_id + 1;
+	q->last_id = id;
+	return id;
+}
+
+static char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s != NULL ? s : "", s != NULL ? n : 0);
+
+	if (p == NULL)
+		fatal("queue: out of memory");
+	return p;
+}
+
+static char *
+xstrdup_opt(const char *s)
+{
+	return s != NULL ? xstrndup(s, strlen(s)) : NULL;
+}
+
+static struct rec_str
+rs(const char *s)
+{
+	struct rec_str r = { s != NULL ? s : "", s != NULL ? (uint32_t)strlen(s) : 0 };
+
+	return r;
+}
+
+/* msg_free - release a message and everything it owns */
+static void
+msg_free(struct qmsg *m)
+{
+	uint32_t i;
+
+	if (m->timer != NULL)
+		event_free(m->timer);
+	for (i = 0; i < m->nrcpts; i++) {
+		free(m->rcpts[i].addr);
+		free(m->rcpts[i].to);
+		free(m->rcpts[i].orcpt);
+		free(m->rcpts[i].provider_id);
+		free(m->rcpts[i].reason);
+	}
+	free(m->rcpts);
+	free(m->sender);
+	free(m->client);
+	free(m->helo);
+	free(m->envid);
+	free(m->sender_id);
+	free(m->text);
+	free(m->headers);
+	free(m);
+}
+
+static void msg_timer_cb(evutil_socket_t, short, void *);
+
+/* msg_new - an empty message with n recipients */
+static struct qmsg *
+msg_new(struct queue *q, uint64_t id, uint32_t n)
+{
+	struct qmsg *m;
+	uint32_t i;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL ||
+	    (m->rcpts = calloc(n ? n : 1, sizeof(*m->rcpts))) == NULL ||
+	    (m->timer = evtimer_new(q->base, msg_timer_cb, m)) == NULL)
+		fatal("queue: out of memory");
+	m->id = id;
+	snprintf(m->idstr, sizeof(m->idstr), "%016" PRIX64, id);
+	m->nrcpts = n;
+	for (i = 0; i < n; i++) {
+		m->rcpts[i].msg = m;
+		m->rcpts[i].index = i;
+	}
+	return m;
+}
+
+/* msg_insert - make the message known (for admin views and replay) */
+static void
+msg_insert(struct queue *q, struct qmsg *m)
+{
+	TAILQ_INSERT_TAIL(&q->msgs, m, entry);
+	q->nmsgs++;
+}
+
+static void
+msg_remove(struct queue *q, struct qmsg *m)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->nrcpts; i++)
+		if (m->rcpts[i].on_ready) {
+			TAILQ_REMOVE(&q->ready, &m->rcpts[i], ready);
+			m->rcpts[i].on_ready = 0;
+		}
+	TAILQ_REMOVE(&q->msgs, m, entry);
+	q->nmsgs--;
+	msg_free(m);
+}
+
+static struct qmsg *
+msg_find(struct queue *q, uint64_t id)
+{
+	struct qmsg *m;
+
+	TAILQ_FOREACH_REVERSE(m, &q->msgs, msgq, entry)
+		if (m->id == id)
+			return m;
+	return NULL;
+}
+
+/* journal_state - append a recipient's state; rides the next commit */
+static void
+journal_state(struct queue *q, const struct qrcpt *r)
+{
+	struct rec_state st = {
+		.id = r->msg->id, .rcpt = r->index, .state = r->state,
+		.attempts = r->attempts, .next_try = r->next_try,
+		.provider_id = rs(r->provider_id), .reason = rs(r->reason),
+	};
+
+	if (spool_put_state(q->spool, &st) == -1)
+		log_warnx("%s spool: cannot journal state of rcpt %u",
+		    r->msg->idstr, r->index);
+}
+
+/* rcpt_make_ready - put a recipient in line for the backend */
+static void
+rcpt_make_ready(struct queue *q, struct qrcpt *r)
+{
+	if (r->on_ready)
+		return;
+	r->state = RCPT_QUEUED;
+	TAILQ_INSERT_TAIL(&q->ready, r, ready);
+	r->on_ready = 1;
+	queue_pump_soon(q);
+}
+
+/* msg_arm_timer - wake the message at its earliest retry */
+static void
+msg_arm_timer(struct qmsg *m)
+{
+	int64_t	 next = 0, now = now_sec();
+	uint32_t i;
+	struct timeval tv = { 0, 0 };
+
+	for (i = 0; i < m->nrcpts; i++)
+		if (m->rcpts[i].state == RCPT_DEFERRED &&
+		    (next == 0 || m->rcpts[i].next_try < next))
+			next = m->rcpts[i].next_try;
+	if (next == 0) {
+		evtimer_del(m->timer);
+		return;
+	}
+	if (next > now)
+		tv.tv_sec = next - now;
+	evtimer_add(m->timer, &tv);
+}
+
+static struct queue *timer_queue;	/* the one queue, for timer callbacks */
+
+/* msg_timer_cb - retry time: deferred recipients whose time has come */
+static void
+msg_timer_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct qmsg	*m = arg;
+	struct queue	*q = timer_queue;
+	int64_t		 now = now_sec();
+	uint32_t	 i;
+
+	(void)fd;
+	(void)ev;
+	for (i = 0; i < m->nrcpts; i++)
+		if (m->rcpts[i].state == RCPT_DEFERRED &&
+		    m->rcpts[i].next_try <= now)
+			rcpt_make_ready(q, &m->rcpts[i]);
+	msg_arm_timer(m);
+}
+
+/* retry_delay - the backoff after the n-th failed attempt */
+static unsigned
+retry_delay(const struct conf *c, uint32_t attempts)
+{
+	size_t i;
+
+	if (c->queue.nretry == 0)
+		return 60;
+	i = attempts == 0 ? 0 : attempts - 1;
+	if (i >= c->queue.nretry)
+		i = c->queue.nretry - 1;
+	return c->queue.retry[i];
+}
+
+static void
+set_str(char **dst, const char *src)
+{
+	free(*dst);
+	*dst = xstrdup_opt(src);
+}
+
+/* rcpt_fail - permanent failure: a DSN is owed unless the sender is <> */
+static void
+rcpt_fail(struct queue *q, struct qrcpt *r, const char *status, const char *why)
+{
+	struct qmsg *m = r->msg;
+
+	r->state = RCPT_FAILED;
+	snprintf(r->status, sizeof(r->status), "%s", status);
+	set_str(&r->reason, why);
+	if (m->kind == QMSG_DSN)
+		log_info("%s dsn undeliverable to=<%s> reason=\"%s\", dropped",
+		    m->idstr, r->to, why);
+	else if (m->sender[0] == '\0')
+		log_info("%s bounced to=%s status=%s reason=\"%s\", no DSN: "
+		    "null sender", m->idstr, r->to, status, why);
+	else {
+		log_info("%s bounced to=%s status=%s reason=\"%s\"", m->idstr,
+		    r->to, status, why);
+		event_active(q->bounce_ev, EV_TIMEOUT, 1);
+	}
+}
+
+/* rcpt_defer - temporary failure: retry later, or expire */
+static void
+rcpt_defer(struct queue *q, struct qrcpt *r, const char *why)
+{
+	struct qmsg	*m = r->msg;
+	int64_t		 now = now_sec(), expiry;
+	unsigned	 delay;
+	char		 reason[512];
+
+	expiry = m->arrival + (int64_t)q->conf->queue.lifetime;
+	if (now >= expiry) {
+		snprintf(reason, sizeof(reason), "delivery time expired, "
+		    "last error: %s", why);
+		rcpt_fail(q, r, "4.4.7", reason);
+		return;
+	}
+	delay = retry_delay(q->conf, r->attempts);
+	r->state = RCPT_DEFERRED;
+	r->next_try = now + delay < expiry ? now + delay : expiry;
+	set_str(&r->reason, why);
+	log_info("%s deferred to=%s attempt=%u delay=%" PRId64 " reason=\"%s\"",
+	    m->idstr, r->to, r->attempts, r->next_try - now, why);
+	msg_arm_timer(m);
+}
+
+/* delivery_done - the backend's (or bounce sender's) answer */
+static void
+delivery_done(void *arg, enum sms_result res, const char *provider_id,
+    const char *reason)
+{
+	struct qrcpt	*r = arg;
+	struct qmsg	*m = r->msg;
+	struct queue	*q = timer_queue;
+
+	m->in_flight--;
+	r->last_try = now_sec();
+	switch (res) {
+	case SMS_SENT:
+		r->state = RCPT_SENT;
+		set_str(&r->provider_id, provider_id);
+		set_str(&r->reason, NULL);
+		if (m->kind == QMSG_DSN)
+			log_info("%s dsn sent to=<%s>", m->idstr, r->to);
+		else
+			log_info("%s sent to=%s rcpt=<%s> parts=%u provider_id=%s",
+			    m->idstr, r->to, r->addr, m->parts,
+			    provider_id != NULL ? provider_id : "-");
+		break;
+	case SMS_TEMPFAIL:
+		rcpt_defer(q, r, reason != NULL ? reason : "temporary failure");
+		break;
+	case SMS_PERMFAIL:
+		rcpt_fail(q, r, "5.0.0", reason != NULL ? reason :
+		    "permanent failure");
+		break;
+	}
+	journal_state(q, r);
+	msg_check_done(q, m);
+	queue_pump_soon(q);
+	check_drained(q);
+}
+
+/* rcpt_dispatch - journal SENDING, then hand the recipient over */
+static int
+rcpt_dispatch(struct queue *q, struct qrcpt *r)
+{
+	struct qmsg	*m = r->msg;
+	char		 ref[QID_LEN + 16];
+	struct sms	 sms;
+	int		 rc;
+
+	r->state = RCPT_SENDING;
+	r->attempts++;
+	journal_state(q, r);
+	m->in_flight++;
+	if (m->kind == QMSG_DSN)
+		rc = bounce_send(q->bounce, m, delivery_done, r);
+	else {
+		snprintf(ref, sizeof(ref), "%s.%u", m->idstr, r->index);
+		sms = (struct sms){ .ref = ref, .to = r->to,
+		    .from = m->sender_id, .text = m->text, .parts = m->parts,
+		    .encoding = gsm_encoding_name(m->encoding) };
+		rc = backend_submit(q->backend, &sms, delivery_done, r);
+	}
+	if (rc == -1) {
+		m->in_flight--;
+		r->attempts--;
+		r->state = RCPT_QUEUED;
+	}
+	return rc;
+}
+
+/* queue_pump - feed ready recipients while the backends have room */
+static void
+queue_pump(evutil_socket_t fd, short ev, void *arg)
+{
+	struct queue	*q = arg;
+	struct qrcpt	*r, *next;
+	int		 sms_full = 0, dsn_full = 0;
+
+	(void)fd;
+	(void)ev;
+	if (q->draining)
+		return;
+	for (r = TAILQ_FIRST(&q->ready); r != NULL && !(sms_full && dsn_full);
+	    r = next) {
+		int is_dsn = r->msg->kind == QMSG_DSN;
+
+		next = TAILQ_NEXT(r, ready);
+		if (is_dsn ? dsn_full : sms_full)
+			continue;
+		if (!(is_dsn ? bounce_has_capacity(q->bounce) :
+		    backend_has_capacity(q->backend))) {
+			*(is_dsn ? &dsn_full : &sms_full) = 1;
+			continue;
+		}
+		TAILQ_REMOVE(&q->ready, r, ready);
+		r->on_ready = 0;
+		if (rcpt_dispatch(q, r) == -1) {
+			TAILQ_INSERT_HEAD(&q->ready, r, ready);
+			r->on_ready = 1;
+			*(is_dsn ? &dsn_full : &sms_full) = 1;
+		}
+	}
+	if (spool_broken(q->spool) == 0)
+		spool_commit(q->spool, NULL, NULL);
+}
+
+static void
+queue_pump_soon(struct queue *q)
+{
+	if (!q->draining)
+		event_active(q->pump_ev, EV_TIMEOUT, 1);
+}
+
+/* rcpt_is_final - nothing more will happen to this recipient */
+static int
+rcpt_is_final(const struct qmsg *m, const struct qrcpt *r)
+{
+	if (r->state == RCPT_SENT || r->state == RCPT_BOUNCED)
+		return 1;
+	return r->state == RCPT_FAILED &&
+	    (m->kind == QMSG_DSN || m->sender[0] == '\0');
+}
+
+/* msg_check_done - journal DONE and forget a finished message */
+static void
+msg_check_done(struct queue *q, struct qmsg *m)
+{
+	uint32_t i;
+
+	if (m->in_flight > 0 || !m->committed)
+		return;
+	for (i = 0; i < m->nrcpts; i++)
+		if (!rcpt_is_final(m, &m->rcpts[i]))
+			return;
+	if (spool_put_done(q->spool, m->id, &m->loc) == -1)
+		log_warnx("%s spool: cannot journal completion", m->idstr);
+	log_info("%s removed", m->idstr);
+	msg_remove(q, m);
+}
+
+/* put_msg_record - journal a message from its in-memory form */
+static int
+put_msg_record(struct queue *q, struct qmsg *m, const char *raw, size_t rawlen)
+{
+	struct rec_rcpt	*rr;
+	struct rec_msg	 rec = {
+		.id = m->id, .kind = m->kind, .arrival = m->arrival,
+		.sender = rs(m->sender), .client = rs(m->client),
+		.helo = rs(m->helo), .envid = rs(m->envid), .ret = m->ret,
+		.sender_id = rs(m->sender_id), .text = rs(m->text),
+		.parts = m->parts, .encoding = m->encoding,
+		.headers = { m->headers ? m->headers : "", (uint32_t)m->headers_len },
+		.raw = { raw ? raw : "", (uint32_t)rawlen }, .nrcpts = m->nrcpts,
+	};
+	uint32_t	 i;
+	int		 rc;
+
+	if ((rr = calloc(m->nrcpts ? m->nrcpts : 1, sizeof(*rr))) == NULL)
+		return -1;
+	for (i = 0; i < m->nrcpts; i++) {
+		rr[i].addr = rs(m->rcpts[i].addr);
+		rr[i].to = rs(m->rcpts[i].to);
+		rr[i].orcpt = rs(m->rcpts[i].orcpt);
+		rr[i].notify = m->rcpts[i].notify;
+	}
+	rc = spool_put_msg(q->spool, &rec, rr, &m->loc);
+	free(rr);
+	return rc;
+}
+
+/* queue_bounce_owed - turn failed recipients into one DSN per message */
+static void
+queue_bounce_owed(evutil_socket_t fd, short ev, void *arg)
+{
+	struct queue	*q = arg;
+	struct qmsg	*m, *next, *dsn;
+	uint32_t	 idx[64], i;
+	size_t		 n, len;
+	char		*text;
+
+	(void)fd;
+	(void)ev;
+	for (m = TAILQ_FIRST(&q->msgs); m != NULL; m = next) {
+		next = TAILQ_NEXT(m, entry);
+		if (m->kind == QMSG_DSN || m->sender[0] == '\0' || !m->committed)
+			continue;
+		for (n = 0, i = 0; i < m->nrcpts && n < 64; i++)
+			if (m->rcpts[i].state == RCPT_FAILED)
+				idx[n++] = i;
+		if (n == 0)
+			continue;
+		if ((text = bounce_compose(q->conf, m, idx, n, now_sec(),
+		    &len)) == NULL) {
+			log_warnx("%s cannot compose DSN", m->idstr);
+			continue;
+		}
+		dsn = msg_new(q, new_id(q), 1);
+		dsn->kind = QMSG_DSN;
+		dsn->arrival = now_sec();
+		dsn->sender = xstrdup_opt("");
+		dsn->client = xstrdup_opt("local");
+		dsn->text = text;
+		dsn->rcpts[0].addr = xstrdup_opt(m->sender);
+		dsn->rcpts[0].to = xstrdup_opt(m->sender);
+		if (put_msg_record(q, dsn, NULL, 0) == -1) {
+			log_warnx("%s cannot journal DSN", m->idstr);
+			msg_free(dsn);
+			continue;
+		}
+		dsn->committed = 1;
+		msg_insert(q, dsn);
+		log_info("%s dsn queued as %s to=<%s> nrcpt=%zu", m->idstr,
+		    dsn->idstr, m->sender, n);
+		rcpt_make_ready(q, &dsn->rcpts[0]);
+		for (i = 0; i < n; i++) {
+			m->rcpts[idx[i]].state = RCPT_BOUNCED;
+			journal_state(q, &m->rcpts[idx[i]]);
+		}
+		msg_check_done(q, m);
+	}
+	spool_commit(q->spool, NULL, NULL);
+}
+
+/* accept_done - the journal holds the message: answer the client */
+static void
+accept_done(void *arg, int error)
+{
+	struct accept_wait *w = arg;
+	struct queue	*q = w->q;
+	struct qmsg	*m = w->msg;
+	uint32_t	 i;
+
+	q->committing--;
+	if (error) {
+		w->cb(w->arg, -1);
+		msg_remove(q, m);
+	} else {
+		m->committed = 1;
+		w->cb(w->arg, 0);
+		for (i = 0; i < m->nrcpts; i++)
+			rcpt_make_ready(q, &m->rcpts[i]);
+	}
+	free(w);
+	check_drained(q);
+}
+
+/* queue_submit - see queue.h */
+int
+queue_submit(struct queue *q, const struct qsubmit *s, queue_accept_cb cb,
+    void *arg, char idstr[QID_LEN + 1])
+{
+	struct accept_wait *w;
+	struct qmsg	*m;
+	uint32_t	 i;
+
+	if (spool_broken(q->spool) || q->draining)
+		return -1;
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return -1;
+	m = msg_new(q, new_id(q), s->nrcpts);
+	m->kind = QMSG_SMS;
+	m->arrival = now_sec();
+	m->sender = xstrdup_opt(s->sender);
+	m->client = xstrdup_opt(s->client);
+	m->helo = xstrdup_opt(s->helo);
+	m->envid = xstrdup_opt(s->envid);
+	m->ret = s->ret;
+	m->sender_id = xstrdup_opt(s->sender_id);
+	m->text = xstrdup_opt(s->text);
+	m->parts = s->parts;
+	m->encoding = s->encoding;
+	m->headers = xstrndup(s->headers, s->headers_len);
+	m->headers_len = s->headers_len;
+	for (i = 0; i < s->nrcpts; i++) {
+		m->rcpts[i].addr = xstrdup_opt(s->rcpts[i].addr);
+		m->rcpts[i].to = xstrdup_opt(s->rcpts[i].to);
+		m->rcpts[i].orcpt = xstrdup_opt(s->rcpts[i].orcpt);
+		m->rcpts[i].notify = s->rcpts[i].notify;
+	}
+	if (put_msg_record(q, m, s->raw, s->raw_len) == -1) {
+		msg_free(m);
+		free(w);
+		return -1;
+	}
+	msg_insert(q, m);
+	memcpy(idstr, m->idstr, QID_LEN + 1);
+	*w = (struct accept_wait){ q, m, cb, arg };
+	q->committing++;
+	spool_commit(q->spool, accept_done, w);
+	return 0;
+}
+
+/* ---- replay ---- */
+
+static void
+replay_msg(void *arg, const struct rec_msg *rec, const struct spool_loc *loc)
+{
+	struct queue	*q = arg;
+	struct qmsg	*m, *old;
+	struct rec_rcpt	 rr;
+	size_t		 pos = 0;
+	uint32_t	 i;
+
+	if (rec->nrcpts > MAX_RCPTS_REPLAY ||
+	    rec->nrcpts > rec->rcpts_len / 13) {
+		log_warnx("spool: message %016" PRIX64 " has a bad recipient "
+		    "count, skipped", rec->id);
+		return;
+	}
+	if ((old = msg_find(q, rec->id)) != NULL)	/* relocated copy */
+		msg_remove(q, old);
+	m = msg_new(q, rec->id, rec->nrcpts);
+	m->kind = rec->kind == QMSG_DSN ? QMSG_DSN : QMSG_SMS;
+	m->arrival = rec->arrival;
+	m->sender = xstrndup(rec->sender.p, rec->sender.len);
+	m->client = xstrndup(rec->client.p, rec->client.len);
+	m->helo = xstrndup(rec->helo.p, rec->helo.len);
+	m->envid = rec->envid.len ? xstrndup(rec->envid.p, rec->envid.len) : NULL;
+	m->ret = rec->ret;
+	m->sender_id = rec->sender_id.len ?
+	    xstrndup(rec->sender_id.p, rec->sender_id.len) : NULL;
+	m->text = xstrndup(rec->text.p, rec->text.len);
+	m->parts = rec->parts;
+	m->encoding = rec->encoding;
+	m->headers = xstrndup(rec->headers.p, rec->headers.len);
+	m->headers_len = rec->headers.len;
+	m->loc = *loc;
+	m->committed = 1;
+	for (i = 0; i < rec->nrcpts; i++) {
+		if (rec_next_rcpt(rec, &pos, &rr) == -1) {
+			log_warnx("spool: message %s: bad recipient list, "
+			    "skipped", m->idstr);
+			msg_free(m);
+			return;
+		}
+		m->rcpts[i].addr = xstrndup(rr.addr.p, rr.addr.len);
+		m->rcpts[i].to = xstrndup(rr.to.p, rr.to.len);
+		m->rcpts[i].orcpt = rr.orcpt.len ?
+		    xstrndup(rr.orcpt.p, rr.orcpt.len) : NULL;
+		m->rcpts[i].notify = rr.notify;
+	}
+	if (m->id > q->last_id)
+		q->last_id = m->id;
+	msg_insert(q, m);
+}
+
+static void
+replay_state(void *arg, const struct rec_state *st)
+{
+	struct queue	*q = arg;
+	struct qmsg	*m = msg_find(q, st->id);
+	struct qrcpt	*r;
+
+	if (m == NULL || st->rcpt >= m->nrcpts || st->state > RCPT_BOUNCED)
+		return;
+	r = &m->rcpts[st->rcpt];
+	r->state = st->state;
+	r->attempts = st->attempts;
+	r->next_try = st->next_try;
+	free(r->provider_id);
+	free(r->reason);
+	r->provider_id = st->provider_id.len ?
+	    xstrndup(st->provider_id.p, st->provider_id.len) : NULL;
+	r->reason = st->reason.len ? xstrndup(st->reason.p, st->reason.len) : NULL;
+}
+
+static void
+replay_done(void *arg, uint64_t id)
+{
+	struct queue	*q = arg;
+	struct qmsg	*m = msg_find(q, id);
+
+	if (m != NULL)
+		msg_remove(q, m);
+}
+
+/* relocate_segment - move the live messages of an old segment to the head */
+static void
+relocate_segment(void *arg, uint32_t seg)
+{
+	struct queue	*q = arg;
+	struct qmsg	*m;
+	uint32_t	 i;
+
+	TAILQ_FOREACH(m, &q->msgs, entry) {
+		if (m->loc.seg != seg)
+			continue;
+		if (spool_relocate(q->spool, &m->loc) == -1) {
+			log_warnx("%s spool: relocation failed", m->idstr);
+			return;
+		}
+		for (i = 0; i < m->nrcpts; i++)
+			journal_state(q, &m->rcpts[i]);
+	}
+}
+
+/* queue_resume - after replay: pin segments, restart what was under way */
+static void
+queue_resume(struct queue *q)
+{
+	struct qmsg	*m;
+	uint32_t	 i;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(m, &q->msgs, entry) {
+		n++;
+		for (i = 0; i < m->nrcpts; i++) {
+			struct qrcpt *r = &m->rcpts[i];
+
+			if (r->state == RCPT_QUEUED || r->state == RCPT_SENDING)
+				rcpt_make_ready(q, r);
+			else if (r->state == RCPT_FAILED &&
+			    m->kind == QMSG_SMS && m->sender[0] != '\0')
+				event_active(q->bounce_ev, EV_TIMEOUT, 1);
+		}
+		msg_arm_timer(m);
+	}
+	if (n > 0)
+		log_info("queue: recovered %zu message%s from the spool", n,
+		    n == 1 ? "" : "s");
+}
+
+/* queue_new - open the spool, replay it, and start the backends */
+struct queue *
+queue_new(struct event_base *base, const struct conf *conf, char *err,
+    size_t errlen)
+{
+	struct queue	*q;
+	struct spool_replay rp;
+
+	if ((q = calloc(1, sizeof(*q))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	q->base = base;
+	q->conf = conf;
+	timer_queue = q;
+	TAILQ_INIT(&q->msgs);
+	TAILQ_INIT(&q->ready);
+	q->pump_ev = event_new(base, -1, 0, queue_pump, q);
+	q->bounce_ev = event_new(base, -1, 0, queue_bounce_owed, q);
+	if (q->pump_ev == NULL || q->bounce_ev == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	rp = (struct spool_replay){ replay_msg, replay_state, replay_done,
+	    relocate_segment, q };
+	if ((q->spool = spool_open(conf->spool, base, 0, err, errlen)) == NULL ||
+	    spool_replay(q->spool, &rp, err, errlen) == -1)
+		goto fail;
+	if ((q->backend = backend_new(conf, base, err, errlen)) == NULL ||
+	    (q->bounce = bounce_new(conf, base, err, errlen)) == NULL)
+		goto fail;
+	{
+		struct qmsg *m;
+
+		TAILQ_FOREACH(m, &q->msgs, entry)
+			spool_pin(q->spool, &m->loc);
+	}
+	if (spool_start(q->spool, err, errlen) == -1)
+		goto fail;
+	queue_resume(q);
+	return q;
+fail:
+	queue_free(q);
+	return NULL;
+}
+
+/* queue_set_conf - a reloaded configuration (retry, lifetime, ...) */
+void
+queue_set_conf(struct queue *q, const struct conf *conf)
+{
+	q->conf = conf;
+}
+
+/* queue_flush - retry every deferred recipient now */
+void
+queue_flush(struct queue *q)
+{
+	struct qmsg	*m;
+	uint32_t	 i;
+
+	TAILQ_FOREACH(m, &q->msgs, entry) {
+		for (i = 0; i < m->nrcpts; i++)
+			if (m->rcpts[i].state == RCPT_DEFERRED)
+				rcpt_make_ready(q, &m->rcpts[i]);
+		evtimer_del(m->timer);
+	}
+}
+
+static struct qmsg *
+msg_by_idstr(struct queue *q, const char *idstr)
+{
+	char		*end;
+	uint64_t	 id;
+
+	if (strlen(idstr) != QID_LEN)
+		return NULL;
+	errno = 0;
+	id = strtoull(idstr, &end, 16);
+	if (errno || *end != '\0')
+		return NULL;
+	return msg_find(q, id);
+}
+
+/* queue_delete - drop a message without delivery or DSN (admin) */
+int
+queue_delete(struct queue *q, const char *idstr)
+{
+	struct qmsg	*m = msg_by_idstr(q, idstr);
+
+	if (m == NULL || m->in_flight > 0 || !m->committed)
+		return -1;
+	if (spool_put_done(q->spool, m->id, &m->loc) == -1)
+		return -1;
+	spool_commit(q->spool, NULL, NULL);
+	log_info("%s deleted by the administrator", m->idstr);
+	msg_remove(q, m);
+	return 0;
+}
+
+/* msg_state - the least advanced recipient state, for the list view */
+static const char *
+msg_state(const struct qmsg *m)
+{
+	static const int rank[] = { [RCPT_SENDING] = 0, [RCPT_QUEUED] = 1,
+	    [RCPT_DEFERRED] = 2, [RCPT_FAILED] = 3, [RCPT_BOUNCED] = 4,
+	    [RCPT_SENT] = 5 };
+	enum rcpt_state best = RCPT_SENT;
+	uint32_t i;
+
+	for (i = 0; i < m->nrcpts; i++)
+		if (rank[m->rcpts[i].state] < rank[best])
+			best = m->rcpts[i].state;
+	return rcpt_state_name(best);
+}
+
+static int64_t
+msg_next_try(const struct qmsg *m)
+{
+	int64_t	 next = 0;
+	uint32_t i;
+
+	for (i = 0; i < m->nrcpts; i++)
+		if (m->rcpts[i].state == RCPT_DEFERRED &&
+		    (next == 0 || m->rcpts[i].next_try < next))
+			next = m->rcpts[i].next_try;
+	return next;
+}
+
+/* queue_list - one line per message, recipients indented */
+void
+queue_list(struct queue *q, struct evbuffer *out)
+{
+	struct qmsg	*m;
+	int64_t		 now = now_sec(), next;
+	uint32_t	 i;
+
+	evbuffer_add_printf(out, "%-16s %8s %5s %-9s %s\n", "ID", "AGE",
+	    "RCPTS", "STATE", "NEXT-TRY");
+	TAILQ_FOREACH(m, &q->msgs, entry) {
+		next = msg_next_try(m);
+		evbuffer_add_printf(out, "%-16s %7" PRId64 "s %5u %-9s ",
+		    m->idstr, now - m->arrival, m->nrcpts, msg_state(m));
+		if (next > 0)
+			evbuffer_add_printf(out, "in %" PRId64 "s\n",
+			    next > now ? next - now : 0);
+		else
+			evbuffer_add_printf(out, "-\n");
+		for (i = 0; i < m->nrcpts; i++)
+			evbuffer_add_printf(out, "    %-8s %s%s%s\n",
+			    rcpt_state_name(m->rcpts[i].state),
+			    m->kind == QMSG_DSN ? "dsn to <" : "",
+			    m->rcpts[i].to, m->kind == QMSG_DSN ? ">" : "");
+	}
+	evbuffer_add_printf(out, "-- %zu message%s\n", q->nmsgs,
+	    q->nmsgs == 1 ? "" : "s");
+}
+
+/* queue_show - everything known about one message */
+int
+queue_show(struct queue *q, const char *idstr, struct evbuffer *out)
+{
+	struct qmsg	*m = msg_by_idstr(q, idstr);
+	int64_t		 now = now_sec();
+	uint32_t	 i;
+
+	if (m == NULL)
+		return -1;
+	evbuffer_add_printf(out, "id: %s\nkind: %s\narrival: %" PRId64
+	    " (%" PRId64 "s ago)\nsender: <%s>\nclient: %s\nhelo: %s\n",
+	    m->idstr, m->kind == QMSG_DSN ? "dsn" : "sms", m->arrival,
+	    now - m->arrival, m->sender, m->client, m->helo);
+	if (m->kind == QMSG_SMS)
+		evbuffer_add_printf(out, "sender-id: %s\nparts: %u\n"
+		    "encoding: %s\ntext: %s\n", m->sender_id ? m->sender_id : "-",
+		    m->parts, gsm_encoding_name(m->encoding), m->text);
+	for (i = 0; i < m->nrcpts; i++) {
+		const struct qrcpt *r = &m->rcpts[i];
+
+		evbuffer_add_printf(out, "recipient %u: %s <%s>\n"
+		    "  state: %s\n  attempts: %u\n", i, r->to, r->addr,
+		    rcpt_state_name(r->state), r->attempts);
+		if (r->state == RCPT_DEFERRED)
+			evbuffer_add_printf(out, "  next-try: in %" PRId64 "s\n",
+			    r->next_try > now ? r->next_try - now : 0);
+		if (r->provider_id != NULL)
+			evbuffer_add_printf(out, "  provider-id: %s\n",
+			    r->provider_id);
+		if (r->reason != NULL)
+			evbuffer_add_printf(out, "  reason: %s\n", r->reason);
+	}
+	return 0;
+}
+
+size_t
+queue_size(const struct queue *q)
+{
+	return q->nmsgs;
+}
+
+/* in_flight_total - sends and commits not yet answered */
+static size_t
+in_flight_total(struct queue *q)
+{
+	struct qmsg	*m;
+	size_t		 n = q->committing;
+
+	TAILQ_FOREACH(m, &q->msgs, entry)
+		n += m->in_flight;
+	return n;
+}
+
+static void
+check_drained(struct queue *q)
+{
+	void (*cb)(void *) = q->drained;
+
+	if (!q->draining || cb == NULL || in_flight_total(q) > 0)
+		return;
+	q->drained = NULL;
+	cb(q->drained_arg);
+}
+
+/* queue_drain - see queue.h */
+void
+queue_drain(struct queue *q, void (*cb)(void *), void *arg)
+{
+	q->draining = 1;
+	q->drained = cb;
+	q->drained_arg = arg;
+	check_drained(q);
+}
+
+/*
+ * queue_free - stop the backends first (transfers still running report a
+ * temporary failure, which is journaled), then flush and close the spool.
+ */
+void
+queue_free(struct queue *q)
+{
+	struct qmsg *m;
+
+	if (q == NULL)
+		return;
+	q->draining = 1;
+	if (q->backend != NULL)
+		backend_free(q->backend);
+	q->backend = NULL;
+	if (q->bounce != NULL)
+		bounce_free(q->bounce);
+	q->bounce = NULL;
+	if (q->spool != NULL)
+		spool_close(q->spool);
+	q->spool = NULL;
+	while ((m = TAILQ_FIRST(&q->msgs)) != NULL)
+		msg_remove(q, m);
+	if (q->pump_ev != NULL)
+		event_free(q->pump_ev);
+	if (q->bounce_ev != NULL)
+		event_free(q->bounce_ev);
+	if (timer_queue == q)
+		timer_queue = NULL;
+	free(q);
+}

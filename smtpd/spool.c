@@ -1,0 +1,799 @@
+/*
+ * spool.c - the journal on disk: segment files of framed records, appended in
+ * batches by an I/O thread that syncs each batch once (group commit).
+ *
+ * The loop decides everything (offsets, rotation, deletion) and hands the I/O
+ * thread a batch of operations; the thread writes, copies, fdatasyncs, then
+ * unlinks, syncs the directory and wakes the loop through a pipe, which runs
+ * the batch's waiters. A segment is unlinked only when no live message has its
+ * record in it and every older segment is gone, so no state record is lost.
+ */
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "smtpd/log.h"
+#include "smtpd/spool.h"
+
+#define RELOCATE_AFTER	4	/* segments behind the head before moving pins */
+
+enum op_type { OP_WRITE, OP_COPY, OP_ROTATE, OP_DELETE };
+
+struct op {
+	enum op_type	 type;
+	uint32_t	 seg;		/* COPY: source; ROTATE: new; DELETE: victim */
+	uint64_t	 off;		/* WRITE: offset in batch data; COPY: in source */
+	uint64_t	 len;
+};
+
+struct waiter {
+	spool_done_cb	 cb;
+	void		*arg;
+};
+
+struct batch {
+	struct buf	 data;
+	struct op	*ops;
+	size_t		 nops;
+	size_t		 opcap;
+	struct waiter	*waiters;
+	size_t		 nwaiters;
+	size_t		 wcap;
+	int		 error;
+};
+
+struct spool {
+	char		*dir;		/* DIR/journal */
+	int		 dirfd;
+	struct event_base *base;
+	size_t		 segment_max;
+	struct spool_replay replay;
+
+	/* loop side */
+	uint32_t	 first_seg;	/* oldest segment still on disk */
+	uint32_t	 cur_seg;	/* segment being appended to */
+	uint64_t	 cur_off;	/* its logical size so far */
+	uint32_t	*pins;		/* live messages per segment, from first_seg */
+	size_t		 npins;
+	struct batch	*open;		/* being filled */
+	int		 broken;
+	int		 io_busy;	/* a batch is with the thread */
+	struct event	*wake_ev;
+	int		 wake[2];
+
+	int		 collecting;	/* spool_collect is running */
+	int		 started;	/* the thread runs */
+
+	/* shared, under mtx */
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 cond;
+	struct batch	*todo;		/* handed to the thread */
+	struct batch	*finished;	/* handed back */
+	int		 quit;
+	pthread_t	 thread;
+
+	/* thread side */
+	int		 fd;		/* current segment */
+};
+
+static void	spool_handover(struct spool *);
+
+/* seg_path - DIR/journal/XXXXXXXX.seg */
+static void
+seg_name(uint32_t seg, char name[32])
+{
+	snprintf(name, 32, "%08" PRIx32 ".seg", seg);
+}
+
+static struct batch *
+batch_new(void)
+{
+	return calloc(1, sizeof(struct batch));
+}
+
+static void
+batch_free(struct batch *b)
+{
+	if (b == NULL)
+		return;
+	buf_free(&b->data);
+	free(b->ops);
+	free(b->waiters);
+	free(b);
+}
+
+/* batch_op - append an operation; consecutive writes merge */
+static int
+batch_op(struct batch *b, enum op_type type, uint32_t seg, uint64_t off,
+    uint64_t len)
+{
+	struct op *ops;
+
+	if (type == OP_WRITE && b->nops > 0 &&
+	    b->ops[b->nops - 1].type == OP_WRITE) {
+		b->ops[b->nops - 1].len += len;
+		return 0;
+	}
+	if (b->nops == b->opcap) {
+		size_t cap = b->opcap ? b->opcap * 2 : 16;
+		if ((ops = reallocarray(b->ops, cap, sizeof(*ops))) == NULL)
+			return -1;
+		b->ops = ops;
+		b->opcap = cap;
+	}
+	b->ops[b->nops++] = (struct op){ type, seg, off, len };
+	return 0;
+}
+
+/* ---- I/O thread ---- */
+
+/* write_all - write n bytes or fail */
+static int
+write_all(int fd, const uint8_t *p, size_t n)
+{
+	ssize_t	 w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* io_open_segment - create a new segment with its magic */
+static int
+io_open_segment(struct spool *s, uint32_t seg)
+{
+	char	 name[32];
+	int	 fd;
+
+	seg_name(seg, name);
+	fd = openat(s->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
+	    O_CLOEXEC, 0600);
+	if (fd == -1)
+		return -1;
+	if (write_all(fd, (const uint8_t *)SEG_MAGIC, SEG_MAGIC_LEN) == -1) {
+		close(fd);
+		return -1;
+	}
+	s->fd = fd;
+	return 0;
+}
+
+/* io_copy - copy a record from an older segment to the current one */
+static int
+io_copy(struct spool *s, const struct op *op)
+{
+	char	 name[32];
+	uint8_t	*tmp;
+	ssize_t	 r;
+	int	 fd, rc = -1;
+
+	seg_name(op->seg, name);
+	if ((fd = openat(s->dirfd, name, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if ((tmp = malloc(op->len)) != NULL) {
+		r = pread(fd, tmp, op->len, (off_t)op->off);
+		if (r == (ssize_t)op->len)
+			rc = write_all(s->fd, tmp, op->len);
+		free(tmp);
+	}
+	close(fd);
+	return rc;
+}
+
+/* io_run - carry out one batch: data first, one sync, then unlinks */
+static int
+io_run(struct spool *s, struct batch *b)
+{
+	size_t	 i;
+	int	 dirty_dir = 0;
+	char	 name[32];
+
+	for (i = 0; i < b->nops; i++) {
+		const struct op *op = &b->ops[i];
+
+		switch (op->type) {
+		case OP_WRITE:
+			if (write_all(s->fd, b->data.p + op->off, op->len) == -1)
+				return -1;
+			break;
+		case OP_COPY:
+			if (io_copy(s, op) == -1)
+				return -1;
+			break;
+		case OP_ROTATE:
+			if (fdatasync(s->fd) == -1 || close(s->fd) == -1)
+				return -1;
+			s->fd = -1;
+			if (io_open_segment(s, op->seg) == -1)
+				return -1;
+			dirty_dir = 1;
+			break;
+		case OP_DELETE:
+			break;
+		}
+	}
+	if (fdatasync(s->fd) == -1)
+		return -1;
+	for (i = 0; i < b->nops; i++) {
+		if (b->ops[i].type != OP_DELETE)
+			continue;
+		seg_name(b->ops[i].seg, name);
+		if (unlinkat(s->dirfd, name, 0) == -1 && errno != ENOENT)
+			return -1;
+		dirty_dir = 1;
+	}
+	if (dirty_dir && fsync(s->dirfd) == -1)
+		return -1;
+	return 0;
+}
+
+/* io_main - the I/O thread: take a batch, run it, hand it back */
+static void *
+io_main(void *arg)
+{
+	struct spool	*s = arg;
+	struct batch	*b;
+	char		 c = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mtx);
+		while (s->todo == NULL && !s->quit)
+			pthread_cond_wait(&s->cond, &s->mtx);
+		b = s->todo;
+		s->todo = NULL;
+		pthread_mutex_unlock(&s->mtx);
+		if (b == NULL)
+			break;
+		errno = 0;
+		if (io_run(s, b) == -1)
+			b->error = errno ? errno : EIO;
+		pthread_mutex_lock(&s->mtx);
+		s->finished = b;
+		pthread_mutex_unlock(&s->mtx);
+		while (write(s->wake[1], &c, 1) == -1 && errno == EINTR)
+			;
+	}
+	return NULL;
+}
+
+/* ---- loop side ---- */
+
+/* spool_done - the thread finished a batch: run its waiters */
+static void
+spool_done(evutil_socket_t fd, short ev, void *arg)
+{
+	struct spool	*s = arg;
+	struct batch	*b;
+	char		 buf[64];
+	size_t		 i;
+
+	(void)ev;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	pthread_mutex_lock(&s->mtx);
+	b = s->finished;
+	s->finished = NULL;
+	pthread_mutex_unlock(&s->mtx);
+	if (b == NULL)
+		return;
+	s->io_busy = 0;
+	if (b->error) {
+		errno = b->error;
+		log_warn("spool: journal write failed, refusing new mail");
+		s->broken = 1;
+	}
+	for (i = 0; i < b->nwaiters; i++)
+		b->waiters[i].cb(b->waiters[i].arg, b->error ? -1 : 0);
+	batch_free(b);
+	spool_handover(s);
+}
+
+/* spool_handover - give the open batch to the idle thread */
+static void
+spool_handover(struct spool *s)
+{
+	struct batch *b = s->open;
+
+	if (s->io_busy || b == NULL || (b->nops == 0 && b->nwaiters == 0))
+		return;
+	if (s->broken) {
+		size_t i;
+
+		s->open = batch_new();
+		for (i = 0; i < b->nwaiters; i++)
+			b->waiters[i].cb(b->waiters[i].arg, -1);
+		batch_free(b);
+		return;
+	}
+	if ((s->open = batch_new()) == NULL)
+		fatal("spool: batch");
+	s->io_busy = 1;
+	pthread_mutex_lock(&s->mtx);
+	s->todo = b;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->mtx);
+}
+
+/* pin_slot - the pin counter of seg, growing the table */
+static uint32_t *
+pin_slot(struct spool *s, uint32_t seg)
+{
+	size_t	 idx, n;
+	uint32_t *p;
+
+	if (seg < s->first_seg)
+		return NULL;
+	idx = seg - s->first_seg;
+	if (idx >= s->npins) {
+		n = idx + 16;
+		if ((p = reallocarray(s->pins, n, sizeof(*p))) == NULL)
+			fatal("spool: pins");
+		memset(p + s->npins, 0, (n - s->npins) * sizeof(*p));
+		s->pins = p;
+		s->npins = n;
+	}
+	return &s->pins[idx];
+}
+
+/* spool_pin - count a live message against its segment */
+void
+spool_pin(struct spool *s, const struct spool_loc *loc)
+{
+	uint32_t *p = pin_slot(s, loc->seg);
+
+	if (p != NULL)
+		(*p)++;
+}
+
+/* spool_unpin - forget a message; unlink leading segments nobody needs */
+static void
+spool_unpin(struct spool *s, const struct spool_loc *loc)
+{
+	uint32_t *p = pin_slot(s, loc->seg);
+
+	if (p != NULL && *p > 0)
+		(*p)--;
+}
+
+/* spool_collect - delete leading empty segments, move pins off old ones */
+static void
+spool_collect(struct spool *s)
+{
+	if (s->collecting)
+		return;
+	s->collecting = 1;
+	if (s->cur_seg - s->first_seg >= RELOCATE_AFTER && s->npins > 0 &&
+	    s->pins[0] > 0 && s->replay.relocate != NULL)
+		s->replay.relocate(s->replay.arg, s->first_seg);
+	while (s->first_seg < s->cur_seg && (s->npins == 0 || s->pins[0] == 0)) {
+		if (batch_op(s->open, OP_DELETE, s->first_seg, 0, 0) == -1)
+			return;
+		s->first_seg++;
+		if (s->npins > 0) {
+			memmove(s->pins, s->pins + 1,
+			    (s->npins - 1) * sizeof(*s->pins));
+			s->npins--;
+		}
+	}
+	s->collecting = 0;
+}
+
+/* spool_append - add encoded bytes (from scratch) to the open batch */
+static int
+spool_append(struct spool *s, const struct buf *rec)
+{
+	struct batch *b = s->open;
+	size_t	 off = b->data.len;
+
+	if (s->broken)
+		return -1;
+	if (s->cur_off + rec->len > s->segment_max && s->cur_off > 0) {
+		if (batch_op(b, OP_ROTATE, s->cur_seg + 1, 0, 0) == -1)
+			return -1;
+		s->cur_seg++;
+		s->cur_off = 0;
+		(void)pin_slot(s, s->cur_seg);
+	}
+	if (buf_append(&b->data, rec->p, rec->len) == -1 ||
+	    batch_op(b, OP_WRITE, 0, off, rec->len) == -1)
+		return -1;
+	s->cur_off += rec->len;
+	return 0;
+}
+
+static struct buf scratch;
+
+/* spool_put_msg - append a message; loc tells where its record lives */
+int
+spool_put_msg(struct spool *s, const struct rec_msg *m,
+    const struct rec_rcpt *r, struct spool_loc *loc)
+{
+	scratch.len = 0;
+	if (rec_put_msg(&scratch, m, r) == -1 || spool_append(s, &scratch) == -1)
+		return -1;
+	loc->seg = s->cur_seg;
+	loc->off = SEG_MAGIC_LEN + s->cur_off - scratch.len;
+	loc->len = (uint32_t)scratch.len;
+	spool_pin(s, loc);
+	return 0;
+}
+
+/* spool_put_state - append a recipient's new state */
+int
+spool_put_state(struct spool *s, const struct rec_state *st)
+{
+	scratch.len = 0;
+	if (rec_put_state(&scratch, st) == -1)
+		return -1;
+	return spool_append(s, &scratch);
+}
+
+/* spool_put_done - append the end of a message and release its segment */
+int
+spool_put_done(struct spool *s, uint64_t id, const struct spool_loc *loc)
+{
+	scratch.len = 0;
+	if (rec_put_done(&scratch, id) == -1 || spool_append(s, &scratch) == -1)
+		return -1;
+	spool_unpin(s, loc);
+	spool_collect(s);
+	return 0;
+}
+
+/* spool_relocate - copy a record verbatim to the head of the journal */
+int
+spool_relocate(struct spool *s, struct spool_loc *loc)
+{
+	struct batch *b = s->open;
+
+	if (s->broken)
+		return -1;
+	if (s->cur_off + loc->len > s->segment_max && s->cur_off > 0) {
+		if (batch_op(b, OP_ROTATE, s->cur_seg + 1, 0, 0) == -1)
+			return -1;
+		s->cur_seg++;
+		s->cur_off = 0;
+		(void)pin_slot(s, s->cur_seg);
+	}
+	if (batch_op(b, OP_COPY, loc->seg, loc->off, loc->len) == -1)
+		return -1;
+	spool_unpin(s, loc);
+	loc->seg = s->cur_seg;
+	loc->off = SEG_MAGIC_LEN + s->cur_off;
+	s->cur_off += loc->len;
+	spool_pin(s, loc);
+	return 0;
+}
+
+/* spool_commit - call cb once everything appended so far is durable */
+void
+spool_commit(struct spool *s, spool_done_cb cb, void *arg)
+{
+	struct batch	*b = s->open;
+	struct waiter	*w;
+
+	if (cb == NULL) {
+		spool_handover(s);
+		return;
+	}
+	if (s->broken) {
+		cb(arg, -1);
+		return;
+	}
+	if (b->nwaiters == b->wcap) {
+		size_t cap = b->wcap ? b->wcap * 2 : 16;
+		if ((w = reallocarray(b->waiters, cap, sizeof(*w))) == NULL) {
+			cb(arg, -1);
+			return;
+		}
+		b->waiters = w;
+		b->wcap = cap;
+	}
+	b->waiters[b->nwaiters++] = (struct waiter){ cb, arg };
+	spool_handover(s);
+}
+
+int
+spool_broken(const struct spool *s)
+{
+	return s->broken;
+}
+
+/* ---- opening and replay ---- */
+
+static int
+seg_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* list_segments - the segment numbers in the journal, ascending */
+static int
+list_segments(struct spool *s, uint32_t **out, size_t *n)
+{
+	DIR		*d;
+	struct dirent	*de;
+	uint32_t	*v = NULL, *nv, seg;
+	size_t		 cap = 0;
+	char		 name[32], *end;
+	int		 fd;
+
+	*n = 0;
+	if ((fd = dup(s->dirfd)) == -1 || (d = fdopendir(fd)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		errno = 0;
+		seg = (uint32_t)strtoul(de->d_name, &end, 16);
+		if (errno || strcmp(end, ".seg") != 0 || end - de->d_name != 8)
+			continue;
+		seg_name(seg, name);
+		if (strcmp(name, de->d_name) != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
+				free(v);
+				closedir(d);
+				return -1;
+			}
+			v = nv;
+		}
+		v[(*n)++] = seg;
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), seg_cmp);
+	*out = v;
+	return 0;
+}
+
+/* read_file - a whole segment into memory */
+static int
+read_file(int dirfd, const char *name, struct buf *b)
+{
+	struct stat st;
+	ssize_t	 r;
+	int	 fd;
+
+	b->len = 0;
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1 || buf_reserve(b, (size_t)st.st_size + 1) == -1) {
+		close(fd);
+		return -1;
+	}
+	while ((r = read(fd, b->p + b->len, b->cap - b->len)) > 0)
+		b->len += (size_t)r;
+	close(fd);
+	return r == -1 ? -1 : 0;
+}
+
+/* replay_segment - feed every intact record; returns the good length */
+static size_t
+replay_segment(struct spool *s, uint32_t seg, const struct buf *b)
+{
+	const uint8_t	*payload;
+	size_t		 pos = SEG_MAGIC_LEN, plen, total;
+	uint8_t		 type;
+	int		 r;
+
+	if (b->len < SEG_MAGIC_LEN || memcmp(b->p, SEG_MAGIC, SEG_MAGIC_LEN) != 0)
+		return 0;
+	while ((r = rec_frame(b->p + pos, b->len - pos, &type, &payload,
+	    &plen, &total)) == 1) {
+		struct rec_msg	 m;
+		struct rec_state st;
+		struct spool_loc loc = { seg, pos, (uint32_t)total };
+		uint64_t	 id;
+
+		if (type == REC_MSG && rec_get_msg(payload, plen, &m) == 0)
+			s->replay.msg(s->replay.arg, &m, &loc);
+		else if (type == REC_STATE && rec_get_state(payload, plen, &st) == 0)
+			s->replay.state(s->replay.arg, &st);
+		else if (type == REC_DONE && rec_get_done(payload, plen, &id) == 0)
+			s->replay.done(s->replay.arg, id);
+		else
+			log_warnx("spool: segment %08" PRIx32 " offset %zu: "
+			    "undecodable record type %u skipped", seg, pos, type);
+		pos += total;
+	}
+	if (r == -1 || pos != b->len)
+		log_warnx("spool: segment %08" PRIx32 ": %s after offset %zu, "
+		    "%zu bytes ignored", seg, r == -1 ? "corrupt record" :
+		    "torn record", pos, b->len - pos);
+	return pos;
+}
+
+/* spool_replay - replay the journal in order, truncating a torn tail */
+int
+spool_replay(struct spool *s, const struct spool_replay *replay, char *err,
+    size_t errlen)
+{
+	uint32_t	*segs = NULL;
+	size_t		 n, i, good;
+	struct buf	 b = { 0 };
+	char		 name[32];
+
+	s->replay = *replay;
+	if (list_segments(s, &segs, &n) == -1) {
+		snprintf(err, errlen, "%s: %s", s->dir, strerror(errno));
+		return -1;
+	}
+	s->first_seg = n ? segs[0] : 1;
+	s->cur_seg = n ? segs[n - 1] : 0;
+	for (i = 0; i < n; i++) {
+		seg_name(segs[i], name);
+		if (read_file(s->dirfd, name, &b) == -1) {
+			snprintf(err, errlen, "%s/%s: %s", s->dir, name,
+			    strerror(errno));
+			free(segs);
+			buf_free(&b);
+			return -1;
+		}
+		(void)pin_slot(s, segs[i]);
+		good = replay_segment(s, segs[i], &b);
+		if (good < b.len && good >= SEG_MAGIC_LEN) {
+			int fd = openat(s->dirfd, name, O_WRONLY | O_CLOEXEC);
+			if (fd == -1 || ftruncate(fd, (off_t)good) == -1 ||
+			    fsync(fd) == -1)
+				log_warn("spool: truncating %s", name);
+			if (fd != -1)
+				close(fd);
+		}
+	}
+	free(segs);
+	buf_free(&b);
+	return 0;
+}
+
+/* mkdir_p - create dir and its parents (mode 0700 for new ones) */
+static int
+mkdir_p(const char *path)
+{
+	char	*p, *q;
+	int	 rc = 0;
+
+	if ((p = strdup(path)) == NULL)
+		return -1;
+	for (q = p + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(p, 0700) == -1 && errno != EEXIST)
+			rc = -1;
+		*q = '/';
+	}
+	if (rc == 0 && mkdir(p, 0700) == -1 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+/* spool_open - the journal directory, created if missing */
+struct spool *
+spool_open(const char *dir, struct event_base *base, size_t segment_max,
+    char *err, size_t errlen)
+{
+	struct spool	*s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    asprintf(&s->dir, "%s/journal", dir) == -1) {
+		snprintf(err, errlen, "out of memory");
+		free(s);
+		return NULL;
+	}
+	s->base = base;
+	s->segment_max = segment_max ? segment_max : SPOOL_SEGMENT_MAX;
+	s->fd = s->wake[0] = s->wake[1] = -1;
+	pthread_mutex_init(&s->mtx, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	if (mkdir_p(s->dir) == -1 ||
+	    (s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", s->dir, strerror(errno));
+		free(s->dir);
+		free(s);
+		return NULL;
+	}
+	s->first_seg = 1;
+	return s;
+}
+
+/* spool_start - begin a fresh segment, drop unneeded ones, start the thread */
+int
+spool_start(struct spool *s, char *err, size_t errlen)
+{
+	s->cur_seg++;
+	s->cur_off = 0;
+	(void)pin_slot(s, s->cur_seg);
+	if (io_open_segment(s, s->cur_seg) == -1 || fsync(s->fd) == -1 ||
+	    fsync(s->dirfd) == -1) {
+		snprintf(err, errlen, "%s: new segment: %s", s->dir,
+		    strerror(errno));
+		return -1;
+	}
+	if ((s->open = batch_new()) == NULL ||
+	    pipe2(s->wake, O_NONBLOCK | O_CLOEXEC) == -1 ||
+	    (s->wake_ev = event_new(s->base, s->wake[0], EV_READ | EV_PERSIST,
+	    spool_done, s)) == NULL || event_add(s->wake_ev, NULL) == -1) {
+		snprintf(err, errlen, "spool: %s", strerror(errno));
+		return -1;
+	}
+	spool_collect(s);
+	if (pthread_create(&s->thread, NULL, io_main, s) != 0) {
+		snprintf(err, errlen, "spool: cannot start I/O thread");
+		return -1;
+	}
+	s->started = 1;
+	return 0;
+}
+
+/* spool_close - flush what is open, stop the thread, close everything */
+void
+spool_close(struct spool *s)
+{
+	if (s == NULL)
+		return;
+	while (s->started && (s->io_busy || (s->open->nops > 0 && !s->broken))) {
+		spool_handover(s);
+		if (event_base_loop(s->base, EVLOOP_ONCE) == -1)
+			break;
+	}
+	if (s->started) {
+		pthread_mutex_lock(&s->mtx);
+		s->quit = 1;
+		pthread_cond_broadcast(&s->cond);
+		pthread_mutex_unlock(&s->mtx);
+		pthread_join(s->thread, NULL);
+	}
+	if (s->fd != -1 && (fdatasync(s->fd) == -1 || close(s->fd) == -1))
+		log_warn("spool: closing segment");
+	if (s->wake_ev != NULL)
+		event_free(s->wake_ev);
+	if (s->wake[0] != -1) {
+		close(s->wake[0]);
+		close(s->wake[1]);
+	}
+	close(s->dirfd);
+	batch_free(s->open);
+	buf_free(&scratch);
+	free(s->pins);
+	free(s->dir);
+	free(s);
+}
+
+/* spool_read_record - the bytes of a record, for rare admin use */
+int
+spool_read_record(struct spool *s, const struct spool_loc *loc, struct buf *b)
+{
+	char	 name[32];
+	ssize_t	 r;
+	int	 fd;
+
+	seg_name(loc->seg, name);
+	b->len = 0;
+	if (buf_reserve(b, loc->len) == -1 ||
+	    (fd = openat(s->dirfd, name, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	r = pread(fd, b->p, loc->len, (off_t)loc->off);
+	close(fd);
+	if (r != (ssize_t)loc->len)
+		return -1;
+	b->len = loc->len;
+	return 0;
+}

@@ -1,0 +1,544 @@
+/*
+ * test_smtp_parse.c - table-driven tests of the SMTP command parsers: verbs,
+ * MAIL/RCPT paths and parameters, every error reply, bounds, xtext, splits.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "smtpd/smtp_parse.h"
+
+#define L(s)	(s), (sizeof(s) - 1)	/* literal with its length; NULs kept */
+
+/* CHECK - a table assertion that names the failing row */
+#define CHECK(i, cond) do {						\
+	if (!(cond))							\
+		fail_msg("row %zu: %s", (size_t)(i), #cond);		\
+} while (0)
+
+struct cmd_case {
+	const char	*line;
+	size_t		 len;
+	int		 rc;
+	enum smtp_verb	 verb;
+	const char	*args;
+};
+
+static const struct cmd_case cmd_cases[] = {
+	{ L("HELO client.example"), 0, SMTP_CMD_HELO, "client.example" },
+	{ L("ehlo client.example"), 0, SMTP_CMD_EHLO, "client.example" },
+	{ L("MaIl FROM:<a@b.example>"), 0, SMTP_CMD_MAIL, "FROM:<a@b.example>" },
+	{ L("RCPT TO:<x@y.example>"), 0, SMTP_CMD_RCPT, "TO:<x@y.example>" },
+	{ L("DATA"), 0, SMTP_CMD_DATA, "" },
+	{ L("rset"), 0, SMTP_CMD_RSET, "" },
+	{ L("NOOP hello there"), 0, SMTP_CMD_NOOP, "hello there" },
+	{ L("QUIT"), 0, SMTP_CMD_QUIT, "" },
+	{ L("VRFY user"), 0, SMTP_CMD_VRFY, "user" },
+	{ L("EXPN list"), 0, SMTP_CMD_EXPN, "list" },
+	{ L("HELP"), 0, SMTP_CMD_HELP, "" },
+	{ L("StartTLS"), 0, SMTP_CMD_STARTTLS, "" },
+	{ L("AUTH PLAIN AGZvbwBiYXI="), 0, SMTP_CMD_AUTH, "PLAIN AGZvbwBiYXI=" },
+	{ L("BDAT 100 LAST"), 0, SMTP_CMD_BDAT, "100 LAST" },
+	{ L("MAIL   \t FROM:<a@b>  \t"), 0, SMTP_CMD_MAIL, "FROM:<a@b>" },
+	{ L("  QUIT"), 0, SMTP_CMD_QUIT, "" },
+	{ L("DATA "), 0, SMTP_CMD_DATA, "" },
+	{ L("MAILFROM:<a@b>"), -1, SMTP_CMD_UNKNOWN, "" },
+	{ L("MAI"), -1, SMTP_CMD_UNKNOWN, "" },
+	{ L("STARTTLSX"), -1, SMTP_CMD_UNKNOWN, "" },
+	{ L(""), -1, SMTP_CMD_UNKNOWN, "" },
+	{ L("DA\0TA"), -1, SMTP_CMD_UNKNOWN, "" },
+	{ L("QUIT\0"), -1, SMTP_CMD_UNKNOWN, "" },
+	{ L("GET / HTTP/1.0"), -1, SMTP_CMD_UNKNOWN, "/ HTTP/1.0" },
+	{ L("\xc4\xb0" "DATA"), -1, SMTP_CMD_UNKNOWN, "" },
+};
+
+/* test_commands - every verb, case, spacing and junk */
+static void
+test_commands(void **state)
+{
+	struct smtp_command c;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cmd_cases) / sizeof(cmd_cases[0]); i++) {
+		const struct cmd_case *t = &cmd_cases[i];
+
+		CHECK(i, smtp_parse_command(t->line, t->len, &c) == t->rc);
+		CHECK(i, c.verb == t->verb);
+		if (t->rc == 0 || t->args[0] != '\0') {
+			CHECK(i, c.argslen == strlen(t->args));
+			CHECK(i, memcmp(c.args, t->args, c.argslen) == 0);
+		}
+		CHECK(i, c.args >= t->line && c.args + c.argslen <=
+		    t->line + t->len);
+	}
+}
+
+struct mail_case {
+	const char	*args;
+	size_t		 len;
+	int		 code;		/* 0: accepted */
+	const char	*expect;	/* stored address, or enhanced code */
+	const char	*text;		/* error text (NULL: not checked) */
+};
+
+static const struct mail_case mail_cases[] = {
+	{ L("FROM:<user@example.com>"), 0, "user@example.com", NULL },
+	{ L("from:<user@example.com>"), 0, "user@example.com", NULL },
+	{ L("From:<User@Example.COM>"), 0, "User@Example.COM", NULL },
+	{ L("FROM:<>"), 0, "", NULL },
+	{ L("FROM: <user@example.com>"), 0, "user@example.com", NULL },
+	{ L("FROM:\t<user@example.com>"), 0, "user@example.com", NULL },
+	{ L("FROM:user@example.com"), 0, "user@example.com", NULL },
+	{ L("FROM:user@example.com SIZE=10"), 0, "user@example.com", NULL },
+	{ L("FROM:<@relay.example:user@example.com>"), 0, "user@example.com", NULL },
+	{ L("FROM:<@a.example,@b.example:user@example.com>"), 0, "user@example.com", NULL },
+	{ L("FROM:<\"john doe\"@example.com>"), 0, "\"john doe\"@example.com", NULL },
+	{ L("FROM:<\"a\\\"b\\\\c\"@example.com>"), 0, "\"a\\\"b\\\\c\"@example.com", NULL },
+	{ L("FROM:<\"a>b\"@example.com>"), 0, "\"a>b\"@example.com", NULL },
+	{ L("FROM:<\"\"@example.com>"), 0, "\"\"@example.com", NULL },
+	{ L("FROM:<first.last+tag@sub.example.com>"), 0, "first.last+tag@sub.example.com", NULL },
+	{ L("FROM:<!#$%&'*+-/=?^_`{|}~@example.com>"), 0, "!#$%&'*+-/=?^_`{|}~@example.com", NULL },
+	{ L("FROM:<user@[192.0.2.1]>"), 0, "user@[192.0.2.1]", NULL },
+	{ L("FROM:<user@[IPv6:2001:db8::1]>"), 0, "user@[IPv6:2001:db8::1]", NULL },
+	{ L("FROM:<user@x-1.example>"), 0, "user@x-1.example", NULL },
+	{ L("FROM:<user@localhost>"), 0, "user@localhost", NULL },
+	{ L("FROM:<a@b> "), 0, "a@b", NULL },
+	{ L("FROM:<a@b>   SIZE=1   BODY=8BITMIME"), 0, "a@b", NULL },
+	/* syntax of the command itself */
+	{ L("FROM<a@b>"), 501, "5.5.4", "Syntax: MAIL FROM:<address>" },
+	{ L("FROM :<a@b>"), 501, "5.5.4", "Syntax: MAIL FROM:<address>" },
+	{ L("TO:<a@b>"), 501, "5.5.4", "Syntax: MAIL FROM:<address>" },
+	{ L("FROM:"), 501, "5.5.4", "Syntax: MAIL FROM:<address>" },
+	{ L("FROM:   "), 501, "5.5.4", "Syntax: MAIL FROM:<address>" },
+	{ L(""), 501, "5.5.4", "Syntax: MAIL FROM:<address>" },
+	/* addresses */
+	{ L("FROM:<a@b"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@b>x"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<user>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<postmaster>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<@example.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<user@>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a..b@example.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<.a@example.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a.@example.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a b@example.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@exa mple.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@-example.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@example-.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@example.com.>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@exa_mple.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@b@c>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<\"unterminated@example.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<\"tab\there\"@example.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@[192.0.2.256]>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@[192.0.2]>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@[IPv6:2001:db8:::1]>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@[x-tag:stuff]>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<@a.example:>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<@a.example,b.example:u@c>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:@a.example:u@c"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a\0b@example.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<a@example.com\0>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<\"a\0b\"@example.com>"), 501, "5.1.7", "Bad sender address syntax" },
+	{ L("FROM:<\xc3\xa4@example.com>"), 553, "5.6.7", NULL },
+	{ L("FROM:<\xc3@example.com>"), 501, "5.1.7", NULL },
+	{ L("FROM:<\xc0\xaf@example.com> SMTPUTF8"), 501, "5.1.7", NULL },
+	/* parameters */
+	{ L("FROM:<a@b> FOO=bar"), 555, "5.5.4", "Unsupported parameter" },
+	{ L("FROM:<a@b> NOTIFY=NEVER"), 555, "5.5.4", "Unsupported parameter" },
+	{ L("FROM:<a@b> SIZE=1 SIZE=2"), 501, "5.5.4", "Duplicate parameter" },
+	{ L("FROM:<a@b> BODY=7BIT body=8bitmime"), 501, "5.5.4", "Duplicate parameter" },
+	{ L("FROM:<a@b> SIZE=12a"), 501, "5.5.4", "Bad SIZE parameter" },
+	{ L("FROM:<a@b> SIZE"), 501, "5.5.4", "Bad SIZE parameter" },
+	{ L("FROM:<a@b> SIZE=-1"), 501, "5.5.4", "Bad SIZE parameter" },
+	{ L("FROM:<a@b> SIZE=18446744073709551616"), 501, "5.5.4", "Bad SIZE parameter" },
+	{ L("FROM:<a@b> SIZE="), 501, "5.5.4", "Bad parameter syntax" },
+	{ L("FROM:<a@b> =x"), 501, "5.5.4", "Bad parameter syntax" },
+	{ L("FROM:<a@b> SIZE=1=2"), 501, "5.5.4", "Bad parameter syntax" },
+	{ L("FROM:<a@b> SI_ZE=1"), 501, "5.5.4", "Bad parameter syntax" },
+	{ L("FROM:<a@b> SIZE=1\0"), 501, "5.5.4", "Bad parameter syntax" },
+	{ L("FROM:<a@b> BODY=BINARYMIME"), 501, "5.5.4", "Bad BODY parameter" },
+	{ L("FROM:<a@b> BODY"), 501, "5.5.4", "Bad BODY parameter" },
+	{ L("FROM:<a@b> RET=ALL"), 501, "5.5.4", "Bad RET parameter" },
+	{ L("FROM:<a@b> ENVID=a+2"), 501, "5.5.4", "Bad ENVID parameter" },
+	{ L("FROM:<a@b> ENVID=a+0Ab"), 501, "5.5.4", "Bad ENVID parameter" },
+	{ L("FROM:<a@b> ENVID"), 501, "5.5.4", "Bad ENVID parameter" },
+	{ L("FROM:<a@b> SMTPUTF8=yes"), 501, "5.5.4", "SMTPUTF8 takes no value" },
+	{ L("FROM:<a@b> AUTH"), 501, "5.5.4", "Bad AUTH parameter" },
+	{ L("FROM:<a@b> AUTH=x+zz"), 501, "5.5.4", "Bad AUTH parameter" },
+};
+
+/* error_is - a failed parse reported the expected reply */
+static int
+error_is(const struct smtp_error *err, int code, const char *enhanced,
+    const char *text)
+{
+	return err->code == code && err->enhanced != NULL &&
+	    strcmp(err->enhanced, enhanced) == 0 && err->text != NULL &&
+	    (text == NULL || strcmp(err->text, text) == 0);
+}
+
+/* test_mail_table - MAIL arguments, accepted and refused */
+static void
+test_mail_table(void **state)
+{
+	struct smtp_mail m;
+	struct smtp_error err;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(mail_cases) / sizeof(mail_cases[0]); i++) {
+		const struct mail_case *t = &mail_cases[i];
+
+		memset(&err, 0, sizeof(err));
+		if (t->code == 0) {
+			CHECK(i, smtp_parse_mail(t->args, t->len, &m, &err) == 0);
+			CHECK(i, strcmp(m.addr, t->expect) == 0);
+			CHECK(i, m.addrlen == strlen(t->expect));
+		} else {
+			CHECK(i, smtp_parse_mail(t->args, t->len, &m, &err) == -1);
+			CHECK(i, error_is(&err, t->code, t->expect, t->text));
+		}
+	}
+}
+
+static const struct mail_case rcpt_cases[] = {
+	{ L("TO:<+4917012345678@sms.example>"), 0, "+4917012345678@sms.example", NULL },
+	{ L("to:<+4917012345678@SMS.example>"), 0, "+4917012345678@SMS.example", NULL },
+	{ L("TO: <0170-1234567@sms.example>"), 0, "0170-1234567@sms.example", NULL },
+	{ L("TO:0170.1234567@sms.example"), 0, "0170.1234567@sms.example", NULL },
+	{ L("TO:<\"+49 170 1234567\"@sms.example>"), 0, "\"+49 170 1234567\"@sms.example", NULL },
+	{ L("TO:<postmaster>"), 0, "postmaster", NULL },
+	{ L("TO:<PostMaster>"), 0, "PostMaster", NULL },
+	{ L("TO:<Postmaster@sms.example>"), 0, "Postmaster@sms.example", NULL },
+	{ L("TO:<@hop.example:+49170@sms.example>"), 0, "+49170@sms.example", NULL },
+	{ L("TO:<>"), 501, "5.1.3", "Null recipient address not allowed" },
+	{ L("TO:"), 501, "5.5.4", "Syntax: RCPT TO:<address>" },
+	{ L("FROM:<a@b>"), 501, "5.5.4", "Syntax: RCPT TO:<address>" },
+	{ L("TO:<a b@c>"), 501, "5.1.3", "Bad recipient address syntax" },
+	{ L("TO:<postmaster@>"), 501, "5.1.3", "Bad recipient address syntax" },
+	{ L("TO:<a@b> SIZE=1"), 555, "5.5.4", "Unsupported parameter" },
+	{ L("TO:<a@b> NOTIFY=NEVER,SUCCESS"), 501, "5.5.4", "Bad NOTIFY parameter" },
+	{ L("TO:<a@b> NOTIFY=SUCCESS,,DELAY"), 501, "5.5.4", "Bad NOTIFY parameter" },
+	{ L("TO:<a@b> NOTIFY=SOMETIMES"), 501, "5.5.4", "Bad NOTIFY parameter" },
+	{ L("TO:<a@b> NOTIFY"), 501, "5.5.4", "Bad NOTIFY parameter" },
+	{ L("TO:<a@b> NOTIFY=NEVER NOTIFY=NEVER"), 501, "5.5.4", "Duplicate parameter" },
+	{ L("TO:<a@b> ORCPT=rfc822"), 501, "5.5.4", "Bad ORCPT parameter" },
+	{ L("TO:<a@b> ORCPT=;a@b"), 501, "5.5.4", "Bad ORCPT parameter" },
+	{ L("TO:<a@b> ORCPT=rfc822;"), 501, "5.5.4", "Bad ORCPT parameter" },
+	{ L("TO:<a@b> ORCPT=rfc822;a+0Db"), 501, "5.5.4", "Bad ORCPT parameter" },
+	{ L("TO:<a@b> ORCPT=rfc822;a+G0"), 501, "5.5.4", "Bad ORCPT parameter" },
+	{ L("TO:<\xc3\xa4@b>"), 553, "5.6.7", "Non-ASCII recipient address requires SMTPUTF8" },
+};
+
+/* test_rcpt_table - RCPT arguments, accepted and refused */
+static void
+test_rcpt_table(void **state)
+{
+	struct smtp_rcpt r;
+	struct smtp_error err;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rcpt_cases) / sizeof(rcpt_cases[0]); i++) {
+		const struct mail_case *t = &rcpt_cases[i];
+
+		memset(&err, 0, sizeof(err));
+		if (t->code == 0) {
+			CHECK(i, smtp_parse_rcpt(t->args, t->len, 0, &r,
+			    &err) == 0);
+			CHECK(i, strcmp(r.addr, t->expect) == 0);
+		} else {
+			CHECK(i, smtp_parse_rcpt(t->args, t->len, 0, &r,
+			    &err) == -1);
+			CHECK(i, error_is(&err, t->code, t->expect, t->text));
+		}
+	}
+}
+
+/* test_mail_params - values of every MAIL parameter land in the struct */
+static void
+test_mail_params(void **state)
+{
+	struct smtp_mail m;
+	struct smtp_error err;
+	const char *a = "FROM:<a@b.example> size=18446744073709551615 "
+	    "Body=8bitmime RET=hdrs ENVID=QQ+2B1+3Dx SMTPUTF8 AUTH=<>";
+
+	(void)state;
+	assert_int_equal(smtp_parse_mail(a, strlen(a), &m, &err), 0);
+	assert_int_equal(m.params, SMTP_PARAM_SIZE | SMTP_PARAM_BODY |
+	    SMTP_PARAM_RET | SMTP_PARAM_ENVID | SMTP_PARAM_SMTPUTF8 |
+	    SMTP_PARAM_AUTH);
+	assert_true(m.size == UINT64_MAX);
+	assert_int_equal(m.body, SMTP_BODY_8BITMIME);
+	assert_int_equal(m.ret, SMTP_RET_HDRS);
+	assert_string_equal(m.envid, "QQ+1=x");
+
+	a = "FROM:<> BODY=7BIT RET=FULL AUTH=user+2Bx@example.com";
+	assert_int_equal(smtp_parse_mail(a, strlen(a), &m, &err), 0);
+	assert_string_equal(m.addr, "");
+	assert_int_equal(m.body, SMTP_BODY_7BIT);
+	assert_int_equal(m.ret, SMTP_RET_FULL);
+	assert_int_equal(m.size, 0);
+
+	a = "FROM:<a@b>";
+	assert_int_equal(smtp_parse_mail(a, strlen(a), &m, &err), 0);
+	assert_int_equal(m.params, 0);
+	assert_int_equal(m.body, SMTP_BODY_UNSET);
+	assert_int_equal(m.ret, SMTP_RET_UNSET);
+	assert_string_equal(m.envid, "");
+
+	/* SMTPUTF8 makes UTF-8 addresses acceptable, wherever it stands. */
+	a = "FROM:<\xc3\xa4rger@b\xc3\xbc" "cher.example> SMTPUTF8";
+	assert_int_equal(smtp_parse_mail(a, strlen(a), &m, &err), 0);
+	assert_string_equal(m.addr, "\xc3\xa4rger@b\xc3\xbc" "cher.example");
+}
+
+/* test_rcpt_params - NOTIFY and ORCPT values */
+static void
+test_rcpt_params(void **state)
+{
+	struct smtp_rcpt r;
+	struct smtp_error err;
+	const char *a = "TO:<+49170@sms.example> NOTIFY=failure,DELAY "
+	    "ORCPT=rfc822;+2B49170+40sms.example";
+
+	(void)state;
+	assert_int_equal(smtp_parse_rcpt(a, strlen(a), 0, &r, &err), 0);
+	assert_int_equal(r.params, SMTP_PARAM_NOTIFY | SMTP_PARAM_ORCPT);
+	assert_int_equal(r.notify, SMTP_NOTIFY_FAILURE | SMTP_NOTIFY_DELAY);
+	assert_string_equal(r.orcpt, "rfc822;+49170@sms.example");
+
+	a = "TO:<x@y> NOTIFY=NEVER";
+	assert_int_equal(smtp_parse_rcpt(a, strlen(a), 0, &r, &err), 0);
+	assert_int_equal(r.notify, SMTP_NOTIFY_NEVER);
+	assert_string_equal(r.orcpt, "");
+
+	a = "TO:<x@y> NOTIFY=SUCCESS,FAILURE,DELAY";
+	assert_int_equal(smtp_parse_rcpt(a, strlen(a), 0, &r, &err), 0);
+	assert_int_equal(r.notify, SMTP_NOTIFY_SUCCESS | SMTP_NOTIFY_FAILURE |
+	    SMTP_NOTIFY_DELAY);
+
+	a = "TO:<\xc3\xa4@y>";
+	assert_int_equal(smtp_parse_rcpt(a, strlen(a), 1, &r, &err), 0);
+	assert_string_equal(r.addr, "\xc3\xa4@y");
+}
+
+/* make_arg - "FROM:<" + nl octets of local part + "@" + nd of domain + ">" */
+static size_t
+make_arg(char *buf, size_t nl, size_t nd)
+{
+	size_t	 n = 0, i;
+
+	memcpy(buf, "FROM:<", 6);
+	n = 6;
+	memset(buf + n, 'a', nl);
+	n += nl;
+	buf[n++] = '@';
+	/* labels of at most 50 octets keep the domain valid at any length */
+	for (i = 0; i < nd; i++)
+		buf[n + i] = (i % 50 == 49 && i + 1 < nd) ? '.' : 'c';
+	n += nd;
+	buf[n++] = '>';
+	return n;
+}
+
+/* test_lengths - local part 64/65, domain 255/256, path 256/257 */
+static void
+test_lengths(void **state)
+{
+	static const struct {
+		size_t		 nl, nd;
+		const char	*text;	/* NULL: accepted */
+	} cases[] = {
+		{ 64, 10, NULL },
+		{ 65, 10, "Local part too long" },
+		{ 64, 191, NULL },			/* 256 in all */
+		{ 64, 192, "Path too long" },		/* 257 */
+		{ 1, 254, NULL },			/* 256 */
+		{ 1, 255, "Path too long" },		/* domain fits, path not */
+		{ 1, 256, "Domain too long" },
+		{ 200, 10, "Local part too long" },
+	};
+	char	 buf[600];
+	struct smtp_mail m;
+	struct smtp_error err;
+	size_t	 i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = make_arg(buf, cases[i].nl, cases[i].nd);
+		if (cases[i].text == NULL) {
+			CHECK(i, smtp_parse_mail(buf, n, &m, &err) == 0);
+			CHECK(i, m.addrlen == cases[i].nl + 1 + cases[i].nd);
+		} else {
+			CHECK(i, smtp_parse_mail(buf, n, &m, &err) == -1);
+			CHECK(i, error_is(&err, 501, "5.1.7", cases[i].text));
+		}
+	}
+
+	/* a label of 64 octets is not a DNS label, 63 is */
+	n = (size_t)snprintf(buf, sizeof(buf), "FROM:<a@");
+	memset(buf + n, 'c', 64);
+	buf[n + 64] = '>';
+	assert_int_equal(smtp_parse_mail(buf, n + 65, &m, &err), -1);
+	assert_true(error_is(&err, 501, "5.1.7", "Bad sender address syntax"));
+	buf[n + 63] = '>';
+	assert_int_equal(smtp_parse_mail(buf, n + 64, &m, &err), 0);
+}
+
+/* test_xtext - RFC 3461 decoding with bounds */
+static void
+test_xtext(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 rc;
+		const char	*out;
+		size_t		 outlen;
+	} cases[] = {
+		{ "plain", 0, "plain", 5 },
+		{ "a+2Bb", 0, "a+b", 3 },
+		{ "+3D+2b", 0, "=+", 2 },
+		{ "+00", 0, "\0", 1 },
+		{ "", 0, "", 0 },
+		{ "a=b", -1, NULL, 0 },
+		{ "a b", -1, NULL, 0 },
+		{ "+4", -1, NULL, 0 },
+		{ "+G1", -1, NULL, 0 },
+		{ "\x7f", -1, NULL, 0 },
+	};
+	char	 out[16];
+	size_t	 i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK(i, smtp_xtext_decode(cases[i].in, strlen(cases[i].in),
+		    out, sizeof(out), &len) == cases[i].rc);
+		if (cases[i].rc == 0) {
+			CHECK(i, len == cases[i].outlen);
+			CHECK(i, memcmp(out, cases[i].out, len + 1) == 0);
+		}
+	}
+	/* the NUL needs room too */
+	assert_int_equal(smtp_xtext_decode("abcd", 4, out, 4, &len), -1);
+	assert_int_equal(smtp_xtext_decode("abc", 3, out, 4, &len), 0);
+	assert_int_equal(smtp_xtext_decode("", 0, out, 0, &len), -1);
+}
+
+/* test_envid_orcpt_bounds - ENVID 100 and ORCPT 500 octets as sent */
+static void
+test_envid_orcpt_bounds(void **state)
+{
+	char	 buf[700];
+	struct smtp_mail m;
+	struct smtp_rcpt r;
+	struct smtp_error err;
+	size_t	 n;
+
+	(void)state;
+	n = (size_t)snprintf(buf, sizeof(buf), "FROM:<a@b> ENVID=");
+	memset(buf + n, 'e', 100);
+	assert_int_equal(smtp_parse_mail(buf, n + 100, &m, &err), 0);
+	assert_int_equal(strlen(m.envid), 100);
+	buf[n + 100] = 'e';
+	assert_int_equal(smtp_parse_mail(buf, n + 101, &m, &err), -1);
+	assert_true(error_is(&err, 501, "5.5.4", "Bad ENVID parameter"));
+
+	n = (size_t)snprintf(buf, sizeof(buf), "TO:<a@b> ORCPT=rfc822;");
+	memset(buf + n, 'o', 493);
+	assert_int_equal(smtp_parse_rcpt(buf, n + 493, 0, &r, &err), 0);
+	assert_int_equal(strlen(r.orcpt), 500);
+	buf[n + 493] = 'o';
+	assert_int_equal(smtp_parse_rcpt(buf, n + 494, 0, &r, &err), -1);
+	assert_true(error_is(&err, 501, "5.5.4", "Bad ORCPT parameter"));
+}
+
+/* test_split - local part unquoted, domain kept */
+static void
+test_split(void **state)
+{
+	static const struct {
+		const char	*addr;
+		int		 rc;
+		const char	*local, *domain;
+	} cases[] = {
+		{ "+4917012345678@sms.example", 0, "+4917012345678", "sms.example" },
+		{ "\"+49 170 1234567\"@sms.example", 0, "+49 170 1234567", "sms.example" },
+		{ "\"a\\\"b@c\"@d.example", 0, "a\"b@c", "d.example" },
+		{ "\"\"@d.example", 0, "", "d.example" },
+		{ "u@[192.0.2.1]", 0, "u", "[192.0.2.1]" },
+		{ "postmaster", 0, "postmaster", "" },
+		{ "", -1, NULL, NULL },
+		{ "nodomain", -1, NULL, NULL },
+		{ "a@b@c", -1, NULL, NULL },
+		{ "<a@b>", -1, NULL, NULL },
+	};
+	struct smtp_addr a;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK(i, smtp_addr_split(cases[i].addr, strlen(cases[i].addr),
+		    &a) == cases[i].rc);
+		if (cases[i].rc == 0) {
+			CHECK(i, strcmp(a.local, cases[i].local) == 0);
+			CHECK(i, a.locallen == strlen(cases[i].local));
+			CHECK(i, strcmp(a.domain, cases[i].domain) == 0);
+			CHECK(i, a.domainlen == strlen(cases[i].domain));
+		}
+	}
+	/* the length bounds the address, not a NUL */
+	assert_int_equal(smtp_addr_split("a@b.example", 3, &a), 0);
+	assert_string_equal(a.domain, "b");
+}
+
+/* test_bounded_input - parsers never read past len */
+static void
+test_bounded_input(void **state)
+{
+	const char *line = "FROM:<a@b.example>";
+	struct smtp_mail m;
+	struct smtp_error err;
+	char	*copy;
+	size_t	 n;
+
+	(void)state;
+	/* exactly sized heap copy without NUL: ASan catches an overread */
+	for (n = 0; n <= strlen(line); n++) {
+		copy = test_malloc(n == 0 ? 1 : n);
+		memcpy(copy, line, n);
+		if (n == strlen(line))
+			assert_int_equal(smtp_parse_mail(copy, n, &m, &err), 0);
+		else
+			assert_int_equal(smtp_parse_mail(copy, n, &m, &err), -1);
+		test_free(copy);
+	}
+	/* NULL err is allowed */
+	assert_int_equal(smtp_parse_mail("x", 1, &m, NULL), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_mail_table),
+		cmocka_unit_test(test_rcpt_table),
+		cmocka_unit_test(test_mail_params),
+		cmocka_unit_test(test_rcpt_params),
+		cmocka_unit_test(test_lengths),
+		cmocka_unit_test(test_xtext),
+		cmocka_unit_test(test_envid_orcpt_bounds),
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_bounded_input),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
