@@ -7,7 +7,7 @@ build="autoconf automake libtool pkg-config make gcc libc6-dev
  libetpan-dev libevent-dev libcurl4-gnutls-dev libconfig-dev libssl-dev
  libjansson-dev zlib1g-dev libcmocka-dev"
 test="$build swaks postfix python3 curl openssl"
-bench="$test"
+bench="$test nginx-light"
 case $what in
 	build) pkgs=$build ;;
 	test) pkgs=$test ;;
