@@ -25,6 +25,7 @@ struct client_count {
 static size_t
 client_key(const struct sockaddr *sa, int *family, unsigned char key[16])
 {
+	memset(key, 0, 16);
 	if (sa->sa_family == AF_INET) {
 		*family = AF_INET;
 		memcpy(key, &((const struct sockaddr_in *)sa)->sin_addr, 4);
@@ -36,7 +37,6 @@ client_key(const struct sockaddr *sa, int *family, unsigned char key[16])
 		return 16;
 	}
 	*family = sa->sa_family;
-	memset(key, 0, 16);
 	return 0;
 }
 

@@ -1,6 +1,9 @@
 /*
  * log.c - event logging for the daemon: stderr in the foreground, syslog
  * (facility mail) otherwise; fatal() and fatalx() end the process.
+ *
+ * Lines for stderr are gathered and written once per loop turn: three lines
+ * per message would otherwise cost three write(2) calls.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -8,12 +11,84 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+#include <event2/event.h>
 
 #include "smtpd/log.h"
+
+#define LOG_BUF_SIZE	16384
 
 static int	 log_to_stderr = 1;
 static int	 log_verbose;
 static const char *log_ident = "smsrelayd";
+static int	 log_pid;
+static char	 log_buf[LOG_BUF_SIZE];
+static size_t	 log_len;
+static struct event *log_flush_ev;
+
+/* log_flush - write what is gathered to stderr */
+void
+log_flush(void)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	while (off < log_len) {
+		n = write(STDERR_FILENO, log_buf + off, log_len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	log_len = 0;
+}
+
+static void
+log_flush_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	(void)arg;
+	log_flush();
+}
+
+/* log_set_base - gather stderr lines per turn of this loop (NULL: stop) */
+void
+log_set_base(struct event_base *base)
+{
+	log_flush();
+	if (log_flush_ev != NULL)
+		event_free(log_flush_ev);
+	log_flush_ev = base != NULL ? event_new(base, -1, 0, log_flush_cb,
+	    NULL) : NULL;
+}
+
+/* log_stderr - one line into the buffer, flushed now or at the turn's end */
+static void
+log_stderr(const char *line, const char *suffix)
+{
+	char	 tmp[2200];
+	int	 n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s[%d]: %s%s%s\n", log_ident, log_pid,
+	    line, suffix != NULL ? ": " : "", suffix != NULL ? suffix : "");
+	if (n < 0)
+		return;
+	if (log_pid == 0)
+		log_pid = (int)getpid();
+	if ((size_t)n >= sizeof(tmp)) {
+		n = sizeof(tmp) - 1;
+		tmp[n - 1] = '\n';
+	}
+	if (log_len + (size_t)n > sizeof(log_buf))
+		log_flush();
+	memcpy(log_buf + log_len, tmp, (size_t)n);
+	log_len += (size_t)n;
+	if (log_flush_ev == NULL)
+		log_flush();
+	else if (log_len == (size_t)n)
+		event_active(log_flush_ev, EV_TIMEOUT, 1);
+}
 
 /* log_init - choose the destination once, at start-up */
 void
@@ -21,6 +96,7 @@ log_init(int foreground, int verbose, const char *ident)
 {
 	log_to_stderr = foreground;
 	log_verbose = verbose;
+	log_pid = (int)getpid();
 	if (ident != NULL)
 		log_ident = ident;
 	if (!foreground)
@@ -38,12 +114,7 @@ log_emit(int pri, const char *suffix, const char *fmt, va_list ap)
 	if (n < 0)
 		return;
 	if (log_to_stderr) {
-		if (suffix != NULL)
-			fprintf(stderr, "%s[%d]: %s: %s\n", log_ident,
-			    (int)getpid(), line, suffix);
-		else
-			fprintf(stderr, "%s[%d]: %s\n", log_ident,
-			    (int)getpid(), line);
+		log_stderr(line, suffix);
 		return;
 	}
 	if (suffix != NULL)
@@ -98,6 +169,7 @@ fatal(const char *fmt, ...)
 	const char *err = strerror(errno);
 
 	LOG_BODY(LOG_CRIT, err);
+	log_flush();
 	exit(1);
 }
 
@@ -106,5 +178,6 @@ void
 fatalx(const char *fmt, ...)
 {
 	LOG_BODY(LOG_CRIT, NULL);
+	log_flush();
 	exit(1);
 }

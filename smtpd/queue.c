@@ -785,6 +785,7 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 	}
 	if (spool_start(q->spool, err, errlen) == -1)
 		goto fail;
+	spool_set_commit_delay(q->spool, conf->queue.commit_delay_ms);
 	queue_resume(q);
 	return q;
 fail:

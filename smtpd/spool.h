@@ -60,6 +60,8 @@ void		 spool_pin(struct spool *, const struct spool_loc *);
 /* spool_commit - cb once all appended so far is durable; NULL cb: just flush */
 void		 spool_commit(struct spool *, spool_done_cb, void *);
 int		 spool_broken(const struct spool *);
+/* spool_set_commit_delay - wait up to ms for more records before a sync */
+void		 spool_set_commit_delay(struct spool *, unsigned ms);
 /* spool_read_record - read a MSG record back (blocking; for rare admin use) */
 int		 spool_read_record(struct spool *, const struct spool_loc *, struct buf *);
 

@@ -453,6 +453,23 @@ def c_rcpt_limit(ctx):
     s.quit()
 
 
+def c_client_limit(ctx):
+    d = ctx.daemon(smtp={"max_sessions_per_client": 2})
+    time.sleep(0.3)                 # the harness's readiness probe must be gone
+    for rnd in range(3):            # the count must come back down every time
+        held = [RawSMTP(d.port) for _ in range(2)]
+        for r in held:
+            code, text = r.reply()
+            check(code == 220, "round %d: greeting %d %r" % (rnd, code, text))
+        extra = RawSMTP(d.port)
+        code, text = extra.reply()
+        check(code == 421 and "4.7.0" in text,
+              "round %d: third session got %d %r, want 421 4.7.0" % (rnd, code, text))
+        for r in held + [extra]:
+            r.close()
+        time.sleep(0.2)
+
+
 def c_nothing_to_send(ctx):
     d = ctx.daemon()
     s = smtp_client(d.port)
@@ -661,6 +678,8 @@ CASES = [
     ("20 KB message over max_message_size 10K: 552 5.3.4", c_oversize_data, None),
     ("MAIL FROM SIZE=999999 over 10K: 552 5.3.4", c_oversize_param, None),
     ("max_recipients 2: third RCPT gets 452 4.5.3", c_rcpt_limit, None),
+    ("max_sessions_per_client 2: third gets 421 4.7.0, released on close", c_client_limit,
+     None),
     ("empty body and no subject: 550 5.6.0", c_nothing_to_send, None),
     ("smsrelayctl queue/show list a deferred message, flush retries it",
      c_ctl_queue_show_flush, None),

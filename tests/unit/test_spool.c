@@ -204,6 +204,7 @@ test_torn_tail(void **state)
 {
 	struct event_base *base = event_base_new();
 	struct model	 md;
+	struct spool_loc loc7;
 	char		 path[128];
 	int		 fd;
 
@@ -211,10 +212,13 @@ test_torn_tail(void **state)
 	open_spool(base, &md, 0);
 	put_msg(&md, 7, 100);
 	commit_and_wait(base, md.s);
+	loc7 = md.loc[7];
 	spool_close(md.s);
 	snprintf(path, sizeof(path), "%s/journal/00000001.seg", dir);
-	assert_true((fd = open(path, O_WRONLY | O_APPEND)) != -1);
-	assert_int_equal(write(fd, "\x40\x00\x00\x00garbage", 11), 11);
+	/* a torn record right after the last good one, in preallocated space */
+	assert_true((fd = open(path, O_WRONLY)) != -1);
+	assert_int_equal(pwrite(fd, "\x40\x00\x00\x00garbage", 11,
+	    (off_t)(loc7.off + loc7.len)), 11);
 	close(fd);
 
 	open_spool(base, &md, 0);
