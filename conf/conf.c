@@ -38,6 +38,8 @@
 #define SECRET_MASK	"********"
 #define MAX_PREFIX_DIGITS 15	/* E.164: at most 15 digits */
 #define MAX_HOSTNAME	253
+#define MAX_TEMPLATE	1000	/* bytes of message.template */
+#define MAX_MARKER	200	/* bytes of a disclaimer marker */
 #define SOCKET_PATH_MAX	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
@@ -48,6 +50,7 @@
 
 /* the walker stores enums through an int; make sure that is their size */
 _Static_assert(sizeof(enum subject_mode) == sizeof(int), "enum size");
+_Static_assert(sizeof(enum overflow) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum backend_type) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum http_format) == sizeof(int), "enum size");
 _Static_assert(sizeof(enum http_auth) == sizeof(int), "enum size");
@@ -56,6 +59,10 @@ static const unsigned	 default_retry[] = {
 	MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR
 };
 static const char *const default_relay[] = { "127.0.0.0/8", "::1/128" };
+/* what sms/text.c fills into message.template */
+static const char *const template_placeholders[] = {
+	"subject", "body", "from_name", "from", NULL
+};
 
 struct loader {
 	const char	*file;
@@ -442,6 +449,9 @@ setting_path(const config_setting_t *s, char *buf, size_t len)
 }
 
 /* verror - "FILE:LINE: [PATH: ]message" into the caller's buffer */
+static void verror(struct loader *, const config_setting_t *, const char *,
+    const char *, va_list) __attribute__((format(printf, 4, 0)));
+
 static void
 verror(struct loader *ld, const config_setting_t *at, const char *path,
     const char *fmt, va_list ap)
@@ -569,6 +579,15 @@ valid_text(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return "must not contain control characters";
 	return NULL;
+}
+
+/* valid_marker - a disclaimer marker: one line of text, not too long */
+static const char *
+valid_marker(const char *s)
+{
+	if (strlen(s) > MAX_MARKER)
+		return "is longer than 200 bytes";
+	return valid_text(s);
 }
 
 /* valid_socket_path - fits in sockaddr_un */
@@ -1047,9 +1066,59 @@ parse_fields(struct loader *ld, const config_setting_t *s, void *base)
 	return 0;
 }
 
+/*
+ * parse_template - message.template: every '{' opens a placeholder sms/text.c
+ * knows, so a typo fails at load time instead of reaching phones verbatim.
+ * Line breaks and tabs are allowed (a body on its own line); other control
+ * characters are not.
+ */
+static int
+parse_template(struct loader *ld, const config_setting_t *s, void *base)
+{
+	struct conf	*c = base;
+	const char	*v, *p, *close;
+	size_t		 n, i;
+	bool		 visible = false;
+
+	if (get_string(ld, s, NULL, &v) == -1)
+		return -1;
+	if (strlen(v) > MAX_TEMPLATE)
+		return fail(ld, s, "is longer than %d bytes", MAX_TEMPLATE);
+	for (p = v; *p != '\0'; p++) {
+		if (*p != ' ' && *p != '\n' && *p != '\t')
+			visible = true;
+		if (((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t') ||
+		    *p == 0x7f)
+			return fail(ld, s, "must not contain control characters "
+			    "other than \\n and \\t");
+		if (*p != '{')
+			continue;
+		if ((close = strchr(p, '}')) == NULL)
+			return fail(ld, s, "'{' without '}' (placeholders are "
+			    "{subject}, {body}, {from_name} and {from})");
+		n = (size_t)(close - p - 1);
+		for (i = 0; template_placeholders[i] != NULL; i++)
+			if (strlen(template_placeholders[i]) == n &&
+			    memcmp(template_placeholders[i], p + 1, n) == 0)
+				break;
+		if (template_placeholders[i] == NULL)
+			return fail(ld, s, "unknown placeholder \"%.*s\" (use "
+			    "{subject}, {body}, {from_name} or {from})",
+			    (int)(n + 2 > 64 ? 64 : n + 2), p);
+		p = close;
+	}
+	if (!visible)
+		return fail(ld, s, "must not be empty");
+	free(c->message.template);
+	if ((c->message.template = strdup(v)) == NULL)
+		return nomem(ld);
+	return 0;
+}
+
 static const char *const subject_names[] = {
 	"prepend", "ignore", "only", NULL
 };
+static const char *const overflow_names[] = { "truncate", "refuse", NULL };
 static const char *const type_names[] = { "outbox", "http", NULL };
 static const char *const format_names[] = { "json", "form", NULL };
 static const char *const auth_names[] = { "none", "basic", "bearer", NULL };
@@ -1069,8 +1138,22 @@ static const struct keydef message_keys[] = {
 	  .choices = subject_names },
 	{ .name = "max_parts", .type = K_UINT, .off = OFF(message.max_parts),
 	  .min = 1, .max = 10 },
+	{ .name = "template", .type = K_CUSTOM, .parse = parse_template },
+	{ .name = "overflow", .type = K_ENUM, .off = OFF(message.overflow),
+	  .choices = overflow_names },
 	{ .name = "strip_signature", .type = K_BOOL,
 	  .off = OFF(message.strip_signature) },
+	{ .name = "strip_quotes", .type = K_BOOL,
+	  .off = OFF(message.strip_quotes) },
+	{ .name = "strip_mobile_signature", .type = K_BOOL,
+	  .off = OFF(message.strip_mobile_signature) },
+	{ .name = "disclaimer_markers", .type = K_STRLIST,
+	  .off = OFF(message.disclaimer_markers),
+	  .noff = OFF(message.ndisclaimer_markers), .valid = valid_marker },
+	{ .name = "transliterate", .type = K_BOOL,
+	  .off = OFF(message.transliterate) },
+	{ .name = "bracket_commands", .type = K_BOOL,
+	  .off = OFF(message.bracket_commands) },
 	{ .name = NULL }
 };
 
@@ -1329,7 +1412,12 @@ conf_new(void)
 		return NULL;
 	c->message.subject = SUBJECT_PREPEND;
 	c->message.max_parts = 3;
+	c->message.overflow = OVERFLOW_TRUNCATE;
 	c->message.strip_signature = true;
+	c->message.strip_quotes = true;
+	c->message.strip_mobile_signature = true;
+	c->message.transliterate = true;
+	c->message.bracket_commands = true;
 	c->smtp.max_recipients = 100;
 	c->smtp.max_message_size = 10 * 1024 * 1024;
 	c->smtp.max_sessions = 1000;
@@ -1530,6 +1618,9 @@ conf_free(struct conf *c)
 	free(c->relay_networks);
 	free(c->numbers.default_country);
 	free_strings(c->numbers.allow_prefixes, c->numbers.nallow_prefixes);
+	free(c->message.template);
+	free_strings(c->message.disclaimer_markers,
+	    c->message.ndisclaimer_markers);
 	free(c->spool);
 	free(c->control_socket);
 	free(c->backend.path);
@@ -1575,6 +1666,10 @@ put_string(FILE *fp, const char *s)
 	for (; *s != '\0'; s++) {
 		if (*s == '"' || *s == '\\')
 			fprintf(fp, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", fp);
+		else if (*s == '\t')
+			fputs("\\t", fp);
 		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			fprintf(fp, "\\x%02x", (unsigned char)*s);
 		else
@@ -1758,8 +1853,20 @@ conf_print(const struct conf *c, FILE *fp)
 
 	fputs("message = {\n", fp);
 	put_key(fp, 1, "subject", subject_names[c->message.subject]);
+	put_key(fp, 1, "template", c->message.template);
 	fprintf(fp, "\tmax_parts = %u;\n", c->message.max_parts);
+	put_key(fp, 1, "overflow", overflow_names[c->message.overflow]);
 	put_bool(fp, 1, "strip_signature", c->message.strip_signature);
+	put_bool(fp, 1, "strip_quotes", c->message.strip_quotes);
+	put_bool(fp, 1, "strip_mobile_signature",
+	    c->message.strip_mobile_signature);
+	/* printed even when empty, so -n shows that none are set */
+	if (c->message.disclaimer_markers == NULL)
+		fputs("\tdisclaimer_markers = [ ];\n", fp);
+	put_list(fp, 1, "disclaimer_markers", c->message.disclaimer_markers,
+	    c->message.ndisclaimer_markers);
+	put_bool(fp, 1, "transliterate", c->message.transliterate);
+	put_bool(fp, 1, "bracket_commands", c->message.bracket_commands);
 	fputs("};\n", fp);
 
 	fputs("smtp = {\n", fp);

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 enum subject_mode { SUBJECT_PREPEND, SUBJECT_IGNORE, SUBJECT_ONLY };
+enum overflow { OVERFLOW_TRUNCATE, OVERFLOW_REFUSE };
 enum backend_type { BACKEND_OUTBOX, BACKEND_HTTP };
 enum http_format { HTTP_FORMAT_JSON, HTTP_FORMAT_FORM };
 enum http_auth { HTTP_AUTH_NONE, HTTP_AUTH_BASIC, HTTP_AUTH_BEARER };
@@ -84,8 +85,16 @@ struct conf {
 
 	struct {
 		enum subject_mode subject;
+		char		*template;	/* NULL: derived from subject */
 		unsigned	 max_parts;
+		enum overflow	 overflow;	/* past max_parts */
 		bool		 strip_signature;
+		bool		 strip_quotes;
+		bool		 strip_mobile_signature;
+		char	       **disclaimer_markers;	/* cut from such a line */
+		size_t		 ndisclaimer_markers;
+		bool		 transliterate;	/* look-alikes to stay GSM-7 */
+		bool		 bracket_commands;	/* [NAME:value] in subject */
 	} message;
 
 	struct {

@@ -5,8 +5,8 @@ set -e
 what=${1:-build}
 build="autoconf automake libtool pkg-config make gcc libc6-dev
  libetpan-dev libevent-dev libcurl4-gnutls-dev libconfig-dev libssl-dev
- libjansson-dev zlib1g-dev libcmocka-dev"
-test="$build swaks postfix python3 curl openssl"
+ libjansson-dev zlib1g-dev libxml2-dev libytnef0-dev libcmocka-dev"
+test="$build swaks postfix python3 curl openssl cppcheck clang"
 bench="$test nginx-light"
 case $what in
 	build) pkgs=$build ;;

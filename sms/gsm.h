@@ -15,8 +15,58 @@ struct sms_layout {
 	unsigned		 parts;		/* 160/153 septets, 70/67 units */
 };
 
-/* gsm_layout - encoding and part count of a valid UTF-8 text. */
+/*
+ * gsm_layout - encoding and part count of a UTF-8 text (malformed sequences
+ * count as U+FFFD). Empty text: GSM-7, 0 units, 0 parts. A character never
+ * straddles two parts: an escape pair or a surrogate pair moves on whole.
+ */
 void		 gsm_layout(const char *utf8, size_t len, struct sms_layout *);
 const char	*gsm_encoding_name(enum sms_encoding);	/* "GSM-7", "UCS-2" */
+
+/* One part of a concatenated SMS: bytes [start, end) of the UTF-8 text. */
+struct sms_part {
+	size_t		 start;
+	size_t		 end;
+	size_t		 units;		/* septets or UTF-16 units in this part */
+};
+
+/*
+ * gsm_split - the parts the text travels in, with the encoding layout chose;
+ * writes at most max entries and returns the total number of parts.
+ */
+unsigned	 gsm_split(const char *utf8, size_t len, enum sms_encoding,
+		    struct sms_part *parts, unsigned max);
+
+/*
+ * gsm_fit - the length in bytes of the longest prefix of text that fits in
+ * max_parts parts of the given encoding while leaving reserve units free in
+ * the last part (room for an ellipsis); always on a character boundary.
+ */
+size_t		 gsm_fit(const char *utf8, size_t len, enum sms_encoding,
+		    unsigned max_parts, size_t reserve);
+
+#define TRANSLIT_MAX	32	/* distinct characters recorded */
+
+struct translit_change {
+	unsigned	 codepoint;	/* what the text had, e.g. U+201C */
+	char		 to[8];		/* what it became, UTF-8, e.g. "\"" */
+	unsigned	 count;
+};
+
+struct translit_log {
+	struct translit_change	 changes[TRANSLIT_MAX];
+	size_t			 nchanges;	/* distinct characters changed */
+	unsigned		 total;		/* characters changed in all */
+};
+
+/*
+ * gsm_transliterate - a copy of the text where characters outside GSM 03.38
+ * that have a faithful GSM look-alike are replaced (typographic quotes,
+ * dashes, ellipsis, non-breaking and other spaces, accented letters without
+ * a GSM form, ...). Returns NULL on ENOMEM. The caller keeps the original
+ * when the copy is still not GSM-7 (UCS-2 carries the original faithfully).
+ */
+char		*gsm_transliterate(const char *utf8, size_t len, size_t *outlen,
+		    struct translit_log *);
 
 #endif

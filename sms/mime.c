@@ -1,6 +1,7 @@
 /*
- * mime.c - the only file that speaks libetpan: parse a raw message, pick its
- * first text/plain part, decode it to UTF-8, and decode Subject and From.
+ * mime.c - the only file that speaks libetpan: parse a raw message, pick the
+ * part a reader would read (plain, HTML or TNEF) as UTF-8 text, and decode
+ * Subject and From.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -10,13 +11,19 @@
 
 #include <libetpan/libetpan.h>
 
+#include "sms/html.h"
 #include "sms/mime.h"
+#include "sms/tnef.h"
 
 /*
  * libetpan's own parser bounds nothing; our walk does, so a message built
  * to nest thousands of levels costs stack only inside the parser.
  */
 #define MIME_MAX_DEPTH	32
+#define PARAMS_MAX	32	/* parameters of one header we look at */
+#define CHARSET_MAX	64	/* longest charset label we keep */
+#define META_SCAN	4096	/* HTML bytes searched for a <meta> */
+#define PLACEHOLDER_MAX	160	/* longer text is no placeholder */
 
 /* How line breaks are treated when text is made valid UTF-8. */
 enum line_mode {
@@ -25,6 +32,27 @@ enum line_mode {
 };
 
 static const char replacement[] = "\xef\xbf\xbd";	/* U+FFFD */
+
+/* Labels for US-ASCII, the RFC 2045 default, often stuck on 8-bit text. */
+static const char *const ascii_labels[] = {
+	"us-ascii", "ascii", "ansi_x3.4-1968", NULL
+};
+
+/* is_alnum - ASCII letter or digit, whatever the locale */
+static bool
+is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+/* is_space - ASCII white space, whatever the locale */
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v';
+}
 
 /* utf8_seq_len - length of the valid UTF-8 sequence at s, 0 if invalid */
 static size_t
@@ -146,15 +174,13 @@ guess_charset(const char *s, size_t n)
 static const char *
 effective_charset(const char *charset, const char *s, size_t n)
 {
-	static const char *const ascii[] = {
-		"us-ascii", "ascii", "ansi_x3.4-1968", NULL
-	};
 	static const char *const utf8[] = { "utf-8", "utf8", NULL };
 	static const char *const latin1[] = {
 		"iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", NULL
 	};
 
-	if (charset == NULL || *charset == '\0' || label_in(charset, ascii))
+	if (charset == NULL || *charset == '\0' ||
+	    label_in(charset, ascii_labels))
 		return guess_charset(s, n);
 	if (label_in(charset, utf8))
 		return "utf-8";
@@ -269,119 +295,632 @@ extract_headers(const struct mailimf_fields *fields, struct mime_text *out)
 	return 0;
 }
 
-/* is_attachment - whether the part asks not to be shown inline */
-static bool
-is_attachment(const struct mailmime *m)
+/* disposition - the part's Content-Disposition, NULL if it has none */
+static const struct mailmime_disposition *
+disposition(const struct mailmime *m)
 {
 	const struct mailmime_field	*f;
 	clistiter			*it;
 
 	if (m->mm_mime_fields == NULL)
-		return false;
+		return NULL;
 	for (it = clist_begin(m->mm_mime_fields->fld_list); it != NULL;
 	    it = clist_next(it)) {
 		f = clist_content(it);
-		if (f->fld_type == MAILMIME_FIELD_DISPOSITION &&
-		    f->fld_data.fld_disposition->dsp_type != NULL &&
-		    f->fld_data.fld_disposition->dsp_type->dsp_type ==
-		    MAILMIME_DISPOSITION_TYPE_ATTACHMENT)
-			return true;
-	}
-	return false;
-}
-
-/* is_text_plain - whether a single part is text/plain (the default type) */
-static bool
-is_text_plain(const struct mailmime *m)
-{
-	const struct mailmime_content	*ct = m->mm_content_type;
-
-	if (ct == NULL)
-		return true;
-	return ct->ct_type != NULL &&
-	    ct->ct_type->tp_type == MAILMIME_TYPE_DISCRETE_TYPE &&
-	    ct->ct_type->tp_data.tp_discrete_type->dt_type ==
-	    MAILMIME_DISCRETE_TYPE_TEXT &&
-	    ct->ct_subtype != NULL && strcasecmp(ct->ct_subtype, "plain") == 0;
-}
-
-/* content_charset - the charset parameter, NULL when there is none */
-static const char *
-content_charset(const struct mailmime *m)
-{
-	const struct mailmime_parameter	*pa;
-	clistiter			*it;
-
-	if (m->mm_content_type == NULL)
-		return NULL;
-	for (it = clist_begin(m->mm_content_type->ct_parameters); it != NULL;
-	    it = clist_next(it)) {
-		pa = clist_content(it);
-		if (pa->pa_name != NULL &&
-		    strcasecmp(pa->pa_name, "charset") == 0)
-			return pa->pa_value;
+		if (f->fld_type == MAILMIME_FIELD_DISPOSITION)
+			return f->fld_data.fld_disposition;
 	}
 	return NULL;
 }
 
-/*
- * find_text - the first inline text/plain part, depth first, so the plain
- * alternative wins and a forwarded message/rfc822 is searched in order.
- */
-static const struct mailmime *
-find_text(const struct mailmime *m, int depth)
+/* is_attachment - whether the part asks not to be shown inline */
+static bool
+is_attachment(const struct mailmime *m)
 {
-	const struct mailmime	*found;
-	clistiter		*it;
+	const struct mailmime_disposition	*d = disposition(m);
 
-	if (m == NULL || depth > MIME_MAX_DEPTH)
-		return NULL;
-	switch (m->mm_type) {
-	case MAILMIME_SINGLE:
-		return is_text_plain(m) && !is_attachment(m) ? m : NULL;
-	case MAILMIME_MULTIPLE:
-		for (it = clist_begin(m->mm_data.mm_multipart.mm_mp_list);
-		    it != NULL; it = clist_next(it))
-			if ((found = find_text(clist_content(it),
-			    depth + 1)) != NULL)
-				return found;
-		return NULL;
-	case MAILMIME_MESSAGE:
-		return find_text(m->mm_data.mm_message.mm_msg_mime, depth + 1);
-	default:
-		return NULL;
+	return d != NULL && d->dsp_type != NULL &&
+	    d->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
+}
+
+/* A header's parameters as name/value pairs, whichever list they came in. */
+struct params {
+	const char	*name[PARAMS_MAX];
+	const char	*value[PARAMS_MAX];
+	size_t		 n;
+};
+
+/* params_add - one pair, if there is room (more are never legitimate) */
+static void
+params_add(struct params *p, const char *name, const char *value)
+{
+	if (name != NULL && value != NULL && p->n < PARAMS_MAX) {
+		p->name[p->n] = name;
+		p->value[p->n] = value;
+		p->n++;
 	}
 }
 
-/* extract_body - the chosen part, transfer-decoded and converted */
+/* type_params - the Content-Type parameters */
+static void
+type_params(const struct mailmime *m, struct params *p)
+{
+	const struct mailmime_parameter	*pa;
+	clistiter			*it;
+
+	p->n = 0;
+	if (m->mm_content_type == NULL)
+		return;
+	for (it = clist_begin(m->mm_content_type->ct_parameters); it != NULL;
+	    it = clist_next(it)) {
+		pa = clist_content(it);
+		params_add(p, pa->pa_name, pa->pa_value);
+	}
+}
+
+/*
+ * disposition_params - the Content-Disposition parameters; libetpan keeps
+ * a plain filename apart, RFC 2231 forms (filename*0*=) come as generic.
+ */
+static void
+disposition_params(const struct mailmime *m, struct params *p)
+{
+	const struct mailmime_disposition	*d = disposition(m);
+	const struct mailmime_disposition_parm	*dp;
+	clistiter				*it;
+
+	p->n = 0;
+	if (d == NULL)
+		return;
+	for (it = clist_begin(d->dsp_parms); it != NULL; it = clist_next(it)) {
+		dp = clist_content(it);
+		if (dp->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME)
+			params_add(p, "filename", dp->pa_data.pa_filename);
+		else if (dp->pa_type == MAILMIME_DISPOSITION_PARM_PARAMETER &&
+		    dp->pa_data.pa_parameter != NULL)
+			params_add(p, dp->pa_data.pa_parameter->pa_name,
+			    dp->pa_data.pa_parameter->pa_value);
+	}
+}
+
+/* params_find - the value of the parameter named name, NULL if absent */
+static const char *
+params_find(const struct params *p, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcasecmp(p->name[i], name) == 0)
+			return p->value[i];
+	return NULL;
+}
+
+/* hexval - a hex digit's value, -1 for anything else */
 static int
-extract_body(const struct mailmime *part, struct mime_text *out)
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * append_value - add one RFC 2231 value segment to out (bounded by size,
+ * NUL kept): extended segments are %-encoded, and the first one carries
+ * charset'language' before the text. The charset is not applied: what we
+ * read (charset names, winmail.dat) is ASCII.
+ */
+static void
+append_value(char *out, size_t size, const char *v, bool extended,
+    bool first)
+{
+	const char	*q;
+	size_t		 o = strlen(out);
+	int		 hi, lo;
+
+	if (extended && first && (q = strchr(v, '\'')) != NULL &&
+	    (q = strchr(q + 1, '\'')) != NULL)
+		v = q + 1;
+	for (; *v != '\0' && o + 1 < size; v++) {
+		if (extended && v[0] == '%' && (hi = hexval(v[1])) >= 0 &&
+		    (lo = hexval(v[2])) >= 0) {
+			out[o++] = (char)(hi << 4 | lo);
+			v += 2;
+		} else
+			out[o++] = *v;
+	}
+	out[o] = '\0';
+}
+
+/*
+ * param_get - a parameter's value as RFC 2231 defines it: name*= (%-encoded
+ * with charset'language'), else the continuations name*0, name*1 ... (each
+ * plain or %-encoded), else plain name=. False when absent.
+ */
+static bool
+param_get(const struct params *p, const char *name, char *out, size_t size)
+{
+	char		 key[64];
+	const char	*v;
+	unsigned	 i;
+
+	out[0] = '\0';
+	snprintf(key, sizeof(key), "%s*", name);
+	if ((v = params_find(p, key)) != NULL) {
+		append_value(out, size, v, true, true);
+		return true;
+	}
+	for (i = 0; i < PARAMS_MAX; i++) {
+		snprintf(key, sizeof(key), "%s*%u", name, i);
+		if ((v = params_find(p, key)) != NULL)
+			append_value(out, size, v, false, i == 0);
+		else {
+			snprintf(key, sizeof(key), "%s*%u*", name, i);
+			if ((v = params_find(p, key)) == NULL)
+				break;
+			append_value(out, size, v, true, i == 0);
+		}
+	}
+	if (i > 0)
+		return true;
+	if ((v = params_find(p, name)) == NULL)
+		return false;
+	append_value(out, size, v, false, false);
+	return true;
+}
+
+/* content_charset - the charset parameter into buf, NULL when none */
+static const char *
+content_charset(const struct mailmime *m, char *buf, size_t size)
+{
+	struct params	 p;
+
+	type_params(m, &p);
+	return param_get(&p, "charset", buf, size) && buf[0] != '\0' ?
+	    buf : NULL;
+}
+
+/* find_ci - where needle is in n bytes at s, ignoring ASCII case; n: not */
+static size_t
+find_ci(const char *s, size_t n, const char *needle)
+{
+	size_t	 k = strlen(needle), i;
+
+	for (i = 0; k <= n && i <= n - k; i++)
+		if (strncasecmp(s + i, needle, k) == 0)
+			return i;
+	return n;
+}
+
+/*
+ * meta_charset - the charset a <meta charset=...> or <meta http-equiv ...
+ * content="...; charset=..."> declares in the first bytes of an HTML part
+ * (where HTML wants it), into buf; NULL when there is none.
+ */
+static const char *
+meta_charset(const char *s, size_t n, char *buf, size_t size)
+{
+	size_t	 at, end, i, o = 0;
+
+	if (n > META_SCAN)
+		n = META_SCAN;
+	while ((at = find_ci(s, n, "<meta")) < n) {
+		s += at + 5;
+		n -= at + 5;
+		for (end = 0; end < n && s[end] != '>'; end++)
+			continue;
+		if ((at = find_ci(s, end, "charset")) < end) {
+			i = at + 7;
+			while (i < end && is_space(s[i]))
+				i++;
+			if (i < end && s[i] == '=') {
+				i++;
+				while (i < end && (is_space(s[i]) ||
+				    s[i] == '"' || s[i] == '\''))
+					i++;
+				while (i < end && o + 1 < size &&
+				    (is_alnum(s[i]) ||
+				    strchr("-_.:", s[i]) != NULL))
+					buf[o++] = s[i++];
+				buf[o] = '\0';
+				return o > 0 ? buf : NULL;
+			}
+		}
+		s += end;
+		n -= end;
+	}
+	return NULL;
+}
+
+/* How a single part can give us text. */
+enum part_kind {
+	PART_OTHER,
+	PART_PLAIN,	/* text/plain, or no Content-Type at all */
+	PART_HTML,
+	PART_TNEF	/* application/ms-tnef, or a part named winmail.dat */
+};
+
+/* part_kind - what a single part is to us */
+static enum part_kind
+part_kind(const struct mailmime *m)
+{
+	const struct mailmime_content	*ct = m->mm_content_type;
+	const struct mailmime_type	*t;
+	struct params			 p;
+	char				 name[64];
+
+	if (ct == NULL)
+		return PART_PLAIN;
+	t = ct->ct_type;
+	if (t != NULL && t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE &&
+	    ct->ct_subtype != NULL) {
+		if (t->tp_data.tp_discrete_type->dt_type ==
+		    MAILMIME_DISCRETE_TYPE_TEXT) {
+			if (strcasecmp(ct->ct_subtype, "plain") == 0)
+				return PART_PLAIN;
+			if (strcasecmp(ct->ct_subtype, "html") == 0)
+				return PART_HTML;
+		}
+		if (t->tp_data.tp_discrete_type->dt_type ==
+		    MAILMIME_DISCRETE_TYPE_APPLICATION &&
+		    (strcasecmp(ct->ct_subtype, "ms-tnef") == 0 ||
+		    strcasecmp(ct->ct_subtype, "vnd.ms-tnef") == 0))
+			return PART_TNEF;
+	}
+	type_params(m, &p);
+	if (param_get(&p, "name", name, sizeof(name)) &&
+	    strcasecmp(name, "winmail.dat") == 0)
+		return PART_TNEF;
+	disposition_params(m, &p);
+	if (param_get(&p, "filename", name, sizeof(name)) &&
+	    strcasecmp(name, "winmail.dat") == 0)
+		return PART_TNEF;
+	return PART_OTHER;
+}
+
+/* is_alternative - whether a multipart is multipart/alternative */
+static bool
+is_alternative(const struct mailmime *m)
+{
+	return m->mm_content_type != NULL &&
+	    m->mm_content_type->ct_subtype != NULL &&
+	    strcasecmp(m->mm_content_type->ct_subtype, "alternative") == 0;
+}
+
+/*
+ * part_bytes - a single part's content, transfer-decoded: *dec (to free
+ * with mailmime_decoded_part_free) or NULL when the data is used as is.
+ * -1 on ENOMEM, 1 when nothing can be decoded, else 0.
+ */
+static int
+part_bytes(const struct mailmime *part, const char **data, size_t *len,
+    char **dec)
 {
 	const struct mailmime_data	*d = part->mm_data.mm_single;
-	char				*dec;
-	size_t				 declen, idx = 0;
+	size_t				 idx = 0;
+	int				 r;
 
+	*dec = NULL;
+	*data = "";
+	*len = 0;
 	if (d == NULL || d->dt_type != MAILMIME_DATA_TEXT)
-		return (out->body = strdup("")) == NULL ? -1 : 0;
-	if (!d->dt_encoded)
-		out->body = to_utf8(d->dt_data.dt_text.dt_data,
-		    d->dt_data.dt_text.dt_length, content_charset(part),
-		    LINES_KEEP);
-	else {
-		/*
-		 * Tolerant by design: stray base64 characters and missing
-		 * padding are skipped, a bad QP escape "=ZZ" yields NUL
-		 * (which utf8_clean turns into U+FFFD).
-		 */
-		if (mailmime_part_parse(d->dt_data.dt_text.dt_data,
-		    d->dt_data.dt_text.dt_length, &idx, d->dt_encoding, &dec,
-		    &declen) != MAILIMF_NO_ERROR)
-			return -1;
-		out->body = to_utf8(dec, declen, content_charset(part),
-		    LINES_KEEP);
-		mailmime_decoded_part_free(dec);
+		return 0;
+	if (!d->dt_encoded) {
+		*data = d->dt_data.dt_text.dt_data;
+		*len = d->dt_data.dt_text.dt_length;
+		return 0;
 	}
-	return out->body == NULL ? -1 : 0;
+	/*
+	 * Tolerant by design: stray base64 characters and missing padding
+	 * are skipped, a bad QP escape "=ZZ" yields NUL (which utf8_clean
+	 * turns into U+FFFD).
+	 */
+	r = mailmime_part_parse(d->dt_data.dt_text.dt_data,
+	    d->dt_data.dt_text.dt_length, &idx, d->dt_encoding, dec, len);
+	if (r == MAILIMF_ERROR_MEMORY)
+		return -1;
+	if (r != MAILIMF_NO_ERROR) {
+		*dec = NULL;
+		return 1;
+	}
+	*data = *dec;
+	return 0;
+}
+
+/*
+ * unflow - RFC 3676 format=flowed text to plain lines, in place: a line
+ * ending in a space continues on the next (with delsp=yes that space goes
+ * too), a leading space added for stuffing goes; quoted lines and the
+ * signature separator "-- " are never joined.
+ */
+static void
+unflow(char *t, bool delsp)
+{
+	char	*r = t, *w = t, *eol;
+	size_t	 n;
+	bool	 soft;
+
+	while (*r != '\0') {
+		eol = strchr(r, '\n');
+		n = eol != NULL ? (size_t)(eol - r) : strlen(r);
+		if (n > 0 && r[n - 1] == '\r')
+			n--;
+		if (r[0] == ' ' && n > 0) {
+			r++;
+			n--;
+		}
+		/* decide before the copy: source and destination overlap */
+		soft = n > 0 && r[n - 1] == ' ' && r[0] != '>' &&
+		    !(n == 3 && memcmp(r, "-- ", 3) == 0);
+		memmove(w, r, n);
+		w += n;
+		if (soft) {
+			if (delsp)
+				w--;
+		} else if (eol != NULL)
+			*w++ = '\n';
+		if (eol == NULL)
+			break;
+		r = eol + 1;
+	}
+	*w = '\0';
+}
+
+/*
+ * part_text - a single part's text in UTF-8 as kind says: plain converted,
+ * HTML converted then rendered (its <meta> charset only when the header
+ * names none, or names US-ASCII, which effective_charset distrusts too),
+ * TNEF through tnef_body. *out NULL when the part holds none.
+ */
+static int
+part_text(const struct mailmime *part, enum part_kind kind, char **out)
+{
+	const char	*data, *cs;
+	char		*dec, *utf8;
+	char		 csbuf[CHARSET_MAX], metabuf[CHARSET_MAX];
+	size_t		 len;
+	int		 r;
+
+	*out = NULL;
+	if ((r = part_bytes(part, &data, &len, &dec)) != 0)
+		return r == 1 ? 0 : -1;
+	r = 0;
+	if (kind == PART_TNEF) {
+		/* NULL also when the stream holds no body: not an error */
+		*out = tnef_body((const unsigned char *)data, len);
+		goto done;
+	}
+	cs = content_charset(part, csbuf, sizeof(csbuf));
+	if (kind == PART_HTML && (cs == NULL || label_in(cs, ascii_labels)) &&
+	    meta_charset(data, len, metabuf, sizeof(metabuf)) != NULL)
+		cs = metabuf;
+	if ((utf8 = to_utf8(data, len, cs, LINES_KEEP)) == NULL)
+		r = -1;
+	else if (kind == PART_HTML) {
+		if ((*out = html_to_text(utf8, strlen(utf8))) == NULL)
+			r = -1;
+		free(utf8);
+	} else {
+		struct params	 p;
+		char		 fmt[16], dsp[8];
+
+		type_params(part, &p);
+		if (param_get(&p, "format", fmt, sizeof(fmt)) &&
+		    strcasecmp(fmt, "flowed") == 0)
+			unflow(utf8, param_get(&p, "delsp", dsp, sizeof(dsp)) &&
+			    strcasecmp(dsp, "yes") == 0);
+		*out = utf8;
+	}
+done:
+	if (dec != NULL)
+		mailmime_decoded_part_free(dec);
+	return r;
+}
+
+/*
+ * blank - whether text shows nothing: white space, no-break spaces and
+ * byte order marks only
+ */
+static bool
+blank(const char *s)
+{
+	while (*s != '\0') {
+		if (is_space(*s))
+			s++;
+		else if (strncmp(s, "\xc2\xa0", 2) == 0)
+			s += 2;
+		else if (strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
+		else
+			return false;
+	}
+	return true;
+}
+
+/*
+ * is_placeholder - whether a plain alternative is only the excuse bulk
+ * mailers put there for HTML ("This is an HTML message" and kin); compared
+ * on letters and digits alone, so case, punctuation and spacing vary freely.
+ */
+static bool
+is_placeholder(const char *s)
+{
+	static const char *const excuses[] = {
+		"thisisanhtmlmessage",
+		"thisisanhtmlemail",
+		"thismessageisinhtmlformat",
+		"thisisamultipartmessageinmimeformat",
+		/* the longer of two that share a start comes first */
+		"youremailclientdoesnotsupporthtmlmessages",
+		"youremailclientdoesnotsupporthtml",
+		"toviewthismessagepleaseuseanhtmlcapableemailclient",
+		"toviewthismessagepleaseuseanhtmlcompatibleemailviewer",
+	};
+	const size_t	 nexcuses = sizeof(excuses) / sizeof(excuses[0]);
+	char		 key[PLACEHOLDER_MAX], *k;
+	size_t		 n = 0, i = 0;
+
+	for (; *s != '\0'; s++) {
+		if (!is_alnum(*s))
+			continue;
+		if (n + 1 >= sizeof(key))
+			return false;
+		key[n++] = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
+	}
+	key[n] = '\0';
+	/* one excuse or several in a row, and nothing else */
+	for (k = key; *k != '\0'; k += strlen(excuses[i])) {
+		for (i = 0; i < nexcuses; i++)
+			if (strncmp(k, excuses[i], strlen(excuses[i])) == 0)
+				break;
+		if (i == nexcuses)
+			return false;
+	}
+	return n > 0;
+}
+
+static int	body_of(const struct mailmime *, int, bool, char **);
+
+/*
+ * alternative_text - multipart/alternative: the plain alternative when it
+ * says something, else the richest one (the last HTML part or nested
+ * multipart, e.g. multipart/related around the HTML), else whatever
+ * there is.
+ */
+static int
+alternative_text(const struct mailmime *m, int depth, char **out)
+{
+	const struct mailmime	*c, *plain = NULL, *rich = NULL;
+	clistiter		*it;
+	char			*ptext = NULL, *rtext = NULL;
+
+	*out = NULL;
+	for (it = clist_begin(m->mm_data.mm_multipart.mm_mp_list); it != NULL;
+	    it = clist_next(it)) {
+		c = clist_content(it);
+		if (c->mm_type == MAILMIME_SINGLE && is_attachment(c))
+			continue;
+		if (c->mm_type == MAILMIME_SINGLE &&
+		    part_kind(c) == PART_PLAIN) {
+			if (plain == NULL)
+				plain = c;
+		} else if (c->mm_type != MAILMIME_SINGLE ||
+		    part_kind(c) == PART_HTML)
+			rich = c;
+	}
+	if (plain != NULL && part_text(plain, PART_PLAIN, &ptext) == -1)
+		return -1;
+	if (ptext != NULL && !blank(ptext) && !is_placeholder(ptext)) {
+		*out = ptext;
+		return 0;
+	}
+	if (rich != NULL && body_of(rich, depth + 1, false, &rtext) == -1) {
+		free(ptext);
+		return -1;
+	}
+	if (rtext != NULL && (!blank(rtext) || ptext == NULL)) {
+		free(ptext);
+		*out = rtext;
+	} else {
+		free(rtext);
+		*out = ptext;
+	}
+	return 0;
+}
+
+/*
+ * first_text - multipart/mixed, related and the rest: the first part with
+ * text in order (attachments and other types skipped), then an Outlook
+ * TNEF part when nothing else speaks, then a blank text rather than none.
+ */
+static int
+first_text(const struct mailmime *m, int depth, char **out)
+{
+	const struct mailmime	*c;
+	clistiter		*it;
+	char			*text, *empty = NULL;
+	bool			 tnef = false;
+
+	*out = NULL;
+	for (it = clist_begin(m->mm_data.mm_multipart.mm_mp_list); it != NULL;
+	    it = clist_next(it)) {
+		c = clist_content(it);
+		if (c->mm_type == MAILMIME_SINGLE &&
+		    part_kind(c) == PART_TNEF) {
+			tnef = true;
+			continue;
+		}
+		if (body_of(c, depth + 1, false, &text) == -1)
+			goto fail;
+		if (text != NULL && !blank(text)) {
+			free(empty);
+			*out = text;
+			return 0;
+		}
+		if (empty == NULL)
+			empty = text;
+		else
+			free(text);
+	}
+	for (it = clist_begin(m->mm_data.mm_multipart.mm_mp_list);
+	    tnef && it != NULL; it = clist_next(it)) {
+		c = clist_content(it);
+		if (c->mm_type != MAILMIME_SINGLE || part_kind(c) != PART_TNEF)
+			continue;
+		if (part_text(c, PART_TNEF, &text) == -1)
+			goto fail;
+		if (text != NULL && !blank(text)) {
+			free(empty);
+			*out = text;
+			return 0;
+		}
+		free(text);
+	}
+	*out = empty;
+	return 0;
+
+fail:
+	free(empty);
+	return -1;
+}
+
+/*
+ * body_of - the text a part contributes, UTF-8, *out NULL when none; -1
+ * only on ENOMEM. tnef says whether a TNEF part may speak here (a whole
+ * message that is one, or first_text's last resort).
+ */
+static int
+body_of(const struct mailmime *m, int depth, bool tnef, char **out)
+{
+	enum part_kind	 kind;
+
+	*out = NULL;
+	if (m == NULL || depth > MIME_MAX_DEPTH)
+		return 0;
+	switch (m->mm_type) {
+	case MAILMIME_SINGLE:
+		kind = part_kind(m);
+		if ((kind == PART_PLAIN || kind == PART_HTML) &&
+		    !is_attachment(m))
+			return part_text(m, kind, out);
+		if (kind == PART_TNEF && tnef)
+			return part_text(m, kind, out);
+		return 0;
+	case MAILMIME_MULTIPLE:
+		if (is_alternative(m))
+			return alternative_text(m, depth, out);
+		return first_text(m, depth, out);
+	case MAILMIME_MESSAGE:
+		/* a forwarded message's text; its headers are not ours */
+		return body_of(m->mm_data.mm_message.mm_msg_mime, depth + 1,
+		    tnef, out);
+	default:
+		return 0;
+	}
 }
 
 /* mime_selftest - 0 when charset conversion works (checked at start-up) */
@@ -407,7 +946,6 @@ int
 mime_extract(const char *raw, size_t len, struct mime_text *out)
 {
 	struct mailmime		*root = NULL;
-	const struct mailmime	*part;
 	char			*buf;
 	size_t			 idx = 0;
 
@@ -428,8 +966,7 @@ mime_extract(const char *raw, size_t len, struct mime_text *out)
 	if (root->mm_type == MAILMIME_MESSAGE &&
 	    extract_headers(root->mm_data.mm_message.mm_fields, out) == -1)
 		goto fail;
-	if ((part = find_text(root, 0)) != NULL &&
-	    extract_body(part, out) == -1)
+	if (body_of(root, 0, true, &out->body) == -1)
 		goto fail;
 	mailmime_free(root);
 	free(buf);

@@ -172,7 +172,7 @@ put_token(struct buf *b, const char *s, size_t max)
 	size_t	 i;
 	char	 c;
 
-	for (i = 0; s[i] != '\0' && i < max; i++) {
+	for (i = 0; i < max && s[i] != '\0'; i++) {
 		c = s[i];
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '.'))

@@ -104,6 +104,9 @@ log_init(int foreground, int verbose, const char *ident)
 }
 
 /* log_emit - one line, with an optional strerror suffix */
+static void log_emit(int, const char *, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 log_emit(int pri, const char *suffix, const char *fmt, va_list ap)
 {

@@ -302,6 +302,40 @@ rcpt_fail(struct queue *q, struct qrcpt *r, const char *status, const char *why)
 	}
 }
 
+/* msg_expiry - when trying ends: lifetime from arrival or scheduled time */
+static int64_t
+msg_expiry(const struct queue *q, const struct qmsg *m)
+{
+	int64_t start = m->not_before > m->arrival ? m->not_before : m->arrival;
+
+	return start + (int64_t)(m->lifetime ? m->lifetime :
+	    q->conf->queue.lifetime);
+}
+
+/*
+ * msg_start - recipients not yet under way go in line, or wait for the
+ * scheduled time ([JOBPERIOD:] in the subject) as deferred.
+ */
+static void
+msg_start(struct queue *q, struct qmsg *m)
+{
+	int64_t	 now = now_sec();
+	uint32_t i;
+
+	for (i = 0; i < m->nrcpts; i++) {
+		struct qrcpt *r = &m->rcpts[i];
+
+		if (r->state != RCPT_QUEUED && r->state != RCPT_SENDING)
+			continue;
+		if (m->not_before > now) {
+			r->state = RCPT_DEFERRED;
+			r->next_try = m->not_before;
+		} else
+			rcpt_make_ready(q, r);
+	}
+	msg_arm_timer(m);
+}
+
 /* rcpt_defer - temporary failure: retry later, or expire */
 static void
 rcpt_defer(struct queue *q, struct qrcpt *r, const char *why)
@@ -311,7 +345,7 @@ rcpt_defer(struct queue *q, struct qrcpt *r, const char *why)
 	unsigned	 delay;
 	char		 reason[512];
 
-	expiry = m->arrival + (int64_t)q->conf->queue.lifetime;
+	expiry = msg_expiry(q, m);
 	if (now >= expiry) {
 		snprintf(reason, sizeof(reason), "delivery time expired, "
 		    "last error: %s", why);
@@ -476,7 +510,9 @@ put_msg_record(struct queue *q, struct qmsg *m, const char *raw, size_t rawlen)
 		.sender_id = rs(m->sender_id), .text = rs(m->text),
 		.parts = m->parts, .encoding = m->encoding,
 		.headers = { m->headers ? m->headers : "", (uint32_t)m->headers_len },
-		.raw = { raw ? raw : "", (uint32_t)rawlen }, .nrcpts = m->nrcpts,
+		.raw = { raw ? raw : "", (uint32_t)rawlen },
+		.not_before = m->not_before, .lifetime = m->lifetime,
+		.nrcpts = m->nrcpts,
 	};
 	uint32_t	 i;
 	int		 rc;
@@ -554,7 +590,6 @@ accept_done(void *arg, int error)
 	struct accept_wait *w = arg;
 	struct queue	*q = w->q;
 	struct qmsg	*m = w->msg;
-	uint32_t	 i;
 
 	q->committing--;
 	if (error) {
@@ -563,8 +598,10 @@ accept_done(void *arg, int error)
 	} else {
 		m->committed = 1;
 		w->cb(w->arg, 0);
-		for (i = 0; i < m->nrcpts; i++)
-			rcpt_make_ready(q, &m->rcpts[i]);
+		msg_start(q, m);
+		if (m->not_before > now_sec())
+			log_info("%s scheduled at=%" PRId64 " (in %" PRId64 "s)",
+			    m->idstr, m->not_before, m->not_before - now_sec());
 	}
 	free(w);
 	check_drained(q);
@@ -597,6 +634,8 @@ queue_submit(struct queue *q, const struct qsubmit *s, queue_accept_cb cb,
 	m->encoding = s->encoding;
 	m->headers = xstrndup(s->headers, s->headers_len);
 	m->headers_len = s->headers_len;
+	m->not_before = s->not_before;
+	m->lifetime = s->lifetime;
 	for (i = 0; i < s->nrcpts; i++) {
 		m->rcpts[i].addr = xstrdup_opt(s->rcpts[i].addr);
 		m->rcpts[i].to = xstrdup_opt(s->rcpts[i].to);
@@ -650,6 +689,8 @@ replay_msg(void *arg, const struct rec_msg *rec, const struct spool_loc *loc)
 	m->encoding = rec->encoding;
 	m->headers = xstrndup(rec->headers.p, rec->headers.len);
 	m->headers_len = rec->headers.len;
+	m->not_before = rec->not_before;
+	m->lifetime = rec->lifetime;
 	m->loc = *loc;
 	m->committed = 1;
 	for (i = 0; i < rec->nrcpts; i++) {
@@ -730,16 +771,11 @@ queue_resume(struct queue *q)
 
 	TAILQ_FOREACH(m, &q->msgs, entry) {
 		n++;
-		for (i = 0; i < m->nrcpts; i++) {
-			struct qrcpt *r = &m->rcpts[i];
-
-			if (r->state == RCPT_QUEUED || r->state == RCPT_SENDING)
-				rcpt_make_ready(q, r);
-			else if (r->state == RCPT_FAILED &&
+		for (i = 0; i < m->nrcpts; i++)
+			if (m->rcpts[i].state == RCPT_FAILED &&
 			    m->kind == QMSG_SMS && m->sender[0] != '\0')
 				event_active(q->bounce_ev, EV_TIMEOUT, 1);
-		}
-		msg_arm_timer(m);
+		msg_start(q, m);
 	}
 	if (n > 0)
 		log_info("queue: recovered %zu message%s from the spool", n,
@@ -918,6 +954,11 @@ queue_show(struct queue *q, const char *idstr, struct evbuffer *out)
 	    " (%" PRId64 "s ago)\nsender: <%s>\nclient: %s\nhelo: %s\n",
 	    m->idstr, m->kind == QMSG_DSN ? "dsn" : "sms", m->arrival,
 	    now - m->arrival, m->sender, m->client, m->helo);
+	if (m->not_before > 0)
+		evbuffer_add_printf(out, "scheduled: %" PRId64 " (%s)\n",
+		    m->not_before, m->not_before > now ? "waiting" : "due");
+	if (m->lifetime > 0)
+		evbuffer_add_printf(out, "lifetime: %us\n", m->lifetime);
 	if (m->kind == QMSG_SMS)
 		evbuffer_add_printf(out, "sender-id: %s\nparts: %u\n"
 		    "encoding: %s\ntext: %s\n", m->sender_id ? m->sender_id : "-",

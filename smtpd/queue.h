@@ -64,6 +64,8 @@ struct qmsg {
 	uint8_t			 encoding;
 	char			*headers;
 	size_t			 headers_len;
+	int64_t			 not_before;	/* scheduled send time, 0: at once */
+	uint32_t		 lifetime;	/* 0: queue.lifetime */
 	struct qrcpt		*rcpts;
 	uint32_t		 nrcpts;
 	struct spool_loc	 loc;
@@ -95,6 +97,8 @@ struct qsubmit {
 	size_t			 headers_len;
 	const char		*raw;
 	size_t			 raw_len;
+	int64_t			 not_before;	/* [JOBPERIOD:] */
+	uint32_t		 lifetime;	/* [VALIDITY:], seconds */
 	const struct qsubmit_rcpt *rcpts;
 	uint32_t		 nrcpts;
 };

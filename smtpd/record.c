@@ -145,7 +145,7 @@ rec_put_msg(struct buf *b, const struct rec_msg *m, const struct rec_rcpt *r)
 	size_t	 need, start;
 	uint32_t i;
 
-	need = 8 + 1 + 8 + 1 + 4 + 1 + 4 * 8 + m->sender.len + m->client.len +
+	need = 8 + 1 + 8 + 1 + 4 + 1 + 8 + 4 + 4 * 8 + m->sender.len + m->client.len +
 	    m->helo.len + m->envid.len + m->sender_id.len + m->text.len +
 	    m->headers.len + (size_t)m->raw.len + 4;
 	for (i = 0; i < m->nrcpts; i++)
@@ -166,6 +166,8 @@ rec_put_msg(struct buf *b, const struct rec_msg *m, const struct rec_rcpt *r)
 	enc_u8(b, m->encoding);
 	enc_str(b, m->headers);
 	enc_str(b, m->raw);
+	enc_u64(b, (uint64_t)m->not_before);
+	enc_u32(b, m->lifetime);
 	enc_u32(b, m->nrcpts);
 	for (i = 0; i < m->nrcpts; i++) {
 		enc_str(b, r[i].addr);
@@ -315,6 +317,8 @@ rec_get_msg(const uint8_t *p, size_t len, struct rec_msg *m)
 	m->encoding = dec_u8(&r);
 	m->headers = dec_str(&r);
 	m->raw = dec_str(&r);
+	m->not_before = (int64_t)dec_u64(&r);
+	m->lifetime = dec_u32(&r);
 	m->nrcpts = dec_u32(&r);
 	if (r.bad)
 		return -1;

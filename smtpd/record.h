@@ -43,6 +43,8 @@ struct rec_msg {
 	uint8_t		 encoding;
 	struct rec_str	 headers;	/* original header block, for DSNs */
 	struct rec_str	 raw;		/* the message as received */
+	int64_t		 not_before;	/* scheduled send time, 0: at once */
+	uint32_t	 lifetime;	/* seconds, 0: queue.lifetime */
 	uint32_t	 nrcpts;
 	const uint8_t	*rcpts;		/* encoded rcpts, walk with rec_next_rcpt */
 	size_t		 rcpts_len;

@@ -62,6 +62,8 @@ struct smtp_tx {
 	size_t		 rcap;
 	struct buf	 data;		/* the message, dot-unstuffed, CRLF */
 	int		 too_big;
+	unsigned	 parts;		/* of the SMS it became */
+	enum sms_encoding encoding;
 };
 
 struct session {
@@ -603,7 +605,9 @@ session_accepted(void *arg, int error)
 		log_warnx("%016" PRIx64 " smtp queue write failed client=%s",
 		    s->sid, s->addr);
 	} else
-		reply(s, "250 2.0.0 Ok: queued as %s", s->queue_id);
+		reply(s, "250 2.0.0 Ok: queued as %s (%u part%s, %s)",
+		    s->queue_id, tx->parts, tx->parts == 1 ? "" : "s",
+		    gsm_encoding_name(tx->encoding));
 	tx_reset(tx);
 	enter_state(s, S_HELO);
 	bufferevent_set_timeouts(s->bev, &(struct timeval){
@@ -630,15 +634,21 @@ session_end_of_data(struct session *s)
 		goto reset;
 	}
 	errno = 0;
-	if (mime_extract((const char *)tx->data.p, tx->data.len, &mt) == -1 ||
-	    text_compose(&mt, c, &st) == -1) {
+	if (mime_extract((const char *)tx->data.p, tx->data.len, &mt) == -1)
+		errno = ENODATA;
+	else if (text_compose(&mt, c, &st) == 0)
+		errno = 0;
+	if (errno != 0) {
+		char why[256];
+
 		if (errno == ENOMEM)
-			reply(s, "451 4.3.0 Error: out of memory, try again later");
+			reply(s, "%s", text_reply(errno, c, why, sizeof(why)));
 		else
-			reply_error(s, "550 5.6.0 Message has no text to send as "
-			    "SMS (empty body, or only attachments)");
+			reply_error(s, "%s", text_reply(errno, c, why, sizeof(why)));
 		goto reset;
 	}
+	s->tx.parts = st.layout.parts;
+	s->tx.encoding = st.layout.encoding;
 	if ((qr = calloc(tx->nrcpts, sizeof(*qr))) == NULL) {
 		reply(s, "451 4.3.0 Error: out of memory");
 		goto reset;
@@ -649,7 +659,10 @@ session_end_of_data(struct session *s)
 	hlen = header_block_len((const char *)tx->data.p, tx->data.len);
 	sub = (struct qsubmit){ .sender = tx->sender, .client = s->addr,
 	    .helo = s->helo, .envid = tx->envid[0] ? tx->envid : NULL,
-	    .ret = tx->ret, .sender_id = c->backend.from, .text = st.text,
+	    .ret = tx->ret, .sender_id = st.subject_options.src[0] ?
+	    st.subject_options.src : c->backend.from, .text = st.text,
+	    .not_before = (int64_t)st.subject_options.send_at,
+	    .lifetime = st.subject_options.validity_hours * 3600,
 	    .parts = st.layout.parts, .encoding = (uint8_t)st.layout.encoding,
 	    .headers = (const char *)tx->data.p, .headers_len = hlen,
 	    .raw = (const char *)tx->data.p, .raw_len = tx->data.len,

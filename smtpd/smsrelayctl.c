@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "conf/conf.h"
+#include "sms/convert.h"
 #include "smtpd/control.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/smsrelay.conf"
@@ -21,23 +22,24 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: smsrelayctl [-f config | -s socket] command\n"
+	    "       smsrelayctl [-f config] convert [-t] [file]\n"
 	    "commands:\n"
 	    "  queue       list queued messages: id, age, recipients, state, next try\n"
 	    "  show ID     everything about one message\n"
 	    "  flush       retry every deferred recipient now\n"
-	    "  delete ID   remove a message without delivery or bounce\n");
+	    "  delete ID   remove a message without delivery or bounce\n"
+	    "  convert     show the SMS a message (file or stdin) becomes, without\n"
+	    "              a daemon; -t prints the text only\n");
 	exit(2);
 }
 
-/* socket_path - from -s, else from the configuration the daemon would use */
-static char *
-socket_path(const char *sock, const char *file)
+/* load - the configuration the daemon would use; exits on error */
+static struct conf *
+load(const char *file)
 {
 	struct conf	*c;
-	char		 err[1024], *p;
+	char		 err[1024];
 
-	if (sock != NULL)
-		return strdup(sock);
 	if (file == NULL && access(DEFAULT_CONF, F_OK) == 0)
 		file = DEFAULT_CONF;
 	if (file == NULL)
@@ -46,11 +48,75 @@ socket_path(const char *sock, const char *file)
 		fprintf(stderr, "smsrelayctl: %s\n", err);
 		exit(1);
 	}
-	if (c == NULL)
-		return NULL;
+	if (c == NULL) {
+		fprintf(stderr, "smsrelayctl: out of memory\n");
+		exit(1);
+	}
+	return c;
+}
+
+/* socket_path - from -s, else from the configuration */
+static char *
+socket_path(const char *sock, const char *file)
+{
+	struct conf	*c;
+	char		*p;
+
+	if (sock != NULL)
+		return strdup(sock);
+	c = load(file);
 	p = strdup(c->control_socket);
 	conf_free(c);
 	return p;
+}
+
+/* convert - the SMS a message becomes, read from path or stdin */
+static int
+convert(const char *file, const char *path, int text_only)
+{
+	struct conf	*c = load(file);
+	FILE		*fp = stdin;
+	char		*raw = NULL, chunk[65536];
+	size_t		 len = 0, n;
+	int		 rc;
+
+	if (path != NULL && (fp = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "smsrelayctl: %s: %s\n", path, strerror(errno));
+		conf_free(c);
+		return 2;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		char *p;
+
+		if (len + n > c->smtp.max_message_size) {
+			fprintf(stderr, "552 5.3.4 Message size exceeds fixed "
+			    "limit (smtp.max_message_size)\n");
+			rc = 1;
+			goto done;
+		}
+		if ((p = realloc(raw, len + n)) == NULL) {
+			fprintf(stderr, "smsrelayctl: out of memory\n");
+			rc = 2;
+			goto done;
+		}
+		raw = p;
+		memcpy(raw + len, chunk, n);
+		len += n;
+	}
+	if (ferror(fp)) {
+		fprintf(stderr, "smsrelayctl: %s: read error\n",
+		    path != NULL ? path : "stdin");
+		rc = 2;
+		goto done;
+	}
+	rc = convert_message(stdout, stderr, raw != NULL ? raw : "", len, c,
+	    text_only);
+done:
+	if (fp != stdin)
+		fclose(fp);
+	free(raw);
+	conf_free(c);
+	return rc;
 }
 
 /* ask - send one command, print the answer; 0 if the daemon said ok */
@@ -114,18 +180,21 @@ main(int argc, char *argv[])
 {
 	const char	*file = NULL, *sock = NULL;
 	char		 cmd[CONTROL_LINE_MAX + 1], *path;
-	int		 ch, rc;
+	int		 ch, rc, text_only = 0;
 
-	while ((ch = getopt(argc, argv, "f:s:V")) != -1) {
+	while ((ch = getopt(argc, argv, "f:s:tV")) != -1) {
 		switch (ch) {
 		case 'f': file = optarg; break;
 		case 's': sock = optarg; break;
+		case 't': text_only = 1; break;
 		case 'V': printf("smsrelayctl %s\n", PACKAGE_VERSION); return 0;
 		default: usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	if (argc >= 1 && argc <= 2 && strcmp(argv[0], "convert") == 0)
+		return convert(file, argc == 2 ? argv[1] : NULL, text_only);
 	if (argc == 1 && (strcmp(argv[0], "queue") == 0 ||
 	    strcmp(argv[0], "flush") == 0))
 		snprintf(cmd, sizeof(cmd), "%s", argv[0]);

@@ -99,6 +99,26 @@ def c_smtplib_national(ctx):
     check(b.get("text") == "Pickup: Your laptop is ready", "text=%r" % b.get("text"))
 
 
+def c_subject_commands(ctx):
+    d = ctx.daemon()
+    at = time.time() + 3
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
+    qid = send_mail(d.port, SENDER, [NUMBER + "@sms.example"],
+                    make_message("[SRC:Werkstatt] [JOBPERIOD:%s] Pickup" % stamp,
+                                 "Your laptop is ready\r\n"))
+    d.wait_log(qid, "scheduled", 5)
+    time.sleep(1)
+    check(len(ctx.mock.requests()) == 0, "sent before its [JOBPERIOD:] time")
+    d.wait_log(qid, "sent", 10)
+    check(time.time() >= int(at), "sent at %.1f, scheduled for %d" % (time.time(), int(at)))
+    reqs = ctx.mock.requests()
+    check(len(reqs) == 1, "mock got %d requests, want 1" % len(reqs))
+    b = body_of(reqs[0])
+    check(b.get("from") == "Werkstatt", "from=%r, want the [SRC:] sender id" % b.get("from"))
+    check(b.get("text") == "Pickup: Your laptop is ready",
+          "text=%r: the commands must not reach the phone" % b.get("text"))
+
+
 def c_outbox(ctx):
     outbox = os.path.join(ctx.tmp, "outbox.jsonl")
     d = ctx.daemon(backend={"type": "outbox", "path": outbox, "from": "Shop",
@@ -661,6 +681,8 @@ CASES = [
     ("happy path with swaks: JSON SMS to the mock, clean SIGTERM exit", c_swaks_happy, "swaks"),
     ("smtplib, national number 01701234567 becomes +491701234567", c_smtplib_national, None),
     ("outbox backend writes a JSON line with every field", c_outbox, None),
+    ("[SRC:] sets the sender id, [JOBPERIOD:] holds the SMS until its time",
+     c_subject_commands, None),
     ("invalid number at RCPT: 550 5.1.1", c_invalid_number, None),
     ("domain not served: 554 5.7.1", c_relay_denied, None),
     ("provider 500 then 200: deferred, retried once, sent once", c_retry_then_sent, None),

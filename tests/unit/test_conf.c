@@ -24,6 +24,11 @@
 			"on/and/on/and/on/and/on/and/on/beyond/what/sun_path/" \
 			"in/sockaddr_un/can/hold"
 
+/* the marker in long_marker.conf: 201 bytes, one over the limit */
+#define X10		"xxxxxxxxxx"
+#define X50		X10 X10 X10 X10 X10
+#define LONG_MARKER	X50 X50 X50 X50 "x"
+
 /* srcpath - a file of the source tree, found through $top_srcdir */
 static void
 srcpath(char *buf, size_t len, const char *rel)
@@ -435,6 +440,14 @@ check_common_defaults(const struct conf *c)
 	assert_int_equal(c->message.subject, SUBJECT_PREPEND);
 	assert_int_equal(c->message.max_parts, 3);
 	assert_true(c->message.strip_signature);
+	assert_null(c->message.template);
+	assert_int_equal(c->message.overflow, OVERFLOW_TRUNCATE);
+	assert_true(c->message.strip_quotes);
+	assert_true(c->message.strip_mobile_signature);
+	assert_null(c->message.disclaimer_markers);
+	assert_int_equal(c->message.ndisclaimer_markers, 0);
+	assert_true(c->message.transliterate);
+	assert_true(c->message.bracket_commands);
 	assert_int_equal(c->smtp.max_recipients, 100);
 	assert_int_equal(c->smtp.max_message_size, 10 * 1024 * 1024);
 	assert_int_equal(c->smtp.max_sessions, 1000);
@@ -553,6 +566,18 @@ check_full(const struct conf *c, const char *token, const char *password,
 	assert_int_equal(c->message.subject, SUBJECT_ONLY);
 	assert_int_equal(c->message.max_parts, 5);
 	assert_false(c->message.strip_signature);
+	assert_string_equal(c->message.template,
+	    "{from_name} <{from}>: {subject}\n{body}");
+	assert_int_equal(c->message.overflow, OVERFLOW_REFUSE);
+	assert_false(c->message.strip_quotes);
+	assert_false(c->message.strip_mobile_signature);
+	assert_int_equal(c->message.ndisclaimer_markers, 2);
+	assert_string_equal(c->message.disclaimer_markers[0],
+	    "CONFIDENTIALITY NOTICE");
+	assert_string_equal(c->message.disclaimer_markers[1],
+	    "Diese E-Mail enth\xc3\xa4lt vertrauliche");
+	assert_false(c->message.transliterate);
+	assert_false(c->message.bracket_commands);
 	assert_int_equal(c->smtp.max_recipients, 20);
 	assert_int_equal(c->smtp.max_message_size, 512 * 1024);
 	assert_int_equal(c->smtp.max_sessions, 200);
@@ -620,6 +645,8 @@ test_round_trip_full(void **state)
 	assert_null(strstr(text, "t0ken"));
 	assert_null(strstr(text, "pa55word"));
 	assert_null(strstr(text, "s3cret"));
+	/* a line break in the template prints as libconfig's own escape */
+	assert_non_null(strstr(text, "{subject}\\n{body}\";\n"));
 	conf_free(reload(again, &text2));
 	same_body(text, text2);
 	free(text);
@@ -640,6 +667,10 @@ test_round_trip_default(void **state)
 	assert_non_null(c);
 	again = reload(c, &text);
 	assert_non_null(strstr(text, "embedded default"));
+	/* an unset template stays unset: the subject mode keeps deciding */
+	assert_null(strstr(text, "template"));
+	assert_non_null(strstr(text, "\tdisclaimer_markers = [ ];\n"));
+	assert_non_null(strstr(text, "\toverflow = \"truncate\";\n"));
 	assert_string_equal(again->spool, "spool");
 	assert_string_equal(again->control_socket, "spool/control.sock");
 	assert_string_equal(again->backend.path, "spool/outbox.jsonl");
@@ -673,6 +704,40 @@ test_round_trip_twilio(void **state)
 	free(text);
 	free(text2);
 	conf_free(again);
+	conf_free(c);
+}
+
+/* test_message_off - the cleaning switches turned off survive a round trip */
+static void
+test_message_off(void **state)
+{
+	struct conf	*c, *again;
+	char		*text, *text2;
+	int		 i;
+
+	(void)state;
+	c = load_fixture("message_off.conf");
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(c->message.subject, SUBJECT_IGNORE);
+		assert_null(c->message.template);
+		assert_true(c->message.strip_signature);
+		assert_false(c->message.strip_quotes);
+		assert_false(c->message.strip_mobile_signature);
+		assert_null(c->message.disclaimer_markers);
+		assert_int_equal(c->message.ndisclaimer_markers, 0);
+		assert_false(c->message.transliterate);
+		assert_false(c->message.bracket_commands);
+		if (i == 0) {
+			again = reload(c, &text);
+			conf_free(c);
+			c = again;
+		}
+	}
+	assert_non_null(strstr(text, "\ttransliterate = false;\n"));
+	text2 = printed(c);
+	same_body(text, text2);
+	free(text);
+	free(text2);
 	conf_free(c);
 }
 
@@ -778,6 +843,32 @@ test_errors(void **state)
 		  "\"prepend\", \"ignore\" or \"only\"" },
 		{ "bad_bool.conf",
 		  "2: message.strip_signature: must be true or false" },
+		{ "bad_template.conf",
+		  "3: message.template: unknown placeholder \"{subjekt}\" "
+		  "(use {subject}, {body}, {from_name} or {from})" },
+		{ "template_unclosed.conf",
+		  "3: message.template: '{' without '}' (placeholders are "
+		  "{subject}, {body}, {from_name} and {from})" },
+		{ "template_blank.conf",
+		  "2: message.template: must not be empty" },
+		{ "template_control.conf",
+		  "4: message.template: must not contain control characters "
+		  "other than \\n and \\t" },
+		{ "template_type.conf",
+		  "3: message.template: must be a string" },
+		{ "bad_overflow.conf",
+		  "4: message.overflow: \"cut\" is not one of \"truncate\" "
+		  "or \"refuse\"" },
+		{ "empty_marker.conf",
+		  "4: message.disclaimer_markers[1]: \"\" must not be empty" },
+		{ "long_marker.conf",
+		  "3: message.disclaimer_markers[0]: \"" LONG_MARKER "\" is "
+		  "longer than 200 bytes" },
+		{ "markers_type.conf",
+		  "3: message.disclaimer_markers: must be a list, e.g. "
+		  "[ \"a\", \"b\" ]" },
+		{ "bad_translit.conf",
+		  "3: message.transliterate: must be true or false" },
 		{ "bad_size.conf",
 		  "3: smtp.max_message_size: invalid size \"10X\" (use "
 		  "e.g. \"1024\", \"512K\", \"10M\")" },
@@ -892,6 +983,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_full),
 		cmocka_unit_test(test_round_trip_default),
 		cmocka_unit_test(test_round_trip_twilio),
+		cmocka_unit_test(test_message_off),
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_errors),

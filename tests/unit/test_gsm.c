@@ -1,6 +1,8 @@
 /*
  * test_gsm.c - gsm_layout against the GSM 03.38 tables written out in code
- * order, segment boundaries for both encodings, and malformed UTF-8.
+ * order, segment boundaries for both encodings, and malformed UTF-8; the
+ * parts gsm_split cuts, gsm_fit against gsm_layout for every length, and
+ * gsm_transliterate on sentences of many languages (this file is UTF-8).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -315,6 +317,568 @@ test_encoding_name(void **state)
 	assert_string_equal(gsm_encoding_name(SMS_UCS2), "UCS-2");
 }
 
+#define EURO	"\xe2\x82\xac"		/* GSM extension table, 2 septets */
+#define ZHE	"\xd0\xb6"		/* Cyrillic, 1 UTF-16 unit */
+#define GRIN	"\xf0\x9f\x98\x80"	/* emoji, a surrogate pair */
+#define ELLIPSIS "\xe2\x80\xa6"		/* not GSM, 1 UTF-16 unit */
+
+struct split_case {
+	const char		*a, *b, *c;	/* pieces repeated na, nb, nc times */
+	size_t			 na, nb, nc;
+	enum sms_encoding	 encoding;
+	unsigned		 nparts;
+	struct sms_part		 parts[3];
+};
+
+static const struct split_case split_cases[] = {
+	{ "a", NULL, NULL, 160, 0, 0, SMS_GSM7, 1, { { 0, 160, 160 } } },
+	{ "a", NULL, NULL, 161, 0, 0, SMS_GSM7, 2,
+	    { { 0, 153, 153 }, { 153, 161, 8 } } },
+	{ "a", NULL, NULL, 307, 0, 0, SMS_GSM7, 3,
+	    { { 0, 153, 153 }, { 153, 306, 153 }, { 306, 307, 1 } } },
+	/* the escape pair that would straddle opens the next part */
+	{ "a", EURO, "a", 152, 1, 152, SMS_GSM7, 3,
+	    { { 0, 152, 152 }, { 152, 306, 153 }, { 306, 307, 1 } } },
+	{ "a", EURO, "a", 153, 1, 151, SMS_GSM7, 2,
+	    { { 0, 153, 153 }, { 153, 307, 153 } } },
+	{ "a", "}", "a", 151, 1, 10, SMS_GSM7, 2,
+	    { { 0, 152, 153 }, { 152, 162, 10 } } },
+	{ "a", EURO, NULL, 158, 1, 0, SMS_GSM7, 1, { { 0, 161, 160 } } },
+	{ "a", ZHE, NULL, 159, 1, 0, SMS_GSM7, 1, { { 0, 161, 160 } } },
+	{ ZHE, NULL, NULL, 70, 0, 0, SMS_UCS2, 1, { { 0, 140, 70 } } },
+	{ ZHE, NULL, NULL, 71, 0, 0, SMS_UCS2, 2,
+	    { { 0, 134, 67 }, { 134, 142, 4 } } },
+	/* the surrogate pair that would straddle opens the next part */
+	{ ZHE, GRIN, ZHE, 66, 1, 66, SMS_UCS2, 3,
+	    { { 0, 132, 66 }, { 132, 266, 67 }, { 266, 268, 1 } } },
+	{ ZHE, GRIN, ZHE, 67, 1, 65, SMS_UCS2, 2,
+	    { { 0, 134, 67 }, { 134, 268, 67 } } },
+	{ GRIN, NULL, NULL, 35, 0, 0, SMS_UCS2, 1, { { 0, 140, 70 } } },
+	{ GRIN, NULL, NULL, 36, 0, 0, SMS_UCS2, 2,
+	    { { 0, 132, 66 }, { 132, 144, 6 } } },
+	{ "a", EURO, NULL, 100, 1, 0, SMS_UCS2, 2,
+	    { { 0, 67, 67 }, { 67, 103, 34 } } },
+};
+
+/* test_split - the byte ranges at and around every part boundary */
+static void
+test_split(void **state)
+{
+	const struct split_case	*c;
+	struct sms_part		 parts[4];
+	struct sms_layout	 l;
+	char			*text;
+	size_t			 i, len;
+	unsigned		 n, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(split_cases) / sizeof(split_cases[0]); i++) {
+		c = &split_cases[i];
+		text = repeat(&len, c->a, c->na, c->b, c->nb, c->c, c->nc);
+		memset(parts, 0xff, sizeof(parts));
+		n = gsm_split(text, len, c->encoding, parts, 4);
+		gsm_layout(text, len, &l);
+		free(text);
+		if (n != c->nparts)
+			print_message("# case %zu: %u parts\n", i, n);
+		assert_int_equal(n, c->nparts);
+		if (l.encoding == c->encoding)
+			assert_int_equal(n, l.parts);
+		for (k = 0; k < n; k++) {
+			if (parts[k].start != c->parts[k].start ||
+			    parts[k].end != c->parts[k].end ||
+			    parts[k].units != c->parts[k].units)
+				print_message("# case %zu part %u: "
+				    "%zu-%zu %zu\n", i, k, parts[k].start, parts[k].end,
+				    parts[k].units);
+			assert_int_equal(parts[k].start, c->parts[k].start);
+			assert_int_equal(parts[k].end, c->parts[k].end);
+			assert_int_equal(parts[k].units, c->parts[k].units);
+		}
+	}
+}
+
+/* test_split_max - no more than max entries written, the total returned */
+static void
+test_split_max(void **state)
+{
+	struct sms_part		 parts[3];
+	char			*text;
+	size_t			 len;
+
+	(void)state;
+	text = repeat(&len, "a", 500, NULL, 0, NULL, 0);
+	memset(parts, 0x5a, sizeof(parts));
+	assert_int_equal(gsm_split(text, len, SMS_GSM7, parts, 2), 4);
+	assert_int_equal(parts[0].end, 153);
+	assert_int_equal(parts[1].start, 153);
+	assert_int_equal(parts[1].end, 306);
+	assert_int_equal(parts[1].units, 153);
+	assert_int_equal(parts[2].start, (size_t)0x5a5a5a5a5a5a5a5aULL);
+	assert_int_equal(gsm_split(text, len, SMS_GSM7, NULL, 0), 4);
+	assert_int_equal(gsm_split(text, 10, SMS_GSM7, NULL, 0), 1);
+	free(text);
+	assert_int_equal(gsm_split(NULL, 0, SMS_GSM7, parts, 3), 0);
+	assert_int_equal(gsm_split("", 0, SMS_UCS2, parts, 3), 0);
+}
+
+/* Characters cycled to build texts of any length. */
+struct pattern {
+	enum sms_encoding	 encoding;
+	const char		*chars[9];	/* NULL-terminated */
+};
+
+static const struct pattern patterns[] = {
+	{ SMS_GSM7, { "a", NULL } },
+	{ SMS_GSM7, { "a", "b", EURO, "c", " ", "{", "d", "e", NULL } },
+	{ SMS_GSM7, { "~", "x", "^", NULL } },
+	{ SMS_UCS2, { ZHE, "a", GRIN, "b", EURO, NULL } },
+	{ SMS_UCS2, { GRIN, ZHE, GRIN, NULL } },
+	{ SMS_UCS2, { ZHE, "a", "b", "c", NULL } },
+};
+
+#define LOOP_CHARS	1000
+
+/* pattern_text - nchars characters of p in a heap buffer of exactly *len */
+static char *
+pattern_text(const struct pattern *p, size_t nchars, size_t *len)
+{
+	size_t	 i, k, off, n = 0;
+	char	*text;
+
+	for (n = 0; p->chars[n] != NULL; n++)
+		;
+	*len = 0;
+	for (i = 0; i < nchars; i++)
+		*len += strlen(p->chars[i % n]);
+	text = malloc(*len);
+	assert_non_null(text);
+	for (i = 0, off = 0; i < nchars; i++, off += k) {
+		k = strlen(p->chars[i % n]);
+		memcpy(text + off, p->chars[i % n], k);
+	}
+	return text;
+}
+
+/* char_len - bytes of the (valid) UTF-8 character at s */
+static size_t
+char_len(const char *s)
+{
+	unsigned char	 c = (unsigned char)*s;
+
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* parts_with - parts of text[0, cut) plus reserve ellipsis units */
+static unsigned
+parts_with(const char *text, size_t cut, enum sms_encoding encoding,
+    size_t reserve, char *buf)
+{
+	struct sms_layout	 l;
+	size_t			 n = cut, i;
+
+	memcpy(buf, text, cut);
+	for (i = 0; i < reserve; i++) {
+		if (encoding == SMS_GSM7)
+			buf[n++] = '.';
+		else {
+			memcpy(buf + n, ELLIPSIS, 3);
+			n += 3;
+		}
+	}
+	gsm_layout(buf, n, &l);
+	if (n > 0)
+		assert_int_equal(l.encoding, encoding);
+	return l.parts;
+}
+
+/* test_split_agrees - gsm_split covers the text as gsm_layout counts it */
+static void
+test_split_agrees(void **state)
+{
+	struct sms_part		 parts[40];
+	struct sms_layout	 l;
+	const struct pattern	*p;
+	char			*text;
+	size_t			 i, nchars, len, units, seg;
+	unsigned		 n, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+		p = &patterns[i];
+		seg = p->encoding == SMS_GSM7 ? 153 : 67;
+		for (nchars = 1; nchars <= LOOP_CHARS; nchars++) {
+			text = pattern_text(p, nchars, &len);
+			gsm_layout(text, len, &l);
+			assert_int_equal(l.encoding, p->encoding);
+			n = gsm_split(text, len, p->encoding, parts, 40);
+			assert_int_equal(n, l.parts);
+			units = 0;
+			for (k = 0; k < n; k++) {
+				assert_int_equal(parts[k].start,
+				    k == 0 ? 0 : parts[k - 1].end);
+				assert_true(parts[k].end > parts[k].start);
+				assert_true((text[parts[k].start] & 0xC0) !=
+				    0x80);
+				if (n > 1)
+					assert_true(parts[k].units <= seg);
+				assert_int_equal(gsm_split(text +
+				    parts[k].start, parts[k].end -
+				    parts[k].start, p->encoding, NULL, 0), 1);
+				units += parts[k].units;
+			}
+			assert_int_equal(parts[n - 1].end, len);
+			assert_int_equal(units, l.units);
+			free(text);
+		}
+	}
+}
+
+/*
+ * test_fit_agrees - for every length, part limit and reserve, the prefix
+ * gsm_fit keeps plus an ellipsis of reserve units lays out within the
+ * limit, and one character more would not
+ */
+static void
+test_fit_agrees(void **state)
+{
+	static const size_t	 reserves[] = { 0, 1, 3 };
+	const struct pattern	*p;
+	char			*text, *buf;
+	size_t			 i, r, nchars, len, cut;
+	unsigned		 max_parts;
+
+	(void)state;
+	buf = malloc(LOOP_CHARS * 4 + 16);
+	assert_non_null(buf);
+	for (i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+		p = &patterns[i];
+		for (nchars = 1; nchars <= LOOP_CHARS; nchars++) {
+			text = pattern_text(p, nchars, &len);
+			for (max_parts = 1; max_parts <= 4; max_parts++)
+			for (r = 0; r < 3; r++) {
+				cut = gsm_fit(text, len, p->encoding,
+				    max_parts, reserves[r]);
+				assert_true(cut <= len);
+				if (cut < len)
+					assert_true((text[cut] & 0xC0) != 0x80);
+				if (parts_with(text, cut, p->encoding,
+				    reserves[r], buf) > max_parts)
+					print_message("# pattern %zu, %zu "
+					    "chars, %u parts, reserve %zu: "
+					    "cut %zu\n", i, nchars, max_parts,
+					    reserves[r], cut);
+				assert_true(parts_with(text, cut, p->encoding,
+				    reserves[r], buf) <= max_parts);
+				if (cut == len)
+					continue;
+				assert_true(parts_with(text,
+				    cut + char_len(text + cut), p->encoding,
+				    reserves[r], buf) > max_parts);
+			}
+			free(text);
+		}
+	}
+	free(buf);
+}
+
+struct fit_case {
+	const char		*a, *b, *c;
+	size_t			 na, nb, nc;
+	enum sms_encoding	 encoding;
+	unsigned		 max_parts;
+	size_t			 reserve;
+	size_t			 fit;		/* bytes */
+};
+
+static const struct fit_case fit_cases[] = {
+	{ "a", NULL, NULL, 160, 0, 0, SMS_GSM7, 1, 0, 160 },
+	{ "a", NULL, NULL, 160, 0, 0, SMS_GSM7, 1, 3, 157 },
+	{ "a", NULL, NULL, 200, 0, 0, SMS_GSM7, 1, 3, 157 },
+	/* with a second part allowed the text may grow past one SMS */
+	{ "a", NULL, NULL, 160, 0, 0, SMS_GSM7, 2, 3, 160 },
+	{ "a", NULL, NULL, 400, 0, 0, SMS_GSM7, 2, 3, 303 },
+	{ "a", NULL, NULL, 400, 0, 0, SMS_GSM7, 2, 0, 306 },
+	/* an escape pair that does not fit whole stays out */
+	{ "a", EURO, "a", 156, 1, 9, SMS_GSM7, 1, 3, 156 },
+	{ "a", EURO, "a", 155, 1, 9, SMS_GSM7, 1, 3, 158 },
+	{ "a", EURO, "a", 152, 1, 200, SMS_GSM7, 2, 0, 152 + 3 + 151 },
+	{ "a", EURO, "a", 152, 1, 200, SMS_GSM7, 2, 3, 152 + 3 + 148 },
+	{ ZHE, NULL, NULL, 80, 0, 0, SMS_UCS2, 1, 1, 138 },
+	{ ZHE, NULL, NULL, 80, 0, 0, SMS_UCS2, 2, 1, 160 },
+	{ ZHE, NULL, NULL, 200, 0, 0, SMS_UCS2, 2, 1, 266 },
+	/* a surrogate pair that does not fit whole stays out */
+	{ ZHE, GRIN, ZHE, 68, 1, 5, SMS_UCS2, 1, 1, 136 },
+	{ ZHE, GRIN, ZHE, 67, 1, 5, SMS_UCS2, 1, 1, 138 },
+	{ ZHE, GRIN, ZHE, 66, 1, 80, SMS_UCS2, 2, 0, 132 + 4 + 130 },
+	{ "a", NULL, NULL, 10, 0, 0, SMS_GSM7, 0, 0, 0 },
+	{ "a", NULL, NULL, 10, 0, 0, SMS_GSM7, 1, 200, 0 },
+	{ "a", NULL, NULL, 10, 0, 0, SMS_GSM7, 3, 200, 10 },
+};
+
+/* test_fit - prefixes at the boundaries, in bytes */
+static void
+test_fit(void **state)
+{
+	const struct fit_case	*c;
+	char			*text;
+	size_t			 i, len, fit;
+
+	(void)state;
+	for (i = 0; i < sizeof(fit_cases) / sizeof(fit_cases[0]); i++) {
+		c = &fit_cases[i];
+		text = repeat(&len, c->a, c->na, c->b, c->nb, c->c, c->nc);
+		fit = gsm_fit(text, len, c->encoding, c->max_parts,
+		    c->reserve);
+		free(text);
+		if (fit != c->fit)
+			print_message("# case %zu: %zu\n", i, fit);
+		assert_int_equal(fit, c->fit);
+	}
+	assert_int_equal(gsm_fit(NULL, 0, SMS_GSM7, 1, 3), 0);
+}
+
+struct translit_case {
+	const char	*in;
+	const char	*out;
+	unsigned	 total;		/* characters changed */
+};
+
+static const struct translit_case translit_cases[] = {
+	/* German: typographic quotes, dashes, spaces; umlauts are GSM */
+	{ "„Grüße aus Köln“ – Preis:\u00a05\u202f€…",
+	    "\"Grüße aus Köln\" - Preis: 5 €...", 6 },
+	/* French */
+	{ "«\u00a0Ça coûte 5\u00a0€\u00a0», dit-elle. Œuvre naïve, être à "
+	    "l’hôtel, Noël",
+	    "\" Ça coute 5 € \", dit-elle. OEuvre naive, etre à l'hotel, Noel",
+	    12 },
+	/* Polish */
+	{ "Zażółć gęślą jaźń. Łódź, Świętokrzyskie",
+	    "Zazolc gesla jazn. Lodz, Swietokrzyskie", 14 },
+	/* Czech: é is GSM, the rest loses its accent */
+	{ "Příliš žluťoučký kůň úpěl ďábelské ódy",
+	    "Prilis zlutoucky kun upel dabelské ody", 14 },
+	/* Turkish: ö ü Ç are GSM */
+	{ "Pijamalı hasta yağız şoföre çabucak güvendi. İstanbul, Çorum",
+	    "Pijamali hasta yagiz soföre cabucak güvendi. Istanbul, Çorum", 6 },
+	/* Romanian, with comma below and the older cedilla forms */
+	{ "Înțelegeți că „şi ţara” e mândră. Ștefan Țiriac",
+	    "Intelegeti ca \"si tara\" e mandra. Stefan Tiriac", 12 },
+	/* Hungarian: the double acute keeps the umlaut GSM has */
+	{ "Árvíztűrő tükörfúrógép ŐŰ",
+	    "Arviztürö tükörfurogép ÖÜ", 8 },
+	/* Spanish and Portuguese */
+	{ "¿Qué tal? Él está aquí. São João, ação",
+	    "¿Qué tal? Él esta aqui. Sao Joao, acao", 6 },
+	/* Greek capitals that look Latin become Latin; GSM has the others */
+	{ "ΚΑΛΗΜΕΡΑ ΚΟΣΜΕ, ΨΥΧΗ", "KAΛHMEPA KOΣME, ΨYXH", 14 },
+	/* lowercase Greek stays as written, for UCS-2 */
+	{ "καλημέρα κόσμε", "καλημέρα κόσμε", 0 },
+	/* decomposed accents join the letter when GSM has the pair */
+	{ "Cafe\u0301, cre\u0300me, Mu\u0308ller, man\u0303ana, a\u0301, "
+	    "c\u0327a",
+	    "Café, crème, Müller, mañana, a, ca", 6 },
+	/* invisible characters go, odd spaces become spaces */
+	{ "a\u200bb\ufeffc\u00add\u2060e\u200df\u200eg\ufe0fh",
+	    "abcdefgh", 7 },
+	{ "x\u2009y\u2003z\tw", "x y z w", 3 },
+	{ "`code` ‘quoted’ ‚low‛ 5′ 6″ ‹a›", "'code' 'quoted' 'low' 5' 6\" 'a'",
+	    10 },
+	{ "• item\n· item — end ― x − y", "- item\n- item - end - x - y", 5 },
+	{ "© 2024 ACME® Brand™ ¢ × ≤ ≥ → ←",
+	    "(C) 2024 ACME(R) Brand(TM) c x <= >= -> <-", 9 },
+	{ "line\u2028next", "line\nnext", 1 },
+	/* what has no look-alike stays for UCS-2 */
+	{ "Привет, мир", "Привет, мир", 0 },
+	{ "20°C, 5 µm, 你好", "20°C, 5 µm, 你好", 0 },
+	{ "", "", 0 },
+};
+
+/* test_translit_sentences - whole sentences in and the GSM text out */
+static void
+test_translit_sentences(void **state)
+{
+	const struct translit_case	*c;
+	struct translit_log		 log;
+	struct sms_layout		 l;
+	char				*out;
+	size_t				 i, len;
+	int				 same;
+
+	(void)state;
+	for (i = 0; i < sizeof(translit_cases) / sizeof(translit_cases[0]);
+	    i++) {
+		c = &translit_cases[i];
+		memset(&log, 0xa5, sizeof(log));
+		out = gsm_transliterate(c->in, strlen(c->in), &len, &log);
+		assert_non_null(out);
+		same = len == strlen(c->out) && strcmp(out, c->out) == 0;
+		if (!same || log.total != c->total)
+			print_message("# case %zu: \"%s\" (%u)\n", i, out,
+			    log.total);
+		gsm_layout(out, len, &l);
+		free(out);
+		assert_true(same);
+		assert_int_equal(log.total, c->total);
+		if (c->total > 0)
+			assert_int_equal(l.encoding, SMS_GSM7);
+	}
+}
+
+/* test_translit_log - distinct changes in order, counts, the limit */
+static void
+test_translit_log(void **state)
+{
+	static const char	 german[] = "„Grüße“ – „Tschüss“ …";
+	static const char	 accents[] =
+	    "Se\u0301, e\u0301, E\u0301, x\u0301";
+	struct translit_log	 log;
+	char			*out, text[TRANSLIT_MAX * 2 * 3];
+	size_t			 len, i, n;
+	uint32_t		 cp;
+
+	(void)state;
+	out = gsm_transliterate(german, strlen(german), &len, &log);
+	assert_non_null(out);
+	assert_string_equal(out, "\"Grüße\" - \"Tschüss\" ...");
+	free(out);
+	assert_int_equal(log.nchanges, 4);
+	assert_int_equal(log.total, 6);
+	assert_int_equal(log.changes[0].codepoint, 0x201E);
+	assert_string_equal(log.changes[0].to, "\"");
+	assert_int_equal(log.changes[0].count, 2);
+	assert_int_equal(log.changes[1].codepoint, 0x201C);
+	assert_int_equal(log.changes[1].count, 2);
+	assert_int_equal(log.changes[2].codepoint, 0x2013);
+	assert_string_equal(log.changes[2].to, "-");
+	assert_int_equal(log.changes[2].count, 1);
+	assert_int_equal(log.changes[3].codepoint, 0x2026);
+	assert_string_equal(log.changes[3].to, "...");
+
+	/* one mark becoming different letters is as many changes */
+	out = gsm_transliterate(accents, strlen(accents), &len, &log);
+	assert_non_null(out);
+	assert_string_equal(out, "Sé, é, É, x");
+	free(out);
+	assert_int_equal(log.nchanges, 3);
+	assert_int_equal(log.changes[0].codepoint, 0x0301);
+	assert_string_equal(log.changes[0].to, "é");
+	assert_int_equal(log.changes[0].count, 2);
+	assert_string_equal(log.changes[1].to, "É");
+	assert_string_equal(log.changes[2].to, "");
+
+	/* twice as many distinct changes as recorded: all are counted */
+	for (cp = 0x0100, n = 0, i = 0; i < TRANSLIT_MAX * 2; cp++) {
+		if (cp == 0x0138)	/* kra has no look-alike */
+			continue;
+		n += utf8_encode(cp, text + n);
+		i++;
+	}
+	out = gsm_transliterate(text, n, &len, &log);
+	assert_non_null(out);
+	free(out);
+	assert_int_equal(log.nchanges, TRANSLIT_MAX);
+	assert_int_equal(log.total, TRANSLIT_MAX * 2);
+	assert_int_equal(log.changes[0].codepoint, 0x0100);
+	assert_string_equal(log.changes[0].to, "A");
+	assert_int_equal(log.changes[TRANSLIT_MAX - 1].codepoint,
+	    0x0100 + TRANSLIT_MAX - 1);
+
+	/* the log is optional */
+	out = gsm_transliterate("a–b", 5, &len, NULL);
+	assert_non_null(out);
+	assert_string_equal(out, "a-b");
+	assert_int_equal(len, 3);
+	free(out);
+}
+
+/* test_translit_stays - emoji and malformed bytes survive unchanged */
+static void
+test_translit_stays(void **state)
+{
+	static const char	 emoji[] = "Danke " GRIN " – bis bald…";
+	static const char	 bad[] = "\xe2\x80" "a\xff\xe2\x80\x9c";
+	struct translit_log	 log;
+	struct sms_layout	 l;
+	char			*out;
+	size_t			 len;
+
+	(void)state;
+	out = gsm_transliterate(emoji, strlen(emoji), &len, &log);
+	assert_non_null(out);
+	assert_string_equal(out, "Danke " GRIN " - bis bald...");
+	assert_int_equal(log.total, 2);
+	gsm_layout(out, len, &l);
+	assert_int_equal(l.encoding, SMS_UCS2);
+	free(out);
+
+	/* a cut-off sequence is copied; only the whole quote is replaced */
+	out = gsm_transliterate(bad, sizeof(bad) - 1, &len, &log);
+	assert_non_null(out);
+	assert_int_equal(len, 5);
+	assert_memory_equal(out, "\xe2\x80" "a\xff\"", 5);
+	assert_int_equal(log.total, 1);
+	free(out);
+
+	/* len bounds the input: the quote past it is not read */
+	out = gsm_transliterate("ab\xe2\x80\x9c", 2, &len, &log);
+	assert_non_null(out);
+	assert_string_equal(out, "ab");
+	assert_int_equal(log.total, 0);
+	free(out);
+}
+
+/*
+ * test_translit_every_char - each code point alone: GSM characters and
+ * those without a look-alike stay, every replacement is GSM-7 (or nothing)
+ */
+static void
+test_translit_every_char(void **state)
+{
+	struct translit_log	 log;
+	struct sms_layout	 l;
+	char			 buf[4], *out;
+	size_t			 len, outlen;
+	uint32_t		 cp;
+	unsigned		 changed = 0;
+
+	(void)state;
+	for (cp = 0; cp <= 0x10FFFF; cp++) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		len = utf8_encode(cp, buf);
+		out = gsm_transliterate(buf, len, &outlen, &log);
+		assert_non_null(out);
+		if (log.total == 0) {
+			assert_int_equal(outlen, len);
+			assert_memory_equal(out, buf, len);
+		} else {
+			if (expected_septets(cp) != 0)
+				print_message("# GSM U+%04X changed\n",
+				    (unsigned)cp);
+			assert_int_equal(expected_septets(cp), 0);
+			assert_int_equal(log.total, 1);
+			assert_int_equal(log.nchanges, 1);
+			assert_int_equal(log.changes[0].codepoint, cp);
+			assert_int_equal(log.changes[0].count, 1);
+			assert_string_equal(log.changes[0].to, out);
+			assert_int_equal(outlen, strlen(out));
+			assert_true(outlen <= 4);
+			gsm_layout(out, outlen, &l);
+			assert_int_equal(l.encoding, SMS_GSM7);
+			changed++;
+		}
+		free(out);
+	}
+	/*
+	 * The look-alike table, the combining marks U+0300..U+036F and the
+	 * variation selectors U+FE00..U+FE0F: an entry the binary search
+	 * cannot reach (the table out of order) shows up here.
+	 */
+	assert_int_equal(changed, 287 + 112 + 16);
+}
+
 int
 main(void)
 {
@@ -325,6 +889,15 @@ main(void)
 		cmocka_unit_test(test_texts),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_encoding_name),
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_split_max),
+		cmocka_unit_test(test_split_agrees),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_fit_agrees),
+		cmocka_unit_test(test_translit_sentences),
+		cmocka_unit_test(test_translit_log),
+		cmocka_unit_test(test_translit_stays),
+		cmocka_unit_test(test_translit_every_char),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /*
  * test_mime.c - mime_extract() on one message of each kind the fuzz corpus
- * seeds, each fed with LF and with CRLF line ends; plus the selftest.
+ * seeds (part choice, HTML, charsets, damage), each fed with LF and with
+ * CRLF line ends; plus the selftest.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,12 @@ struct mime_case {
 	const char	*from;
 	const char	*from_name;
 };
+
+/* a winmail.dat holding only attBody (windows-1252), base64 */
+#define TNEF_B64 \
+	"eJ8+IgEAAQyAAgAjAAAAQmVzcHJlY2h1bmcgdW0gMTAgVWhyIGluIFJhdW0gMiCA\n" \
+	"IDU7Cw==\n"
+#define TNEF_TEXT "Besprechung um 10 Uhr in Raum 2 \xe2\x82\xac 5"
 
 static const struct mime_case cases[] = {
 	{ "plain",
@@ -101,7 +108,7 @@ static const struct mime_case cases[] = {
 	  "JVBERi0xLjQK\n"
 	  "--mix--\n",
 	  "Report attached", "See the report.", "dave@example.org", NULL },
-	{ "message/rfc822: inner text, outer headers",
+	{ "message/rfc822 after a note: the note is the first text",
 	  "From: eve@example.org\n"
 	  "Subject: Fwd: Alarm\n"
 	  "Content-Type: multipart/mixed; boundary=\"outer\"\n"
@@ -119,8 +126,7 @@ static const struct mime_case cases[] = {
 	  "\n"
 	  "Disk /var voll (98 \xb0" "C).\n"
 	  "--outer--\n",
-	  "Fwd: Alarm", "Disk /var voll (98 \xc2\xb0" "C).",
-	  "eve@example.org", NULL },
+	  "Fwd: Alarm", "Forwarding.", "eve@example.org", NULL },
 	{ "RFC 2047: mixed charsets, adjacent words, folding",
 	  "From: =?ISO-8859-1?Q?Fran=E7ois?= \"de la Tour\" <f@example.org>\n"
 	  "Subject: =?iso-8859-1?q?Caf=E9?= =?utf-8?q?_und_?=\n"
@@ -168,13 +174,13 @@ static const struct mime_case cases[] = {
 	  "Stra\xc3\x9f" "e",
 	  "Stra\xc3\x9f" "e gesperrt \xe2\x80\x93 Umleitung.\n",
 	  "ivan@example.org", NULL },
-	{ "HTML only: no body yet",
+	{ "HTML only",
 	  "From: judy@example.org\n"
 	  "Subject: Newsletter\n"
 	  "Content-Type: text/html; charset=utf-8\n"
 	  "\n"
 	  "<p>Hello</p>\n",
-	  "Newsletter", NULL, "judy@example.org", NULL },
+	  "Newsletter", "Hello", "judy@example.org", NULL },
 	{ "invalid UTF-8 and NUL become U+FFFD",
 	  "From: mallory@example.org\n"
 	  "Subject: bad bytes\n"
@@ -199,6 +205,276 @@ static const struct mime_case cases[] = {
 	  "\x93quoted\x94\n",
 	  "Gr\xc3\xbc\xc3\x9f" "e", "\xe2\x80\x9cquoted\xe2\x80\x9d\n",
 	  NULL, NULL },
+	{ "alternative: placeholder plain part, the HTML is read",
+	  "Subject: Pump\n"
+	  "Content-Type: multipart/alternative; boundary=\"b\"\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/plain; charset=us-ascii\n"
+	  "\n"
+	  "  This is an HTML message!  \n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/html; charset=utf-8\n"
+	  "Content-Transfer-Encoding: quoted-printable\n"
+	  "\n"
+	  "<html><head><style>p{color:red}</style></head><body>\n"
+	  "<p>Pump&nbsp;3 <b>failed</b> at 04:12 =E2=80=93 see</p><p>log</p>\n"
+	  "</body></html>\n"
+	  "--b--\n",
+	  "Pump", "Pump 3 failed at 04:12 \xe2\x80\x93 see\n\nlog",
+	  NULL, NULL },
+	{ "alternative: placeholder of another wording",
+	  "Content-Type: multipart/alternative; boundary=\"b\"\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/plain\n"
+	  "\n"
+	  "To view this message, please use an HTML-capable email client.\n"
+	  "--b\n"
+	  "Content-Type: text/html\n"
+	  "\n"
+	  "<div>Delivery today</div>\n"
+	  "--b--\n",
+	  NULL, "Delivery today", NULL, NULL },
+	{ "alternative: empty plain part, the HTML is read",
+	  "Content-Type: multipart/alternative; boundary=\"b\"\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/plain; charset=utf-8\n"
+	  "\n"
+	  " \n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/html; charset=utf-8\n"
+	  "\n"
+	  "<p>Stock low: <i>M6 screws</i></p>\n"
+	  "--b--\n",
+	  NULL, "Stock low: M6 screws", NULL, NULL },
+	{ "alternative: a real plain part beats the HTML",
+	  "Content-Type: multipart/alternative; boundary=\"b\"\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/plain; charset=utf-8\n"
+	  "\n"
+	  "This is an HTML message, says the ERP, and more.\n"
+	  "--b\n"
+	  "Content-Type: text/html; charset=utf-8\n"
+	  "\n"
+	  "<p>other</p>\n"
+	  "--b--\n",
+	  NULL, "This is an HTML message, says the ERP, and more.",
+	  NULL, NULL },
+	{ "multipart/related inside alternative",
+	  "Subject: Invoice\n"
+	  "Content-Type: multipart/alternative; boundary=\"alt\"\n"
+	  "\n"
+	  "--alt\n"
+	  "Content-Type: text/plain; charset=utf-8\n"
+	  "\n"
+	  "\n"
+	  "--alt\n"
+	  "Content-Type: multipart/related; boundary=\"rel\"\n"
+	  "\n"
+	  "--rel\n"
+	  "Content-Type: text/html; charset=\"windows-1252\"\n"
+	  "Content-Transfer-Encoding: quoted-printable\n"
+	  "\n"
+	  "<p class=3DMsoNormal>Invoice 4711: 12,50 =80<o:p></o:p></p>\n"
+	  "<p class=3DMsoNormal><img src=3D\"cid:logo\" alt=3D\"Logo\"></p>\n"
+	  "--rel\n"
+	  "Content-Type: image/png\n"
+	  "Content-ID: <logo>\n"
+	  "Content-Transfer-Encoding: base64\n"
+	  "\n"
+	  "iVBORw0KGgo=\n"
+	  "--rel--\n"
+	  "--alt--\n",
+	  "Invoice", "Invoice 4711: 12,50 \xe2\x82\xac", NULL, NULL },
+	{ "mixed: HTML first, then attachments",
+	  "Content-Type: multipart/mixed; boundary=\"mix\"\n"
+	  "\n"
+	  "--mix\n"
+	  "Content-Type: text/html; charset=utf-8\n"
+	  "\n"
+	  "<ul><li>Gate A</li><li>Gate B</li></ul>\n"
+	  "--mix\n"
+	  "Content-Type: text/plain; charset=utf-8\n"
+	  "Content-Disposition: attachment; filename=\"log.txt\"\n"
+	  "\n"
+	  "attached log\n"
+	  "--mix\n"
+	  "Content-Type: application/pdf\n"
+	  "Content-Disposition: attachment; filename=\"a.pdf\"\n"
+	  "\n"
+	  "%PDF-1.4\n"
+	  "--mix--\n",
+	  NULL, "- Gate A\n- Gate B", NULL, NULL },
+	{ "mixed: blank first text part, then the real one",
+	  "Content-Type: multipart/mixed; boundary=\"mix\"\n"
+	  "\n"
+	  "--mix\n"
+	  "Content-Type: text/plain\n"
+	  "\n"
+	  "\n"
+	  "--mix\n"
+	  "Content-Type: image/gif\n"
+	  "\n"
+	  "GIF89a\n"
+	  "--mix\n"
+	  "Content-Type: text/plain\n"
+	  "\n"
+	  "second\n"
+	  "--mix--\n",
+	  NULL, "second", NULL, NULL },
+	{ "forwarded message/rfc822 without a note: its text, outer subject",
+	  "From: eve@example.org\n"
+	  "Subject: Fwd: Alarm\n"
+	  "Content-Type: multipart/mixed; boundary=\"outer\"\n"
+	  "\n"
+	  "--outer\n"
+	  "Content-Type: text/plain; charset=utf-8\n"
+	  "\n"
+	  "\n"
+	  "--outer\n"
+	  "Content-Type: message/rfc822\n"
+	  "Content-Disposition: attachment; filename=\"alarm.eml\"\n"
+	  "\n"
+	  "From: monitor@example.net\n"
+	  "Subject: Alarm\n"
+	  "Content-Type: multipart/alternative; boundary=\"inner\"\n"
+	  "\n"
+	  "--inner\n"
+	  "Content-Type: text/html; charset=iso-8859-1\n"
+	  "\n"
+	  "<p>Disk /var voll (98 \xb0" "C).</p>\n"
+	  "--inner--\n"
+	  "--outer--\n",
+	  "Fwd: Alarm", "Disk /var voll (98 \xc2\xb0" "C).",
+	  "eve@example.org", NULL },
+	{ "top-level message/rfc822",
+	  "Subject: outer\n"
+	  "Content-Type: message/rfc822\n"
+	  "\n"
+	  "Subject: inner\n"
+	  "\n"
+	  "inner text\n",
+	  "outer", "inner text\n", NULL, NULL },
+	{ "HTML without a MIME charset: its <meta> charset counts",
+	  "Content-Type: text/html\n"
+	  "Content-Transfer-Encoding: 8bit\n"
+	  "\n"
+	  "<html><head><meta http-equiv=\"Content-Type\" "
+	  "content=\"text/html; charset=windows-1252\"></head>"
+	  "<body>Caf\xe9 \x80 5</body></html>\n",
+	  NULL, "Caf\xc3\xa9 \xe2\x82\xac 5", NULL, NULL },
+	{ "HTML: the MIME charset beats a wrong <meta>",
+	  "Content-Type: text/html; charset=utf-8\n"
+	  "\n"
+	  "<meta charset=\"iso-8859-1\"><p>Gr\xc3\xbc\xc3\x9f" "e</p>\n",
+	  NULL, "Gr\xc3\xbc\xc3\x9f" "e", NULL, NULL },
+	{ "RFC 2231: charset*= with charset'language' prefix",
+	  "Content-Type: text/plain; charset*=us-ascii'en'iso-8859-15\n"
+	  "\n"
+	  "\xa4 5\n",
+	  NULL, "\xe2\x82\xac 5\n", NULL, NULL },
+	{ "RFC 2231: charset in continuations",
+	  "Content-Type: text/plain; charset*0=\"iso-8859-\";\n"
+	  " charset*1*=1%35\n"
+	  "\n"
+	  "\xa4 \xbd\n",
+	  NULL, "\xe2\x82\xac \xc5\x93\n", NULL, NULL },
+	{ "HTML alternative truncated: no closing boundary, cut base64",
+	  "Content-Type: multipart/alternative; boundary=\"b\"\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/html; charset=utf-8\n"
+	  "Content-Transfer-Encoding: base64\n"
+	  "\n"
+	  "PHA+U2Vuc29yIDQgb2ZmbGluZTwvcD48cD5z\n",
+	  NULL, "Sensor 4 offline\n\ns", NULL, NULL },
+	{ "attachment-only message: no body",
+	  "Content-Type: multipart/mixed; boundary=\"m\"\n"
+	  "\n"
+	  "--m\n"
+	  "Content-Type: application/zip\n"
+	  "Content-Disposition: attachment; filename*=UTF-8''a%20b.zip\n"
+	  "\n"
+	  "PK\n"
+	  "--m--\n",
+	  NULL, NULL, NULL, NULL },
+	{ "alternative: two placeholders in a row",
+	  "Content-Type: multipart/alternative; boundary=\"b\"\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/plain\n"
+	  "\n"
+	  "This is an HTML message. Your email client does not support HTML\n"
+	  "messages!\n"
+	  "--b\n"
+	  "Content-Type: text/html\n"
+	  "\n"
+	  "<p>Gate 4 open</p>\n"
+	  "--b--\n",
+	  NULL, "Gate 4 open", NULL, NULL },
+	{ "TNEF: winmail.dat speaks when the text part is blank",
+	  "Subject: Termin\n"
+	  "Content-Type: multipart/mixed; boundary=\"t\"\n"
+	  "\n"
+	  "--t\n"
+	  "Content-Type: text/plain; charset=us-ascii\n"
+	  "\n"
+	  "\n"
+	  "--t\n"
+	  "Content-Type: application/ms-tnef; name=\"winmail.dat\"\n"
+	  "Content-Disposition: attachment; filename=\"winmail.dat\"\n"
+	  "Content-Transfer-Encoding: base64\n"
+	  "\n"
+	  TNEF_B64
+	  "--t--\n",
+	  "Termin", TNEF_TEXT, NULL, NULL },
+	{ "TNEF: ordinary text first wins over winmail.dat",
+	  "Content-Type: multipart/mixed; boundary=\"t\"\n"
+	  "\n"
+	  "--t\n"
+	  "Content-Type: application/ms-tnef\n"
+	  "Content-Transfer-Encoding: base64\n"
+	  "\n"
+	  TNEF_B64
+	  "--t\n"
+	  "Content-Type: text/plain\n"
+	  "\n"
+	  "plain wins\n"
+	  "--t--\n",
+	  NULL, "plain wins", NULL, NULL },
+	{ "TNEF: octet-stream found by its RFC 2231 name",
+	  "Content-Type: multipart/mixed; boundary=\"t\"\n"
+	  "\n"
+	  "--t\n"
+	  "Content-Type: application/octet-stream\n"
+	  "Content-Disposition: attachment; filename*0*=utf-8''winmail;\n"
+	  " filename*1=\".dat\"\n"
+	  "Content-Transfer-Encoding: base64\n"
+	  "\n"
+	  TNEF_B64
+	  "--t--\n",
+	  NULL, TNEF_TEXT, NULL, NULL },
+	{ "TNEF: the whole message",
+	  "Content-Type: application/vnd.ms-tnef\n"
+	  "Content-Transfer-Encoding: base64\n"
+	  "\n"
+	  TNEF_B64,
+	  NULL, TNEF_TEXT, NULL, NULL },
+	{ "TNEF: a broken stream gives no text",
+	  "Content-Type: multipart/mixed; boundary=\"t\"\n"
+	  "\n"
+	  "--t\n"
+	  "Content-Type: application/ms-tnef\n"
+	  "Content-Transfer-Encoding: base64\n"
+	  "\n"
+	  "eJ8+IgEAAQyAAgAjAAAAQmVzcHJl\n"
+	  "--t--\n",
+	  NULL, NULL, NULL, NULL },
 	{ "empty message",
 	  "", NULL, "", NULL, NULL },
 };

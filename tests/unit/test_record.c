@@ -31,7 +31,8 @@ encode_sample(struct buf *b)
 	    .client = S("127.0.0.1"), .helo = S("pc1"), .envid = S("E1"),
 	    .ret = 2, .sender_id = S("Service"), .text = S("Pickup: ready"),
 	    .parts = 1, .encoding = 0, .headers = S("Subject: Pickup\r\n\r\n"),
-	    .raw = S("Subject: Pickup\r\n\r\nready\r\n"), .nrcpts = 2 };
+	    .raw = S("Subject: Pickup\r\n\r\nready\r\n"),
+	    .not_before = 1700003600, .lifetime = 7200, .nrcpts = 2 };
 	struct rec_state st = { .id = 0x1122334455667788ull, .rcpt = 1,
 	    .state = 3, .attempts = 2, .next_try = 1700000060,
 	    .provider_id = S(""), .reason = S("HTTP 503") };
@@ -63,6 +64,8 @@ test_round_trip(void **state)
 	assert_memory_equal(m.sender.p, "clerk@example.com", m.sender.len);
 	assert_memory_equal(m.text.p, "Pickup: ready", m.text.len);
 	assert_int_equal(m.ret, 2);
+	assert_int_equal(m.not_before, 1700003600);
+	assert_int_equal(m.lifetime, 7200);
 	assert_int_equal(m.nrcpts, 2);
 	assert_int_equal(rec_next_rcpt(&m, &rpos, &r), 0);
 	assert_memory_equal(r.to.p, "+4917012345678", r.to.len);
