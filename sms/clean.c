@@ -36,6 +36,7 @@
 #include <time.h>
 
 #include "sms/clean.h"
+#include "sms/utf8.h"
 
 /* attribution lines are short; longer text ending in "wrote:" is prose */
 #define ATTRIBUTION_MAX		300
@@ -244,21 +245,6 @@ ci_find(const char *p, size_t n, const char *lit, size_t m, size_t from)
 		    ci_equal(p + i, m, lit, m))
 			return i;
 	return SIZE_MAX;
-}
-
-/* utf8_prefix - the longest n' <= max not splitting a UTF-8 sequence */
-static size_t
-utf8_prefix(const char *p, size_t n, size_t max)
-{
-	size_t	 k;
-
-	if (n <= max)
-		return n;
-	/* a sequence is at most 4 bytes: never back up over more than 3 */
-	for (k = max; k > 0 && max - k < 3 &&
-	    ((unsigned char)p[k] & 0xc0) == 0x80; k--)
-		;
-	return ((unsigned char)p[k] & 0xc0) == 0x80 ? max : k;
 }
 
 /*

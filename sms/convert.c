@@ -10,6 +10,7 @@
 
 #include "sms/convert.h"
 #include "sms/text.h"
+#include "sms/utf8.h"
 
 /* put_escaped - n bytes of s with control characters made visible */
 static void
@@ -47,19 +48,12 @@ put_field(FILE *fp, const char *name, const char *value)
 static void
 put_utf8(FILE *fp, unsigned cp)
 {
-	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		cp = 0xfffd;
-	if (cp < 0x80)
-		fputc((int)cp, fp);
-	else if (cp < 0x800)
-		fprintf(fp, "%c%c", 0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-	else if (cp < 0x10000)
-		fprintf(fp, "%c%c%c", 0xe0 | (cp >> 12),
-		    0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-	else
-		fprintf(fp, "%c%c%c%c", 0xf0 | (cp >> 18),
-		    0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f),
-		    0x80 | (cp & 0x3f));
+	unsigned char	 u[UTF8_MAX];
+	size_t		 k;
+
+	if ((k = utf8_encode(cp, u)) == 0)
+		k = utf8_encode(UTF8_REPLACEMENT, u);
+	fwrite(u, 1, k, fp);
 }
 
 /* put_options - the options the subject's bracket commands set */

@@ -21,13 +21,12 @@
 #include <string.h>
 
 #include "sms/gsm.h"
+#include "sms/utf8.h"
 
 #define GSM7_SINGLE	160
 #define GSM7_SEGMENT	153	/* 7 septets of the 6-byte UDH for concatenation */
 #define UCS2_SINGLE	70
 #define UCS2_SEGMENT	67	/* 3 units of the 6-byte UDH */
-
-#define REPLACEMENT	0xFFFD
 
 /*
  * Septets per character for U+0000..U+00FF: 0 not in GSM 03.38, 1 default
@@ -104,52 +103,20 @@ gsm_septets(uint32_t cp)
 	}
 }
 
-/* utf8_decode - one code point from p (n > 0 bytes), returns bytes used */
+/*
+ * read_char - one code point from p (n > 0 bytes), returns bytes used; a
+ * malformed sequence is U+FFFD for its maximal subpart, as Unicode advises.
+ */
 static size_t
-utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
+read_char(const unsigned char *p, size_t n, uint32_t *cp)
 {
-	unsigned char	 lo = 0x80, hi = 0xBF;
-	size_t		 need, i;
-	uint32_t	 c;
+	size_t	 used;
 
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
+	if ((used = utf8_decode(p, n, cp)) == 0) {
+		*cp = UTF8_REPLACEMENT;
+		used = utf8_maximal_subpart(p, n);
 	}
-	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-		need = 1;
-		c = p[0] & 0x1F;
-	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-		need = 2;
-		c = p[0] & 0x0F;
-		/* no overlong forms, no UTF-16 surrogates */
-		if (p[0] == 0xE0)
-			lo = 0xA0;
-		else if (p[0] == 0xED)
-			hi = 0x9F;
-	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		need = 3;
-		c = p[0] & 0x07;
-		/* no overlong forms, nothing above U+10FFFF */
-		if (p[0] == 0xF0)
-			lo = 0x90;
-		else if (p[0] == 0xF4)
-			hi = 0x8F;
-	} else {
-		*cp = REPLACEMENT;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if (i == n || p[i] < lo || p[i] > hi) {
-			*cp = REPLACEMENT;
-			return i;
-		}
-		c = c << 6 | (p[i] & 0x3F);
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	*cp = c;
-	return i;
+	return used;
 }
 
 /* codepoint_next - advance to the next code point and its costs, 0 at end */
@@ -160,7 +127,7 @@ codepoint_next(struct codepoint_iter *it)
 
 	if (it->left == 0)
 		return 0;
-	used = utf8_decode(it->p, it->left, &it->cp);
+	used = read_char(it->p, it->left, &it->cp);
 	it->p += used;
 	it->left -= used;
 	it->septets = gsm_septets(it->cp);
@@ -767,7 +734,7 @@ translit_pass(const unsigned char *in, size_t len, char *out,
 	const char	*to;
 
 	while (len > 0) {
-		used = utf8_decode(in, len, &cp);
+		used = read_char(in, len, &cp);
 		if (cp >= COMBINING_FIRST && cp <= COMBINING_LAST) {
 			to = compose_lookup(letter, cp);
 			if (to != NULL)

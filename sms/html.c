@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "sms/buf.h"
 #include "sms/html.h"
 
 #define LIST_MAX	16	/* nesting levels whose numbering is kept */
@@ -69,9 +70,7 @@ static const struct elem {
 
 /* The walk's state: the text so far and what the next text must follow. */
 struct walk {
-	char		*buf;
-	size_t		 len, cap;
-	bool		 oom;
+	struct buf	 out;		/* the text; out.failed: ENOMEM */
 	bool		 alts;		/* show <img alt> */
 	int		 want;		/* line breaks owed */
 	bool		 space;		/* a collapsed space owed */
@@ -209,52 +208,14 @@ is_hidden(xmlNode *n, const xmlChar *style)
 	    style_has(style, "visibility", "hidden"));
 }
 
-/* grow - room for n more bytes and a NUL; false (and oom set) if none */
-static bool
-grow(struct walk *w, size_t n)
-{
-	size_t	 cap;
-	char	*p;
-
-	if (w->oom)
-		return false;
-	if (w->cap - w->len > n)
-		return true;
-	cap = w->cap ? w->cap : 256;
-	while (cap - w->len <= n) {
-		if (cap > SIZE_MAX / 2) {
-			w->oom = true;
-			return false;
-		}
-		cap *= 2;
-	}
-	if ((p = realloc(w->buf, cap)) == NULL) {
-		w->oom = true;
-		return false;
-	}
-	w->buf = p;
-	w->cap = cap;
-	return true;
-}
-
-/* append - n raw bytes onto the text */
-static void
-append(struct walk *w, const char *s, size_t n)
-{
-	if (!grow(w, n))
-		return;
-	memcpy(w->buf + w->len, s, n);
-	w->len += n;
-}
-
 /* trailing_nl - how many line breaks end the text (up to NL_MAX) */
 static int
 trailing_nl(const struct walk *w)
 {
 	int	 k = 0;
 
-	while (k < NL_MAX && (size_t)k < w->len &&
-	    w->buf[w->len - 1 - (size_t)k] == '\n')
+	while (k < NL_MAX && (size_t)k < w->out.len &&
+	    w->out.s[w->out.len - 1 - (size_t)k] == '\n')
 		k++;
 	return k;
 }
@@ -266,10 +227,10 @@ trailing_nl(const struct walk *w)
 static void
 newline(struct walk *w)
 {
-	while (w->len > 0 && w->buf[w->len - 1] == ' ')
-		w->len--;
-	if (w->len > 0 && trailing_nl(w) < NL_MAX)
-		append(w, "\n", 1);
+	while (w->out.len > 0 && w->out.s[w->out.len - 1] == ' ')
+		w->out.len--;
+	if (w->out.len > 0 && trailing_nl(w) < NL_MAX)
+		buf_add(&w->out, "\n", 1);
 	/* cells are joined on one line: a new line starts without one */
 	w->space = w->sep = w->row_text = w->held = false;
 }
@@ -281,7 +242,7 @@ settle(struct walk *w)
 	/* a line of only &nbsp; is a line: end it before counting */
 	if (w->held && w->want > 0)
 		newline(w);
-	while (w->want > 0 && w->len > 0 && trailing_nl(w) < w->want)
+	while (w->want > 0 && w->out.len > 0 && trailing_nl(w) < w->want)
 		newline(w);
 	w->want = 0;
 }
@@ -315,22 +276,22 @@ put(struct walk *w, const char *s, size_t n)
 
 	if (w->want > 0)
 		settle(w);
-	if (w->len == 0 || w->buf[w->len - 1] == '\n') {
+	if (w->out.len == 0 || w->out.s[w->out.len - 1] == '\n') {
 		for (i = 0; i < w->quote; i++)
-			append(w, "> ", 2);
+			buf_add(&w->out, "> ", 2);
 		if (w->marker[0] != '\0') {
-			append(w, w->marker, strlen(w->marker));
+			buf_add(&w->out, w->marker, strlen(w->marker));
 			w->marker[0] = '\0';
 		}
 	} else if (w->sep)
-		append(w, " | ", 3);
+		buf_add(&w->out, " | ", 3);
 	else if (w->space)
-		append(w, " ", 1);
+		buf_add(&w->out, " ", 1);
 	w->space = w->sep = w->held = w->cell_fresh = false;
 	w->row_text = true;
 	if (w->href != NULL && w->link_start == SIZE_MAX)
-		w->link_start = w->len;
-	append(w, s, n);
+		w->link_start = w->out.len;
+	buf_add(&w->out, s, n);
 }
 
 /*
@@ -343,14 +304,14 @@ put_nbsp(struct walk *w)
 {
 	if (w->want > 0)
 		settle(w);
-	if (w->len == 0 || w->buf[w->len - 1] == '\n') {
-		w->held = w->len > 0;
+	if (w->out.len == 0 || w->out.s[w->out.len - 1] == '\n') {
+		w->held = w->out.len > 0;
 		return;
 	}
 	if (w->space && !w->sep)
-		append(w, " ", 1);
+		buf_add(&w->out, " ", 1);
 	w->space = false;
-	append(w, " ", 1);
+	buf_add(&w->out, " ", 1);
 }
 
 /*
@@ -459,10 +420,10 @@ link_end(struct walk *w)
 	const char	*url, *text, *u;
 	size_t		 ulen, tlen, n;
 
-	if (w->link_start != SIZE_MAX && w->link_start < w->len &&
+	if (w->link_start != SIZE_MAX && w->link_start < w->out.len &&
 	    (url = link_target(w->href, &ulen)) != NULL) {
-		text = w->buf + w->link_start;
-		tlen = w->len - w->link_start;
+		text = w->out.s + w->link_start;
+		tlen = w->out.len - w->link_start;
 		while (tlen > 0 && is_ws((unsigned char)text[tlen - 1]))
 			tlen--;
 		u = url;
@@ -473,8 +434,8 @@ link_end(struct walk *w)
 			w->href = NULL;
 			w->space = true;
 			put(w, "(", 1);
-			append(w, url, ulen);
-			append(w, ")", 1);
+			buf_add(&w->out, url, ulen);
+			buf_add(&w->out, ")", 1);
 		}
 	}
 	w->href = NULL;
@@ -792,8 +753,8 @@ has_text(const struct walk *w)
 {
 	size_t	 i;
 
-	for (i = 0; i < w->len; i++)
-		if (!is_ws((unsigned char)w->buf[i]))
+	for (i = 0; i < w->out.len; i++)
+		if (!is_ws((unsigned char)w->out.s[i]))
 			return true;
 	return false;
 }
@@ -807,13 +768,15 @@ render(struct walk *w, htmlDocPtr doc, bool alts)
 	w->link_start = SIZE_MAX;
 	if (doc != NULL)
 		walk_tree(w, (xmlNode *)doc);
-	if (!grow(w, 1)) {
-		free(w->buf);
+	/* no text at all is still a string: "" says nothing is visible */
+	buf_add(&w->out, "", 0);
+	if (w->out.failed) {
+		buf_free(&w->out);
 		return false;
 	}
-	while (w->len > 0 && is_ws((unsigned char)w->buf[w->len - 1]))
-		w->len--;
-	w->buf[w->len] = '\0';
+	while (w->out.len > 0 && is_ws((unsigned char)w->out.s[w->out.len - 1]))
+		w->out.len--;
+	w->out.s[w->out.len] = '\0';
 	return true;
 }
 
@@ -855,12 +818,12 @@ html_to_text(const char *html, size_t len)
 		goto oom;
 	if (!has_text(&w)) {
 		/* a mail that is only pictures says what they show */
-		free(w.buf);
+		buf_free(&w.out);
 		if (!render(&w, doc, true))
 			goto oom;
 	}
 	xmlFreeDoc(doc);
-	return w.buf;
+	return w.out.s;
 
 oom:
 	xmlFreeDoc(doc);

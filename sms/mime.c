@@ -11,9 +11,11 @@
 
 #include <libetpan/libetpan.h>
 
+#include "sms/charset.h"
 #include "sms/html.h"
 #include "sms/mime.h"
 #include "sms/tnef.h"
+#include "sms/utf8.h"
 
 /*
  * libetpan's own parser bounds nothing; our walk does, so a message built
@@ -54,56 +56,6 @@ is_space(char c)
 	    c == '\v';
 }
 
-/* utf8_seq_len - length of the valid UTF-8 sequence at s, 0 if invalid */
-static size_t
-utf8_seq_len(const unsigned char *s, size_t n)
-{
-	unsigned char	 lo = 0x80, hi = 0xbf;
-	size_t		 need, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		need = 3;
-		/* reject overlong forms and UTF-16 surrogates */
-		if (s[0] == 0xe0)
-			lo = 0xa0;
-		else if (s[0] == 0xed)
-			hi = 0x9f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		need = 4;
-		/* reject overlong forms and code points above U+10FFFF */
-		if (s[0] == 0xf0)
-			lo = 0x90;
-		else if (s[0] == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < need || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < need; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return need;
-}
-
-/* utf8_valid - whether n bytes at s are entirely well-formed UTF-8 */
-static bool
-utf8_valid(const char *s, size_t n)
-{
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, k;
-
-	while (i < n) {
-		if ((k = utf8_seq_len(p + i, n - i)) == 0)
-			return false;
-		i += k;
-	}
-	return true;
-}
-
 /*
  * utf8_clean - a NUL-terminated copy of n bytes that is valid UTF-8: every
  * ill-formed byte and every NUL (which would cut the C string short) becomes
@@ -130,7 +82,7 @@ utf8_clean(const char *s, size_t n, enum line_mode mode)
 			i++;
 			continue;
 		}
-		k = p[i] == '\0' ? 0 : utf8_seq_len(p + i, n - i);
+		k = p[i] == '\0' ? 0 : utf8_decode(p + i, n - i, NULL);
 		if (k == 0) {
 			memcpy(o, replacement, 3);
 			o += 3;
@@ -923,6 +875,35 @@ body_of(const struct mailmime *m, int depth, bool tnef, char **out)
 	}
 }
 
+/*
+ * cached_charconv - libetpan's conversion hook: our converter keeps iconv
+ * handles open (opening one cost more than converting a whole mail part).
+ * A pair iconv does not know goes back to libetpan's own conversion.
+ */
+static int
+cached_charconv(const char *tocode, const char *fromcode, const char *str,
+    size_t length, char *result, size_t *result_len)
+{
+	switch (charset_convert(tocode, fromcode, str, length, result,
+	    result_len)) {
+	case CHARSET_OK:
+		return MAIL_CHARCONV_NO_ERROR;
+	case CHARSET_UNKNOWN:
+		return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
+	case CHARSET_NOMEM:
+		return MAIL_CHARCONV_ERROR_MEMORY;
+	default:
+		return MAIL_CHARCONV_ERROR_CONV;
+	}
+}
+
+/* mime_init - install the cached converter (idempotent) */
+static void
+mime_init(void)
+{
+	extended_charconv = cached_charconv;
+}
+
 /* mime_selftest - 0 when charset conversion works (checked at start-up) */
 int
 mime_selftest(void)
@@ -933,6 +914,7 @@ mime_selftest(void)
 	size_t			 convlen;
 	int			 ok;
 
+	mime_init();
 	if (charconv_buffer("utf-8", "windows-1252", cp1252,
 	    sizeof(cp1252) - 1, &conv, &convlen) != MAIL_CHARCONV_NO_ERROR)
 		return -1;
@@ -950,6 +932,7 @@ mime_extract(const char *raw, size_t len, struct mime_text *out)
 	size_t			 idx = 0;
 
 	memset(out, 0, sizeof(*out));
+	mime_init();
 	/*
 	 * Our own terminated copy: raw need not be terminated, and the tree
 	 * points into the copy until mailmime_free().

@@ -36,8 +36,10 @@
 
 #include <ytnef.h>
 
+#include "sms/buf.h"
 #include "sms/html.h"
 #include "sms/tnef.h"
+#include "sms/utf8.h"
 
 #define TNEF_SIGNATURE		0x223E9F78u
 #define TNEF_MAX_LEN		(64u * 1024 * 1024)
@@ -49,7 +51,6 @@
 #define RTF_MAGIC_LZFU		0x75465A4Cu
 #define RTF_MAGIC_MELA		0x414C454Du
 #define HTML_META_SCAN		4096
-#define REPLACEMENT		0xFFFDu
 
 /* MAPI property ids and types of MS-OXPROPS / MS-OXCDATA */
 #define PID_BODY		0x1000
@@ -79,14 +80,6 @@ struct tnef_msg {
 	uint32_t	 internet_cp;	/* PR_INTERNET_CPID */
 };
 
-/* growable UTF-8 output that stops quietly at TEXT_MAX */
-struct buf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	int	 nomem;
-};
-
 /* le16 - little-endian 16-bit value at p */
 static uint32_t
 le16(const unsigned char *p)
@@ -109,124 +102,43 @@ pad4(size_t n)
 	return n + ((4 - n % 4) % 4);
 }
 
-/* buf_add - append n bytes; beyond TEXT_MAX the text is cut, not failed */
+/* text_add - buf_add, but beyond TEXT_MAX the text is cut, not failed */
 static void
-buf_add(struct buf *b, const void *data, size_t n)
+text_add(struct buf *b, const void *data, size_t n)
 {
-	char	*np;
-	size_t	 ncap;
-
-	if (b->nomem || b->len >= TEXT_MAX)
+	if (b->len >= TEXT_MAX)
 		return;
 	if (n > TEXT_MAX - b->len)
 		n = TEXT_MAX - b->len;
-	if (b->cap - b->len < n + 1) {
-		ncap = b->cap ? b->cap : 256;
-		while (ncap - b->len < n + 1)
-			ncap *= 2;
-		if ((np = realloc(b->p, ncap)) == NULL) {
-			b->nomem = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
+	buf_add(b, data, n);
 }
 
-/* buf_cp - append one code point as UTF-8; non-characters become U+FFFD */
+/* text_cp - append one code point as UTF-8; non-characters become U+FFFD */
 static void
-buf_cp(struct buf *b, uint32_t cp)
+text_cp(struct buf *b, uint32_t cp)
 {
-	unsigned char	u[4];
+	unsigned char	u[UTF8_MAX];
+	size_t		k;
 
-	if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = REPLACEMENT;
-	if (cp < 0x80) {
-		u[0] = (unsigned char)cp;
-		buf_add(b, u, 1);
-	} else if (cp < 0x800) {
-		u[0] = (unsigned char)(0xC0 | cp >> 6);
-		u[1] = (unsigned char)(0x80 | (cp & 0x3F));
-		buf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (unsigned char)(0xE0 | cp >> 12);
-		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-		u[2] = (unsigned char)(0x80 | (cp & 0x3F));
-		buf_add(b, u, 3);
-	} else {
-		u[0] = (unsigned char)(0xF0 | cp >> 18);
-		u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
-		u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
-		u[3] = (unsigned char)(0x80 | (cp & 0x3F));
-		buf_add(b, u, 4);
-	}
+	if ((k = utf8_encode(cp, u)) == 0)
+		k = utf8_encode(UTF8_REPLACEMENT, u);
+	text_add(b, u, k);
 }
 
 /*
- * utf8_next - decode one code point of p[0..n); *cp is U+FFFD and 1 byte is
+ * read_char - decode one code point of p[0..n); *cp is U+FFFD and 1 byte is
  * used for anything ill-formed (overlong, surrogate, truncated, > U+10FFFF).
  */
 static size_t
-utf8_next(const unsigned char *p, size_t n, uint32_t *cp)
+read_char(const unsigned char *p, size_t n, uint32_t *cp)
 {
-	uint32_t	c = p[0], min;
-	size_t		need, i;
+	size_t	k;
 
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
+	if ((k = utf8_decode(p, n, cp)) == 0) {
+		*cp = UTF8_REPLACEMENT;
+		k = 1;
 	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		need = 1;
-		c &= 0x1F;
-		min = 0x80;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 2;
-		c &= 0x0F;
-		min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 3;
-		c &= 0x07;
-		min = 0x10000;
-	} else {
-		*cp = REPLACEMENT;
-		return 1;
-	}
-	if (n <= need) {
-		*cp = REPLACEMENT;
-		return 1;
-	}
-	for (i = 1; i <= need; i++) {
-		if ((p[i] & 0xC0) != 0x80) {
-			*cp = REPLACEMENT;
-			return 1;
-		}
-		c = c << 6 | (p[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
-		*cp = REPLACEMENT;
-		return 1;
-	}
-	*cp = c;
-	return need + 1;
-}
-
-/* utf8_valid - whether p[0..n) is well-formed UTF-8 */
-static int
-utf8_valid(const unsigned char *p, size_t n)
-{
-	uint32_t	cp;
-	size_t		i, k;
-
-	for (i = 0; i < n; i += k) {
-		k = utf8_next(p + i, n - i, &cp);
-		if (cp == REPLACEMENT && !(k == 3 && p[i] == 0xEF))
-			return 0;
-	}
-	return 1;
+	return k;
 }
 
 /* utf16_add - append UTF-16LE text up to its first U+0000 */
@@ -248,7 +160,7 @@ utf16_add(struct buf *b, const unsigned char *p, size_t n)
 				i += 2;
 			}
 		}
-		buf_cp(b, u);
+		text_cp(b, u);
 	}
 }
 
@@ -298,16 +210,16 @@ conv_add(struct buf *b, iconv_t cd, const unsigned char *p, size_t n)
 	iconv(cd, NULL, NULL, NULL, NULL);
 	in = (char *)(uintptr_t)p;
 	inleft = n;
-	while (inleft > 0 && !b->nomem && b->len < TEXT_MAX) {
+	while (inleft > 0 && !b->failed && b->len < TEXT_MAX) {
 		o = out;
 		oleft = sizeof(out);
 		if (iconv(cd, &in, &inleft, &o, &oleft) != (size_t)-1 ||
 		    errno == E2BIG) {
-			buf_add(b, out, sizeof(out) - oleft);
+			text_add(b, out, sizeof(out) - oleft);
 			continue;
 		}
-		buf_add(b, out, sizeof(out) - oleft);
-		buf_cp(b, REPLACEMENT);
+		text_add(b, out, sizeof(out) - oleft);
+		text_cp(b, UTF8_REPLACEMENT);
 		in++;
 		inleft--;
 		iconv(cd, NULL, NULL, NULL, NULL);
@@ -315,7 +227,7 @@ conv_add(struct buf *b, iconv_t cd, const unsigned char *p, size_t n)
 	o = out;
 	oleft = sizeof(out);
 	if (iconv(cd, NULL, NULL, &o, &oleft) != (size_t)-1)
-		buf_add(b, out, sizeof(out) - oleft);
+		text_add(b, out, sizeof(out) - oleft);
 }
 
 /* charset_add - conv_add from a named charset; -1 if iconv lacks it */
@@ -344,19 +256,19 @@ codepage_add(struct buf *b, uint32_t cp, const unsigned char *p, size_t n)
 }
 
 /*
- * buf_finish - the text as the callers get it: valid UTF-8, LF line ends, no
+ * text_finish - the text as the callers get it: valid UTF-8, LF line ends, no
  * controls but TAB and LF, trimmed.  NULL if empty or out of memory; frees b.
  */
 static char *
-buf_finish(struct buf *b)
+text_finish(struct buf *b)
 {
-	struct buf	 t = { NULL, 0, 0, 0 };
-	const unsigned char *p = (const unsigned char *)b->p;
+	struct buf	 t = { 0 };
+	const unsigned char *p = b->p;
 	uint32_t	 cp;
 	size_t		 i, k, start, end;
 
-	for (i = 0; !b->nomem && i < b->len; i += k) {
-		k = utf8_next(p + i, b->len - i, &cp);
+	for (i = 0; !b->failed && i < b->len; i += k) {
+		k = read_char(p + i, b->len - i, &cp);
 		if (cp == '\r') {
 			if (i + 1 < b->len && p[i + 1] == '\n')
 				continue;
@@ -364,24 +276,24 @@ buf_finish(struct buf *b)
 		}
 		if ((cp < 0x20 && cp != '\t' && cp != '\n') || cp == 0x7F)
 			continue;
-		buf_cp(&t, cp);
+		text_cp(&t, cp);
 	}
 	free(b->p);
-	if (b->nomem || t.nomem || t.len == 0) {
+	if (b->failed || t.failed || t.len == 0) {
 		free(t.p);
 		return NULL;
 	}
-	for (start = 0; start < t.len && strchr(" \t\n", t.p[start]); start++)
+	for (start = 0; start < t.len && strchr(" \t\n", t.s[start]); start++)
 		;
-	for (end = t.len; end > start && strchr(" \t\n", t.p[end - 1]); end--)
+	for (end = t.len; end > start && strchr(" \t\n", t.s[end - 1]); end--)
 		;
 	if (start == end) {
 		free(t.p);
 		return NULL;
 	}
-	memmove(t.p, t.p + start, end - start);
-	t.p[end - start] = '\0';
-	return t.p;
+	memmove(t.s, t.s + start, end - start);
+	t.s[end - start] = '\0';
+	return t.s;
 }
 
 /* prop_var - whether a MAPI type is stored with a length (MS-OXTNEF 2.1.3.4) */
@@ -609,27 +521,27 @@ meta_charset(const unsigned char *p, size_t n, char *name, size_t size)
 static char *
 html_text(struct buf *html)
 {
-	struct buf	 t = { NULL, 0, 0, 0 };
+	struct buf	 t = { 0 };
 	char		*text;
 
-	if (html->nomem || html->len == 0) {
+	if (html->failed || html->len == 0) {
 		free(html->p);
 		return NULL;
 	}
-	text = html_to_text(html->p, html->len);
+	text = html_to_text(html->s, html->len);
 	free(html->p);
 	if (text == NULL)
 		return NULL;
-	buf_add(&t, text, strlen(text));
+	text_add(&t, text, strlen(text));
 	free(text);
-	return buf_finish(&t);
+	return text_finish(&t);
 }
 
 /* body_html - PR_HTML in its declared or guessed charset, as text */
 static char *
 body_html(const struct tnef_msg *m, uint32_t cp)
 {
-	struct buf	 html = { NULL, 0, 0, 0 };
+	struct buf	 html = { 0 };
 	char		 name[48];
 
 	if (m->html_w.set) {
@@ -639,7 +551,7 @@ body_html(const struct tnef_msg *m, uint32_t cp)
 	if (meta_charset(m->html.p, m->html.len, name, sizeof(name)) &&
 	    charset_add(&html, name, m->html.p, m->html.len) == 0)
 		return html_text(&html);
-	if (utf8_valid(m->html.p, m->html.len))
+	if (utf8_valid((const char *)m->html.p, m->html.len))
 		charset_add(&html, "UTF-8", m->html.p, m->html.len);
 	else
 		codepage_add(&html, m->internet_cp ? m->internet_cp : cp,
@@ -738,8 +650,7 @@ rtf_flush(struct rtf *r)
 {
 	if (r->pending.len == 0)
 		return;
-	conv_add(r->out, r->cd, (unsigned char *)r->pending.p,
-	    r->pending.len);
+	conv_add(r->out, r->cd, r->pending.p, r->pending.len);
 	r->pending.len = 0;
 }
 
@@ -761,11 +672,11 @@ rtf_byte(struct rtf *r, unsigned char c)
 		return;
 	if (r->high != 0) {
 		rtf_flush(r);
-		buf_cp(r->out, REPLACEMENT);
+		text_cp(r->out, UTF8_REPLACEMENT);
 		r->high = 0;
 	}
 	if (c != '\0')
-		buf_add(&r->pending, &c, 1);
+		text_add(&r->pending, &c, 1);
 }
 
 /* rtf_cp - one character given as a code point or UTF-16 unit */
@@ -777,18 +688,18 @@ rtf_cp(struct rtf *r, uint32_t cp)
 	rtf_flush(r);
 	if (r->high != 0) {
 		if (cp >= 0xDC00 && cp <= 0xDFFF) {
-			buf_cp(r->out, 0x10000 + ((r->high - 0xD800) << 10) +
+			text_cp(r->out, 0x10000 + ((r->high - 0xD800) << 10) +
 			    (cp - 0xDC00));
 			r->high = 0;
 			return;
 		}
-		buf_cp(r->out, REPLACEMENT);
+		text_cp(r->out, UTF8_REPLACEMENT);
 		r->high = 0;
 	}
 	if (cp >= 0xD800 && cp <= 0xDBFF)
 		r->high = cp;
 	else
-		buf_cp(r->out, cp);
+		text_cp(r->out, cp);
 }
 
 /* rtf_push - enter a group, which inherits its parent's state */
@@ -975,12 +886,12 @@ rtf_read(const unsigned char *p, size_t n, struct buf *out, int *fromhtml)
 	unsigned char	 c;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		out->nomem = 1;
+		out->failed = true;
 		return;
 	}
 	if ((r->cd = iconv_open("UTF-8", "CP1252")) == (iconv_t)-1) {
 		free(r);
-		out->nomem = 1;
+		out->failed = true;
 		return;
 	}
 	r->p = p;
@@ -1003,9 +914,9 @@ rtf_read(const unsigned char *p, size_t n, struct buf *out, int *fromhtml)
 	}
 	rtf_flush(r);
 	if (r->high != 0)
-		buf_cp(out, REPLACEMENT);
-	if (r->pending.nomem)
-		out->nomem = 1;
+		text_cp(out, UTF8_REPLACEMENT);
+	if (r->pending.failed)
+		out->failed = true;
 	*fromhtml = r->fromhtml;
 	iconv_close(r->cd);
 	free(r->pending.p);
@@ -1085,7 +996,7 @@ rtf_decompress(const struct span *v, unsigned char **raw, size_t *rawlen)
 static char *
 body_rtf(const struct tnef_msg *m)
 {
-	struct buf	 out = { NULL, 0, 0, 0 };
+	struct buf	 out = { 0 };
 	unsigned char	*raw;
 	size_t		 rawlen;
 	int		 fromhtml = 0;
@@ -1096,7 +1007,7 @@ body_rtf(const struct tnef_msg *m)
 	free(raw);
 	if (fromhtml)
 		return html_text(&out);
-	return buf_finish(&out);
+	return text_finish(&out);
 }
 
 /* tnef_body - the best body a TNEF stream holds, as normalised UTF-8 */
@@ -1104,7 +1015,7 @@ char *
 tnef_body(const unsigned char *data, size_t len)
 {
 	struct tnef_msg	 m;
-	struct buf	 b = { NULL, 0, 0, 0 };
+	struct buf	 b = { 0 };
 	char		*text = NULL;
 	uint32_t	 cp;
 
@@ -1113,17 +1024,17 @@ tnef_body(const unsigned char *data, size_t len)
 	cp = m.oem_cp ? m.oem_cp : m.message_cp ? m.message_cp : 1252;
 	if (m.body_w.set) {
 		utf16_add(&b, m.body_w.p, m.body_w.len);
-		text = buf_finish(&b);
+		text = text_finish(&b);
 	}
 	if (text == NULL && m.body8.set) {
 		memset(&b, 0, sizeof(b));
 		codepage_add(&b, cp, m.body8.p, m.body8.len);
-		text = buf_finish(&b);
+		text = text_finish(&b);
 	}
 	if (text == NULL && m.attbody.set) {
 		memset(&b, 0, sizeof(b));
 		codepage_add(&b, cp, m.attbody.p, m.attbody.len);
-		text = buf_finish(&b);
+		text = text_finish(&b);
 	}
 	if (text == NULL && (m.html.set || m.html_w.set))
 		text = body_html(&m, cp);

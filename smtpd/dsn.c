@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "sms/buf.h"
+#include "sms/utf8.h"
 #include "smtpd/dsn.h"
 #include "smtpd/smtp_parse.h"
 
@@ -21,41 +23,6 @@
 #define FIELD_MAX	512	/* octets of any other value kept */
 #define QUEUE_ID_MAX	64	/* octets of queue id in the Message-ID */
 #define BOUNDARY_ID_MAX	20	/* ... and in the boundary, within its 70 */
-
-struct buf {
-	char		*p;
-	size_t		 len, cap;
-	int		 failed;	/* sticky: one check at the end */
-};
-
-/* buf_add - append n octets; on failure remember it and drop the rest */
-static void
-buf_add(struct buf *b, const void *data, size_t n)
-{
-	size_t	 cap;
-	char	*p;
-
-	if (b->failed || n == 0)
-		return;
-	if (n > SIZE_MAX / 2 - b->len - 1) {
-		b->failed = 1;
-		return;
-	}
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
 
 /* buf_str - append a C string */
 static void
@@ -76,42 +43,9 @@ buf_fmt(struct buf *b, const char *fmt, ...)
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof(tmp))
-		b->failed = 1;
+		b->failed = true;
 	else
 		buf_add(b, tmp, (size_t)n);
-}
-
-/* utf8_seq - length of the well-formed UTF-8 sequence at s (1: ASCII), or 0 */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned long cp;
-	size_t	 len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
 }
 
 /*
@@ -128,7 +62,7 @@ put_ascii(struct buf *b, const char *s, size_t max)
 
 	while (i < n && out < max) {
 		if (u[i] >= 0x80) {
-			k = utf8_seq(u + i, n - i);
+			k = utf8_decode(u + i, n - i, NULL);
 			i += k ? k : 1;
 			c = '?';
 		} else {
@@ -151,7 +85,7 @@ put_utf8(struct buf *b, const char *s, size_t max)
 	size_t	 i = 0, n = strlen(s), k;
 
 	while (i < n && i < max) {
-		if ((k = utf8_seq(u + i, n - i)) == 0) {
+		if ((k = utf8_decode(u + i, n - i, NULL)) == 0) {
 			buf_add(b, "?", 1);
 			i++;
 		} else if (k == 1 && (u[i] < 0x20 || u[i] == 0x7f)) {
@@ -219,9 +153,9 @@ put_clean_field(struct buf *b, const char *name, const char *prefix,
 	put_ascii(&v, value, max);
 	buf_str(&v, suffix);
 	if (v.failed)
-		b->failed = 1;
+		b->failed = true;
 	else
-		put_field(b, name, v.p != NULL ? v.p : "");
+		put_field(b, name, v.p != NULL ? v.s : "");
 	free(v.p);
 }
 
@@ -339,9 +273,9 @@ put_subject(struct buf *b, const struct dsn_msg *m)
 	else
 		buf_str(&s, "Delivery Status Notification (Success)");
 	if (s.failed)
-		b->failed = 1;
+		b->failed = true;
 	else
-		put_field(b, "Subject", s.p);
+		put_field(b, "Subject", s.s);
 	free(s.p);
 }
 
@@ -413,7 +347,7 @@ wrap(struct buf *b, const char *s, size_t n)
 			if (s[i] == ' ' && word > 1 && col + word > WRAP_AT &&
 			    col > indent) {
 				buf_str(b, "\n");
-							for (col = 0; col < indent; col++)
+				for (col = 0; col < indent; col++)
 					buf_str(b, " ");
 				i++;
 				word--;
@@ -578,9 +512,9 @@ dsn_compose(const struct dsn_msg *m, time_t now, size_t *lenp)
 
 	explain(&text, m);
 	if (text.p != NULL)
-		wrap(&wrapped, text.p, text.len);
+		wrap(&wrapped, text.s, text.len);
 	if (wrapped.p != NULL)
-		put_qp(&human, wrapped.p, wrapped.len);
+		put_qp(&human, wrapped.s, wrapped.len);
 	put_status(&status, m);
 	if (full)
 		eightbit = put_original(&orig, m->orig_message,
@@ -594,8 +528,8 @@ dsn_compose(const struct dsn_msg *m, time_t now, size_t *lenp)
 		buf_str(&bnd, "=_smsrelay_");
 		put_token(&bnd, m->queue_id, BOUNDARY_ID_MAX);
 		buf_fmt(&bnd, "_%lld_%u", (long long)now, attempt++);
-	} while (!bnd.failed && (occurs(&status, bnd.p) ||
-	    occurs(&orig, bnd.p) || occurs(&human, bnd.p)));
+	} while (!bnd.failed && (occurs(&status, bnd.s) ||
+	    occurs(&orig, bnd.s) || occurs(&human, bnd.s)));
 	if (bnd.failed)
 		goto done;	/* the boundary is in every later line */
 
@@ -625,19 +559,19 @@ dsn_compose(const struct dsn_msg *m, time_t now, size_t *lenp)
 	buf_str(&out, "\r\nThis is a delivery status notification in MIME "
 	    "format.\r\n");
 
-	buf_fmt(&out, "\r\n--%s\r\n", bnd.p);
+	buf_fmt(&out, "\r\n--%s\r\n", bnd.s);
 	buf_str(&out, "Content-Type: text/plain; charset=utf-8\r\n"
 	    "Content-Transfer-Encoding: quoted-printable\r\n"
 	    "Content-Description: Notification\r\n\r\n");
 	buf_add(&out, human.p, human.len);
 
-	buf_fmt(&out, "\r\n--%s\r\n", bnd.p);
+	buf_fmt(&out, "\r\n--%s\r\n", bnd.s);
 	buf_str(&out, "Content-Type: message/delivery-status\r\n"
 	    "Content-Description: Delivery report\r\n\r\n");
 	buf_add(&out, status.p, status.len);
 
 	if (orig.len > 0) {
-		buf_fmt(&out, "\r\n--%s\r\n", bnd.p);
+		buf_fmt(&out, "\r\n--%s\r\n", bnd.s);
 		buf_str(&out, full ? "Content-Type: message/rfc822\r\n"
 		    "Content-Description: Undelivered message\r\n" :
 		    "Content-Type: text/rfc822-headers\r\n"
@@ -647,7 +581,7 @@ dsn_compose(const struct dsn_msg *m, time_t now, size_t *lenp)
 		buf_str(&out, "\r\n");
 		buf_add(&out, orig.p, orig.len);
 	}
-	buf_fmt(&out, "\r\n--%s--\r\n", bnd.p);
+	buf_fmt(&out, "\r\n--%s--\r\n", bnd.s);
 
 done:
 	if (text.failed || wrapped.failed || human.failed || status.failed ||
@@ -663,5 +597,5 @@ done:
 	free(status.p);
 	free(orig.p);
 	free(bnd.p);
-	return out.p;
+	return out.s;
 }

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "conf/conf.h"
+#include "sms/charset.h"
 #include "sms/mime.h"
 #include "smtpd/control.h"
 #include "smtpd/listen.h"
@@ -237,6 +238,7 @@ main(int argc, char *argv[])
 	if (d.live_conf != NULL)
 		conf_free(d.live_conf);
 	conf_free(d.boot_conf);
+	charset_close();
 	log_info("stopped");
 	return 0;
 }

@@ -8,48 +8,6 @@
 
 #include "smtpd/record.h"
 
-/* buf_reserve - room for more bytes, growing geometrically */
-int
-buf_reserve(struct buf *b, size_t more)
-{
-	size_t	 cap;
-	uint8_t	*p;
-
-	if (b->cap - b->len >= more)
-		return 0;
-	if (more > SIZE_MAX / 2 - b->len)
-		return -1;
-	cap = b->cap ? b->cap : 4096;
-	while (cap - b->len < more)
-		cap *= 2;
-	if ((p = realloc(b->p, cap)) == NULL)
-		return -1;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-/* buf_append - copy n bytes to the end */
-int
-buf_append(struct buf *b, const void *data, size_t n)
-{
-	if (buf_reserve(b, n) == -1)
-		return -1;
-	if (n)
-		memcpy(b->p + b->len, data, n);
-	b->len += n;
-	return 0;
-}
-
-/* buf_free - release the storage */
-void
-buf_free(struct buf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
-
 static void
 put_u32(uint8_t *p, uint32_t v)
 {

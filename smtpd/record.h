@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sms/buf.h"
+
 #define SEG_MAGIC	"SMSRJ001"	/* first 8 bytes of every segment */
 #define SEG_MAGIC_LEN	8
 #define REC_HDR_LEN	9		/* u32 length, u32 crc32, u8 type */
@@ -59,16 +61,6 @@ struct rec_state {
 	struct rec_str	 provider_id;
 	struct rec_str	 reason;
 };
-
-struct buf {
-	uint8_t		*p;
-	size_t		 len;
-	size_t		 cap;
-};
-
-int	 buf_reserve(struct buf *, size_t more);
-int	 buf_append(struct buf *, const void *, size_t);
-void	 buf_free(struct buf *);
 
 /* encoders append one whole framed record; -1 on allocation failure */
 int	 rec_put_msg(struct buf *, const struct rec_msg *, const struct rec_rcpt *);

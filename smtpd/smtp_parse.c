@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "sms/utf8.h"
 #include "smtpd/smtp_parse.h"
 
 enum role { ROLE_SENDER, ROLE_RECIPIENT };
@@ -108,42 +109,9 @@ hex_value(unsigned char c)
 }
 
 /*
- * utf8_len - length of the well-formed non-ASCII UTF-8 sequence at s, or 0;
- * overlong forms and surrogates are refused so addresses compare reliably.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t	 len, i;
-	unsigned long cp;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/*
  * scan_local - length of the Local-part (Dot-string or Quoted-string) that
- * starts s, 0 if there is none; *nonascii is set for UTF-8 (RFC 6531).
+ * starts s, 0 if there is none; *nonascii is set for UTF-8 (RFC 6531), read
+ * strictly (no overlong forms, no surrogates) so addresses compare reliably.
  */
 static size_t
 scan_local(const unsigned char *s, size_t n, int *nonascii)
@@ -158,7 +126,7 @@ scan_local(const unsigned char *s, size_t n, int *nonascii)
 				if (++i == n || s[i] < 32 || s[i] > 126)
 					return 0;
 			} else if (s[i] >= 0x80) {
-				if ((k = utf8_len(s + i, n - i)) == 0)
+				if ((k = utf8_decode(s + i, n - i, NULL)) == 0)
 					return 0;
 				*nonascii = 1;
 				i += k - 1;
@@ -173,7 +141,7 @@ scan_local(const unsigned char *s, size_t n, int *nonascii)
 				return 0;
 			atom = 0;
 		} else if (s[i] >= 0x80) {
-			if ((k = utf8_len(s + i, n - i)) == 0)
+			if ((k = utf8_decode(s + i, n - i, NULL)) == 0)
 				return 0;
 			*nonascii = 1;
 			i += k - 1;
@@ -268,7 +236,7 @@ check_domain(const unsigned char *s, size_t n, int *nonascii)
 		} else if (is_alpha(s[i]) || is_digit(s[i])) {
 			hyphen_last = 0;
 			label++;
-		} else if (s[i] >= 0x80 && (k = utf8_len(s + i, n - i)) != 0) {
+		} else if (s[i] >= 0x80 && (k = utf8_decode(s + i, n - i, NULL)) != 0) {
 			*nonascii = label_utf8 = 1;
 			hyphen_last = 0;
 			i += k - 1;
@@ -453,7 +421,7 @@ next_param(const unsigned char *s, size_t n, size_t *pos, struct param *p)
 	if (i < n && s[i] == '=') {
 		p->val = s + ++i;
 		while (i < n && !is_wsp(s[i])) {
-			if (s[i] >= 0x80 && (k = utf8_len(s + i, n - i)) != 0)
+			if (s[i] >= 0x80 && (k = utf8_decode(s + i, n - i, NULL)) != 0)
 				i += k;
 			else if (s[i] >= 33 && s[i] <= 126 && s[i] != '=')
 				i++;
