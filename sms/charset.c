@@ -1,6 +1,6 @@
 /*
  * charset.c - iconv conversions with a small cache of open converters, reset
- * between uses; invalid input becomes '?', as libetpan's converter does.
+ * between uses; input that cannot be converted becomes U+FFFD in UTF-8.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -60,18 +60,23 @@ enum charset_result
 charset_convert(const char *tocode, const char *fromcode, const char *str,
     size_t len, char *out, size_t *outlen)
 {
+	static const char replacement[] = "\xef\xbf\xbd";	/* U+FFFD */
 	iconv_t	 cd = converter(tocode, fromcode);
 	char	*in = (char *)str, *o = out;
-	size_t	 inleft = len, outleft = *outlen;
+	size_t	 inleft = len, outleft = *outlen, rlen;
+	int	 utf8 = strcasecmp(tocode, "utf-8") == 0 ||
+		    strcasecmp(tocode, "utf8") == 0;
 
 	if (cd == (iconv_t)-1)
 		return errno == ENOMEM ? CHARSET_NOMEM : CHARSET_UNKNOWN;
+	rlen = utf8 ? sizeof(replacement) - 1 : 1;
 	while (inleft > 0) {
 		if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1)
 			break;
-		if (errno == EILSEQ && outleft > 0) {
-			*o++ = '?';
-			outleft--;
+		if (errno == EILSEQ && outleft >= rlen) {
+			memcpy(o, utf8 ? replacement : "?", rlen);
+			o += rlen;
+			outleft -= rlen;
 			in++;
 			inleft--;
 			continue;

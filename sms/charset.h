@@ -17,8 +17,8 @@ enum charset_result {
 /*
  * charset_convert - len bytes of str from fromcode to tocode into out, which
  * holds *outlen bytes; *outlen becomes the converted length. A byte that
- * cannot be converted becomes '?' and conversion goes on (what libetpan's
- * own converter does); an incomplete sequence at the end is dropped.
+ * cannot be converted becomes U+FFFD (to UTF-8; '?' to other charsets) and
+ * conversion goes on; an incomplete sequence at the end is dropped.
  */
 enum charset_result charset_convert(const char *tocode, const char *fromcode,
 	    const char *str, size_t len, char *out, size_t *outlen);

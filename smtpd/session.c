@@ -615,6 +615,41 @@ session_accepted(void *arg, int error)
 	session_process(s);
 }
 
+/* log_translit - which characters became their GSM look-alikes */
+static void
+log_translit(const char *id, const struct translit_log *t)
+{
+	char	 list[512];
+	size_t	 i, n = 0;
+	int	 w;
+
+	list[0] = '\0';
+	for (i = 0; i < t->nchanges && n < sizeof(list); i++) {
+		char	 to[sizeof(t->changes[i].to) * 4];
+		size_t	 j, k = 0;
+
+		/* one line per event: a look-alike such as "\n" is escaped */
+		for (j = 0; t->changes[i].to[j] != '\0' && k + 5 < sizeof(to); j++) {
+			unsigned char c = (unsigned char)t->changes[i].to[j];
+
+			if (c < 0x20 || c == 0x7f)
+				k += (size_t)snprintf(to + k, sizeof(to) - k,
+				    "\\x%02x", c);
+			else
+				to[k++] = (char)c;
+		}
+		to[k] = '\0';
+		w = snprintf(list + n, sizeof(list) - n, "%sU+%04X>%s x%u",
+		    i ? ", " : "", t->changes[i].codepoint, to,
+		    t->changes[i].count);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	log_info("%s transliterated n=%u to stay in GSM-7: %s", id, t->total,
+	    list);
+}
+
 /* session_end_of_data - convert, then hand over to the queue */
 static void
 session_end_of_data(struct session *s)
@@ -673,9 +708,11 @@ session_end_of_data(struct session *s)
 		goto reset;
 	}
 	log_info("%s accepted from=<%s> nrcpt=%zu size=%zu parts=%u "
-	    "encoding=%s client=%s", s->queue_id, tx->sender, tx->nrcpts,
+	    "encoding=%s%s client=%s", s->queue_id, tx->sender, tx->nrcpts,
 	    tx->data.len, st.layout.parts, gsm_encoding_name(st.layout.encoding),
-	    s->addr);
+	    st.truncated ? " truncated" : "", s->addr);
+	if (st.transliterated && st.translit.total > 0)
+		log_translit(s->queue_id, &st.translit);
 	free(qr);
 	mime_text_free(&mt);
 	text_free(&st);

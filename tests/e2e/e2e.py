@@ -119,6 +119,29 @@ def c_subject_commands(ctx):
           "text=%r: the commands must not reach the phone" % b.get("text"))
 
 
+def c_transliteration(ctx):
+    d = ctx.daemon()
+    s = smtp_client(d.port)
+    s.ehlo()
+    s.mail(SENDER)
+    s.rcpt(NUMBER + "@sms.example")
+    body = "Ihr Laptop ist \u201efertig\u201c \u2013 bitte abholen\u2026\r\n"
+    msg = ("From: <%s>\r\nSubject: Abholung\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n"
+           "Content-Transfer-Encoding: 8bit\r\n\r\n%s" % (SENDER, body)).encode()
+    code, resp = s.data(msg)
+    text = resp.decode()
+    check(code == 250 and "(1 part, GSM-7)" in text, "DATA -> %d %r" % (code, text))
+    s.quit()
+    qid = re.search(r"queued as (\S+)", text).group(1)
+    d.wait_log(qid, "sent", 10)
+    line = d.wait_log(qid, "transliterated", 5)
+    check("U+201E" in str(line) and "U+2026" in str(line), "log line %r" % (line,))
+    b = body_of(ctx.mock.requests()[0])
+    check(b.get("text") == 'Abholung: Ihr Laptop ist "fertig" - bitte abholen...',
+          "text=%r" % b.get("text"))
+
+
 def c_outbox(ctx):
     outbox = os.path.join(ctx.tmp, "outbox.jsonl")
     d = ctx.daemon(backend={"type": "outbox", "path": outbox, "from": "Shop",
@@ -681,6 +704,8 @@ CASES = [
     ("happy path with swaks: JSON SMS to the mock, clean SIGTERM exit", c_swaks_happy, "swaks"),
     ("smtplib, national number 01701234567 becomes +491701234567", c_smtplib_national, None),
     ("outbox backend writes a JSON line with every field", c_outbox, None),
+    ("typographic quotes and dashes: GSM-7, 250 says so, the log lists the changes",
+     c_transliteration, None),
     ("[SRC:] sets the sender id, [JOBPERIOD:] holds the SMS until its time",
      c_subject_commands, None),
     ("invalid number at RCPT: 550 5.1.1", c_invalid_number, None),
