@@ -32,6 +32,9 @@ struct queue {
 	struct bounce		*bounce;
 	struct msgq		 msgs;
 	size_t			 nmsgs;
+	struct qmsg		**hash;		/* by id, chained */
+	size_t			 nhash;		/* buckets, a power of two */
+	struct msgq		 owed;		/* failed recipients, no DSN yet */
 	struct rcptq		 ready;
 	struct event		*pump_ev;
 	struct event		*bounce_ev;	/* DSNs owed, coalesced per tick */
@@ -157,23 +160,79 @@ msg_new(struct queue *q, uint64_t id, uint32_t n)
 	return m;
 }
 
-/* msg_insert - make the message known (for admin views and replay) */
+static size_t
+id_bucket(uint64_t id, size_t nhash)
+{
+	return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 32) & (nhash - 1);
+}
+
+/* hash_grow - keep chains short: double the buckets and rehash */
+static void
+hash_grow(struct queue *q)
+{
+	struct qmsg	**nh, *m, *next;
+	size_t		 n = q->nhash ? q->nhash * 2 : 1024, i, b;
+
+	if ((nh = calloc(n, sizeof(*nh))) == NULL)
+		return;			/* longer chains, still correct */
+	for (i = 0; i < q->nhash; i++)
+		for (m = q->hash[i]; m != NULL; m = next) {
+			next = m->hnext;
+			b = id_bucket(m->id, n);
+			m->hnext = nh[b];
+			nh[b] = m;
+		}
+	free(q->hash);
+	q->hash = nh;
+	q->nhash = n;
+}
+
+/* msg_insert - make the message known (admin views, replay, lookups) */
 static void
 msg_insert(struct queue *q, struct qmsg *m)
 {
+	size_t b;
+
+	if (q->nmsgs + 1 > q->nhash * 2)
+		hash_grow(q);
+	if (q->nhash == 0)
+		fatal("queue: out of memory");
+	b = id_bucket(m->id, q->nhash);
+	m->hnext = q->hash[b];
+	q->hash[b] = m;
 	TAILQ_INSERT_TAIL(&q->msgs, m, entry);
 	q->nmsgs++;
+}
+
+/* msg_owes_dsn - put a message with newly failed recipients on the list */
+static void
+msg_owes_dsn(struct queue *q, struct qmsg *m)
+{
+	if (!m->owes_dsn) {
+		TAILQ_INSERT_TAIL(&q->owed, m, owed);
+		m->owes_dsn = 1;
+	}
+	event_active(q->bounce_ev, EV_TIMEOUT, 1);
 }
 
 static void
 msg_remove(struct queue *q, struct qmsg *m)
 {
-	uint32_t i;
+	struct qmsg	**pp;
+	uint32_t	 i;
 
 	for (i = 0; i < m->nrcpts; i++)
 		if (m->rcpts[i].on_ready) {
 			TAILQ_REMOVE(&q->ready, &m->rcpts[i], ready);
 			m->rcpts[i].on_ready = 0;
+		}
+	if (m->owes_dsn)
+		TAILQ_REMOVE(&q->owed, m, owed);
+	for (pp = &q->hash[id_bucket(m->id, q->nhash)]; *pp != NULL;
+	    pp = &(*pp)->hnext)
+		if (*pp == m) {
+			*pp = m->hnext;
+			break;
 		}
 	TAILQ_REMOVE(&q->msgs, m, entry);
 	q->nmsgs--;
@@ -185,7 +244,9 @@ msg_find(struct queue *q, uint64_t id)
 {
 	struct qmsg *m;
 
-	TAILQ_FOREACH_REVERSE(m, &q->msgs, msgq, entry)
+	if (q->nhash == 0)
+		return NULL;
+	for (m = q->hash[id_bucket(id, q->nhash)]; m != NULL; m = m->hnext)
 		if (m->id == id)
 			return m;
 	return NULL;
@@ -298,7 +359,7 @@ rcpt_fail(struct queue *q, struct qrcpt *r, const char *status, const char *why)
 	else {
 		log_info("%s bounced to=%s status=%s reason=\"%s\"", m->idstr,
 		    r->to, status, why);
-		event_active(q->bounce_ev, EV_TIMEOUT, 1);
+		msg_owes_dsn(q, m);
 	}
 }
 
@@ -530,54 +591,66 @@ put_msg_record(struct queue *q, struct qmsg *m, const char *raw, size_t rawlen)
 	return rc;
 }
 
-/* queue_bounce_owed - turn failed recipients into one DSN per message */
-static void
-queue_bounce_owed(evutil_socket_t fd, short ev, void *arg)
+/* bounce_some - one DSN for up to 64 failed recipients of m; 0 if none left */
+static int
+bounce_some(struct queue *q, struct qmsg *m)
 {
-	struct queue	*q = arg;
-	struct qmsg	*m, *next, *dsn;
+	struct qmsg	*dsn;
 	uint32_t	 idx[64], i;
 	size_t		 n, len;
 	char		*text;
 
+	for (n = 0, i = 0; i < m->nrcpts && n < 64; i++)
+		if (m->rcpts[i].state == RCPT_FAILED)
+			idx[n++] = i;
+	if (n == 0)
+		return 0;
+	if ((text = bounce_compose(q->conf, m, idx, n, now_sec(),
+	    &len)) == NULL) {
+		log_warnx("%s cannot compose DSN", m->idstr);
+		return 0;
+	}
+	dsn = msg_new(q, new_id(q), 1);
+	dsn->kind = QMSG_DSN;
+	dsn->arrival = now_sec();
+	dsn->sender = xstrdup_opt("");
+	dsn->client = xstrdup_opt("local");
+	dsn->text = text;
+	dsn->rcpts[0].addr = xstrdup_opt(m->sender);
+	dsn->rcpts[0].to = xstrdup_opt(m->sender);
+	if (put_msg_record(q, dsn, NULL, 0) == -1) {
+		log_warnx("%s cannot journal DSN", m->idstr);
+		msg_free(dsn);
+		return 0;
+	}
+	dsn->committed = 1;
+	msg_insert(q, dsn);
+	log_info("%s dsn queued as %s to=<%s> nrcpt=%zu", m->idstr,
+	    dsn->idstr, m->sender, n);
+	rcpt_make_ready(q, &dsn->rcpts[0]);
+	for (i = 0; i < n; i++) {
+		m->rcpts[idx[i]].state = RCPT_BOUNCED;
+		journal_state(q, &m->rcpts[idx[i]]);
+	}
+	return 1;
+}
+
+/* queue_bounce_owed - turn failed recipients into DSNs, per message */
+static void
+queue_bounce_owed(evutil_socket_t fd, short ev, void *arg)
+{
+	struct queue	*q = arg;
+	struct qmsg	*m;
+
 	(void)fd;
 	(void)ev;
-	for (m = TAILQ_FIRST(&q->msgs); m != NULL; m = next) {
-		next = TAILQ_NEXT(m, entry);
+	while ((m = TAILQ_FIRST(&q->owed)) != NULL) {
+		TAILQ_REMOVE(&q->owed, m, owed);
+		m->owes_dsn = 0;
 		if (m->kind == QMSG_DSN || m->sender[0] == '\0' || !m->committed)
 			continue;
-		for (n = 0, i = 0; i < m->nrcpts && n < 64; i++)
-			if (m->rcpts[i].state == RCPT_FAILED)
-				idx[n++] = i;
-		if (n == 0)
-			continue;
-		if ((text = bounce_compose(q->conf, m, idx, n, now_sec(),
-		    &len)) == NULL) {
-			log_warnx("%s cannot compose DSN", m->idstr);
-			continue;
-		}
-		dsn = msg_new(q, new_id(q), 1);
-		dsn->kind = QMSG_DSN;
-		dsn->arrival = now_sec();
-		dsn->sender = xstrdup_opt("");
-		dsn->client = xstrdup_opt("local");
-		dsn->text = text;
-		dsn->rcpts[0].addr = xstrdup_opt(m->sender);
-		dsn->rcpts[0].to = xstrdup_opt(m->sender);
-		if (put_msg_record(q, dsn, NULL, 0) == -1) {
-			log_warnx("%s cannot journal DSN", m->idstr);
-			msg_free(dsn);
-			continue;
-		}
-		dsn->committed = 1;
-		msg_insert(q, dsn);
-		log_info("%s dsn queued as %s to=<%s> nrcpt=%zu", m->idstr,
-		    dsn->idstr, m->sender, n);
-		rcpt_make_ready(q, &dsn->rcpts[0]);
-		for (i = 0; i < n; i++) {
-			m->rcpts[idx[i]].state = RCPT_BOUNCED;
-			journal_state(q, &m->rcpts[idx[i]]);
-		}
+		while (bounce_some(q, m))
+			;
 		msg_check_done(q, m);
 	}
 	spool_commit(q->spool, NULL, NULL);
@@ -774,7 +847,7 @@ queue_resume(struct queue *q)
 		for (i = 0; i < m->nrcpts; i++)
 			if (m->rcpts[i].state == RCPT_FAILED &&
 			    m->kind == QMSG_SMS && m->sender[0] != '\0')
-				event_active(q->bounce_ev, EV_TIMEOUT, 1);
+				msg_owes_dsn(q, m);
 		msg_start(q, m);
 	}
 	if (n > 0)
@@ -799,6 +872,7 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 	timer_queue = q;
 	TAILQ_INIT(&q->msgs);
 	TAILQ_INIT(&q->ready);
+	TAILQ_INIT(&q->owed);
 	q->pump_ev = event_new(base, -1, 0, queue_pump, q);
 	q->bounce_ev = event_new(base, -1, 0, queue_bounce_owed, q);
 	if (q->pump_ev == NULL || q->bounce_ev == NULL) {
@@ -1049,5 +1123,6 @@ queue_free(struct queue *q)
 		event_free(q->bounce_ev);
 	if (timer_queue == q)
 		timer_queue = NULL;
+	free(q->hash);
 	free(q);
 }

@@ -72,7 +72,10 @@ struct qmsg {
 	struct event		*timer;
 	unsigned		 in_flight;
 	int			 committed;	/* the 250 was given */
+	int			 owes_dsn;	/* on the queue's owed list */
 	TAILQ_ENTRY(qmsg)	 entry;
+	TAILQ_ENTRY(qmsg)	 owed;
+	struct qmsg		*hnext;		/* id hash chain */
 };
 
 /* What the session hands over at the end of DATA. */
