@@ -1189,6 +1189,9 @@ static const struct keydef response_keys[] = {
 	{ .name = "temporary_codes", .type = K_CODES,
 	  .off = OFF(backend.http.temporary_codes),
 	  .noff = OFF(backend.http.ntemporary_codes) },
+	{ .name = "invalid_number_codes", .type = K_CODES,
+	  .off = OFF(backend.http.invalid_number_codes),
+	  .noff = OFF(backend.http.ninvalid_number_codes) },
 	{ .name = NULL }
 };
 
@@ -1641,6 +1644,7 @@ conf_free(struct conf *c)
 	free(h->code_field);
 	free(h->message_field);
 	free(h->permanent_codes);
+	free(h->invalid_number_codes);
 	free(h->temporary_codes);
 	free(c->queue.retry);
 	free(c->bounce.smarthost);
@@ -1794,7 +1798,7 @@ print_http(const struct http_conf *h, FILE *fp)
 	put_secret(fp, 1, "token", h->token);
 	if (h->id_field != NULL || h->code_field != NULL ||
 	    h->message_field != NULL || h->permanent_codes != NULL ||
-	    h->temporary_codes != NULL) {
+	    h->temporary_codes != NULL || h->invalid_number_codes != NULL) {
 		fputs("\tresponse = {\n", fp);
 		put_key(fp, 2, "id", h->id_field);
 		put_key(fp, 2, "code", h->code_field);
@@ -1803,6 +1807,8 @@ print_http(const struct http_conf *h, FILE *fp)
 		    h->npermanent_codes);
 		put_codes(fp, 2, "temporary_codes", h->temporary_codes,
 		    h->ntemporary_codes);
+		put_codes(fp, 2, "invalid_number_codes",
+		    h->invalid_number_codes, h->ninvalid_number_codes);
 		fputs("\t};\n", fp);
 	}
 	put_duration(fp, 1, "timeout", h->timeout);

@@ -55,6 +55,8 @@ struct http_conf {
 	size_t			 npermanent_codes;
 	long			*temporary_codes;	/* provider codes that are temporary */
 	size_t			 ntemporary_codes;
+	long			*invalid_number_codes;	/* permanent: the number cannot take SMS */
+	size_t			 ninvalid_number_codes;
 	unsigned		 timeout;	/* seconds per request */
 	unsigned		 max_in_flight;
 	unsigned		 max_connections;

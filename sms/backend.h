@@ -19,7 +19,11 @@ struct sms {
 	const char	*encoding;	/* "GSM-7" / "UCS-2" */
 };
 
-enum sms_result { SMS_SENT, SMS_TEMPFAIL, SMS_PERMFAIL };
+/*
+ * SMS_BADNUMBER is a permanent failure in which the provider says the number
+ * cannot receive SMS (invalid, unreachable, not a mobile): the DSN says 5.1.1.
+ */
+enum sms_result { SMS_SENT, SMS_TEMPFAIL, SMS_PERMFAIL, SMS_BADNUMBER };
 
 /*
  * Called exactly once per accepted submit, always from the event loop and

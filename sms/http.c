@@ -28,6 +28,9 @@ static const long twilio_permanent[] = {
 	21211, 21214, 21408, 21610, 21612, 21614
 };
 
+/* the Twilio codes that say the number itself cannot receive SMS */
+static const long twilio_invalid_number[] = { 21211, 21214, 21612, 21614 };
+
 static const struct kv generic_fields[] = {
 	{ "to", "{to}" }, { "from", "{from}" }, { "text", "{text}" },
 };
@@ -500,6 +503,15 @@ http_conf_resolve(const struct http_conf *in, struct http_conf *out,
 	    twilio_permanent, sizeof(twilio_permanent) /
 	    sizeof(twilio_permanent[0])) == -1)
 		goto nomem;
+	if (in->invalid_number_codes != NULL || !twilio) {
+		if (copy_codes(&out->invalid_number_codes,
+		    &out->ninvalid_number_codes, in->invalid_number_codes,
+		    in->ninvalid_number_codes) == -1)
+			goto nomem;
+	} else if (copy_codes(&out->invalid_number_codes,
+	    &out->ninvalid_number_codes, twilio_invalid_number,
+	    sizeof(twilio_invalid_number) / sizeof(twilio_invalid_number[0])) == -1)
+		goto nomem;
 	if (out->auth == HTTP_AUTH_BASIC && out->user == NULL) {
 		snprintf(err, errlen, "backend.user is required for basic "
 		    "auth%s", twilio ? " (the Twilio account SID)" : "");
@@ -545,6 +557,7 @@ http_conf_clear(struct http_conf *hc)
 	free(hc->message_field);
 	free(hc->permanent_codes);
 	free(hc->temporary_codes);
+	free(hc->invalid_number_codes);
 	memset(hc, 0, sizeof(*hc));
 }
 
@@ -773,6 +786,9 @@ http_classify(const struct http_conf *hc, const struct http_response *r,
 		msg = "unexpected status";
 		msglen = strlen(msg);
 	}
+	if (o->result == SMS_PERMFAIL && numeric &&
+	    in_codes(hc->invalid_number_codes, hc->ninvalid_number_codes, code))
+		o->result = SMS_BADNUMBER;
 	if (o->result != SMS_SENT)
 		outcome_reason(o, st, msg, msglen, codetext);
 	json_decref(root);

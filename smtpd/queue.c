@@ -452,6 +452,10 @@ delivery_done(void *arg, enum sms_result res, const char *provider_id,
 		rcpt_fail(q, r, "5.0.0", reason != NULL ? reason :
 		    "permanent failure");
 		break;
+	case SMS_BADNUMBER:
+		rcpt_fail(q, r, "5.1.1", reason != NULL ? reason :
+		    "the provider says the number cannot receive SMS");
+		break;
 	}
 	journal_state(q, r);
 	msg_check_done(q, m);

@@ -613,6 +613,8 @@ check_full(const struct conf *c, const char *token, const char *password,
 	assert_int_equal(h->permanent_codes[1], 21614);
 	assert_non_null(h->temporary_codes);
 	assert_int_equal(h->ntemporary_codes, 0);
+	assert_int_equal(h->ninvalid_number_codes, 1);
+	assert_int_equal(h->invalid_number_codes[0], 21211);
 	assert_int_equal(h->timeout, 10);
 	assert_int_equal(h->max_in_flight, 8);
 	assert_int_equal(h->max_connections, 4);

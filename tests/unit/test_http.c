@@ -294,8 +294,12 @@ static const struct verdict_case verdicts[] = {
 	  SMS_SENT, "SM0123456789abcdef", "", NULL },
 	{ 1, NULL, CURLE_OK, NULL, 400, "{\"code\":21211,\"message\":"
 	  "\"The 'To' number is not a valid phone number.\",\"status\":400}", 0,
-	  SMS_PERMFAIL, "", "HTTP 400: The 'To' number is not a valid phone "
+	  SMS_BADNUMBER, "", "HTTP 400: The 'To' number is not a valid phone "
 	  "number. (code 21211)", NULL },
+	{ 1, NULL, CURLE_OK, NULL, 400, "{\"code\":21610,\"message\":"
+	  "\"Attempt to send to unsubscribed recipient\"}", 0,
+	  SMS_PERMFAIL, "", "HTTP 400: Attempt to send to unsubscribed "
+	  "recipient (code 21610)", NULL },
 	{ 0, NULL, CURLE_OK, NULL, 400, "{\"code\":\"E1\",\"message\":\"bad\"}",
 	  0, SMS_PERMFAIL, "", "HTTP 400: bad (code E1)", NULL },
 	{ 0, NULL, CURLE_OK, NULL, 403, "{\"code\":30001,\"message\":\"queue "
