@@ -810,20 +810,42 @@ struct http_request {
 	void			*arg;
 };
 
+#define HTTP_IDLE_MAX	64	/* easy handles kept for reuse */
+
 struct http_backend {
 	struct backend		 b;	/* first: backend.c sees only this */
 	struct http_conf	 hc;
 	char			*from;	/* default sender id */
 	struct curlev		*cev;
 	TAILQ_HEAD(, http_request) requests;
+	CURL			*idle[HTTP_IDLE_MAX];
+	size_t			 nidle;
 };
 
-/* request_free - a request and all it holds */
+/*
+ * easy_get - an easy handle for a request: a finished one, reset, when there
+ * is one (creating and destroying a handle per SMS costs its buffers each
+ * time), else a new one.
+ */
+static CURL *
+easy_get(struct http_backend *hb)
+{
+	return hb->nidle > 0 ? hb->idle[--hb->nidle] : curl_easy_init();
+}
+
+/* request_free - a request and all it holds; its handle is kept for reuse */
 static void
 request_free(struct http_request *req)
 {
-	if (req->easy != NULL)
-		curl_easy_cleanup(req->easy);
+	struct http_backend *hb = req->hb;
+
+	if (req->easy != NULL) {
+		if (hb != NULL && hb->nidle < HTTP_IDLE_MAX) {
+			curl_easy_reset(req->easy);
+			hb->idle[hb->nidle++] = req->easy;
+		} else
+			curl_easy_cleanup(req->easy);
+	}
 	curl_slist_free_all(req->headers);
 	free(req->resp);
 	free(req);
@@ -936,7 +958,7 @@ request_setup(struct http_request *req, const struct http_conf *hc,
 	size_t	 bodylen = 0;
 	int	 bad = 0, post = 1;
 
-	if ((req->easy = curl_easy_init()) == NULL) {
+	if ((req->easy = easy_get(req->hb)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
@@ -1079,6 +1101,8 @@ http_free(struct backend *b)
 		request_free(req);
 		cb(arg, SMS_TEMPFAIL, NULL, "backend shut down");
 	}
+	while (hb->nidle > 0)
+		curl_easy_cleanup(hb->idle[--hb->nidle]);
 	curlev_free(hb->cev);
 	http_conf_clear(&hb->hc);
 	free(hb->from);
