@@ -279,18 +279,27 @@ rcpt_make_ready(struct queue *q, struct qrcpt *r)
 	queue_pump_soon(q);
 }
 
-/* msg_arm_timer - wake the message at its earliest retry */
-static void
-msg_arm_timer(struct qmsg *m)
+/* msg_next_try - the earliest retry of a deferred recipient, 0 if none */
+static int64_t
+msg_next_try(const struct qmsg *m)
 {
-	int64_t	 next = 0, now = now_sec();
+	int64_t	 next = 0;
 	uint32_t i;
-	struct timeval tv = { 0, 0 };
 
 	for (i = 0; i < m->nrcpts; i++)
 		if (m->rcpts[i].state == RCPT_DEFERRED &&
 		    (next == 0 || m->rcpts[i].next_try < next))
 			next = m->rcpts[i].next_try;
+	return next;
+}
+
+/* msg_arm_timer - wake the message at its earliest retry */
+static void
+msg_arm_timer(struct qmsg *m)
+{
+	int64_t	 next = msg_next_try(m), now = now_sec();
+	struct timeval tv = { 0, 0 };
+
 	if (next == 0) {
 		evtimer_del(m->timer);
 		return;
@@ -976,18 +985,6 @@ msg_state(const struct qmsg *m)
 	return rcpt_state_name(best);
 }
 
-static int64_t
-msg_next_try(const struct qmsg *m)
-{
-	int64_t	 next = 0;
-	uint32_t i;
-
-	for (i = 0; i < m->nrcpts; i++)
-		if (m->rcpts[i].state == RCPT_DEFERRED &&
-		    (next == 0 || m->rcpts[i].next_try < next))
-			next = m->rcpts[i].next_try;
-	return next;
-}
 
 /* queue_list - one line per message, recipients indented */
 void

@@ -559,7 +559,7 @@ read_data(struct session *s, struct evbuffer *in)
 			tx->too_big = 1;
 			continue;
 		}
-		line = (char *)tx->data.p + start;
+		line = tx->data.s + start;
 		evbuffer_remove(in, line, n);
 		if (n < 2 || line[n - 2] != '\r' ||
 		    memchr(line, '\r', n - 2) != NULL) {
@@ -669,7 +669,7 @@ session_end_of_data(struct session *s)
 		goto reset;
 	}
 	errno = 0;
-	if (mime_extract((const char *)tx->data.p, tx->data.len, &mt) == -1)
+	if (mime_extract(tx->data.s, tx->data.len, &mt) == -1)
 		errno = ENODATA;
 	else if (text_compose(&mt, c, &st) == 0)
 		errno = 0;
@@ -691,7 +691,7 @@ session_end_of_data(struct session *s)
 	for (i = 0; i < tx->nrcpts; i++)
 		qr[i] = (struct qsubmit_rcpt){ tx->rcpts[i].addr,
 		    tx->rcpts[i].e164, tx->rcpts[i].orcpt, tx->rcpts[i].notify };
-	hlen = header_block_len((const char *)tx->data.p, tx->data.len);
+	hlen = header_block_len(tx->data.s, tx->data.len);
 	sub = (struct qsubmit){ .sender = tx->sender, .client = s->addr,
 	    .helo = s->helo, .envid = tx->envid[0] ? tx->envid : NULL,
 	    .ret = tx->ret, .sender_id = st.subject_options.src[0] ?
@@ -699,8 +699,8 @@ session_end_of_data(struct session *s)
 	    .not_before = (int64_t)st.subject_options.send_at,
 	    .lifetime = st.subject_options.validity_hours * 3600,
 	    .parts = st.layout.parts, .encoding = (uint8_t)st.layout.encoding,
-	    .headers = (const char *)tx->data.p, .headers_len = hlen,
-	    .raw = (const char *)tx->data.p, .raw_len = tx->data.len,
+	    .headers = tx->data.s, .headers_len = hlen,
+	    .raw = tx->data.s, .raw_len = tx->data.len,
 	    .rcpts = qr, .nrcpts = (uint32_t)tx->nrcpts };
 	if (queue_submit(s->srv->queue, &sub, session_accepted, s,
 	    s->queue_id) == -1) {

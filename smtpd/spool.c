@@ -469,6 +469,20 @@ spool_collect(struct spool *s)
 	s->collecting = 0;
 }
 
+/* spool_make_room - start a new segment when len bytes no longer fit */
+static int
+spool_make_room(struct spool *s, size_t len)
+{
+	if (s->cur_off + len <= s->segment_max || s->cur_off == 0)
+		return 0;
+	if (batch_op(s->open, OP_ROTATE, s->cur_seg + 1, 0, 0) == -1)
+		return -1;
+	s->cur_seg++;
+	s->cur_off = 0;
+	(void)pin_slot(s, s->cur_seg);
+	return 0;
+}
+
 /* spool_append - add encoded bytes (from scratch) to the open batch */
 static int
 spool_append(struct spool *s, const struct buf *rec)
@@ -478,13 +492,8 @@ spool_append(struct spool *s, const struct buf *rec)
 
 	if (s->broken)
 		return -1;
-	if (s->cur_off + rec->len > s->segment_max && s->cur_off > 0) {
-		if (batch_op(b, OP_ROTATE, s->cur_seg + 1, 0, 0) == -1)
-			return -1;
-		s->cur_seg++;
-		s->cur_off = 0;
-		(void)pin_slot(s, s->cur_seg);
-	}
+	if (spool_make_room(s, rec->len) == -1)
+		return -1;
 	if (buf_append(&b->data, rec->p, rec->len) == -1 ||
 	    batch_op(b, OP_WRITE, 0, off, rec->len) == -1)
 		return -1;
@@ -539,13 +548,8 @@ spool_relocate(struct spool *s, struct spool_loc *loc)
 
 	if (s->broken)
 		return -1;
-	if (s->cur_off + loc->len > s->segment_max && s->cur_off > 0) {
-		if (batch_op(b, OP_ROTATE, s->cur_seg + 1, 0, 0) == -1)
-			return -1;
-		s->cur_seg++;
-		s->cur_off = 0;
-		(void)pin_slot(s, s->cur_seg);
-	}
+	if (spool_make_room(s, loc->len) == -1)
+		return -1;
 	if (batch_op(b, OP_COPY, loc->seg, loc->off, loc->len) == -1)
 		return -1;
 	spool_unpin(s, loc);
