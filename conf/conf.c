@@ -13,6 +13,7 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -428,6 +429,41 @@ conf_domain_served(const struct conf *c, const char *domain)
 	return false;
 }
 
+/* conf_valid_sender_id - see conf.h (GSM 03.40 alphanumeric or a number) */
+bool
+conf_valid_sender_id(const char *s)
+{
+	size_t	 i, n = strlen(s), digits = 0, alpha = 0;
+
+	if (n == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (isdigit((unsigned char)s[i]))
+			digits++;
+		else if (i == 0 && s[i] == '+')
+			continue;
+		else if (isalpha((unsigned char)s[i]) || s[i] == ' ')
+			alpha++;
+		else
+			return false;
+	}
+	if (alpha == 0)
+		return digits > 0 && digits <= 15;
+	return s[0] != '+' && s[0] != ' ' && s[n - 1] != ' ' && n <= 11;
+}
+
+/* conf_user - see conf.h */
+const struct user_conf *
+conf_user(const struct conf *c, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nusers; i++)
+		if (strcmp(c->users[i].name, name) == 0)
+			return &c->users[i];
+	return NULL;
+}
+
 /* setting_path - "backend.response.id" or "listen[0].address" */
 static void
 setting_path(const config_setting_t *s, char *buf, size_t len)
@@ -578,6 +614,58 @@ valid_text(const char *s)
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return "must not contain control characters";
+	return NULL;
+}
+
+/* valid_user_name - a login name: printable ASCII or UTF-8, no ':' */
+static const char *
+valid_user_name(const char *s)
+{
+	const char *why = valid_text(s);
+
+	if (why != NULL)
+		return why;
+	if (strchr(s, ':') != NULL)
+		return "must not contain ':'";
+	if (strlen(s) > 255)
+		return "must be at most 255 bytes";
+	return NULL;
+}
+
+/* valid_sender_pattern - "a@b.example", "*@b.example", "@b.example", "*", "<>" */
+static const char *
+valid_sender_pattern(const char *s)
+{
+	const char *at = strrchr(s, '@');
+
+	if (strcmp(s, "*") == 0 || strcmp(s, "<>") == 0)
+		return NULL;
+	if (at == NULL || at[1] == '\0')
+		return "must be an address, \"*@domain\", \"@domain\", "
+		    "\"*\" or \"<>\"";
+	if (strlen(s) > 256)
+		return "must be at most 256 bytes";
+	return valid_text(s);
+}
+
+/* valid_sender_id_value - for the key tables */
+static const char *
+valid_sender_id_value(const char *s)
+{
+	return conf_valid_sender_id(s) ? NULL : "must be up to 11 letters, "
+	    "digits or spaces, or a number of up to 15 digits";
+}
+
+/* valid_run_as - a user name the system could have */
+static const char *
+valid_run_as(const char *s)
+{
+	if (s[0] == '\0' || strlen(s) > 32)
+		return "must be a user name of 1 to 32 characters";
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' &&
+		    *s != '.')
+			return "must be a user name (letters, digits, _ - .)";
 	return NULL;
 }
 
@@ -962,8 +1050,25 @@ parse_listen_address(struct loader *ld, const config_setting_t *s, void *base)
 	return 0;
 }
 
+static const char *const listen_tls_names[] = {
+	"none", "starttls", "implicit", NULL
+};
+static const char *const starttls_names[] = { "optional", "required", NULL };
+static const char *const listen_auth_names[] = {
+	"optional", "required", "none", NULL
+};
+
+#define LOFF(member)	offsetof(struct listen_conf, member)
+
 static const struct keydef listen_keys[] = {
 	{ .name = "address", .type = K_CUSTOM, .parse = parse_listen_address },
+	{ .name = "tls", .type = K_ENUM, .off = LOFF(tls),
+	  .choices = listen_tls_names },
+	{ .name = "starttls", .type = K_ENUM, .off = LOFF(starttls),
+	  .choices = starttls_names },
+	{ .name = "auth", .type = K_ENUM, .off = LOFF(auth),
+	  .choices = listen_auth_names },
+	{ .name = "proxy", .type = K_BOOL, .off = LOFF(proxy) },
 	{ .name = NULL }
 };
 
@@ -992,6 +1097,10 @@ parse_listen(struct loader *ld, const config_setting_t *s, void *base)
 			return -1;
 		if (c->listen[i].address == NULL)
 			return fail(ld, e, "address is required");
+		if (c->listen[i].starttls == STARTTLS_REQUIRED &&
+		    c->listen[i].tls != LISTEN_TLS_STARTTLS)
+			return fail(ld, config_setting_get_member(e, "starttls"),
+			    "only used with tls = \"starttls\"");
 	}
 	return 0;
 }
@@ -1173,6 +1282,14 @@ static const struct keydef smtp_keys[] = {
 	  .off = OFF(smtp.data_timeout), .min = 1, .max = DAY },
 	{ .name = "max_errors", .type = K_UINT, .off = OFF(smtp.max_errors),
 	  .min = 1, .max = 1000 },
+	{ .name = "soft_error_limit", .type = K_UINT,
+	  .off = OFF(smtp.soft_error_limit), .min = 1, .max = 1000 },
+	{ .name = "error_delay", .type = K_DURATION_MS,
+	  .off = OFF(smtp.error_delay_ms), .min = 0, .max = 60000 },
+	{ .name = "forbid_unauth_pipelining", .type = K_BOOL,
+	  .off = OFF(smtp.forbid_unauth_pipelining) },
+	{ .name = "greet_pause", .type = K_DURATION_MS,
+	  .off = OFF(smtp.greet_pause_ms), .min = 0, .max = 60000 },
 	{ .name = NULL }
 };
 
@@ -1261,6 +1378,162 @@ static const struct keydef bounce_keys[] = {
 	{ .name = NULL }
 };
 
+static const char *const tls_min_names[] = { "TLSv1.2", "TLSv1.3", NULL };
+
+static const struct keydef tls_keys[] = {
+	{ .name = "certificate", .type = K_STRING, .off = OFF(tls.certificate),
+	  .valid = valid_text },
+	{ .name = "key", .type = K_STRING, .off = OFF(tls.key),
+	  .valid = valid_text },
+	{ .name = "ciphers", .type = K_STRING, .off = OFF(tls.ciphers),
+	  .valid = valid_text },
+	{ .name = "ciphersuites", .type = K_STRING,
+	  .off = OFF(tls.ciphersuites), .valid = valid_text },
+	{ .name = "min_version", .type = K_ENUM, .off = OFF(tls.min_version),
+	  .choices = tls_min_names },
+	{ .name = NULL }
+};
+
+static const struct keydef auth_keys[] = {
+	{ .name = "users_file", .type = K_STRING, .off = OFF(auth.users_file),
+	  .valid = valid_text },
+	{ .name = "on_loopback", .type = K_BOOL, .off = OFF(auth.on_loopback) },
+	{ .name = "broken_clients", .type = K_BOOL,
+	  .off = OFF(auth.broken_clients) },
+	{ .name = "max_failures", .type = K_UINT, .off = OFF(auth.max_failures),
+	  .min = 1, .max = 1000 },
+	{ .name = "failure_window", .type = K_DURATION,
+	  .off = OFF(auth.failure_window), .min = 1, .max = DAY },
+	{ .name = "workers", .type = K_UINT, .off = OFF(auth.workers),
+	  .min = 1, .max = 64 },
+	{ .name = NULL }
+};
+
+/* a rate_limits group at offset base_off of whatever the walk fills */
+#define LIMIT_KEYS(base_off) {						\
+	{ .name = "messages_per_minute", .type = K_UINT,		\
+	  .off = (base_off) + offsetof(struct rate_limits,		\
+	  messages_per_minute), .min = 0, .max = 10000000 },		\
+	{ .name = "parts_per_day", .type = K_UINT,			\
+	  .off = (base_off) + offsetof(struct rate_limits, parts_per_day),\
+	  .min = 0, .max = 100000000 },					\
+	{ .name = NULL }						\
+}
+
+static const struct keydef limits_user_keys[] = LIMIT_KEYS(OFF(limits.user));
+static const struct keydef limits_client_keys[] =
+    LIMIT_KEYS(OFF(limits.client));
+static const struct keydef limits_number_keys[] =
+    LIMIT_KEYS(OFF(limits.number));
+static const struct keydef user_limit_keys[] =
+    LIMIT_KEYS(offsetof(struct user_conf, limits));
+
+static const struct keydef limits_keys[] = {
+	{ .name = "user", .type = K_GROUP, .sub = limits_user_keys },
+	{ .name = "client", .type = K_GROUP, .sub = limits_client_keys },
+	{ .name = "number", .type = K_GROUP, .sub = limits_number_keys },
+	{ .name = NULL }
+};
+
+#define UOFF(member)	offsetof(struct user_conf, member)
+
+static const struct keydef user_keys[] = {
+	{ .name = "name", .type = K_STRING, .off = UOFF(name),
+	  .valid = valid_user_name },
+	{ .name = "senders", .type = K_STRLIST, .off = UOFF(senders),
+	  .noff = UOFF(nsenders), .valid = valid_sender_pattern },
+	{ .name = "sender_id", .type = K_STRING, .off = UOFF(sender_id),
+	  .valid = valid_sender_id_value },
+	{ .name = "allow_prefixes", .type = K_STRLIST,
+	  .off = UOFF(allow_prefixes), .noff = UOFF(nallow_prefixes),
+	  .valid = valid_prefix, .flags = KF_NONEMPTY },
+	{ .name = "limits", .type = K_GROUP, .sub = user_limit_keys },
+	{ .name = NULL }
+};
+
+#define SOFF(member)	offsetof(struct sender_id_conf, member)
+
+static const struct keydef sender_id_keys[] = {
+	{ .name = "domain", .type = K_STRING, .off = SOFF(domain),
+	  .valid = valid_domain },
+	{ .name = "sender_id", .type = K_STRING, .off = SOFF(sender_id),
+	  .valid = valid_sender_id_value },
+	{ .name = NULL }
+};
+
+/*
+ * parse_group_list - ( { ... }, ... ) into a new array of n elements of
+ * size each, every group through keys; required names a key each must set
+ */
+static int
+parse_group_list(struct loader *ld, const config_setting_t *s,
+    const struct keydef *keys, size_t size, void **out, size_t *nout)
+{
+	const config_setting_t	*e;
+	char			*v;
+	size_t			 i, n;
+
+	if (!config_setting_is_list(s))
+		return fail(ld, s, "must be a list of groups ( { ... }, ... )");
+	n = (size_t)config_setting_length(s);
+	if (n == 0)
+		return 0;
+	if ((v = calloc(n, size)) == NULL)
+		return nomem(ld);
+	*out = v;
+	*nout = n;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		if (!config_setting_is_group(e))
+			return fail(ld, e, "must be a group { ... }");
+		if (walk(ld, e, keys, v + i * size) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* parse_users - per-user policy; names required and unique */
+static int
+parse_users(struct loader *ld, const config_setting_t *s, void *base)
+{
+	struct conf	*c = base;
+	size_t		 i, j;
+
+	if (parse_group_list(ld, s, user_keys, sizeof(*c->users),
+	    (void **)&c->users, &c->nusers) == -1)
+		return -1;
+	for (i = 0; i < c->nusers; i++) {
+		const config_setting_t *e = config_setting_get_elem(s,
+		    (unsigned)i);
+
+		if (c->users[i].name == NULL)
+			return fail(ld, e, "name is required");
+		for (j = 0; j < i; j++)
+			if (strcmp(c->users[j].name, c->users[i].name) == 0)
+				return fail(ld, e, "user \"%s\" is already "
+				    "listed", c->users[i].name);
+	}
+	return 0;
+}
+
+/* parse_sender_ids - ( { domain = ...; sender_id = ...; } ) */
+static int
+parse_sender_ids(struct loader *ld, const config_setting_t *s, void *base)
+{
+	struct conf	*c = base;
+	size_t		 i;
+
+	if (parse_group_list(ld, s, sender_id_keys, sizeof(*c->sender_ids),
+	    (void **)&c->sender_ids, &c->nsender_ids) == -1)
+		return -1;
+	for (i = 0; i < c->nsender_ids; i++)
+		if (c->sender_ids[i].domain == NULL ||
+		    c->sender_ids[i].sender_id == NULL)
+			return fail(ld, config_setting_get_elem(s, (unsigned)i),
+			    "domain and sender_id are required");
+	return 0;
+}
+
 static const struct keydef log_keys[] = {
 	{ .name = "syslog", .type = K_BOOL, .off = OFF(log.syslog) },
 	{ .name = "verbose", .type = K_BOOL, .off = OFF(log.verbose) },
@@ -1285,6 +1558,13 @@ static const struct keydef top_keys[] = {
 	{ .name = "queue", .type = K_GROUP, .sub = queue_keys },
 	{ .name = "bounce", .type = K_GROUP, .sub = bounce_keys },
 	{ .name = "log", .type = K_GROUP, .sub = log_keys },
+	{ .name = "run_as", .type = K_STRING, .off = OFF(run_as),
+	  .valid = valid_run_as },
+	{ .name = "tls", .type = K_GROUP, .sub = tls_keys },
+	{ .name = "auth", .type = K_GROUP, .sub = auth_keys },
+	{ .name = "users", .type = K_CUSTOM, .parse = parse_users },
+	{ .name = "sender_ids", .type = K_CUSTOM, .parse = parse_sender_ids },
+	{ .name = "limits", .type = K_GROUP, .sub = limits_keys },
 	{ .name = NULL }
 };
 
@@ -1405,6 +1685,34 @@ check_bounce(struct loader *ld, const config_setting_t *grp, struct conf *c)
 	return 0;
 }
 
+/* check_submission - TLS listeners need a certificate, AUTH a users file */
+static int
+check_submission(struct loader *ld, const config_setting_t *root,
+    struct conf *c)
+{
+	const config_setting_t	*list = config_setting_get_member(root,
+				    "listen");
+	const config_setting_t	*e;
+	size_t			 i;
+
+	if ((c->tls.certificate == NULL) != (c->tls.key == NULL))
+		return fail_key(ld, config_setting_get_member(root, "tls"),
+		    "tls", "certificate and key go together");
+	for (i = 0; i < c->nlisten; i++) {
+		e = list != NULL ? config_setting_get_elem(list, (unsigned)i) :
+		    NULL;
+		if (c->listen[i].tls != LISTEN_TLS_NONE &&
+		    c->tls.certificate == NULL)
+			return fail(ld, e, "tls = \"%s\" needs tls.certificate "
+			    "and tls.key", listen_tls_names[c->listen[i].tls]);
+		if (c->listen[i].auth == LISTEN_AUTH_REQUIRED &&
+		    c->auth.users_file == NULL)
+			return fail(ld, e, "auth = \"required\" needs "
+			    "auth.users_file");
+	}
+	return 0;
+}
+
 /* conf_new - a configuration holding the defaults that need no other key */
 static struct conf *
 conf_new(void)
@@ -1428,6 +1736,13 @@ conf_new(void)
 	c->smtp.idle_timeout = 5 * MINUTE;
 	c->smtp.data_timeout = 10 * MINUTE;
 	c->smtp.max_errors = 10;
+	c->smtp.soft_error_limit = 3;
+	c->smtp.error_delay_ms = 1000;
+	c->smtp.forbid_unauth_pipelining = true;
+	c->tls.min_version = TLS_MIN_1_2;
+	c->auth.max_failures = 5;
+	c->auth.failure_window = 15 * MINUTE;
+	c->auth.workers = 2;
 	c->backend.type = BACKEND_OUTBOX;
 	c->backend.http.format = HTTP_FORMAT_JSON;
 	c->backend.http.auth = HTTP_AUTH_NONE;
@@ -1564,6 +1879,8 @@ conf_load(const char *file, struct conf **out, char *err, size_t errlen)
 	    check_bounce(&ld, config_setting_get_member(root, "bounce"),
 	    c) == -1)
 		goto fail;
+	if (check_submission(&ld, root, c) == -1)
+		goto fail;
 	if (c->domains == NULL) {
 		fail_key(&ld, NULL, "domains", "missing: at least one "
 		    "recipient domain is required, e.g. "
@@ -1651,6 +1968,25 @@ conf_free(struct conf *c)
 	free(c->bounce.from);
 	free(c->bounce.user);
 	free(c->bounce.password);
+	free(c->run_as);
+	free(c->tls.certificate);
+	free(c->tls.key);
+	free(c->tls.ciphers);
+	free(c->tls.ciphersuites);
+	free(c->auth.users_file);
+	for (i = 0; c->users != NULL && i < c->nusers; i++) {
+		free(c->users[i].name);
+		free_strings(c->users[i].senders, c->users[i].nsenders);
+		free(c->users[i].sender_id);
+		free_strings(c->users[i].allow_prefixes,
+		    c->users[i].nallow_prefixes);
+	}
+	free(c->users);
+	for (i = 0; c->sender_ids != NULL && i < c->nsender_ids; i++) {
+		free(c->sender_ids[i].domain);
+		free(c->sender_ids[i].sender_id);
+	}
+	free(c->sender_ids);
 	free(c);
 }
 
@@ -1816,6 +2152,94 @@ print_http(const struct http_conf *h, FILE *fp)
 	fprintf(fp, "\tmax_connections = %u;\n", h->max_connections);
 }
 
+/* print_listen - every listener with the keys that differ from the default */
+static void
+print_listen(const struct conf *c, FILE *fp)
+{
+	const struct listen_conf *l;
+	size_t		 i;
+
+	fputs("listen = (", fp);
+	for (i = 0; i < c->nlisten; i++) {
+		l = &c->listen[i];
+		fputs(i > 0 ? ", { address = " : " { address = ", fp);
+		put_string(fp, l->address);
+		if (l->tls != LISTEN_TLS_NONE)
+			fprintf(fp, "; tls = \"%s\"", listen_tls_names[l->tls]);
+		if (l->starttls == STARTTLS_REQUIRED)
+			fputs("; starttls = \"required\"", fp);
+		if (l->auth != LISTEN_AUTH_OPTIONAL)
+			fprintf(fp, "; auth = \"%s\"", listen_auth_names[l->auth]);
+		if (l->proxy)
+			fputs("; proxy = true", fp);
+		fputs("; }", fp);
+	}
+	fputs(" );\n", fp);
+}
+
+/* put_limits - name = { messages_per_minute = ..; parts_per_day = ..; } */
+static void
+put_limits(FILE *fp, int depth, const char *name, const struct rate_limits *l)
+{
+	put_indent(fp, depth);
+	fprintf(fp, "%s = { messages_per_minute = %u; parts_per_day = %u; };\n",
+	    name, l->messages_per_minute, l->parts_per_day);
+}
+
+/* print_submission - run_as, tls, auth, users, sender ids, limits */
+static void
+print_submission(const struct conf *c, FILE *fp)
+{
+	const struct user_conf *u;
+	size_t		 i;
+	char		 buf[32];
+
+	put_key(fp, 0, "run_as", c->run_as);
+	fputs("tls = {\n", fp);
+	put_key(fp, 1, "certificate", c->tls.certificate);
+	put_key(fp, 1, "key", c->tls.key);
+	put_key(fp, 1, "ciphers", c->tls.ciphers);
+	put_key(fp, 1, "ciphersuites", c->tls.ciphersuites);
+	put_key(fp, 1, "min_version", tls_min_names[c->tls.min_version]);
+	fputs("};\n", fp);
+	fputs("auth = {\n", fp);
+	put_key(fp, 1, "users_file", c->auth.users_file);
+	put_bool(fp, 1, "on_loopback", c->auth.on_loopback);
+	put_bool(fp, 1, "broken_clients", c->auth.broken_clients);
+	fprintf(fp, "\tmax_failures = %u;\n", c->auth.max_failures);
+	fmt_duration(c->auth.failure_window, buf, sizeof(buf));
+	put_key(fp, 1, "failure_window", buf);
+	fprintf(fp, "\tworkers = %u;\n", c->auth.workers);
+	fputs("};\n", fp);
+	fputs("users = (", fp);
+	for (i = 0; i < c->nusers; i++) {
+		u = &c->users[i];
+		fputs(i > 0 ? ",\n\t{\n" : "\n\t{\n", fp);
+		put_key(fp, 2, "name", u->name);
+		put_list(fp, 2, "senders", u->senders, u->nsenders);
+		put_key(fp, 2, "sender_id", u->sender_id);
+		put_list(fp, 2, "allow_prefixes", u->allow_prefixes,
+		    u->nallow_prefixes);
+		put_limits(fp, 2, "limits", &u->limits);
+		fputs("\t}", fp);
+	}
+	fputs(c->nusers > 0 ? "\n);\n" : " );\n", fp);
+	fputs("sender_ids = (", fp);
+	for (i = 0; i < c->nsender_ids; i++) {
+		fputs(i > 0 ? ", { domain = " : " { domain = ", fp);
+		put_string(fp, c->sender_ids[i].domain);
+		fputs("; sender_id = ", fp);
+		put_string(fp, c->sender_ids[i].sender_id);
+		fputs("; }", fp);
+	}
+	fputs(" );\n", fp);
+	fputs("limits = {\n", fp);
+	put_limits(fp, 1, "user", &c->limits.user);
+	put_limits(fp, 1, "client", &c->limits.client);
+	put_limits(fp, 1, "number", &c->limits.number);
+	fputs("};\n", fp);
+}
+
 /* conf_print - the effective settings, in the config file's own syntax */
 void
 conf_print(const struct conf *c, FILE *fp)
@@ -1831,13 +2255,7 @@ conf_print(const struct conf *c, FILE *fp)
 	fputc('\n', fp);
 
 	put_key(fp, 0, "hostname", c->hostname);
-	fputs("listen = (", fp);
-	for (i = 0; i < c->nlisten; i++) {
-		fputs(i > 0 ? ", { address = " : " { address = ", fp);
-		put_string(fp, c->listen[i].address);
-		fputs("; }", fp);
-	}
-	fputs(" );\n", fp);
+	print_listen(c, fp);
 	put_list(fp, 0, "domains", c->domains, c->ndomains);
 	fputs("relay_networks = [ ", fp);
 	for (i = 0; i < c->nrelay_networks; i++) {
@@ -1885,7 +2303,15 @@ conf_print(const struct conf *c, FILE *fp)
 	put_duration(fp, 1, "idle_timeout", c->smtp.idle_timeout);
 	put_duration(fp, 1, "data_timeout", c->smtp.data_timeout);
 	fprintf(fp, "\tmax_errors = %u;\n", c->smtp.max_errors);
+	fprintf(fp, "\tsoft_error_limit = %u;\n", c->smtp.soft_error_limit);
+	fmt_duration_ms(c->smtp.error_delay_ms, buf, sizeof(buf));
+	put_key(fp, 1, "error_delay", buf);
+	put_bool(fp, 1, "forbid_unauth_pipelining",
+	    c->smtp.forbid_unauth_pipelining);
+	fmt_duration_ms(c->smtp.greet_pause_ms, buf, sizeof(buf));
+	put_key(fp, 1, "greet_pause", buf);
 	fputs("};\n", fp);
+	print_submission(c, fp);
 
 	put_key(fp, 0, "spool", c->spool);
 	put_key(fp, 0, "control_socket", c->control_socket);

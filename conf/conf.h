@@ -23,10 +23,42 @@ struct cidr {
 	unsigned		 prefixlen;
 };
 
+enum listen_tls { LISTEN_TLS_NONE, LISTEN_TLS_STARTTLS, LISTEN_TLS_IMPLICIT };
+enum starttls_mode { STARTTLS_OPTIONAL, STARTTLS_REQUIRED };
+/* AUTH on a listener: offered (relay_networks may still send without), required, or never offered */
+enum listen_auth { LISTEN_AUTH_OPTIONAL, LISTEN_AUTH_REQUIRED, LISTEN_AUTH_NONE };
+
 struct listen_conf {
 	char			*address;	/* "host:port" or "[v6]:port" as written */
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
+	enum listen_tls		 tls;
+	enum starttls_mode	 starttls;	/* required: no MAIL/AUTH before it */
+	enum listen_auth	 auth;
+	bool			 proxy;		/* a PROXY v2 header comes first */
+};
+
+/* rate limits; 0 means no limit */
+struct rate_limits {
+	unsigned		 messages_per_minute;
+	unsigned		 parts_per_day;
+};
+
+/* what one authenticated user may do (the password is in auth.users_file) */
+struct user_conf {
+	char			*name;
+	char		       **senders;	/* "a@b.example", "*@b.example"; none: any */
+	size_t			 nsenders;
+	char			*sender_id;	/* NULL: by sender domain, then backend.from */
+	char		       **allow_prefixes;	/* none: numbers.allow_prefixes only */
+	size_t			 nallow_prefixes;
+	struct rate_limits	 limits;	/* a 0 field falls back to limits.user */
+};
+
+/* the sender id for mail from a domain ("example.com": "ACME") */
+struct sender_id_conf {
+	char			*domain;
+	char			*sender_id;
 };
 
 struct kv {
@@ -107,10 +139,42 @@ struct conf {
 		unsigned	 idle_timeout;		/* before a command */
 		unsigned	 data_timeout;		/* between DATA reads */
 		unsigned	 max_errors;
+		unsigned	 soft_error_limit;	/* errors before replies slow down */
+		unsigned	 error_delay_ms;	/* pause before each reply after that */
+		bool		 forbid_unauth_pipelining;
+		unsigned	 greet_pause_ms;	/* wait, then refuse early talkers */
 	} smtp;
 
 	char			*spool;
 	char			*control_socket;
+	char			*run_as;	/* user to become when started as root */
+
+	struct {
+		char		*certificate;	/* PEM chain; NULL: no TLS listeners */
+		char		*key;
+		char		*ciphers;	/* TLS 1.2 cipher list */
+		char		*ciphersuites;	/* TLS 1.3 */
+		enum tls_min { TLS_MIN_1_2, TLS_MIN_1_3 } min_version;
+	} tls;
+
+	struct {
+		char		*users_file;	/* "name:hash" lines; NULL: no AUTH */
+		bool		 on_loopback;	/* offer AUTH without TLS on loopback */
+		bool		 broken_clients;	/* also say "AUTH=PLAIN LOGIN" */
+		unsigned	 max_failures;	/* per client address and window */
+		unsigned	 failure_window;
+		unsigned	 workers;	/* threads checking hashes */
+	} auth;
+
+	struct user_conf	*users;
+	size_t			 nusers;
+	struct sender_id_conf	*sender_ids;
+	size_t			 nsender_ids;
+	struct {
+		struct rate_limits user;	/* per authenticated user */
+		struct rate_limits client;	/* per client address */
+		struct rate_limits number;	/* per destination number */
+	} limits;
 
 	struct backend_conf	 backend;
 
@@ -151,6 +215,10 @@ int	 conf_parse_duration(const char *, unsigned *seconds);
 int	 conf_parse_duration_ms(const char *, unsigned *ms);
 int	 conf_parse_size(const char *, size_t *bytes);
 int	 conf_parse_cidr(const char *, struct cidr *);
+/* conf_user - the policy entry of a user, NULL if none */
+const struct user_conf *conf_user(const struct conf *, const char *name);
+/* conf_valid_sender_id - alphanumeric up to 11 characters, or a number */
+bool	 conf_valid_sender_id(const char *);
 /* conf_parse_address - numeric "a.b.c.d:port" or "[v6]:port", no DNS */
 int	 conf_parse_address(const char *, struct sockaddr_storage *, socklen_t *);
 

@@ -5,8 +5,14 @@ set -e
 what=${1:-build}
 build="autoconf automake libtool pkg-config make gcc libc6-dev
  libetpan-dev libevent-dev libcurl4-gnutls-dev libconfig-dev libssl-dev
- libjansson-dev zlib1g-dev libxml2-dev libytnef0-dev libcmocka-dev"
-test="$build swaks postfix python3 curl openssl cppcheck clang"
+ libjansson-dev zlib1g-dev libxml2-dev libytnef0-dev libcmocka-dev
+ libcrypt-dev libargon2-dev"
+# submission tests: swaks TLS (perl SSL), nodemailer (node), and exim run from
+# its unpacked package (tests/e2e/exim/run-exim.sh): its libraries and an NSS
+# wrapper; exim4 itself conflicts with postfix, so it is not installed
+test="$build swaks postfix python3 curl openssl cppcheck clang
+ libnet-ssleay-perl libio-socket-ssl-perl libnss-wrapper
+ libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0"
 bench="$test nginx-light"
 case $what in
 	build) pkgs=$build ;;
@@ -14,6 +20,11 @@ case $what in
 	bench) pkgs=$bench ;;
 	*) echo "usage: install-deps.sh [build|test|bench]" >&2; exit 2 ;;
 esac
+# a NodeSource nodejs brings its own npm and conflicts with Debian's npm
+if [ "$what" != build ]; then
+	command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+	command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
+fi
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -110,6 +110,18 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	session_start(arg, fd, sa, (socklen_t)salen);
 }
 
+/* listener_log - "127.0.0.1:587 tls=starttls auth=required" */
+static void
+listener_log(const struct listener *l)
+{
+	static const char *const tls[] = { "none", "starttls", "implicit" };
+	static const char *const auth[] = { "optional", "required", "none" };
+
+	log_info("smtp listening on %s tls=%s%s auth=%s%s", l->address,
+	    tls[l->tls], l->starttls == STARTTLS_REQUIRED ? " starttls=required" :
+	    "", auth[l->auth], l->proxy ? " proxy=v2" : "");
+}
+
 /* accept_error_cb - EMFILE and friends: log, keep listening */
 static void
 accept_error_cb(struct evconnlistener *l, void *arg)
@@ -124,7 +136,8 @@ int
 server_listen(struct server *srv, char *err, size_t errlen)
 {
 	const struct conf *c = srv->conf;
-	struct evconnlistener *l;
+	const struct listen_conf *lc;
+	struct listener	*l;
 	size_t		 i;
 
 	srv->listeners = calloc(c->nlisten ? c->nlisten : 1, sizeof(*srv->listeners));
@@ -133,18 +146,24 @@ server_listen(struct server *srv, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < c->nlisten; i++) {
-		l = evconnlistener_new_bind(srv->base, accept_cb, srv,
+		lc = &c->listen[i];
+		l = &srv->listeners[i];
+		*l = (struct listener){ .srv = srv, .tls = lc->tls,
+		    .starttls = lc->starttls, .auth = lc->auth,
+		    .proxy = lc->proxy };
+		snprintf(l->address, sizeof(l->address), "%s", lc->address);
+		l->ev = evconnlistener_new_bind(srv->base, accept_cb, l,
 		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
 		    LEV_OPT_CLOSE_ON_EXEC, 1024,
-		    (const struct sockaddr *)&c->listen[i].ss, (int)c->listen[i].sslen);
-		if (l == NULL) {
+		    (const struct sockaddr *)&lc->ss, (int)lc->sslen);
+		if (l->ev == NULL) {
 			snprintf(err, errlen, "cannot listen on %s: %s",
-			    c->listen[i].address, strerror(errno));
+			    lc->address, strerror(errno));
 			return -1;
 		}
-		evconnlistener_set_error_cb(l, accept_error_cb);
-		srv->listeners[srv->nlisteners++] = l;
-		log_info("smtp listening on %s", c->listen[i].address);
+		evconnlistener_set_error_cb(l->ev, accept_error_cb);
+		srv->nlisteners++;
+		listener_log(l);
 	}
 	return 0;
 }
@@ -156,8 +175,10 @@ server_stop_listening(struct server *srv)
 	size_t i;
 
 	for (i = 0; i < srv->nlisteners; i++)
-		evconnlistener_free(srv->listeners[i]);
-	srv->nlisteners = 0;
+		if (srv->listeners[i].ev != NULL) {
+			evconnlistener_free(srv->listeners[i].ev);
+			srv->listeners[i].ev = NULL;
+		}
 }
 
 /* server_free - listeners and the client table */
@@ -170,6 +191,7 @@ server_free(struct server *srv)
 	server_stop_listening(srv);
 	free(srv->listeners);
 	srv->listeners = NULL;
+	srv->nlisteners = 0;
 	if (srv->clients != NULL) {
 		for (i = 0; i < CLIENT_BUCKETS; i++)
 			for (c = srv->clients[i]; c != NULL; c = n) {

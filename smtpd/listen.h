@@ -13,13 +13,32 @@
 #include "conf/conf.h"
 #include "smtpd/queue.h"
 
+#include <openssl/ssl.h>
+
 struct client_count;
+struct auth_checker;
+struct ratelimit;
+struct server;
+
+/* one listening socket and what its sessions offer (fixed until restart) */
+struct listener {
+	struct server		*srv;
+	struct evconnlistener	*ev;
+	char			 address[64];
+	enum listen_tls		 tls;
+	enum starttls_mode	 starttls;
+	enum listen_auth	 auth;
+	bool			 proxy;
+};
 
 struct server {
 	struct event_base	*base;
 	const struct conf	*conf;
 	struct queue		*queue;
-	struct evconnlistener	**listeners;
+	SSL_CTX			*tls_ctx;	/* NULL: no TLS configured */
+	struct auth_checker	*auth;		/* NULL: no users file */
+	struct ratelimit	*limits;
+	struct listener		*listeners;
 	size_t			 nlisteners;
 	unsigned		 nsessions;
 	struct client_count	**clients;	/* hash of per-address counts */

@@ -103,6 +103,15 @@ log_init(int foreground, int verbose, const char *ident)
 		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
 
+/* neutralise - values from the network cannot start a forged log line */
+static void
+neutralise(char *line)
+{
+	for (; *line != '\0'; line++)
+		if ((unsigned char)*line < 0x20 || *line == 0x7f)
+			*line = '?';
+}
+
 /* log_emit - one line, with an optional strerror suffix */
 static void log_emit(int, const char *, const char *, va_list)
     __attribute__((format(printf, 3, 0)));
@@ -116,6 +125,7 @@ log_emit(int pri, const char *suffix, const char *fmt, va_list ap)
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (n < 0)
 		return;
+	neutralise(line);
 	if (log_to_stderr) {
 		log_stderr(line, suffix);
 		return;

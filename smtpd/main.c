@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <event2/event.h>
 
@@ -14,14 +15,19 @@
 #include "conf/conf.h"
 #include "sms/charset.h"
 #include "sms/mime.h"
+#include "smtpd/auth.h"
 #include "smtpd/control.h"
 #include "smtpd/listen.h"
 #include "smtpd/log.h"
+#include "smtpd/privsep.h"
 #include "smtpd/queue.h"
+#include "smtpd/ratelimit.h"
 #include "smtpd/session.h"
+#include "smtpd/tls.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/smsrelay.conf"
 #define DRAIN_DEADLINE	30	/* seconds SIGTERM waits for in-flight work */
+#define EXPIRE_EVERY	600	/* seconds between sweeps of idle rate counters */
 
 struct daemon {
 	struct event_base	*base;
@@ -31,6 +37,7 @@ struct daemon {
 	const char		*conf_file;
 	int			 drained;
 	struct event		*exit_check;
+	struct event		*expire;
 };
 
 static void
@@ -126,6 +133,70 @@ on_term(evutil_socket_t sig, short ev, void *arg)
 	event_base_loopexit(d->base, &deadline);
 }
 
+/* load_secrets - TLS context and users file; -1 with the reason in err */
+static int
+load_secrets(const struct conf *c, SSL_CTX **ctx, struct auth_users **users,
+    char *err, size_t errlen)
+{
+	*ctx = NULL;
+	*users = NULL;
+	if (privsep_check_conf(c, err, errlen) == -1)
+		return -1;
+	if (c->tls.certificate != NULL &&
+	    (*ctx = tls_ctx_new(c, err, errlen)) == NULL)
+		return -1;
+	if (c->auth.users_file != NULL &&
+	    auth_users_load(c->auth.users_file, users, err, errlen) == -1) {
+		SSL_CTX_free(*ctx);
+		*ctx = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* expire_cb - forget rate counters nobody has touched for a day */
+static void
+expire_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct daemon *d = arg;
+	struct timespec ts;
+
+	(void)fd;
+	(void)ev;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	ratelimit_expire(d->srv.limits, (uint64_t)ts.tv_sec * 1000 +
+	    (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/* reload_secrets - new certificate and users; the old stay on any error */
+static int
+reload_secrets(struct daemon *d, const struct conf *c)
+{
+	SSL_CTX			*ctx;
+	struct auth_users	*users;
+	char			 err[1024];
+
+	if (load_secrets(c, &ctx, &users, err, sizeof(err)) == -1) {
+		log_warnx("reload failed, keeping the current settings: %s", err);
+		return -1;
+	}
+	if ((ctx == NULL) != (d->srv.tls_ctx == NULL) ||
+	    (users == NULL) != (d->srv.auth == NULL))
+		log_warnx("reload: turning TLS or AUTH on or off takes effect at "
+		    "the next restart");
+	if (ctx != NULL && d->srv.tls_ctx != NULL) {
+		/* sessions under way keep a reference to the old context */
+		SSL_CTX_free(d->srv.tls_ctx);
+		d->srv.tls_ctx = ctx;
+	} else
+		SSL_CTX_free(ctx);
+	if (users != NULL && d->srv.auth != NULL)
+		auth_checker_set_users(d->srv.auth, users);
+	else
+		auth_users_free(users);
+	return 0;
+}
+
 /* on_hup - reload; the old settings stay if the file has an error */
 static void
 on_hup(evutil_socket_t sig, short ev, void *arg)
@@ -144,10 +215,17 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 		log_warnx("reload failed, keeping the current settings: %s", err);
 		return;
 	}
+	if (reload_secrets(d, c) == -1) {
+		conf_free(c);
+		return;
+	}
 	if (c->nlisten != d->boot_conf->nlisten ||
 	    strcmp(c->spool, d->boot_conf->spool) != 0)
 		log_warnx("reload: listen and spool changes take effect at the "
 		    "next restart");
+	if (geteuid() != 0 && d->boot_conf->run_as != NULL)
+		log_info("reload: run as %s; files must be readable by it",
+		    d->boot_conf->run_as);
 	d->srv.conf = c;
 	queue_set_conf(d->srv.queue, c);
 	if (d->live_conf != NULL)
@@ -161,6 +239,7 @@ main(int argc, char *argv[])
 {
 	struct daemon	 d;
 	struct event	*ev_term, *ev_int, *ev_hup;
+	struct auth_users *users;
 	const char	*file = NULL;
 	char		 err[1024];
 	int		 ch, foreground = 0, check = 0, verbose = 0, embedded;
@@ -181,11 +260,19 @@ main(int argc, char *argv[])
 	if ((d.boot_conf = load_conf(file, &embedded)) == NULL)
 		return 1;
 	d.conf_file = embedded ? NULL : (file != NULL ? file : DEFAULT_CONF);
+	if (load_secrets(d.boot_conf, &d.srv.tls_ctx, &users, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "smsrelayd: %s\n", err);
+		conf_free(d.boot_conf);
+		return 1;
+	}
 	if (check) {
 		if (embedded)
 			printf("# embedded default configuration (no %s)\n",
 			    DEFAULT_CONF);
 		conf_print(d.boot_conf, stdout);
+		SSL_CTX_free(d.srv.tls_ctx);
+		auth_users_free(users);
 		conf_free(d.boot_conf);
 		return 0;
 	}
@@ -205,12 +292,31 @@ main(int argc, char *argv[])
 	d.srv.base = d.base;
 	log_set_base(d.base);
 	d.srv.conf = d.boot_conf;
+	/* ports and secrets as root, then the rest as run_as */
+	if (server_listen(&d.srv, err, sizeof(err)) == -1 ||
+	    privsep_drop(d.boot_conf, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if (d.boot_conf->run_as != NULL && geteuid() != 0)
+		log_info("running as %s", d.boot_conf->run_as);
+	if ((d.srv.limits = ratelimit_new()) == NULL)
+		fatalx("out of memory");
+	if (users != NULL) {
+		if ((d.srv.auth = auth_checker_new(d.base,
+		    d.boot_conf->auth.workers)) == NULL)
+			fatalx("cannot start the password check threads");
+		log_info("auth: %zu user%s from %s", auth_users_count(users),
+		    auth_users_count(users) == 1 ? "" : "s",
+		    d.boot_conf->auth.users_file);
+		auth_checker_set_users(d.srv.auth, users);
+	}
 	if ((d.srv.queue = queue_new(d.base, d.boot_conf, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
-	if (server_listen(&d.srv, err, sizeof(err)) == -1 ||
-	    control_listen(&d.srv, d.boot_conf->control_socket, err,
+	if (control_listen(&d.srv, d.boot_conf->control_socket, err,
 	    sizeof(err)) == -1)
 		fatalx("%s", err);
+	if ((d.expire = event_new(d.base, -1, EV_PERSIST, expire_cb, &d)) == NULL ||
+	    event_add(d.expire, &(struct timeval){ EXPIRE_EVERY, 0 }) == -1)
+		fatalx("cannot add the rate counter timer");
 	ev_term = evsignal_new(d.base, SIGTERM, on_term, &d);
 	ev_int = evsignal_new(d.base, SIGINT, on_term, &d);
 	ev_hup = evsignal_new(d.base, SIGHUP, on_hup, &d);
@@ -228,6 +334,11 @@ main(int argc, char *argv[])
 	session_close_all(&d.srv);
 	control_close();
 	server_free(&d.srv);
+	if (d.srv.auth != NULL)
+		auth_checker_free(d.srv.auth);
+	ratelimit_free(d.srv.limits);
+	SSL_CTX_free(d.srv.tls_ctx);
+	event_free(d.expire);
 	if (d.exit_check != NULL)
 		event_free(d.exit_check);
 	event_free(ev_term);

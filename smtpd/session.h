@@ -11,7 +11,7 @@
 #include "smtpd/listen.h"
 
 /* session_start - greet (or refuse) a connection accepted by the listener */
-void	session_start(struct server *, evutil_socket_t, const struct sockaddr *,
+void	session_start(struct listener *, evutil_socket_t, const struct sockaddr *,
 	    socklen_t);
 /* session_shutdown_idle - say 421 to sessions between transactions */
 void	session_shutdown_idle(struct server *);

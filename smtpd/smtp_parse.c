@@ -1,6 +1,7 @@
 /*
  * smtp_parse.c - SMTP command lines taken apart with explicit bounds and no
- * allocation: verbs, MAIL/RCPT paths and ESMTP parameters, xtext, addresses.
+ * allocation: verbs, MAIL/RCPT paths and ESMTP parameters, AUTH and BDAT
+ * arguments, xtext, addresses.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -75,6 +76,20 @@ is_atext(unsigned char c)
 {
 	return is_alpha(c) || is_digit(c) ||
 	    (c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* is_mech_char - a character of a SASL mechanism name, either case */
+static int
+is_mech_char(unsigned char c)
+{
+	return is_alpha(c) || is_digit(c) || c == '-' || c == '_';
+}
+
+/* is_base64_char - the RFC 4648 alphabet, padding excluded */
+static int
+is_base64_char(unsigned char c)
+{
+	return is_alpha(c) || is_digit(c) || c == '+' || c == '/';
 }
 
 /* to_lower - ASCII only, so "I" never folds differently under a locale */
@@ -450,21 +465,37 @@ is_printable(const char *s, size_t n)
 	return 1;
 }
 
-/* parse_size - SIZE=digits without overflow */
+/*
+ * is_mailbox_text - a decoded AUTH= mailbox holds no control characters;
+ * SP may stand in a quoted local part, UTF-8 in an SMTPUTF8 identity.
+ */
 static int
-parse_size(const unsigned char *v, size_t n, uint64_t *size)
+is_mailbox_text(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 32 || (unsigned char)s[i] == 127)
+			return 0;
+	return 1;
+}
+
+/* parse_digits - 1..maxdigits ASCII digits, no sign, without overflow */
+static int
+parse_digits(const unsigned char *v, size_t n, size_t maxdigits,
+    uint64_t *out)
 {
 	uint64_t value = 0;
 	size_t	 i;
 
-	if (n == 0)
+	if (n == 0 || n > maxdigits)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if (!is_digit(v[i]) || value > (UINT64_MAX - (v[i] - '0')) / 10)
 			return -1;
 		value = value * 10 + (v[i] - '0');
 	}
-	*size = value;
+	*out = value;
 	return 0;
 }
 
@@ -497,7 +528,8 @@ mail_param(struct smtp_mail *m, const struct param *p, struct smtp_error *err)
 
 	switch (bit) {
 	case SMTP_PARAM_SIZE:
-		if (v == NULL || parse_size(p->val, n, &m->size) == -1)
+		/* size-value is 1*20DIGIT (RFC 1870 3) */
+		if (v == NULL || parse_digits(p->val, n, 20, &m->size) == -1)
 			return set_error(err, 501, "5.5.4",
 			    "Bad SIZE parameter");
 		break;
@@ -532,10 +564,14 @@ mail_param(struct smtp_mail *m, const struct param *p, struct smtp_error *err)
 			    "SMTPUTF8 takes no value");
 		break;
 	case SMTP_PARAM_AUTH:
-		/* Validated only: we never advertise AUTH (RFC 4954 5). */
+		/*
+		 * Validated, not kept: the identity that counts is the one
+		 * the session authenticated, never what a client claims for
+		 * a message (RFC 4954 5 leaves trusting it to us).
+		 */
 		if (v == NULL || (!ci_equal(p->val, n, "<>") &&
-		    smtp_xtext_decode(v, n, scratch, sizeof(scratch),
-		    &len) == -1))
+		    (smtp_xtext_decode(v, n, scratch, sizeof(scratch),
+		    &len) == -1 || len == 0 || !is_mailbox_text(scratch, len))))
 			return set_error(err, 501, "5.5.4",
 			    "Bad AUTH parameter");
 		break;
@@ -548,22 +584,26 @@ static int
 parse_notify(const unsigned char *v, size_t n, unsigned *notify)
 {
 	size_t	 i = 0, start;
-	unsigned flags = 0;
+	unsigned flags = 0, bit;
 
 	while (i <= n) {
 		start = i;
 		while (i < n && v[i] != ',')
 			i++;
 		if (ci_equal(v + start, i - start, "NEVER"))
-			flags |= SMTP_NOTIFY_NEVER;
+			bit = SMTP_NOTIFY_NEVER;
 		else if (ci_equal(v + start, i - start, "SUCCESS"))
-			flags |= SMTP_NOTIFY_SUCCESS;
+			bit = SMTP_NOTIFY_SUCCESS;
 		else if (ci_equal(v + start, i - start, "FAILURE"))
-			flags |= SMTP_NOTIFY_FAILURE;
+			bit = SMTP_NOTIFY_FAILURE;
 		else if (ci_equal(v + start, i - start, "DELAY"))
-			flags |= SMTP_NOTIFY_DELAY;
+			bit = SMTP_NOTIFY_DELAY;
 		else
 			return -1;
+		/* a keyword given twice is a malformed list, not a no-op */
+		if (flags & bit)
+			return -1;
+		flags |= bit;
 		i++;
 	}
 	if ((flags & SMTP_NOTIFY_NEVER) && flags != SMTP_NOTIFY_NEVER)
@@ -705,6 +745,98 @@ smtp_parse_rcpt(const char *args, size_t len, int smtputf8,
 	if (nonascii && !smtputf8)
 		return set_error(err, 553, "5.6.7",
 		    "Non-ASCII recipient address requires SMTPUTF8");
+	return 0;
+}
+
+/*
+ * is_base64 - RFC 4954's base64: whole quanta of four, with "=" or "=="
+ * only as the last quantum's padding.
+ */
+static int
+is_base64(const unsigned char *s, size_t n)
+{
+	size_t	 i, pad = 0;
+
+	if (n == 0 || n % 4 != 0)
+		return 0;
+	if (s[n - 1] == '=')
+		pad = s[n - 2] == '=' ? 2 : 1;
+	for (i = 0; i < n - pad; i++)
+		if (!is_base64_char(s[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * smtp_parse_auth - AUTH arguments. Like the verb, the response may follow
+ * any run of SP/HTAB. An unknown but well-formed mechanism is not an error
+ * here: the session answers it with 504.
+ */
+int
+smtp_parse_auth(const char *args, size_t len, struct smtp_auth *out,
+    struct smtp_error *err)
+{
+	const unsigned char *s = (const unsigned char *)args;
+	size_t	 i = 0, start;
+
+	memset(out, 0, sizeof(*out));
+	while (i < len && is_mech_char(s[i]))
+		i++;
+	if (i == 0 || i > SMTP_SASL_MECH_MAX || (i < len && !is_wsp(s[i])))
+		return set_error(err, 501, "5.5.4",
+		    "Syntax: AUTH mechanism [initial-response]");
+	out->name = args;
+	out->namelen = i;
+	if (ci_equal(s, i, "PLAIN"))
+		out->mech = SMTP_AUTH_PLAIN;
+	else if (ci_equal(s, i, "LOGIN"))
+		out->mech = SMTP_AUTH_LOGIN;
+	else
+		out->mech = SMTP_AUTH_OTHER;
+	while (i < len && is_wsp(s[i]))
+		i++;
+	if (i == len)
+		return 0;
+	start = i;
+	while (i < len && !is_wsp(s[i]))
+		i++;
+	if (i - start > SMTP_AUTH_RESP_MAX)
+		return set_error(err, 500, "5.5.6",
+		    "Authentication exchange line is too long");
+	if (i != len || !(ci_equal(s + start, i - start, "=") ||
+	    is_base64(s + start, i - start)))
+		return set_error(err, 501, "5.5.4",
+		    "Syntax: AUTH mechanism [initial-response]");
+	out->initial = 1;
+	out->resp = args + start;
+	out->resplen = s[start] == '=' ? 0 : i - start;
+	return 0;
+}
+
+/*
+ * smtp_parse_bdat - BDAT arguments, read strictly: unlike a command line,
+ * the octets that follow are counted by this number, so a misread size
+ * would desynchronise the session.
+ */
+int
+smtp_parse_bdat(const char *args, size_t len, uint64_t *size, int *last,
+    struct smtp_error *err)
+{
+	const unsigned char *s = (const unsigned char *)args;
+	uint64_t value;
+	size_t	 digits = 0;
+
+	*size = 0;
+	*last = 0;
+	while (digits < len && is_digit(s[digits]))
+		digits++;
+	if (parse_digits(s, digits, SMTP_BDAT_DIGITS_MAX, &value) == -1 ||
+	    (digits < len && (len - digits != 5 || s[digits] != ' ' ||
+	    !ci_equal(s + digits + 1, 4, "LAST"))))
+		return set_error(err, 501, "5.5.4",
+		    "Syntax: BDAT chunk-size [LAST]");
+	*size = value;
+	*last = digits < len;
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /*
  * smtp_parse.h - pure parsers for SMTP command lines (RFC 5321): the verb,
- * MAIL FROM and RCPT TO with their ESMTP parameters, and address splitting.
+ * MAIL FROM and RCPT TO with their ESMTP parameters, AUTH and BDAT
+ * arguments, and address splitting.
  */
 #ifndef SMSRELAY_SMTP_PARSE_H
 #define SMSRELAY_SMTP_PARSE_H
@@ -13,6 +14,9 @@
 #define SMTP_PATH_MAX	256	/* local@domain as stored: no <>, no route */
 #define SMTP_ENVID_MAX	100	/* ENVID value as sent, xtext (RFC 3461 4.4) */
 #define SMTP_ORCPT_MAX	500	/* ORCPT value as sent, xtext (RFC 3461 4.2) */
+#define SMTP_SASL_MECH_MAX	20	/* sasl-mech (RFC 4422 3.1) */
+#define SMTP_AUTH_RESP_MAX	12288	/* initial response octets (RFC 4954 4) */
+#define SMTP_BDAT_DIGITS_MAX	19	/* chunk-size digits: always fits uint64 */
 
 enum smtp_verb {
 	SMTP_CMD_HELO, SMTP_CMD_EHLO, SMTP_CMD_MAIL, SMTP_CMD_RCPT,
@@ -29,7 +33,7 @@ struct smtp_command {
 
 /* A reply for the client; the strings are static. */
 struct smtp_error {
-	int		 code;		/* 501, 553, 555 */
+	int		 code;		/* 500 (AUTH too long), 501, 553, 555 */
 	const char	*enhanced;	/* "5.5.4" */
 	const char	*text;		/* "Bad sender address syntax" */
 };
@@ -70,6 +74,18 @@ struct smtp_rcpt {
 	char		 orcpt[SMTP_ORCPT_MAX + 1];	/* "addr-type;address", decoded */
 };
 
+enum smtp_auth_mech { SMTP_AUTH_PLAIN, SMTP_AUTH_LOGIN, SMTP_AUTH_OTHER };
+
+/* AUTH arguments; the pointers are into the line, not NUL-terminated. */
+struct smtp_auth {
+	enum smtp_auth_mech mech;	/* OTHER: answer 504 5.5.4 */
+	const char	*name;		/* the mechanism as sent */
+	size_t		 namelen;
+	int		 initial;	/* an initial response was given */
+	const char	*resp;		/* its base64; "=" gives resplen 0 */
+	size_t		 resplen;
+};
+
 /* An address taken apart: both halves copied and NUL-terminated. */
 struct smtp_addr {
 	char		 local[SMTP_LOCAL_MAX + 1];	/* quotes and quoting '\' removed */
@@ -100,6 +116,22 @@ int	smtp_parse_mail(const char *args, size_t len, struct smtp_mail *out,
  */
 int	smtp_parse_rcpt(const char *args, size_t len, int smtputf8,
 	    struct smtp_rcpt *out, struct smtp_error *err);
+
+/*
+ * smtp_parse_auth - "mechanism [initial-response]" (RFC 4954 4): any
+ * syntactically valid mechanism (case-insensitive) is accepted, unknown
+ * ones as SMTP_AUTH_OTHER; the response must be base64 or "=". 0, or -1
+ * with the reply in err.
+ */
+int	smtp_parse_auth(const char *args, size_t len, struct smtp_auth *out,
+	    struct smtp_error *err);
+
+/*
+ * smtp_parse_bdat - "chunk-size [LAST]" (RFC 3030 2): *last is 1 for a
+ * final chunk. 0, or -1 with the reply in err.
+ */
+int	smtp_parse_bdat(const char *args, size_t len, uint64_t *size,
+	    int *last, struct smtp_error *err);
 
 /*
  * smtp_xtext_decode - RFC 3461 xtext into out[outsz], NUL-terminated (the

@@ -417,7 +417,9 @@ class Daemon:
         self.conf = conf
         text = libconfig({k: v for k, v in conf.items() if not k.startswith("_")})
         tmp = self.conf_path + ".tmp"
-        with open(tmp, "w") as f:
+        # it may hold provider tokens: smsrelayd refuses it readable by others
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
             f.write(text)
         os.rename(tmp, self.conf_path)
 

@@ -1,6 +1,7 @@
 /*
  * fuzz_smtp_parse.c - libFuzzer target: one command line through the verb
- * parser, then MAIL and RCPT argument parsing, with invariants checked.
+ * parser, then MAIL, RCPT, AUTH and BDAT argument parsing, with invariants
+ * checked.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +40,26 @@ check_addr(const char *addr, size_t len, int may_be_empty)
 		abort();
 }
 
+/* check_auth - a parsed AUTH points inside its arguments, within bounds */
+static void
+check_auth(const struct smtp_auth *a, const char *args, size_t len)
+{
+	if (a->name != args || a->namelen == 0 ||
+	    a->namelen > SMTP_SASL_MECH_MAX || a->namelen > len)
+		abort();
+	if (a->mech != SMTP_AUTH_PLAIN && a->mech != SMTP_AUTH_LOGIN &&
+	    a->mech != SMTP_AUTH_OTHER)
+		abort();
+	if (!a->initial) {
+		if (a->resp != NULL || a->resplen != 0)
+			abort();
+		return;
+	}
+	if (a->resp < args + a->namelen || a->resp + a->resplen > args + len ||
+	    a->resplen > SMTP_AUTH_RESP_MAX || a->resplen % 4 != 0)
+		abort();
+}
+
 /* LLVMFuzzerTestOneInput - every parser on the same bytes */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -47,10 +68,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct smtp_command cmd;
 	struct smtp_mail mail;
 	struct smtp_rcpt rcpt;
+	struct smtp_auth auth;
 	struct smtp_error err;
+	uint64_t chunk;
 	char	 decoded[64];
 	size_t	 len;
-	int	 utf8;
+	int	 utf8, last;
 
 	if (smtp_parse_command(line, size, &cmd) == 0 &&
 	    cmd.verb == SMTP_CMD_UNKNOWN)
@@ -58,7 +81,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cmd.args < line || cmd.args + cmd.argslen > line + size)
 		abort();
 
-	/* Arguments of any verb, so the corpus reaches both parsers. */
+	/* Arguments of any verb, so the corpus reaches every parser. */
 	if (smtp_parse_mail(cmd.args, cmd.argslen, &mail, &err) == 0) {
 		check_addr(mail.addr, mail.addrlen, 1);
 		if (strlen(mail.envid) > SMTP_ENVID_MAX)
@@ -73,6 +96,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		} else
 			check_error(&err);
+	}
+	if (smtp_parse_auth(cmd.args, cmd.argslen, &auth, &err) == 0)
+		check_auth(&auth, cmd.args, cmd.argslen);
+	else
+		check_error(&err);
+	if (smtp_parse_bdat(cmd.args, cmd.argslen, &chunk, &last, &err) == 0) {
+		if ((last != 0 && last != 1) || cmd.argslen == 0 ||
+		    cmd.argslen > SMTP_BDAT_DIGITS_MAX + 5)
+			abort();
+	} else {
+		check_error(&err);
+		if (chunk != 0 || last != 0)
+			abort();
 	}
 	if (smtp_xtext_decode(line, size, decoded, sizeof(decoded), &len) == 0
 	    && (len >= sizeof(decoded) || len > size))

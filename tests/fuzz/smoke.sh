@@ -23,13 +23,14 @@ target() {
 	if "$prog" -m "$mutations" "$corpus" >"$log" 2>&1; then
 		echo "ok $n - fuzz_$1 $(cat "$log")"
 	else
-		echo "not ok $n - fuzz_$1 (rerun: $prog -m $mutations -w crash.eml $corpus)"
+		echo "not ok $n - fuzz_$1 (rerun: $prog -m $mutations -w crash-$1 $corpus)"
 		sed 's/^/# /' "$log"
 		failed=1
 	fi
 }
 
-echo 1..2
+echo 1..3
 target mime
 target smtp_parse
+target proxy
 exit $failed

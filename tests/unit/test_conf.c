@@ -760,6 +760,81 @@ test_sample(void **state)
 	conf_free(c);
 }
 
+/* test_submission - listeners, TLS, AUTH, users, sender ids and limits */
+static void
+test_submission(void **state)
+{
+	char		 path[1024], err[1024] = "";
+	struct conf	*c = NULL;
+	const struct user_conf *u;
+
+	(void)state;
+	srcpath(path, sizeof(path), "tests/unit/conf/full_submission.conf");
+	if (conf_load(path, &c, err, sizeof(err)) != 0)
+		fail_msg("does not load: %s", err);
+	assert_int_equal(c->nlisten, 4);
+	assert_int_equal(c->listen[0].auth, LISTEN_AUTH_NONE);
+	assert_int_equal(c->listen[1].tls, LISTEN_TLS_STARTTLS);
+	assert_int_equal(c->listen[1].starttls, STARTTLS_REQUIRED);
+	assert_int_equal(c->listen[1].auth, LISTEN_AUTH_REQUIRED);
+	assert_int_equal(c->listen[2].tls, LISTEN_TLS_IMPLICIT);
+	assert_int_equal(c->listen[2].auth, LISTEN_AUTH_OPTIONAL);
+	assert_true(c->listen[3].proxy);
+	assert_false(c->listen[2].proxy);
+	assert_string_equal(c->run_as, "smsrelay");
+	assert_int_equal(c->tls.min_version, TLS_MIN_1_3);
+	assert_string_equal(c->auth.users_file, "/etc/users");
+	assert_true(c->auth.on_loopback);
+	assert_true(c->auth.broken_clients);
+	assert_int_equal(c->auth.max_failures, 3);
+	assert_int_equal(c->auth.failure_window, 3600);
+	assert_int_equal(c->auth.workers, 4);
+	assert_int_equal(c->nusers, 2);
+	assert_non_null(u = conf_user(c, "clerk"));
+	assert_int_equal(u->nsenders, 2);
+	assert_string_equal(u->senders[1], "*@service.example.com");
+	assert_string_equal(u->sender_id, "ACME Repair");
+	assert_int_equal(u->nallow_prefixes, 1);
+	assert_int_equal(u->limits.messages_per_minute, 10);
+	assert_int_equal(u->limits.parts_per_day, 500);
+	assert_string_equal(conf_user(c, "erp")->sender_id, "+4930123456");
+	assert_null(conf_user(c, "nobody"));
+	assert_int_equal(c->nsender_ids, 1);
+	assert_string_equal(c->sender_ids[0].sender_id, "Example");
+	assert_int_equal(c->limits.user.parts_per_day, 10000);
+	assert_int_equal(c->limits.client.messages_per_minute, 600);
+	assert_int_equal(c->limits.client.parts_per_day, 0);
+	assert_int_equal(c->limits.number.messages_per_minute, 5);
+	assert_int_equal(c->smtp.soft_error_limit, 2);
+	assert_int_equal(c->smtp.error_delay_ms, 250);
+	assert_false(c->smtp.forbid_unauth_pipelining);
+	assert_int_equal(c->smtp.greet_pause_ms, 1000);
+	conf_free(c);
+}
+
+/* test_sender_id - GSM alphanumeric (11) or numeric (15) originators */
+static void
+test_sender_id(void **state)
+{
+	static const struct {
+		const char	*id;
+		bool		 ok;
+	} t[] = {
+		{ "ACME", true }, { "ACME Repair", true }, { "A1", true },
+		{ "+4917012345678", true }, { "491701234567890", true },
+		{ "ACME Repair1", false }, { "", false }, { " ACME", false },
+		{ "ACME ", false }, { "+ACME", false }, { "AC-ME", false },
+		{ "4917012345678901", false }, { "+", false }, { "Müller", false },
+	};
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (conf_valid_sender_id(t[i].id) != t[i].ok)
+			fail_msg("\"%s\": expected %s", t[i].id,
+			    t[i].ok ? "valid" : "invalid");
+}
+
 /* test_missing_file - an unreadable file is reported with its name */
 static void
 test_missing_file(void **state)
@@ -820,6 +895,26 @@ test_errors(void **state)
 		  "\"127.0.0.1:2525\"; } )" },
 		{ "listen_no_address.conf",
 		  "3: listen[0]: address is required" },
+		{ "tls_no_cert.conf",
+		  "2: listen[0]: tls = \"starttls\" needs tls.certificate and "
+		  "tls.key" },
+		{ "starttls_plain.conf",
+		  "3: listen[0].starttls: only used with tls = \"starttls\"" },
+		{ "auth_no_users.conf",
+		  "2: listen[0]: auth = \"required\" needs auth.users_file" },
+		{ "bad_sender_id.conf",
+		  "3: users[0].sender_id: \"TwelveChars1\" must be up to 11 "
+		  "letters, digits or spaces, or a number of up to 15 digits" },
+		{ "duplicate_user.conf",
+		  "4: users[1]: user \"clerk\" is already listed" },
+		{ "bad_sender.conf",
+		  "3: users[0].senders[0]: \"clerk\" must be an address, "
+		  "\"*@domain\", \"@domain\", \"*\" or \"<>\"" },
+		{ "cert_no_key.conf",
+		  "2: tls: certificate and key go together" },
+		{ "bad_limit.conf",
+		  "2: limits.user.messages_per_minute: must be between 0 and "
+		  "10000000" },
 		{ "bad_cidr.conf",
 		  "3: relay_networks[0]: invalid network \"10.0.0.0/33\" "
 		  "(use e.g. \"192.168.0.0/16\" or \"2001:db8::/32\")" },
@@ -987,6 +1082,8 @@ main(void)
 		cmocka_unit_test(test_round_trip_twilio),
 		cmocka_unit_test(test_message_off),
 		cmocka_unit_test(test_sample),
+		cmocka_unit_test(test_submission),
+		cmocka_unit_test(test_sender_id),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_errors),
 	};

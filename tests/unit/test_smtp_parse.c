@@ -1,6 +1,7 @@
 /*
  * test_smtp_parse.c - table-driven tests of the SMTP command parsers: verbs,
- * MAIL/RCPT paths and parameters, every error reply, bounds, xtext, splits.
+ * MAIL/RCPT paths and parameters, AUTH and BDAT arguments, every error
+ * reply, bounds, xtext, splits.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,6 +172,24 @@ static const struct mail_case mail_cases[] = {
 	{ L("FROM:<a@b> SMTPUTF8=yes"), 501, "5.5.4", "SMTPUTF8 takes no value" },
 	{ L("FROM:<a@b> AUTH"), 501, "5.5.4", "Bad AUTH parameter" },
 	{ L("FROM:<a@b> AUTH=x+zz"), 501, "5.5.4", "Bad AUTH parameter" },
+	{ L("FROM:<a@b> AUTH=a+00b@c"), 501, "5.5.4", "Bad AUTH parameter" },
+	{ L("FROM:<a@b> AUTH=a+0Db@c"), 501, "5.5.4", "Bad AUTH parameter" },
+	{ L("FROM:<a@b> AUTH=+7F"), 501, "5.5.4", "Bad AUTH parameter" },
+	{ L("FROM:<a@b> AUTH=\"john+20doe\"@c"), 0, "a@b", NULL },
+	{ L("FROM:<a@b> AUTH=<>"), 0, "a@b", NULL },
+	{ L("FROM:<a@b> AUTH=<> AUTH=<>"), 501, "5.5.4", "Duplicate parameter" },
+	{ L("FROM:<a@b> ENVID=x ENVID=y"), 501, "5.5.4", "Duplicate parameter" },
+	{ L("FROM:<a@b> ENVID=+00"), 501, "5.5.4", "Bad ENVID parameter" },
+	{ L("FROM:<a@b> RET=FULL RET=HDRS"), 501, "5.5.4", "Duplicate parameter" },
+	{ L("FROM:<a@b> RET=FULL,HDRS"), 501, "5.5.4", "Bad RET parameter" },
+	{ L("FROM:<a@b> RET"), 501, "5.5.4", "Bad RET parameter" },
+	{ L("FROM:<a@b> SMTPUTF8 smtputf8"), 501, "5.5.4", "Duplicate parameter" },
+	{ L("FROM:<a@b> BODY=8BITMIMEX"), 501, "5.5.4", "Bad BODY parameter" },
+	{ L("FROM:<a@b> BODY=7BIT,8BITMIME"), 501, "5.5.4", "Bad BODY parameter" },
+	{ L("FROM:<a@b> SIZE=+1"), 501, "5.5.4", "Bad SIZE parameter" },
+	{ L("FROM:<a@b> SIZE=0"), 0, "a@b", NULL },
+	{ L("FROM:<a@b> SIZE=00000000000000000001"), 0, "a@b", NULL },
+	{ L("FROM:<a@b> SIZE=000000000000000000001"), 501, "5.5.4", "Bad SIZE parameter" },
 };
 
 /* error_is - a failed parse reported the expected reply */
@@ -228,6 +247,20 @@ static const struct mail_case rcpt_cases[] = {
 	{ L("TO:<a@b> NOTIFY=SOMETIMES"), 501, "5.5.4", "Bad NOTIFY parameter" },
 	{ L("TO:<a@b> NOTIFY"), 501, "5.5.4", "Bad NOTIFY parameter" },
 	{ L("TO:<a@b> NOTIFY=NEVER NOTIFY=NEVER"), 501, "5.5.4", "Duplicate parameter" },
+	{ L("TO:<a@b> NOTIFY=SUCCESS,SUCCESS"), 501, "5.5.4", "Bad NOTIFY parameter" },
+	{ L("TO:<a@b> NOTIFY=NEVER,never"), 501, "5.5.4", "Bad NOTIFY parameter" },
+	{ L("TO:<a@b> NOTIFY=DELAY,FAILURE,delay"), 501, "5.5.4", "Bad NOTIFY parameter" },
+	{ L("TO:<a@b> NOTIFY=SUCCESS,"), 501, "5.5.4", "Bad NOTIFY parameter" },
+	{ L("TO:<a@b> NOTIFY=,SUCCESS"), 501, "5.5.4", "Bad NOTIFY parameter" },
+	{ L("TO:<a@b> NOTIFY=FAILURE,NEVER"), 501, "5.5.4", "Bad NOTIFY parameter" },
+	{ L("TO:<a@b> NOTIFY="), 501, "5.5.4", "Bad parameter syntax" },
+	{ L("TO:<a@b> NOTIFY=never"), 0, "a@b", NULL },
+	{ L("TO:<a@b> ORCPT=rfc822;x ORCPT=rfc822;y"), 501, "5.5.4", "Duplicate parameter" },
+	{ L("TO:<a@b> ORCPT=rfc\"822;a@b"), 501, "5.5.4", "Bad ORCPT parameter" },
+	{ L("TO:<a@b> ORCPT=rfc(822);a@b"), 501, "5.5.4", "Bad ORCPT parameter" },
+	{ L("TO:<a@b> ORCPT=rfc822;a+00b"), 501, "5.5.4", "Bad ORCPT parameter" },
+	{ L("TO:<a@b> ORCPT=rfc822;\xc3\xa4@b"), 501, "5.5.4", "Bad ORCPT parameter" },
+	{ L("TO:<a@b> ORCPT=rfc822;a;b@c"), 0, "a@b", NULL },
 	{ L("TO:<a@b> ORCPT=rfc822"), 501, "5.5.4", "Bad ORCPT parameter" },
 	{ L("TO:<a@b> ORCPT=;a@b"), 501, "5.5.4", "Bad ORCPT parameter" },
 	{ L("TO:<a@b> ORCPT=rfc822;"), 501, "5.5.4", "Bad ORCPT parameter" },
@@ -460,6 +493,217 @@ test_envid_orcpt_bounds(void **state)
 	assert_true(error_is(&err, 501, "5.5.4", "Bad ORCPT parameter"));
 }
 
+/* test_auth_param_bound - AUTH= holds at most a stored path, decoded */
+static void
+test_auth_param_bound(void **state)
+{
+	char	 buf[16 + 3 * SMTP_PATH_MAX];
+	struct smtp_mail m;
+	struct smtp_error err;
+	size_t	 n, i;
+
+	(void)state;
+	n = (size_t)snprintf(buf, sizeof(buf), "FROM:<a@b> AUTH=");
+	memset(buf + n, 'u', SMTP_PATH_MAX);
+	assert_int_equal(smtp_parse_mail(buf, n + SMTP_PATH_MAX, &m, &err), 0);
+	buf[n + SMTP_PATH_MAX] = 'u';
+	assert_int_equal(smtp_parse_mail(buf, n + SMTP_PATH_MAX + 1, &m,
+	    &err), -1);
+	assert_true(error_is(&err, 501, "5.5.4", "Bad AUTH parameter"));
+	/* the bound is on the decoded text: "+75" is one octet */
+	n = (size_t)snprintf(buf, sizeof(buf), "FROM:<a@b> AUTH=");
+	for (i = 0; i < SMTP_PATH_MAX; i++, n += 3)
+		memcpy(buf + n, "+75", 3);
+	assert_int_equal(smtp_parse_mail(buf, n, &m, &err), 0);
+}
+
+/* heap_copy - exactly n bytes without a NUL, so ASan sees any overread */
+static char *
+heap_copy(const char *s, size_t n)
+{
+	char	*c;
+
+	c = test_malloc(n == 0 ? 1 : n);
+	memcpy(c, s, n);
+	return c;
+}
+
+struct auth_case {
+	const char		*args;
+	size_t			 len;
+	int			 code;		/* 0: accepted */
+	enum smtp_auth_mech	 mech;
+	const char		*name;		/* mechanism as sent */
+	const char		*resp;		/* NULL: none given */
+};
+
+#define AUTH_SYNTAX	"Syntax: AUTH mechanism [initial-response]"
+
+static const struct auth_case auth_cases[] = {
+	{ L("PLAIN"), 0, SMTP_AUTH_PLAIN, "PLAIN", NULL },
+	{ L("plain AGZvbwBiYXI="), 0, SMTP_AUTH_PLAIN, "plain", "AGZvbwBiYXI=" },
+	{ L("PLAIN AGZvbwBiYXJi"), 0, SMTP_AUTH_PLAIN, "PLAIN", "AGZvbwBiYXJi" },
+	{ L("PLAIN AGZvbwBiYQ=="), 0, SMTP_AUTH_PLAIN, "PLAIN", "AGZvbwBiYQ==" },
+	{ L("PLAIN ="), 0, SMTP_AUTH_PLAIN, "PLAIN", "" },
+	{ L("PLAIN \t AGZv"), 0, SMTP_AUTH_PLAIN, "PLAIN", "AGZv" },
+	{ L("LOGIN"), 0, SMTP_AUTH_LOGIN, "LOGIN", NULL },
+	{ L("Login dXNlcg=="), 0, SMTP_AUTH_LOGIN, "Login", "dXNlcg==" },
+	{ L("LOGIN a+/9"), 0, SMTP_AUTH_LOGIN, "LOGIN", "a+/9" },
+	{ L("CRAM-MD5"), 0, SMTP_AUTH_OTHER, "CRAM-MD5", NULL },
+	{ L("SCRAM-SHA-256-PLUS biws"), 0, SMTP_AUTH_OTHER, "SCRAM-SHA-256-PLUS", "biws" },
+	{ L("X_OAUTH2"), 0, SMTP_AUTH_OTHER, "X_OAUTH2", NULL },
+	{ L("PLAINX"), 0, SMTP_AUTH_OTHER, "PLAINX", NULL },
+	{ L("ABCDEFGHIJKLMNOPQRST"), 0, SMTP_AUTH_OTHER, "ABCDEFGHIJKLMNOPQRST", NULL },
+	{ L("ABCDEFGHIJKLMNOPQRSTU"), 501, 0, NULL, NULL },
+	{ L(""), 501, 0, NULL, NULL },
+	{ L(" PLAIN"), 501, 0, NULL, NULL },
+	{ L("PL@IN"), 501, 0, NULL, NULL },
+	{ L("PLAIN=AGZv"), 501, 0, NULL, NULL },
+	{ L("PLA\xc3\x8fN"), 501, 0, NULL, NULL },
+	{ L("PLAIN\0"), 501, 0, NULL, NULL },
+	{ L("PLAIN AGZ"), 501, 0, NULL, NULL },
+	{ L("PLAIN AGZvbwBiYXI=x"), 501, 0, NULL, NULL },
+	{ L("PLAIN AGZvb=Bi"), 501, 0, NULL, NULL },
+	{ L("PLAIN =="), 501, 0, NULL, NULL },
+	{ L("PLAIN ===="), 501, 0, NULL, NULL },
+	{ L("PLAIN A==="), 501, 0, NULL, NULL },
+	{ L("PLAIN AGZv bwBi"), 501, 0, NULL, NULL },
+	{ L("PLAIN = AGZv"), 501, 0, NULL, NULL },
+	{ L("PLAIN *"), 501, 0, NULL, NULL },
+	{ L("PLAIN AG-v"), 501, 0, NULL, NULL },
+	{ L("PLAIN AG\0v"), 501, 0, NULL, NULL },
+	{ L("PLAIN AGZ\xc3\xa4"), 501, 0, NULL, NULL },
+};
+
+/* test_auth_table - AUTH arguments, accepted and refused */
+static void
+test_auth_table(void **state)
+{
+	struct smtp_auth a;
+	struct smtp_error err;
+	char	*args;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(auth_cases) / sizeof(auth_cases[0]); i++) {
+		const struct auth_case *t = &auth_cases[i];
+
+		args = heap_copy(t->args, t->len);
+		memset(&err, 0, sizeof(err));
+		if (t->code == 0) {
+			CHECK(i, smtp_parse_auth(args, t->len, &a, &err) == 0);
+			CHECK(i, a.mech == t->mech);
+			CHECK(i, a.name == args);
+			CHECK(i, a.namelen == strlen(t->name));
+			CHECK(i, memcmp(a.name, t->name, a.namelen) == 0);
+			CHECK(i, a.initial == (t->resp != NULL));
+			if (t->resp != NULL) {
+				CHECK(i, a.resp >= args &&
+				    a.resp + a.resplen <= args + t->len);
+				CHECK(i, a.resplen == strlen(t->resp));
+				CHECK(i, memcmp(a.resp, t->resp,
+				    a.resplen) == 0);
+			}
+		} else {
+			CHECK(i, smtp_parse_auth(args, t->len, &a, &err) == -1);
+			CHECK(i, error_is(&err, 501, "5.5.4", AUTH_SYNTAX));
+		}
+		test_free(args);
+	}
+}
+
+/* test_auth_lengths - an initial response of 12288 octets, not more */
+static void
+test_auth_lengths(void **state)
+{
+	struct smtp_auth a;
+	struct smtp_error err;
+	char	*buf;
+	size_t	 n;
+
+	(void)state;
+	n = 6 + SMTP_AUTH_RESP_MAX + 4;
+	buf = test_malloc(n);
+	memcpy(buf, "PLAIN ", 6);
+	memset(buf + 6, 'A', n - 6);
+	assert_int_equal(smtp_parse_auth(buf, n - 4, &a, &err), 0);
+	assert_int_equal(a.resplen, SMTP_AUTH_RESP_MAX);
+	assert_int_equal(smtp_parse_auth(buf, n, &a, &err), -1);
+	assert_true(error_is(&err, 500, "5.5.6",
+	    "Authentication exchange line is too long"));
+	/* NULL err is allowed */
+	assert_int_equal(smtp_parse_auth(buf, 0, &a, NULL), -1);
+	test_free(buf);
+}
+
+struct bdat_case {
+	const char	*args;
+	size_t		 len;
+	int		 rc;
+	uint64_t	 size;
+	int		 last;
+};
+
+static const struct bdat_case bdat_cases[] = {
+	{ L("0"), 0, 0, 0 },
+	{ L("0 LAST"), 0, 0, 1 },
+	{ L("100 last"), 0, 100, 1 },
+	{ L("4096 LaSt"), 0, 4096, 1 },
+	{ L("007"), 0, 7, 0 },
+	{ L("9999999999999999999"), 0, 9999999999999999999ULL, 0 },
+	{ L("9999999999999999999 LAST"), 0, 9999999999999999999ULL, 1 },
+	{ L("18446744073709551615"), -1, 0, 0 },
+	{ L("00000000000000000001"), -1, 0, 0 },
+	{ L(""), -1, 0, 0 },
+	{ L("LAST"), -1, 0, 0 },
+	{ L(" 1"), -1, 0, 0 },
+	{ L("-1"), -1, 0, 0 },
+	{ L("+1"), -1, 0, 0 },
+	{ L("0x10"), -1, 0, 0 },
+	{ L("1e3"), -1, 0, 0 },
+	{ L("1 "), -1, 0, 0 },
+	{ L("1LAST"), -1, 0, 0 },
+	{ L("1  LAST"), -1, 0, 0 },
+	{ L("1\tLAST"), -1, 0, 0 },
+	{ L("1 LAS"), -1, 0, 0 },
+	{ L("1 LASTX"), -1, 0, 0 },
+	{ L("1 LAST LAST"), -1, 0, 0 },
+	{ L("1 FIRST"), -1, 0, 0 },
+	{ L("1 2"), -1, 0, 0 },
+	{ L("1 LAST\0"), -1, 0, 0 },
+	{ L("1\0"), -1, 0, 0 },
+	{ L("\xd9\xa1"), -1, 0, 0 },
+};
+
+/* test_bdat_table - chunk sizes and LAST, accepted and refused */
+static void
+test_bdat_table(void **state)
+{
+	struct smtp_error err;
+	uint64_t size;
+	char	*args;
+	size_t	 i;
+	int	 last;
+
+	(void)state;
+	for (i = 0; i < sizeof(bdat_cases) / sizeof(bdat_cases[0]); i++) {
+		const struct bdat_case *t = &bdat_cases[i];
+
+		args = heap_copy(t->args, t->len);
+		memset(&err, 0, sizeof(err));
+		size = 12345;
+		last = 7;
+		CHECK(i, smtp_parse_bdat(args, t->len, &size, &last, &err) ==
+		    t->rc);
+		CHECK(i, size == t->size);
+		CHECK(i, last == t->last);
+		if (t->rc == -1)
+			CHECK(i, error_is(&err, 501, "5.5.4",
+			    "Syntax: BDAT chunk-size [LAST]"));
+		test_free(args);
+	}
+}
+
 /* test_split - local part unquoted, domain kept */
 static void
 test_split(void **state)
@@ -536,6 +780,10 @@ main(void)
 		cmocka_unit_test(test_lengths),
 		cmocka_unit_test(test_xtext),
 		cmocka_unit_test(test_envid_orcpt_bounds),
+		cmocka_unit_test(test_auth_param_bound),
+		cmocka_unit_test(test_auth_table),
+		cmocka_unit_test(test_auth_lengths),
+		cmocka_unit_test(test_bdat_table),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_bounded_input),
 	};

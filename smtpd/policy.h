@@ -1,0 +1,29 @@
+/*
+ * policy.h - who may send what: a user's sender addresses, the sender id a
+ * message goes out with, destination prefixes per user.
+ */
+#ifndef SMSRELAY_POLICY_H
+#define SMSRELAY_POLICY_H
+
+#include <stdbool.h>
+
+#include "conf/conf.h"
+
+/*
+ * policy_sender_allowed - may this user (NULL: unauthenticated, always yes)
+ * use addr (MAIL FROM or the From: header address)? Patterns: exact address
+ * (local part case-sensitive, domain not), "*@domain", "@domain", "*".
+ */
+bool	 policy_sender_allowed(const struct conf *, const struct user_conf *,
+	    const char *addr);
+/*
+ * policy_sender_id - the SMS sender id: the user's, else the one of the
+ * sender address's domain (sender_ids, also matching parent domains), else
+ * backend.from (may be NULL).
+ */
+const char *policy_sender_id(const struct conf *, const struct user_conf *,
+	    const char *sender_addr);
+/* policy_number_allowed - e164 within the user's allow_prefixes (none: yes) */
+bool	 policy_number_allowed(const struct user_conf *, const char *e164);
+
+#endif
