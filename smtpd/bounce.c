@@ -90,6 +90,13 @@ bounce_compose(const struct conf *conf, const struct qmsg *m,
 		    .action = "failed", .status = r->status[0] ? r->status : "5.0.0",
 		    .diagnostic = r->reason != NULL ? r->reason : "delivery failed",
 		    .last_attempt = (time_t)(r->last_try ? r->last_try : now) };
+		if (r->state == RCPT_REPORT_OWED) {
+			/* the provider took it; the handset is beyond our sight */
+			dr[i].action = "relayed";
+			dr[i].status = "2.0.0";
+			dr[i].diagnostic = r->provider_id != NULL ?
+			    r->provider_id : NULL;
+		}
 	}
 	dm = (struct dsn_msg){ .reporting_mta = conf->hostname,
 	    .queue_id = m->idstr, .from = conf->bounce.from, .to = m->sender,

@@ -222,7 +222,8 @@ valid_msg(const struct dsn_msg *m)
 		    !status_ok(r->status) ||
 		    (strcmp(r->action, "failed") != 0 &&
 		    strcmp(r->action, "delayed") != 0 &&
-		    strcmp(r->action, "delivered") != 0))
+		    strcmp(r->action, "delivered") != 0 &&
+		    strcmp(r->action, "relayed") != 0))
 			return 0;
 	}
 	return 1;
@@ -310,11 +311,14 @@ explain(struct buf *t, const struct dsn_msg *m)
 			buf_str(t, ">): not delivered");
 		else if (strcmp(r->action, "delayed") == 0)
 			buf_str(t, ">): delayed, still trying");
+		else if (strcmp(r->action, "relayed") == 0)
+			buf_str(t, ">): accepted by the SMS provider");
 		else
 			buf_str(t, ">): delivered");
 		buf_fmt(t, " (status %s)\n", r->status);
 		if (r->diagnostic != NULL && r->diagnostic[0] != '\0') {
-			buf_str(t, "    Reason: ");
+			buf_str(t, strcmp(r->action, "relayed") == 0 ?
+			    "    Provider message id: " : "    Reason: ");
 			put_utf8(t, r->diagnostic, DIAG_MAX);
 			buf_str(t, "\n");
 		}

@@ -18,6 +18,7 @@
 #include "smtpd/bounce.h"
 #include "smtpd/log.h"
 #include "smtpd/queue.h"
+#include "smtpd/smtp_parse.h"
 
 #define MAX_RCPTS_REPLAY	100000
 
@@ -61,7 +62,7 @@ const char *
 rcpt_state_name(enum rcpt_state s)
 {
 	static const char *names[] = { "queued", "sending", "sent",
-	    "deferred", "failed", "bounced" };
+	    "deferred", "failed", "bounced", "sent-report-owed" };
 
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
@@ -350,6 +351,13 @@ set_str(char **dst, const char *src)
 	*dst = xstrdup_opt(src);
 }
 
+/* wants_failure_dsn - RFC 3461 4.1: no NOTIFY means FAILURE (and DELAY) */
+static int
+wants_failure_dsn(const struct qrcpt *r)
+{
+	return r->notify == 0 || (r->notify & SMTP_NOTIFY_FAILURE) != 0;
+}
+
 /* rcpt_fail - permanent failure: a DSN is owed unless the sender is <> */
 static void
 rcpt_fail(struct queue *q, struct qrcpt *r, const char *status, const char *why)
@@ -365,6 +373,9 @@ rcpt_fail(struct queue *q, struct qrcpt *r, const char *status, const char *why)
 	else if (m->sender[0] == '\0')
 		log_info("%s bounced to=%s status=%s reason=\"%s\", no DSN: "
 		    "null sender", m->idstr, r->to, status, why);
+	else if (!wants_failure_dsn(r))
+		log_info("%s bounced to=%s status=%s reason=\"%s\", no DSN: "
+		    "NOTIFY", m->idstr, r->to, status, why);
 	else {
 		log_info("%s bounced to=%s status=%s reason=\"%s\"", m->idstr,
 		    r->to, status, why);
@@ -447,6 +458,11 @@ delivery_done(void *arg, enum sms_result res, const char *provider_id,
 		r->state = RCPT_SENT;
 		set_str(&r->provider_id, provider_id);
 		set_str(&r->reason, NULL);
+		if (m->kind == QMSG_SMS && m->sender[0] != '\0' &&
+		    (r->notify & SMTP_NOTIFY_SUCCESS)) {
+			r->state = RCPT_REPORT_OWED;
+			msg_owes_dsn(q, m);
+		}
 		if (m->kind == QMSG_DSN)
 			log_info("%s dsn sent to=<%s>", m->idstr, r->to);
 		else
@@ -552,7 +568,8 @@ rcpt_is_final(const struct qmsg *m, const struct qrcpt *r)
 	if (r->state == RCPT_SENT || r->state == RCPT_BOUNCED)
 		return 1;
 	return r->state == RCPT_FAILED &&
-	    (m->kind == QMSG_DSN || m->sender[0] == '\0');
+	    (m->kind == QMSG_DSN || m->sender[0] == '\0' ||
+	    !wants_failure_dsn(r));
 }
 
 /* msg_check_done - journal DONE and forget a finished message */
@@ -604,6 +621,14 @@ put_msg_record(struct queue *q, struct qmsg *m, const char *raw, size_t rawlen)
 	return rc;
 }
 
+/* rcpt_reportable - a DSN is owed for this recipient now */
+static int
+rcpt_reportable(const struct qrcpt *r)
+{
+	return r->state == RCPT_REPORT_OWED ||
+	    (r->state == RCPT_FAILED && wants_failure_dsn(r));
+}
+
 /* bounce_some - one DSN for up to 64 failed recipients of m; 0 if none left */
 static int
 bounce_some(struct queue *q, struct qmsg *m)
@@ -614,7 +639,7 @@ bounce_some(struct queue *q, struct qmsg *m)
 	char		*text;
 
 	for (n = 0, i = 0; i < m->nrcpts && n < 64; i++)
-		if (m->rcpts[i].state == RCPT_FAILED)
+		if (rcpt_reportable(&m->rcpts[i]))
 			idx[n++] = i;
 	if (n == 0)
 		return 0;
@@ -642,8 +667,10 @@ bounce_some(struct queue *q, struct qmsg *m)
 	    dsn->idstr, m->sender, n);
 	rcpt_make_ready(q, &dsn->rcpts[0]);
 	for (i = 0; i < n; i++) {
-		m->rcpts[idx[i]].state = RCPT_BOUNCED;
-		journal_state(q, &m->rcpts[idx[i]]);
+		struct qrcpt *r = &m->rcpts[idx[i]];
+
+		r->state = r->state == RCPT_REPORT_OWED ? RCPT_SENT : RCPT_BOUNCED;
+		journal_state(q, r);
 	}
 	return 1;
 }
@@ -804,7 +831,7 @@ replay_state(void *arg, const struct rec_state *st)
 	struct qmsg	*m = msg_find(q, st->id);
 	struct qrcpt	*r;
 
-	if (m == NULL || st->rcpt >= m->nrcpts || st->state > RCPT_BOUNCED)
+	if (m == NULL || st->rcpt >= m->nrcpts || st->state > RCPT_REPORT_OWED)
 		return;
 	r = &m->rcpts[st->rcpt];
 	r->state = st->state;
@@ -858,7 +885,7 @@ queue_resume(struct queue *q)
 	TAILQ_FOREACH(m, &q->msgs, entry) {
 		n++;
 		for (i = 0; i < m->nrcpts; i++)
-			if (m->rcpts[i].state == RCPT_FAILED &&
+			if (rcpt_reportable(&m->rcpts[i]) &&
 			    m->kind == QMSG_SMS && m->sender[0] != '\0')
 				msg_owes_dsn(q, m);
 		msg_start(q, m);
@@ -975,7 +1002,7 @@ msg_state(const struct qmsg *m)
 {
 	static const int rank[] = { [RCPT_SENDING] = 0, [RCPT_QUEUED] = 1,
 	    [RCPT_DEFERRED] = 2, [RCPT_FAILED] = 3, [RCPT_BOUNCED] = 4,
-	    [RCPT_SENT] = 5 };
+	    [RCPT_REPORT_OWED] = 5, [RCPT_SENT] = 6 };
 	enum rcpt_state best = RCPT_SENT;
 	uint32_t i;
 

@@ -26,6 +26,7 @@ enum rcpt_state {
 	RCPT_DEFERRED,		/* temporary failure, next_try set */
 	RCPT_FAILED,		/* final: permanent failure, DSN owed */
 	RCPT_BOUNCED,		/* final: failed and the DSN is queued */
+	RCPT_REPORT_OWED,	/* sent; NOTIFY=SUCCESS asks for a DSN */
 };
 
 struct qmsg;

@@ -685,6 +685,7 @@ session_start(struct listener *l, evutil_socket_t fd,
 	s->lst = l;
 	s->fd = fd;
 	s->sid = next_sid++;
+	s->state = l->proxy ? S_PROXY : S_GREETING;
 	set_address(s, sa, salen);
 	srv->nsessions++;
 	LIST_INSERT_HEAD(&sessions, s, entry);
@@ -692,7 +693,6 @@ session_start(struct listener *l, evutil_socket_t fd,
 		session_begin(s);
 		return;
 	}
-	enter_state(s, S_PROXY);
 	s->timer = event_new(srv->base, fd, EV_READ | EV_PERSIST, proxy_read, s);
 	if (s->timer == NULL ||
 	    event_add(s->timer, &(struct timeval){ PROXY_TIMEOUT, 0 }) == -1)

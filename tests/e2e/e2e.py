@@ -21,7 +21,7 @@ sys.dont_write_bytecode = True     # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Tap, check,  # noqa: E402
-                     format_exc, make_message, parse_dump, send_mail,
+                     format_exc, make_message, parse_dump, queue_id, send_mail,
                      smtp_client, wait_for)
 
 SUITE_BUDGET = 170          # seconds; the whole suite must stay under 3 minutes
@@ -287,6 +287,45 @@ def c_null_sender(ctx):
           % len(dumps))
     env, _, _ = parse_dump(dumps[0][1])
     check(not any("<>" in r for r in env["rcpt"]), "a DSN was sent to <>")
+
+
+def smtplib_send(port, sender, rcpt, msg, mail_options=(), rcpt_options=()):
+    import smtplib
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as c:
+        c.ehlo("e2e.test")
+        c.mail(sender, list(mail_options))
+        code, resp = c.rcpt(rcpt, list(rcpt_options))
+        check(code == 250, "RCPT %s: %d %r" % (rcpt, code, resp))
+        code, resp = c.data(msg)
+        check(code == 250, "DATA: %d %r" % (code, resp))
+        return queue_id(code and ("%d %s" % (code, resp.decode())))
+
+
+def c_notify_success(ctx):
+    d = ctx.daemon()
+    qid = smtplib_send(d.port, SENDER, NUMBER + "@sms.example",
+                       make_message("Pickup", "ready\r\n"), ["RET=HDRS", "ENVID=job+2D42"],
+                       ["NOTIFY=SUCCESS", "ORCPT=rfc822;clerk+2Bsms@example.com"])
+    env, msg, raw = wait_dsn(ctx, SENDER, 15)
+    ctx.note("DSN dump:\n" + raw)
+    check(re.search(r"(?m)^Action: relayed", raw), "no 'Action: relayed' in the DSN")
+    check(re.search(r"(?m)^Status: 2\.0\.0", raw), "no 'Status: 2.0.0' in the DSN")
+    check(re.search(r"(?m)^Original-Envelope-Id: job-42", raw), "ENVID not returned")
+    check(re.search(r"(?m)^Original-Recipient: rfc822;clerk\+sms@example.com", raw),
+          "ORCPT not returned")
+    check("(Success)" in msg.get("Subject", ""), "subject %r" % msg.get("Subject"))
+    check(d.log_lines(qid, "sent"), "no 'sent' line for %s" % qid)
+
+
+def c_notify_never(ctx):
+    ctx.mock.script([{"status": 400, "body": TWILIO_ERR}])
+    d = ctx.daemon(backend=twilio_backend(ctx))
+    qid = smtplib_send(d.port, SENDER, NUMBER + "@sms.example",
+                       make_message("Pickup", "ready\r\n"), (), ["NOTIFY=NEVER"])
+    wait_for(lambda: [l for l in d.log_lines(qid, "bounced") if "NOTIFY" in l], 15,
+             "a 'bounced ... no DSN: NOTIFY' line")
+    d.wait_log(qid, "removed", 10)
+    check(not ctx.sink.dumps(), "a DSN was sent despite NOTIFY=NEVER")
 
 
 def crash_conf(ctx):
@@ -713,6 +752,8 @@ CASES = [
     ("provider 500 then 200: deferred, retried once, sent once", c_retry_then_sent, None),
     ("twilio permanent error 21211: DSN from <> to the sender", c_permanent_dsn, "sink"),
     ("null sender with permanent failure: no DSN", c_null_sender, "sink"),
+    ("NOTIFY=SUCCESS: DSN 'relayed' 2.0.0 with ENVID and ORCPT", c_notify_success, "sink"),
+    ("NOTIFY=NEVER with permanent failure: no DSN", c_notify_never, "sink"),
     ("kill -9 while the request is in flight: delivered after restart", c_crash_inflight, None),
     ("kill -9 while deferred (503): delivered after restart", c_crash_deferred, None),
     ("20 messages over 4 connections, kill -9: all arrive after restart", c_crash_burst, None),
