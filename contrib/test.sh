@@ -4,6 +4,9 @@
 set -e
 cd "$(dirname "$0")/.."
 sh contrib/install-deps.sh test
+# the submission tests' clients: nodemailer (npm) and exim run from its package
+(cd tests/e2e/node && npm ci --no-audit --no-fund >/dev/null)
+sh tests/e2e/exim/run-exim.sh --fetch >/dev/null || echo "test.sh: exim unavailable"
 ./autogen.sh >/dev/null 2>&1 || ./autogen.sh
 mkdir -p build-test
 cd build-test

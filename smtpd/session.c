@@ -247,6 +247,10 @@ session_process(struct session *s)
 		if (!read_command(s, in))
 			break;
 	}
+	/* a client that half-closed after pipelining still gets its replies */
+	if (s->eof && s->state != S_COMMIT && s->state != S_AUTH_CHECK &&
+	    s->state != S_QUIT)
+		enter_state(s, S_QUIT);
 	if (s->state == S_QUIT)
 		bufferevent_disable(s->bev, EV_READ);
 	session_flush(s);
@@ -261,7 +265,7 @@ delay_done(evutil_socket_t fd, short ev, void *arg)
 	(void)fd;
 	(void)ev;
 	s->hold = 0;
-	if (s->state != S_QUIT)
+	if (s->state != S_QUIT && !s->eof)
 		bufferevent_enable(s->bev, EV_READ);
 	session_process(s);
 }
@@ -404,6 +408,13 @@ session_event(struct bufferevent *bev, short what, void *arg)
 		enter_state(s, S_QUIT);
 		bufferevent_disable(s->bev, EV_READ);
 		session_flush(s);
+		return;
+	}
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    (s->state == S_COMMIT || s->state == S_AUTH_CHECK)) {
+		/* e.g. exim: BDAT LAST, QUIT, shutdown; answer both first */
+		s->eof = 1;
+		bufferevent_disable(s->bev, EV_READ);
 		return;
 	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {

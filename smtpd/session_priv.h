@@ -85,6 +85,7 @@ struct session {
 	int			 relay_ok;	/* client address may send through us */
 	int			 counted;	/* in the per-client count */
 	int			 freed_later;	/* closed while the queue works */
+	int			 eof;		/* the client will send no more */
 	char			*user;		/* authenticated as */
 	enum auth_step		 auth_step;
 	char			 auth_user[AUTH_USER_MAX + 1];

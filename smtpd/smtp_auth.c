@@ -78,7 +78,7 @@ auth_done(void *arg, int ok)
 			too_many_failures(s);
 	}
 	explicit_bzero(s->auth_user, sizeof(s->auth_user));
-	if (s->state != S_QUIT)
+	if (s->state != S_QUIT && !s->eof)
 		bufferevent_enable(s->bev, EV_READ);
 	session_process(s);
 }
@@ -189,6 +189,10 @@ smtp_auth_abort(struct session *s)
 static int
 auth_refused(struct session *s)
 {
+	if (s->lst->starttls == STARTTLS_REQUIRED && !s->tls) {
+		reply_error(s, "530 5.7.0 Must issue a STARTTLS command first");
+		return 1;
+	}
 	if (!smtp_auth_offered(s)) {
 		if (s->srv->auth != NULL && s->lst->auth != LISTEN_AUTH_NONE &&
 		    !s->tls)
