@@ -8,6 +8,7 @@ exim (tests/e2e/exim/run-exim.sh), openssl s_client and raw sockets.
 
 import os
 import re
+import subprocess
 import time
 
 from harness import (CheckFailed, RawSMTP, check, make_message, parse_dump,  # noqa: F401
@@ -560,13 +561,22 @@ def c_bad_esmtp_params(ctx):
 
 
 def c_pregreeting_pipelining(ctx):
-    d = ctx.daemon()
+    # the greet pause makes "talked first" certain rather than a race
+    d = ctx.daemon(smtp={"greet_pause": "300ms"})
     c = RawSMTP(d.port)
     try:
         c.send(b"EHLO client.test\r\n")
-        sync_error_and_close(ctx, c, first_ok=220)
+        sync_error_and_close(ctx, c)
     finally:
         ctx.note("transcript:\n" + "\n".join(c.transcript))
+        c.close()
+    c = RawSMTP(d.port)
+    try:
+        t0 = time.monotonic()
+        check(c.reply()[0] == 220, "a patient client got no greeting")
+        check(time.monotonic() - t0 >= 0.25, "greeting came before the pause ended")
+        expect(c, "EHLO client.test", 250, "")
+    finally:
         c.close()
 
 
@@ -674,7 +684,66 @@ def c_proxy_v2(ctx):
         c.close()
 
 
+def c_tls_reload(ctx):
+    d = start(ctx, [listener(tls="implicit", auth="required")])
+    cert, key = make_cert(ctx)
+    old = implicit_tls(d.port, cert)
+    try:
+        check(old.reply()[0] == 220, "no greeting over TLS")
+        old_der = old.sock.getpeercert(binary_form=True)
+        # a new key and certificate, same name; the old session must live on
+        new_cert, new_key = cert + ".new", key + ".new"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days",
+                        "2", "-subj", "/CN=relay.test", "-addext",
+                        "subjectAltName=DNS:relay.test,IP:127.0.0.1", "-keyout", new_key,
+                        "-out", new_cert], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        os.chmod(new_key, 0o600)
+        os.rename(new_key, key)
+        os.rename(new_cert, cert)
+        d.hup()
+        wait_for(lambda: [l for l in d.log_lines() if "read again" in l], 10, "the reload")
+        expect(old, "EHLO client.test", 250, "", "EHLO on the session from before the reload")
+        expect(old, "NOOP", 250, "2.0.0")
+        new = implicit_tls(d.port, cert)
+        try:
+            check(new.reply()[0] == 220, "no greeting over TLS after the reload")
+            check(new.sock.getpeercert(binary_form=True) != old_der,
+                  "the new session still gets the old certificate")
+        finally:
+            new.close()
+    finally:
+        old.close()
+
+
+def c_error_delay(ctx):
+    d = ctx.daemon(smtp={"soft_error_limit": 1, "error_delay": "400ms", "max_errors": 4})
+    c = RawSMTP(d.port)
+    try:
+        check(c.reply()[0] == 220, "no greeting")
+        t0 = time.monotonic()
+        c.cmd("BOGUS 1")
+        fast = time.monotonic() - t0
+        t0 = time.monotonic()
+        c.cmd("BOGUS 2")
+        slow = time.monotonic() - t0
+        check(fast < 0.3 and slow >= 0.35, "first error after %.2fs, second after %.2fs: "
+              "want only the second delayed by ~0.4s" % (fast, slow))
+        c.cmd("BOGUS 3")
+        code, text = c.cmd("BOGUS 4")
+        check(code == 500, "fourth error -> %d" % code)
+        code, text = c.reply()
+        check(code == 421 and text.startswith("4.7.0"), "after max_errors: %d %r" % (code, text))
+        check(c.closed_by_peer(5), "not closed after 421")
+    finally:
+        c.close()
+
+
 CASES_SUBMISSION = [
+    ("submission: SIGHUP swaps the certificate, the TLS session under way lives on",
+     c_tls_reload, None),
+    ("submission: past soft_error_limit replies wait error_delay; max_errors 421",
+     c_error_delay, None),
     ("submission: swaks STARTTLS + AUTH LOGIN on 587-style listener -> SMS with the "
      "user's sender_id", c_swaks_starttls_login, "swaks"),
     ("submission: swaks implicit TLS + AUTH PLAIN, wildcard sender", c_swaks_implicit_plain,
