@@ -81,6 +81,13 @@ user_limits(const struct conf *c, const struct user_conf *u)
 	return l;
 }
 
+/* limited - whether a scope has a limit at all (most have none) */
+static int
+limited(const struct rate_limits *l)
+{
+	return l->messages_per_minute != 0 || l->parts_per_day != 0;
+}
+
 /* over_limit - 450 4.7.1 naming the limit; 1 if refused */
 static int
 over_limit(struct session *s, enum rl_scope scope, const char *key,
@@ -89,6 +96,8 @@ over_limit(struct session *s, enum rl_scope scope, const char *key,
 {
 	const char *which;
 
+	if (!limited(l))
+		return 0;
 	which = ratelimit_exceeded(s->srv->limits, scope, key, l, messages,
 	    parts, session_now_ms());
 	if (which == NULL)
@@ -116,19 +125,25 @@ sender_limits(struct session *s, unsigned parts)
 	    "client");
 }
 
-/* charge_limits - the accepted message counts against every limit */
+/*
+ * charge_limits - the accepted message counts against every limit that is
+ * set; a limit set later by a reload starts counting then.
+ */
 static void
 charge_limits(struct session *s, unsigned parts)
 {
+	const struct conf *c = s->srv->conf;
 	struct smtp_tx	*tx = &s->tx;
+	struct rate_limits ul = user_limits(c, tx_user(s));
 	uint64_t	 now = session_now_ms();
 	size_t		 i;
 	unsigned	 all = parts * (unsigned)tx->nrcpts;
 
-	if (s->user != NULL)
+	if (s->user != NULL && limited(&ul))
 		ratelimit_charge(s->srv->limits, RL_USER, s->user, 1, all, now);
-	ratelimit_charge(s->srv->limits, RL_CLIENT, s->addr, 1, all, now);
-	for (i = 0; i < tx->nrcpts; i++)
+	if (limited(&c->limits.client))
+		ratelimit_charge(s->srv->limits, RL_CLIENT, s->addr, 1, all, now);
+	for (i = 0; limited(&c->limits.number) && i < tx->nrcpts; i++)
 		ratelimit_charge(s->srv->limits, RL_NUMBER, tx->rcpts[i].e164, 1,
 		    parts, now);
 }

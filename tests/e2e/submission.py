@@ -11,8 +11,8 @@ import re
 import subprocess
 import time
 
-from harness import (CheckFailed, RawSMTP, check, make_message, parse_dump,  # noqa: F401
-                     queue_id, send_mail, smtp_client, wait_for)
+from harness import (CheckFailed, RawSMTP, check, make_message, merge,  # noqa: F401
+                     parse_dump, queue_id, send_mail, smtp_client, wait_for)
 from tlsutil import (OTHER_PASSWORD, OTHER_USER, PASSWORD, SERVER_NAME, USER, USERS,
                      RecordingProxy, auth_plain_b64, b64, client_context, ehlo_keywords,
                      implicit_tls, listener, make_cert, node_send, port_of,
@@ -684,6 +684,48 @@ def c_proxy_v2(ctx):
         c.close()
 
 
+def c_auth_on_loopback(ctx):
+    d = start(ctx, [listener()], auth={"on_loopback": True, "broken_clients": True},
+              relay_networks=["10.9.9.0/24"])
+    c = RawSMTP(d.port)
+    try:
+        check(c.reply()[0] == 220, "no greeting")
+        code, text = c.cmd("EHLO client.test")
+        lines = text.splitlines()
+        check("AUTH PLAIN LOGIN" in lines and "AUTH=PLAIN LOGIN" in lines,
+              "on_loopback + broken_clients: EHLO says %r" % text)
+        expect(c, "MAIL FROM:<%s>" % SENDER, 530, "5.7.0", "MAIL before AUTH outside "
+               "relay_networks")
+        expect(c, "AUTH PLAIN " + auth_plain_b64(USER, PASSWORD), 235, "2.7.0")
+        expect(c, "MAIL FROM:<%s>" % SENDER, 250, "2.")
+        expect(c, "RCPT TO:<%s>" % RCPT, 250, "2.")
+    finally:
+        ctx.note("transcript:\n" + "\n".join(c.transcript))
+        c.close()
+
+
+def c_key_mismatch(ctx):
+    cert, key = make_cert(ctx)
+    other_key = os.path.join(ctx.tmp, "other.key")
+    subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-out", other_key], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.chmod(other_key, 0o600)
+    d = ctx.daemon(start=False, listen=[listener(tls="implicit")],
+                   tls={"certificate": cert, "key": other_key})
+    p = subprocess.run([ctx.env.smsrelayd, "-d", "-f", d.conf_path], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=10)
+    err = p.stderr.decode()
+    check(p.returncode != 0 and "does not match" in err and other_key in err,
+          "mismatched key: exit %d, stderr %r" % (p.returncode, err))
+    d.write_conf(merge(d.conf, {"tls": {"certificate": cert + ".missing", "key": key}}))
+    p = subprocess.run([ctx.env.smsrelayd, "-d", "-f", d.conf_path], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=10)
+    err = p.stderr.decode()
+    check(p.returncode != 0 and "tls.certificate" in err and ".missing" in err,
+          "missing certificate: exit %d, stderr %r" % (p.returncode, err))
+
+
 def c_tls_reload(ctx):
     d = start(ctx, [listener(tls="implicit", auth="required")])
     cert, key = make_cert(ctx)
@@ -740,6 +782,10 @@ def c_error_delay(ctx):
 
 
 CASES_SUBMISSION = [
+    ("submission: auth.on_loopback and broken_clients: AUTH and AUTH= without TLS on "
+     "127.0.0.1", c_auth_on_loopback, None),
+    ("submission: key not matching the certificate, missing certificate: clear start-up "
+     "errors", c_key_mismatch, None),
     ("submission: SIGHUP swaps the certificate, the TLS session under way lives on",
      c_tls_reload, None),
     ("submission: past soft_error_limit replies wait error_delay; max_errors 421",
