@@ -15,32 +15,21 @@
  */
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "smtpd/policy.h"
 
 /* RFC 5321 4.5.3.1.3: a path is at most 256 octets */
 #define ADDR_MAX	256
 
-/* ascii_lower - the locale plays no part in domain comparison */
-static unsigned char
-ascii_lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* domain_equal - two domains of given lengths, ASCII case folded */
+/*
+ * domain_equal - two domains of given lengths, ASCII case folded (the daemon
+ * never calls setlocale, so strncasecmp folds ASCII only)
+ */
 static bool
 domain_equal(const char *a, size_t alen, const char *b, size_t blen)
 {
-	size_t	 i;
-
-	if (alen != blen)
-		return false;
-	for (i = 0; i < alen; i++)
-		if (ascii_lower((unsigned char)a[i]) !=
-		    ascii_lower((unsigned char)b[i]))
-			return false;
-	return true;
+	return alen == blen && strncasecmp(a, b, alen) == 0;
 }
 
 /* last_at - offset of the last '@' in s[0..len), or len if there is none */

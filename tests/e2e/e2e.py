@@ -22,8 +22,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Tap, check,  # noqa: E402
-                     free_port, merge, format_exc, make_message, parse_dump, queue_id, send_mail,
-                     smtp_client, wait_for)
+                     format_exc, free_port, make_message, merge, parse_dump, queue_id,
+                     send_mail, smtp_client, twilio_backend, wait_dsn, wait_for)
 
 SUITE_BUDGET = 400          # seconds; the whole suite takes about a minute
 NUMBER = "+4917012345678"
@@ -219,21 +219,6 @@ def c_retry_then_sent(ctx):
     check(idx_def[0] < idx_sent[0], "'deferred' does not precede 'sent'")
     check("provider_id=P2" in lines[idx_sent[0]],
           "sent line lacks provider_id=P2: %r" % lines[idx_sent[0]])
-
-
-def twilio_backend(ctx):
-    return {"profile": "twilio", "url": ctx.mock.url("/2010-04-01/Accounts/{user}/Messages.json"),
-            "user": "ACtest", "password": "secret", "from": "+15005550006"}
-
-
-def wait_dsn(ctx, rcpt, timeout):
-    def find():
-        for path, text in ctx.sink.dumps():
-            env, msg, raw = parse_dump(text)
-            if any(rcpt in r for r in env["rcpt"]):
-                return env, msg, raw
-        return None
-    return wait_for(find, timeout, "a DSN to <%s> at smtp-sink" % rcpt)
 
 
 def check_dsn(env, msg, raw, status_re):

@@ -397,6 +397,22 @@ def send_mail(port, mail_from, rcpts, msg, s=None):
 
 # ---- the daemon -----------------------------------------------------------
 
+def twilio_backend(ctx):
+    return {"profile": "twilio", "url": ctx.mock.url("/2010-04-01/Accounts/{user}/Messages.json"),
+            "user": "ACtest", "password": "secret", "from": "+15005550006"}
+
+
+def wait_dsn(ctx, rcpt, timeout):
+    """The first message at smtp-sink addressed to rcpt: (envelope, message, raw)."""
+    def find():
+        for _, text in ctx.sink.dumps():
+            env, msg, raw = parse_dump(text)
+            if any(rcpt in r for r in env["rcpt"]):
+                return env, msg, raw
+        return None
+    return wait_for(find, timeout, "a DSN to <%s> at smtp-sink" % rcpt)
+
+
 class Daemon:
     """One smsrelayd process (re)startable on the same config and spool."""
 

@@ -12,7 +12,8 @@ import subprocess
 import time
 
 from harness import (CheckFailed, RawSMTP, check, make_message, merge,  # noqa: F401
-                     parse_dump, queue_id, send_mail, smtp_client, wait_for)
+                     parse_dump, queue_id, send_mail, smtp_client, twilio_backend,
+                     wait_dsn, wait_for)
 from tlsutil import (OTHER_PASSWORD, OTHER_USER, PASSWORD, SERVER_NAME, USER, USERS,
                      RecordingProxy, auth_plain_b64, b64, client_context, ehlo_keywords,
                      implicit_tls, listener, make_cert, node_send, port_of,
@@ -102,21 +103,6 @@ def sentinel(ctx, d, port=None):
     reqs = ctx.mock.requests()
     check(len(reqs) == 1 and body_of(reqs[0]).get("to") == "+4917099999999",
           "unexpected SMS: %r" % [r["raw"] for r in reqs])
-
-
-def twilio_backend(ctx):
-    return {"profile": "twilio", "url": ctx.mock.url("/2010-04-01/Accounts/{user}/Messages.json"),
-            "user": "ACtest", "password": "secret", "from": "+15005550006"}
-
-
-def wait_dsn(ctx, rcpt, timeout):
-    def find():
-        for _, text in ctx.sink.dumps():
-            env, msg, raw = parse_dump(text)
-            if any(rcpt in r for r in env["rcpt"]):
-                return env, msg, raw
-        return None
-    return wait_for(find, timeout, "a DSN to <%s> at smtp-sink" % rcpt)
 
 
 def sync_error_and_close(ctx, c, first_ok=None):
