@@ -1058,6 +1058,20 @@ static const char *const listen_auth_names[] = {
 	"optional", "required", "none", NULL
 };
 
+/* conf_listen_tls_name - see conf.h */
+const char *
+conf_listen_tls_name(enum listen_tls t)
+{
+	return listen_tls_names[t];
+}
+
+/* conf_listen_auth_name - see conf.h */
+const char *
+conf_listen_auth_name(enum listen_auth a)
+{
+	return listen_auth_names[a];
+}
+
 #define LOFF(member)	offsetof(struct listen_conf, member)
 
 static const struct keydef listen_keys[] = {

@@ -215,6 +215,9 @@ int	 conf_parse_duration(const char *, unsigned *seconds);
 int	 conf_parse_duration_ms(const char *, unsigned *ms);
 int	 conf_parse_size(const char *, size_t *bytes);
 int	 conf_parse_cidr(const char *, struct cidr *);
+/* conf_listen_tls_name, conf_listen_auth_name - as written in the file */
+const char *conf_listen_tls_name(enum listen_tls);
+const char *conf_listen_auth_name(enum listen_auth);
 /* conf_user - the policy entry of a user, NULL if none */
 const struct user_conf *conf_user(const struct conf *, const char *name);
 /* conf_valid_sender_id - alphanumeric up to 11 characters, or a number */

@@ -114,12 +114,10 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 static void
 listener_log(const struct listener *l)
 {
-	static const char *const tls[] = { "none", "starttls", "implicit" };
-	static const char *const auth[] = { "optional", "required", "none" };
-
 	log_info("smtp listening on %s tls=%s%s auth=%s%s", l->address,
-	    tls[l->tls], l->starttls == STARTTLS_REQUIRED ? " starttls=required" :
-	    "", auth[l->auth], l->proxy ? " proxy=v2" : "");
+	    conf_listen_tls_name(l->tls), l->starttls == STARTTLS_REQUIRED ?
+	    " starttls=required" : "", conf_listen_auth_name(l->auth),
+	    l->proxy ? " proxy=v2" : "");
 }
 
 /* accept_error_cb - EMFILE and friends: log, keep listening */

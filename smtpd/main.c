@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <event2/event.h>
 
@@ -159,13 +158,10 @@ static void
 expire_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct daemon *d = arg;
-	struct timespec ts;
 
 	(void)fd;
 	(void)ev;
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	ratelimit_expire(d->srv.limits, (uint64_t)ts.tv_sec * 1000 +
-	    (uint64_t)ts.tv_nsec / 1000000);
+	ratelimit_expire(d->srv.limits, ratelimit_now_ms());
 }
 
 /* reload_secrets - new certificate and users; the old stay on any error */

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/random.h>
 
 #include "smtpd/log.h"
@@ -291,6 +292,16 @@ get(struct ratelimit *rl, enum rl_scope scope, const char *key,
 	    rl->nbuckets < RL_MAX_BUCKETS)
 		grow(rl);
 	return e;
+}
+
+/* ratelimit_now_ms - see ratelimit.h; coarse: a tick is plenty for minutes */
+uint64_t
+ratelimit_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* ratelimit_new - an empty table with a fresh hash seed; NULL, errno set */

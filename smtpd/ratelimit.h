@@ -13,6 +13,9 @@ enum rl_scope { RL_USER, RL_CLIENT, RL_NUMBER, RL_AUTHFAIL };
 
 struct ratelimit;
 
+/* ratelimit_now_ms - the monotonic milliseconds the counters are kept in */
+uint64_t ratelimit_now_ms(void);
+
 struct ratelimit *ratelimit_new(void);
 void	 ratelimit_free(struct ratelimit *);
 

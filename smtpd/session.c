@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <event2/bufferevent_ssl.h>
 
@@ -40,7 +39,6 @@ static LIST_HEAD(, session) sessions = LIST_HEAD_INITIALIZER(sessions);
 static void	session_read(struct bufferevent *, void *);
 static void	session_write(struct bufferevent *, void *);
 static void	session_event(struct bufferevent *, short, void *);
-static void	session_close(struct session *);
 static void	session_flush(struct session *);
 
 /* enter_state - every transition passes here, so it can be traced */
@@ -50,16 +48,6 @@ enter_state(struct session *s, enum smtp_state st)
 	log_debug("%016" PRIx64 " smtp state %s -> %s", s->sid,
 	    state_names[s->state], state_names[st]);
 	s->state = st;
-}
-
-/* session_now_ms - a monotonic clock for the rate limits */
-uint64_t
-session_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* vreply - one reply line into the session's output */
@@ -131,9 +119,9 @@ sync_error(struct session *s, const char *where)
 	enter_state(s, S_QUIT);
 }
 
-/* smuggling - refuse a bare LF or CR and hang up: no guessing at line ends */
-static void
-smuggling(struct session *s, const char *where)
+/* smtp_smuggling - refuse a bare LF or CR and hang up: no guessing at line ends */
+void
+smtp_smuggling(struct session *s, const char *where)
 {
 	reply(s, "521 5.5.2 %s Error: bare <LF> or <CR> received; lines must "
 	    "end with <CR><LF>", s->srv->conf->hostname);
@@ -158,19 +146,21 @@ line_limit(const struct session *s, struct evbuffer *in)
 
 /* must_end_group - RFC 2920 3.1: nothing may follow these unanswered */
 static int
-must_end_group(const char *line, size_t len)
+must_end_group(enum smtp_verb verb)
 {
-	static const char *const verbs[] = { "EHLO", "HELO", "DATA",
-	    "STARTTLS", "QUIT", "NOOP", "VRFY", "EXPN" };
-	size_t	 i, n;
-
-	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-		n = strlen(verbs[i]);
-		if (len >= n && strncasecmp(line, verbs[i], n) == 0 &&
-		    (len == n || line[n] == ' '))
-			return 1;
+	switch (verb) {
+	case SMTP_CMD_EHLO:
+	case SMTP_CMD_HELO:
+	case SMTP_CMD_DATA:
+	case SMTP_CMD_STARTTLS:
+	case SMTP_CMD_QUIT:
+	case SMTP_CMD_NOOP:
+	case SMTP_CMD_VRFY:
+	case SMTP_CMD_EXPN:
+		return 1;
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 /* read_command - take one line; 1 if one was handled, 0 if none is whole */
@@ -178,6 +168,7 @@ static int
 read_command(struct session *s, struct evbuffer *in)
 {
 	struct evbuffer_ptr p;
+	enum smtp_verb verb;
 	char	 line[AUTH_LINE_MAX + 1];
 	size_t	 n, limit = line_limit(s, in);
 
@@ -200,7 +191,7 @@ read_command(struct session *s, struct evbuffer *in)
 	}
 	evbuffer_remove(in, line, n);
 	if (n < 2 || line[n - 2] != '\r' || memchr(line, '\r', n - 2) != NULL) {
-		smuggling(s, "command");
+		smtp_smuggling(s, "command");
 		return 1;
 	}
 	line[n - 2] = '\0';
@@ -209,10 +200,10 @@ read_command(struct session *s, struct evbuffer *in)
 		explicit_bzero(line, n);
 		return 1;
 	}
-	smtp_command(s, line, n - 2);
+	verb = smtp_command(s, line, n - 2);
 	if (s->user == NULL && s->srv->conf->smtp.forbid_unauth_pipelining &&
 	    s->state != S_QUIT && evbuffer_get_length(in) > 0 &&
-	    must_end_group(line, n - 2))
+	    must_end_group(verb))
 		sync_error(s, "command");
 	explicit_bzero(line, n);
 	return 1;
@@ -270,21 +261,28 @@ delay_done(evutil_socket_t fd, short ev, void *arg)
 	session_process(s);
 }
 
+/* session_timer - cb once after ms (greet pause, error delay); -1 if none */
+static int
+session_timer(struct session *s, event_callback_fn cb, unsigned ms)
+{
+	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (s->timer == NULL)
+		s->timer = evtimer_new(s->srv->base, cb, s);
+	else
+		evtimer_assign(s->timer, s->srv->base, cb, s);
+	if (s->timer == NULL || evtimer_add(s->timer, &tv) == -1)
+		return -1;
+	return 0;
+}
+
 /* hold_output - keep the replies back for smtp.error_delay */
 static void
 hold_output(struct session *s)
 {
-	unsigned	 ms = s->srv->conf->smtp.error_delay_ms;
-	struct timeval	 tv = { ms / 1000, (ms % 1000) * 1000 };
-
 	bufferevent_disable(s->bev, EV_READ);
-	if (s->timer == NULL &&
-	    (s->timer = evtimer_new(s->srv->base, delay_done, s)) == NULL) {
+	if (session_timer(s, delay_done, s->srv->conf->smtp.error_delay_ms) == -1)
 		s->hold = 0;
-		return;
-	}
-	event_assign(s->timer, s->srv->base, -1, 0, delay_done, s);
-	evtimer_add(s->timer, &tv);
 }
 
 static void	start_tls(struct session *);
@@ -429,7 +427,7 @@ session_event(struct bufferevent *bev, short what, void *arg)
 }
 
 /* session_close - free everything; the client count goes down */
-static void
+void
 session_close(struct session *s)
 {
 	struct server *srv = s->srv;
@@ -590,15 +588,8 @@ session_begin(struct session *s)
 	}
 	enter_state(s, S_GREETING);
 	bufferevent_disable(s->bev, EV_READ);
-	if ((s->timer = evtimer_new(s->srv->base, greet_pause_done, s)) == NULL) {
+	if (session_timer(s, greet_pause_done, ms) == -1)
 		greet(s);
-		return;
-	}
-	{
-		struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
-
-		evtimer_add(s->timer, &tv);
-	}
 }
 
 /* set_address - the client's address for limits, relay checks and logs */

@@ -106,10 +106,11 @@ void	 reply_error(struct session *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 session_process(struct session *);
 void	 session_set_timeout(struct session *, unsigned seconds);
-uint64_t session_now_ms(void);
+void	 session_close(struct session *);
+void	 smtp_smuggling(struct session *, const char *where);
 
 /* smtp_cmds.c */
-void	 smtp_command(struct session *, const char *line, size_t len);
+enum smtp_verb smtp_command(struct session *, const char *line, size_t len);
 int	 smtp_read_data(struct session *, struct evbuffer *);
 int	 smtp_read_bdat(struct session *, struct evbuffer *);
 void	 smtp_end_of_data(struct session *);

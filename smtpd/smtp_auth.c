@@ -45,7 +45,7 @@ too_many_failures(struct session *s)
 	const struct conf *c = s->srv->conf;
 
 	if (ratelimit_failures(s->srv->limits, s->addr, c->auth.failure_window,
-	    session_now_ms()) < c->auth.max_failures)
+	    ratelimit_now_ms()) < c->auth.max_failures)
 		return 0;
 	reply(s, "421 4.7.0 %s Error: too many failed authentications, try "
 	    "again later", c->hostname);
@@ -70,7 +70,7 @@ auth_done(void *arg, int ok)
 		    s->sid, s->addr, s->user);
 	} else {
 		ratelimit_fail(s->srv->limits, s->addr, c->auth.failure_window,
-		    session_now_ms());
+		    ratelimit_now_ms());
 		log_info("%016" PRIx64 " smtp auth client=%s user=%s "
 		    "result=failed", s->sid, s->addr, s->auth_user);
 		reply_error(s, "535 5.7.8 Error: authentication failed");

@@ -99,7 +99,7 @@ over_limit(struct session *s, enum rl_scope scope, const char *key,
 	if (!limited(l))
 		return 0;
 	which = ratelimit_exceeded(s->srv->limits, scope, key, l, messages,
-	    parts, session_now_ms());
+	    parts, ratelimit_now_ms());
 	if (which == NULL)
 		return 0;
 	reply_error(s, "450 4.7.1 Error: rate limit of %u %s reached for %s "
@@ -135,7 +135,7 @@ charge_limits(struct session *s, unsigned parts)
 	const struct conf *c = s->srv->conf;
 	struct smtp_tx	*tx = &s->tx;
 	struct rate_limits ul = user_limits(c, tx_user(s));
-	uint64_t	 now = session_now_ms();
+	uint64_t	 now = ratelimit_now_ms();
 	size_t		 i;
 	unsigned	 all = parts * (unsigned)tx->nrcpts;
 
@@ -481,15 +481,11 @@ bdat_chunk_done(struct session *s)
 
 	session_set_timeout(s, s->srv->conf->smtp.idle_timeout);
 	if (why != NULL) {
+		/* the transaction cannot continue without a hole */
 		reply_error(s, "%s", why);
-		if (s->tx.sender != NULL || s->tx.nrcpts > 0) {
-			/* the transaction cannot continue without a hole */
-			tx_reset(&s->tx);
-			enter_state(s, s->state == S_QUIT ? S_QUIT : S_HELO);
-		} else if (s->state != S_QUIT)
-			enter_state(s, S_HELO);
-		if (s->state != S_QUIT && s->helo[0] == '\0')
-			enter_state(s, S_CONNECTED);
+		tx_reset(&s->tx);
+		if (s->state != S_QUIT)
+			enter_state(s, s->helo[0] != '\0' ? S_HELO : S_CONNECTED);
 		return;
 	}
 	if (s->bdat_last) {
@@ -610,8 +606,8 @@ static const struct command commands[] = {
 	{ SMTP_CMD_AUTH, cmd_auth },
 };
 
-/* smtp_command - one complete command line, CRLF removed */
-void
+/* smtp_command - one complete command line, CRLF removed; its verb */
+enum smtp_verb
 smtp_command(struct session *s, const char *line, size_t len)
 {
 	struct smtp_command cmd;
@@ -619,14 +615,15 @@ smtp_command(struct session *s, const char *line, size_t len)
 
 	if (smtp_parse_command(line, len, &cmd) == -1) {
 		reply_error(s, "500 5.5.1 Error: command not recognized");
-		return;
+		return SMTP_CMD_UNKNOWN;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (commands[i].verb == cmd.verb) {
 			commands[i].proceed(s, cmd.args, cmd.argslen);
-			return;
+			return cmd.verb;
 		}
 	reply_error(s, "500 5.5.1 Error: command not recognized");
+	return cmd.verb;
 }
 
 /*
@@ -662,11 +659,7 @@ smtp_read_data(struct session *s, struct evbuffer *in)
 		evbuffer_remove(in, line, n);
 		if (n < 2 || line[n - 2] != '\r' ||
 		    memchr(line, '\r', n - 2) != NULL) {
-			reply(s, "521 5.5.2 %s Error: bare <LF> or <CR> received; "
-			    "lines must end with <CR><LF>", s->srv->conf->hostname);
-			log_info("%016" PRIx64 " smtp disconnected client=%s "
-			    "reason=bare-newline in=data", s->sid, s->addr);
-			enter_state(s, S_QUIT);
+			smtp_smuggling(s, "data");
 			return 1;
 		}
 		if (n == 3 && line[0] == '.')
