@@ -693,8 +693,7 @@ session_accepted(void *arg, int error)
 	struct smtp_tx	*tx = &s->tx;
 
 	if (s->freed_later) {
-		s->state = S_QUIT;
-		session_process(s);
+		session_close(s);
 		return;
 	}
 	if (error) {
