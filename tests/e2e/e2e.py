@@ -275,23 +275,12 @@ def c_null_sender(ctx):
     check(not any("<>" in r for r in env["rcpt"]), "a DSN was sent to <>")
 
 
-def smtplib_send(port, sender, rcpt, msg, mail_options=(), rcpt_options=()):
-    import smtplib
-    with smtplib.SMTP("127.0.0.1", port, timeout=10) as c:
-        c.ehlo("e2e.test")
-        c.mail(sender, list(mail_options))
-        code, resp = c.rcpt(rcpt, list(rcpt_options))
-        check(code == 250, "RCPT %s: %d %r" % (rcpt, code, resp))
-        code, resp = c.data(msg)
-        check(code == 250, "DATA: %d %r" % (code, resp))
-        return queue_id(code and ("%d %s" % (code, resp.decode())))
-
-
 def c_notify_success(ctx):
     d = ctx.daemon()
-    qid = smtplib_send(d.port, SENDER, NUMBER + "@sms.example",
-                       make_message("Pickup", "ready\r\n"), ["RET=HDRS", "ENVID=job+2D42"],
-                       ["NOTIFY=SUCCESS", "ORCPT=rfc822;clerk+2Bsms@example.com"])
+    qid = send_mail(d.port, SENDER, [NUMBER + "@sms.example"],
+                    make_message("Pickup", "ready\r\n"),
+                    mail_options=["RET=HDRS", "ENVID=job+2D42"],
+                    rcpt_options=["NOTIFY=SUCCESS", "ORCPT=rfc822;clerk+2Bsms@example.com"])
     env, msg, raw = wait_dsn(ctx, SENDER, 15)
     ctx.note("DSN dump:\n" + raw)
     check(re.search(r"(?m)^Action: relayed", raw), "no 'Action: relayed' in the DSN")
@@ -306,8 +295,8 @@ def c_notify_success(ctx):
 def c_notify_never(ctx):
     ctx.mock.script([{"status": 400, "body": TWILIO_ERR}])
     d = ctx.daemon(backend=twilio_backend(ctx))
-    qid = smtplib_send(d.port, SENDER, NUMBER + "@sms.example",
-                       make_message("Pickup", "ready\r\n"), (), ["NOTIFY=NEVER"])
+    qid = send_mail(d.port, SENDER, [NUMBER + "@sms.example"],
+                    make_message("Pickup", "ready\r\n"), rcpt_options=["NOTIFY=NEVER"])
     wait_for(lambda: [l for l in d.log_lines(qid, "bounced") if "NOTIFY" in l], 15,
              "a 'bounced ... no DSN: NOTIFY' line")
     d.wait_log(qid, "removed", 10)

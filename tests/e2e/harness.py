@@ -377,16 +377,16 @@ def queue_id(resp):
     return m.group(1)
 
 
-def send_mail(port, mail_from, rcpts, msg, s=None):
+def send_mail(port, mail_from, rcpts, msg, s=None, mail_options=(), rcpt_options=()):
     """One complete transaction with smtplib; returns the queue id."""
     own = s is None
     if own:
         s = smtp_client(port)
         s.ehlo()
-    code, resp = s.mail(mail_from)
+    code, resp = s.mail(mail_from, list(mail_options))
     check(code == 250, "MAIL FROM:<%s> -> %d %r" % (mail_from, code, resp))
     for r in rcpts:
-        code, resp = s.rcpt(r)
+        code, resp = s.rcpt(r, list(rcpt_options))
         check(code == 250, "RCPT TO:<%s> -> %d %r" % (r, code, resp))
     code, resp = s.data(msg)
     check(code == 250, "end of DATA -> %d %r" % (code, resp))
