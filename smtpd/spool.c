@@ -26,6 +26,7 @@
 
 #define RELOCATE_AFTER	4	/* segments behind the head before moving pins */
 #define PREALLOC_STEP	(1024 * 1024)	/* zero-filled space kept ahead */
+#define LAZY_COMMIT_MS	20	/* longest wait of records nobody waits for */
 
 enum op_type { OP_WRITE, OP_COPY, OP_ROTATE, OP_DELETE };
 
@@ -70,6 +71,7 @@ struct spool {
 	int		 io_busy;	/* a batch is with the thread */
 	struct timeval	 commit_delay;	/* window to gather a batch */
 	struct event	*delay_ev;	/* that window is open */
+	struct event	*lazy_ev;	/* records nobody waits for are due */
 	struct event	*wake_ev;
 	int		 wake[2];
 
@@ -91,6 +93,7 @@ struct spool {
 };
 
 static void	spool_handover(struct spool *);
+static void	spool_kick(struct spool *, int);
 
 /* seg_path - DIR/journal/XXXXXXXX.seg */
 static void
@@ -340,7 +343,7 @@ spool_done(evutil_socket_t fd, short ev, void *arg)
 	for (i = 0; i < b->nwaiters; i++)
 		b->waiters[i].cb(b->waiters[i].arg, b->error ? -1 : 0);
 	batch_free(b);
-	spool_handover(s);
+	spool_kick(s, s->open->nwaiters > 0);
 }
 
 /* spool_handover - give the open batch to the idle thread */
@@ -353,6 +356,8 @@ spool_handover(struct spool *s)
 		return;
 	if (s->delay_ev != NULL)
 		evtimer_del(s->delay_ev);
+	if (s->lazy_ev != NULL)
+		evtimer_del(s->lazy_ev);
 	if (s->broken) {
 		size_t i;
 
@@ -380,16 +385,27 @@ delay_done(evutil_socket_t fd, short ev, void *arg)
 }
 
 /*
- * spool_kick - a waiter wants the open batch on disk: hand it over now, or
- * after queue.commit_delay so that more messages share the one fdatasync.
- * While the thread is busy nothing is needed: its completion hands over.
+ * spool_kick - the open batch should go to disk. With a waiter (a client
+ * waits for its 250): now, or after queue.commit_delay so that more messages
+ * share the one fdatasync. Without one (state records, completions): within
+ * LAZY_COMMIT_MS, or with the next message, so that they never cost a sync
+ * of their own while mail flows nor delay a waiter behind that sync. While
+ * the thread is busy nothing is needed: its completion kicks again.
  */
 static void
-spool_kick(struct spool *s)
+spool_kick(struct spool *s, int urgent)
 {
-	if (s->io_busy)
+	static const struct timeval lazy = { 0, LAZY_COMMIT_MS * 1000 };
+
+	if (s->io_busy || s->open == NULL ||
+	    (s->open->nops == 0 && s->open->nwaiters == 0))
 		return;
-	if (s->delay_ev == NULL || !evutil_timerisset(&s->commit_delay)) {
+	if (!urgent) {
+		if (!evtimer_pending(s->lazy_ev, NULL))
+			evtimer_add(s->lazy_ev, &lazy);
+		return;
+	}
+	if (!evutil_timerisset(&s->commit_delay)) {
 		spool_handover(s);
 		return;
 	}
@@ -568,7 +584,7 @@ spool_commit(struct spool *s, spool_done_cb cb, void *arg)
 	struct waiter	*w;
 
 	if (cb == NULL) {
-		spool_kick(s);
+		spool_kick(s, 0);
 		return;
 	}
 	if (s->broken) {
@@ -585,7 +601,7 @@ spool_commit(struct spool *s, spool_done_cb cb, void *arg)
 		b->wcap = cap;
 	}
 	b->waiters[b->nwaiters++] = (struct waiter){ cb, arg };
-	spool_kick(s);
+	spool_kick(s, 1);
 }
 
 int
@@ -826,7 +842,8 @@ spool_start(struct spool *s, char *err, size_t errlen)
 	    pipe2(s->wake, O_NONBLOCK | O_CLOEXEC) == -1 ||
 	    (s->wake_ev = event_new(s->base, s->wake[0], EV_READ | EV_PERSIST,
 	    spool_done, s)) == NULL || event_add(s->wake_ev, NULL) == -1 ||
-	    (s->delay_ev = evtimer_new(s->base, delay_done, s)) == NULL) {
+	    (s->delay_ev = evtimer_new(s->base, delay_done, s)) == NULL ||
+	    (s->lazy_ev = evtimer_new(s->base, delay_done, s)) == NULL) {
 		snprintf(err, errlen, "spool: %s", strerror(errno));
 		return -1;
 	}
@@ -863,6 +880,8 @@ spool_close(struct spool *s)
 		event_free(s->wake_ev);
 	if (s->delay_ev != NULL)
 		event_free(s->delay_ev);
+	if (s->lazy_ev != NULL)
+		event_free(s->lazy_ev);
 	if (s->wake[0] != -1) {
 		close(s->wake[0]);
 		close(s->wake[1]);

@@ -263,6 +263,48 @@ test_segments(void **state)
 	event_base_free(base);
 }
 
+/* seg_contains - the first segment holds needle (read past the loop) */
+static int
+seg_contains(const char *needle)
+{
+	static char	 data[1 << 20];
+	char		 path[128];
+	ssize_t		 n;
+	int		 fd;
+
+	snprintf(path, sizeof(path), "%s/journal/00000001.seg", dir);
+	assert_true((fd = open(path, O_RDONLY)) != -1);
+	n = read(fd, data, sizeof(data));
+	close(fd);
+	return n > 0 && memmem(data, (size_t)n, needle, strlen(needle)) != NULL;
+}
+
+/* records nobody waits for still reach the file soon, without a close */
+static void
+test_lazy_commit(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct model	 md;
+	struct rec_state st = { .id = 5, .state = 3,
+	    .provider_id = S("lazy-provider-id"), .reason = S("") };
+	struct timeval	 tick = { 0, 10000 };
+	int		 i;
+
+	(void)state;
+	open_spool(base, &md, 0);
+	put_msg(&md, 5, 10);
+	commit_and_wait(base, md.s);
+	assert_int_equal(spool_put_state(md.s, &st), 0);
+	spool_commit(md.s, NULL, NULL);
+	for (i = 0; i < 200 && !seg_contains("lazy-provider-id"); i++) {
+		event_base_loopexit(base, &tick);
+		event_base_dispatch(base);
+	}
+	assert_true(seg_contains("lazy-provider-id"));
+	spool_close(md.s);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -270,6 +312,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lazy_commit, setup, teardown),
 	};
 
 	log_init(1, 0, "test_spool");
