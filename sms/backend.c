@@ -11,6 +11,7 @@
 #include <event2/event.h>
 
 #include "sms/backend.h"
+#include "sms/evbase.h"
 
 /*
  * One accepted submit. A backend may learn the result while its submit
@@ -18,7 +19,7 @@
  * parked here and reported from the loop, as backend.h promises.
  */
 struct submission {
-	TAILQ_ENTRY(submission)	 entry;
+	LIST_ENTRY(submission)	 entry;
 	struct backend		*b;
 	sms_done_cb		 cb;
 	void			*arg;
@@ -30,12 +31,9 @@ struct submission {
 	struct event		*ev;
 };
 
-/* parked results of every backend; backend_free reports its own ones */
-static TAILQ_HEAD(, submission) parked = TAILQ_HEAD_INITIALIZER(parked);
-
-/* backend_new - the backend conf->backend.type names */
-struct backend *
-backend_new(const struct conf *conf, struct event_base *base, char *err,
+/* concrete_new - the backend conf->backend.type names, on base */
+static struct backend *
+concrete_new(const struct conf *conf, struct event_base *base, char *err,
     size_t errlen)
 {
 	switch (conf->backend.type) {
@@ -47,6 +45,29 @@ backend_new(const struct conf *conf, struct event_base *base, char *err,
 	snprintf(err, errlen, "unknown backend type %d",
 	    (int)conf->backend.type);
 	return NULL;
+}
+
+/*
+ * backend_new - the configured backend on a thread and loop of its own:
+ * building requests, talking to the provider and syncing the outbox would
+ * otherwise take a third of the SMTP loop's time per message.
+ */
+struct backend *
+backend_new(const struct conf *conf, struct event_base *base, char *err,
+    size_t errlen)
+{
+	struct event_base	*tbase;
+	struct backend		*inner;
+
+	if ((tbase = evbase_new()) == NULL) {
+		snprintf(err, errlen, "backend: no event loop");
+		return NULL;
+	}
+	if ((inner = concrete_new(conf, tbase, err, errlen)) == NULL) {
+		event_base_free(tbase);
+		return NULL;
+	}
+	return backend_thread_new(inner, tbase, base, err, errlen);
 }
 
 /* backend_has_capacity - may one more SMS be submitted now? */
@@ -96,7 +117,7 @@ submission_fire(evutil_socket_t fd, short events, void *arg)
 
 	(void)fd;
 	(void)events;
-	TAILQ_REMOVE(&parked, s, entry);
+	LIST_REMOVE(s, entry);
 	submission_report(s, s->result, s->provider_id, s->reason);
 }
 
@@ -130,7 +151,7 @@ backend_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	s->submitting = 0;
 	b->in_flight++;
 	if (s->finished) {
-		TAILQ_INSERT_TAIL(&parked, s, entry);
+		LIST_INSERT_HEAD(&b->parked, s, entry);
 		event_active(s->ev, EV_TIMEOUT, 1);
 	}
 	return 0;
@@ -143,18 +164,14 @@ backend_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 void
 backend_free(struct backend *b)
 {
-	struct submission	*s, *next;
+	struct submission	*s;
 
 	if (b == NULL)
 		return;
-	for (s = TAILQ_FIRST(&parked); s != NULL; s = next) {
-		next = TAILQ_NEXT(s, entry);
-		if (s->b != b)
-			continue;
-		TAILQ_REMOVE(&parked, s, entry);
+	/* a callback may change the list: take the first each time */
+	while ((s = LIST_FIRST(&b->parked)) != NULL) {
+		LIST_REMOVE(s, entry);
 		submission_report(s, s->result, s->provider_id, s->reason);
-		/* the callback may have changed the list: start over */
-		next = TAILQ_FIRST(&parked);
 	}
 	b->ops->free(b);
 }

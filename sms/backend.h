@@ -5,6 +5,7 @@
 #ifndef SMSRELAY_BACKEND_H
 #define SMSRELAY_BACKEND_H
 
+#include <sys/queue.h>
 #include <stddef.h>
 #include <event2/event.h>
 
@@ -42,14 +43,20 @@ struct backend_ops {
 	void		(*free)(struct backend *);
 };
 
+struct submission;
+
 struct backend {
 	const struct backend_ops *ops;
 	struct event_base	*base;
 	size_t			 in_flight;
 	size_t			 max_in_flight;
+	LIST_HEAD(, submission)	 parked;	/* results known during submit */
 };
 
-/* backend_new - the backend of conf->backend; NULL with a message in err. */
+/*
+ * backend_new - the backend of conf->backend, running on a thread of its own
+ * and used from base; NULL with a message in err.
+ */
 struct backend	*backend_new(const struct conf *, struct event_base *, char *err, size_t);
 /* backend_submit - 0 if accepted (cb will follow), -1 if not (at capacity). */
 int		 backend_submit(struct backend *, const struct sms *, sms_done_cb, void *);
@@ -59,6 +66,9 @@ void		 backend_free(struct backend *);
 /* constructors of the concrete backends, used by backend_new */
 struct backend	*outbox_backend_new(const struct conf *, struct event_base *, char *, size_t);
 struct backend	*http_backend_new(const struct conf *, struct event_base *, char *, size_t);
+/* backend_thread_new - run a backend made on tbase on a thread; owns both. */
+struct backend	*backend_thread_new(struct backend *, struct event_base *tbase,
+		    struct event_base *base, char *, size_t);
 
 /* outbox_write_mail - append a mail (a bounce, when no smarthost) to the outbox file. */
 int		 outbox_write_mail(const char *path, const char *ref, const char *to,

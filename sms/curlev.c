@@ -4,6 +4,7 @@
  */
 #include <sys/queue.h>
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #include <curl/curl.h>
@@ -31,7 +32,9 @@ struct curlev {
 	int			 dying;
 };
 
+/* the backend frees its instance on its own thread: the list is shared */
 static struct curlev	*instances;
+static pthread_mutex_t	 instances_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void	curlev_destroy(struct curlev *);
 
@@ -194,12 +197,15 @@ curlev_new(struct event_base *base, long max_connections)
 {
 	struct curlev	*cev;
 
-	for (cev = instances; cev != NULL; cev = cev->next) {
-		if (cev->base == base) {
-			cev->refs++;
-			curlev_limits(cev, max_connections);
-			return cev;
-		}
+	pthread_mutex_lock(&instances_mu);
+	for (cev = instances; cev != NULL; cev = cev->next)
+		if (cev->base == base)
+			break;
+	pthread_mutex_unlock(&instances_mu);
+	if (cev != NULL) {
+		cev->refs++;
+		curlev_limits(cev, max_connections);
+		return cev;
 	}
 	if ((cev = calloc(1, sizeof(*cev))) == NULL)
 		return NULL;
@@ -224,8 +230,10 @@ curlev_new(struct event_base *base, long max_connections)
 	curl_multi_setopt(cev->multi, CURLMOPT_TIMERFUNCTION, curlev_timer_cb);
 	curl_multi_setopt(cev->multi, CURLMOPT_TIMERDATA, cev);
 	curlev_limits(cev, max_connections);
+	pthread_mutex_lock(&instances_mu);
 	cev->next = instances;
 	instances = cev;
+	pthread_mutex_unlock(&instances_mu);
 	return cev;
 }
 
@@ -303,12 +311,14 @@ curlev_free(struct curlev *cev)
 
 	if (cev == NULL || --cev->refs > 0)
 		return;
+	pthread_mutex_lock(&instances_mu);
 	for (pp = &instances; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == cev) {
 			*pp = cev->next;
 			break;
 		}
 	}
+	pthread_mutex_unlock(&instances_mu);
 	if (cev->busy > 0)
 		cev->dying = 1;
 	else

@@ -3,9 +3,11 @@
  * (facility mail) otherwise; fatal() and fatalx() end the process.
  *
  * Lines for stderr are gathered and written once per loop turn: three lines
- * per message would otherwise cost three write(2) calls.
+ * per message would otherwise cost three write(2) calls. Lines of other
+ * threads (the backend's, the password checkers') are written at once.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,22 +26,30 @@ static int	 log_pid;
 static char	 log_buf[LOG_BUF_SIZE];
 static size_t	 log_len;
 static struct event *log_flush_ev;
+static pthread_t log_loop_thread;	/* owns log_buf while log_flush_ev is set */
 
-/* log_flush - write what is gathered to stderr */
-void
-log_flush(void)
+/* write_all - bytes to stderr, as far as it takes them */
+static void
+write_all(const char *p, size_t len)
 {
 	size_t	 off = 0;
 	ssize_t	 n;
 
-	while (off < log_len) {
-		n = write(STDERR_FILENO, log_buf + off, log_len - off);
+	while (off < len) {
+		n = write(STDERR_FILENO, p + off, len - off);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		off += (size_t)n;
 	}
+}
+
+/* log_flush - write what is gathered to stderr */
+void
+log_flush(void)
+{
+	write_all(log_buf, log_len);
 	log_len = 0;
 }
 
@@ -61,6 +71,7 @@ log_set_base(struct event_base *base)
 		event_free(log_flush_ev);
 	log_flush_ev = base != NULL ? event_new(base, -1, 0, log_flush_cb,
 	    NULL) : NULL;
+	log_loop_thread = pthread_self();
 }
 
 /* log_stderr - one line into the buffer, flushed now or at the turn's end */
@@ -80,13 +91,16 @@ log_stderr(const char *line, const char *suffix)
 		n = sizeof(tmp) - 1;
 		tmp[n - 1] = '\n';
 	}
+	if (log_flush_ev == NULL ||
+	    !pthread_equal(pthread_self(), log_loop_thread)) {
+		write_all(tmp, (size_t)n);
+		return;
+	}
 	if (log_len + (size_t)n > sizeof(log_buf))
 		log_flush();
 	memcpy(log_buf + log_len, tmp, (size_t)n);
 	log_len += (size_t)n;
-	if (log_flush_ev == NULL)
-		log_flush();
-	else if (log_len == (size_t)n)
+	if (log_len == (size_t)n)
 		event_active(log_flush_ev, EV_TIMEOUT, 1);
 }
 

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "conf/conf.h"
 #include "sms/charset.h"
+#include "sms/evbase.h"
 #include "sms/mime.h"
 #include "smtpd/auth.h"
 #include "smtpd/control.h"
@@ -69,24 +70,6 @@ load_conf(const char *file, int *embedded)
 		return NULL;
 	}
 	return c;
-}
-
-/*
- * new_event_base - epoll with a changelist: a socket whose interest changes
- * twice within one loop turn costs no epoll_ctl at all.
- */
-static struct event_base *
-new_event_base(void)
-{
-	struct event_config	*cfg;
-	struct event_base	*base;
-
-	if ((cfg = event_config_new()) == NULL)
-		return NULL;
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-	base = event_base_new_with_config(cfg);
-	event_config_free(cfg);
-	return base;
 }
 
 /* exit_check_cb - leave the loop once drained and no session is left */
@@ -283,7 +266,7 @@ main(int argc, char *argv[])
 	if (mime_selftest() == -1)
 		fatalx("charset conversion does not work (iconv missing?)");
 	signal(SIGPIPE, SIG_IGN);
-	if ((d.base = new_event_base()) == NULL)
+	if ((d.base = evbase_new()) == NULL)
 		fatalx("event_base_new failed");
 	d.srv.base = d.base;
 	log_set_base(d.base);

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -441,7 +442,11 @@ struct results {
 	char		 reason[8][256];
 	int		 submitting;	/* set while backend_submit runs */
 	int		 early;		/* callbacks during backend_submit */
+	int		 elsewhere;	/* callbacks off the submitting thread */
+	int		 total;		/* every callback, past the 8 kept */
 };
+
+static pthread_t	 test_thread;
 
 /* record_cb - the user's callback: remember what came, and when */
 static void
@@ -452,6 +457,9 @@ record_cb(void *arg, enum sms_result result, const char *id,
 
 	if (rs->submitting)
 		rs->early++;
+	if (!pthread_equal(pthread_self(), test_thread))
+		rs->elsewhere++;
+	rs->total++;
 	if (rs->n >= 8)
 		return;
 	rs->result[rs->n] = result;
@@ -801,6 +809,58 @@ test_http_live(void **state)
 	assert_string_equal(rs.id[3], "SM4");
 }
 
+/* a burst through the backend's thread: every result once, on our loop */
+static void
+test_threaded_burst(void **state)
+{
+	char		 dir[] = "/tmp/test_http.XXXXXX", path[64], ref[32];
+	struct conf	 conf;
+	struct event_base *base;
+	struct backend	*b;
+	struct results	 rs = { 0 };
+	struct sms	 s = { ref, "+4917012345678", NULL, "Hi", 1, "GSM-7" };
+	char		 err[256], line[512];
+	FILE		*f;
+	int		 i, lines = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/outbox.jsonl", dir);
+	memset(&conf, 0, sizeof(conf));
+	conf.backend.type = BACKEND_OUTBOX;
+	conf.backend.path = path;
+	base = event_base_new();
+	b = backend_new(&conf, base, err, sizeof(err));
+	assert_non_null(b);
+	for (i = 0; i < 500; i++) {
+		snprintf(ref, sizeof(ref), "00000000000000AA.%d", i);
+		assert_int_equal(submit(b, &rs, &s), 0);
+		if (i % 100 == 99)	/* some results come back meanwhile */
+			event_base_loop(base, EVLOOP_NONBLOCK);
+	}
+	event_base_dispatch(base);	/* returns: idle, nothing is left armed */
+	assert_int_equal(rs.total, 500);
+	assert_int_equal(rs.early, 0);
+	assert_int_equal(rs.elsewhere, 0);
+	assert_int_equal(b->in_flight, 0);
+	/* submitted and not yet answered at free: reported there, once */
+	for (i = 0; i < 50; i++) {
+		snprintf(ref, sizeof(ref), "00000000000000AB.%d", i);
+		assert_int_equal(submit(b, &rs, &s), 0);
+	}
+	backend_free(b);
+	assert_int_equal(rs.total, 550);
+	assert_int_equal(rs.elsewhere, 0);
+	event_base_free(base);
+	assert_non_null(f = fopen(path, "r"));
+	while (fgets(line, sizeof(line), f) != NULL)
+		lines++;
+	fclose(f);
+	assert_true(lines >= 500 && lines <= 550);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -820,8 +880,10 @@ main(void)
 		cmocka_unit_test(test_http_refused_and_capacity),
 		cmocka_unit_test(test_http_free_in_flight),
 		cmocka_unit_test(test_http_live),
+		cmocka_unit_test(test_threaded_burst),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
+	test_thread = pthread_self();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
