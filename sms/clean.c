@@ -109,6 +109,7 @@ static const char *const forward_lines[] = {
 #define HDR_TO		0x04
 #define HDR_SUBJECT	0x08
 #define HDR_OTHER	0x10
+#define HEADER_NAME_MAX	11	/* bytes of the longest name below */
 
 static const struct {
 	const char	*name;
@@ -502,6 +503,10 @@ header_kind(const struct cleaner *c, size_t i)
 	size_t		 n, k, m;
 
 	p = line(c, i, true, &n);
+	/* most lines are text: no colon near the start, no header */
+	if (memchr(p, ':', n < HEADER_NAME_MAX + 2 ? n : HEADER_NAME_MAX + 2)
+	    == NULL)
+		return 0;
 	for (k = 0; k < NELEM(header_names); k++) {
 		m = strlen(header_names[k].name);
 		if (!ci_prefix(p, n, header_names[k].name))

@@ -82,6 +82,10 @@ utf8_clean(const char *s, size_t n, enum line_mode mode)
 			i++;
 			continue;
 		}
+		if (p[i] != '\0' && p[i] < 0x80) {
+			*o++ = (char)p[i++];
+			continue;
+		}
 		k = p[i] == '\0' ? 0 : utf8_decode(p + i, n - i, NULL);
 		if (k == 0) {
 			memcpy(o, replacement, 3);
@@ -347,6 +351,19 @@ params_find(const struct params *p, const char *name)
 	return NULL;
 }
 
+/* params_extended - some parameter is name*... (RFC 2231), rare in mail */
+static bool
+params_extended(const struct params *p, const char *name)
+{
+	size_t	 i, len = strlen(name);
+
+	for (i = 0; i < p->n; i++)
+		if (strncasecmp(p->name[i], name, len) == 0 &&
+		    p->name[i][len] == '*')
+			return true;
+	return false;
+}
+
 /* hexval - a hex digit's value, -1 for anything else */
 static int
 hexval(char c)
@@ -401,24 +418,26 @@ param_get(const struct params *p, const char *name, char *out, size_t size)
 	unsigned	 i;
 
 	out[0] = '\0';
-	snprintf(key, sizeof(key), "%s*", name);
-	if ((v = params_find(p, key)) != NULL) {
-		append_value(out, size, v, true, true);
-		return true;
-	}
-	for (i = 0; i < PARAMS_MAX; i++) {
-		snprintf(key, sizeof(key), "%s*%u", name, i);
-		if ((v = params_find(p, key)) != NULL)
-			append_value(out, size, v, false, i == 0);
-		else {
-			snprintf(key, sizeof(key), "%s*%u*", name, i);
-			if ((v = params_find(p, key)) == NULL)
-				break;
-			append_value(out, size, v, true, i == 0);
+	if (params_extended(p, name)) {
+		snprintf(key, sizeof(key), "%s*", name);
+		if ((v = params_find(p, key)) != NULL) {
+			append_value(out, size, v, true, true);
+			return true;
 		}
+		for (i = 0; i < PARAMS_MAX; i++) {
+			snprintf(key, sizeof(key), "%s*%u", name, i);
+			if ((v = params_find(p, key)) != NULL)
+				append_value(out, size, v, false, i == 0);
+			else {
+				snprintf(key, sizeof(key), "%s*%u*", name, i);
+				if ((v = params_find(p, key)) == NULL)
+					break;
+				append_value(out, size, v, true, i == 0);
+			}
+		}
+		if (i > 0)
+			return true;
 	}
-	if (i > 0)
-		return true;
 	if ((v = params_find(p, name)) == NULL)
 		return false;
 	append_value(out, size, v, false, false);

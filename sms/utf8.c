@@ -119,9 +119,14 @@ utf8_valid(const char *s, size_t n)
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i, k;
 
-	for (i = 0; i < n; i += k)
+	for (i = 0; i < n; i += k) {
+		if (p[i] < 0x80) {	/* most mail: no call per byte */
+			k = 1;
+			continue;
+		}
 		if ((k = utf8_decode(p + i, n - i, NULL)) == 0)
 			return false;
+	}
 	return true;
 }
 

@@ -27,6 +27,9 @@ static char	 log_buf[LOG_BUF_SIZE];
 static size_t	 log_len;
 static struct event *log_flush_ev;
 static pthread_t log_loop_thread;	/* owns log_buf while log_flush_ev is set */
+static char	 prefix[64];	/* "ident[pid]: " of prefix_pid */
+static int	 prefix_pid;
+static size_t	 plen;
 
 /* write_all - bytes to stderr, as far as it takes them */
 static void
@@ -74,33 +77,50 @@ log_set_base(struct event_base *base)
 	log_loop_thread = pthread_self();
 }
 
+/* put - append n bytes to tmp at *len, as far as there is room */
+static void
+put(char *tmp, size_t size, size_t *len, const char *p, size_t n)
+{
+	if (n > size - *len)
+		n = size - *len;
+	memcpy(tmp + *len, p, n);
+	*len += n;
+}
+
 /* log_stderr - one line into the buffer, flushed now or at the turn's end */
 static void
 log_stderr(const char *line, const char *suffix)
 {
-	char	 tmp[2200];
-	int	 n;
+	char		 tmp[2200];
+	size_t		 n = 0;
+	int		 r;
 
-	n = snprintf(tmp, sizeof(tmp), "%s[%d]: %s%s%s\n", log_ident, log_pid,
-	    line, suffix != NULL ? ": " : "", suffix != NULL ? suffix : "");
-	if (n < 0)
-		return;
 	if (log_pid == 0)
 		log_pid = (int)getpid();
-	if ((size_t)n >= sizeof(tmp)) {
-		n = sizeof(tmp) - 1;
-		tmp[n - 1] = '\n';
+	if (prefix_pid != log_pid) {
+		r = snprintf(prefix, sizeof(prefix), "%s[%d]: ", log_ident,
+		    log_pid);
+		plen = r < 0 || (size_t)r >= sizeof(prefix) ? 0 : (size_t)r;
+		prefix_pid = log_pid;
 	}
+	/* room for the newline is kept back: a long line is cut, not lost */
+	put(tmp, sizeof(tmp) - 1, &n, prefix, plen);
+	put(tmp, sizeof(tmp) - 1, &n, line, strlen(line));
+	if (suffix != NULL) {
+		put(tmp, sizeof(tmp) - 1, &n, ": ", 2);
+		put(tmp, sizeof(tmp) - 1, &n, suffix, strlen(suffix));
+	}
+	tmp[n++] = '\n';
 	if (log_flush_ev == NULL ||
 	    !pthread_equal(pthread_self(), log_loop_thread)) {
-		write_all(tmp, (size_t)n);
+		write_all(tmp, n);
 		return;
 	}
-	if (log_len + (size_t)n > sizeof(log_buf))
+	if (log_len + n > sizeof(log_buf))
 		log_flush();
-	memcpy(log_buf + log_len, tmp, (size_t)n);
-	log_len += (size_t)n;
-	if (log_len == (size_t)n)
+	memcpy(log_buf + log_len, tmp, n);
+	log_len += n;
+	if (log_len == n)
 		event_active(log_flush_ev, EV_TIMEOUT, 1);
 }
 
@@ -111,6 +131,7 @@ log_init(int foreground, int verbose, const char *ident)
 	log_to_stderr = foreground;
 	log_verbose = verbose;
 	log_pid = (int)getpid();
+	prefix_pid = 0;
 	if (ident != NULL)
 		log_ident = ident;
 	if (!foreground)
