@@ -4,12 +4,13 @@
  *
  * The loop decides everything (offsets, rotation, deletion) and hands the I/O
  * thread a batch of operations; the thread writes, copies, fdatasyncs, then
- * unlinks, syncs the directory and wakes the loop through a pipe, which runs
+ * unlinks, syncs the directory and wakes the loop through an eventfd, which runs
  * the batch's waiters. The thread keeps zero-filled space allocated ahead of
  * the write position, so most fdatasyncs flush data only and not the inode
  * (measured here: 109 us instead of 191 us); replay reads zeros as the end. A segment is unlinked only when no live message has its
  * record in it and every older segment is gone, so no state record is lost.
  */
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <dirent.h>
 #include <errno.h>
@@ -73,7 +74,7 @@ struct spool {
 	struct event	*delay_ev;	/* that window is open */
 	struct event	*lazy_ev;	/* records nobody waits for are due */
 	struct event	*wake_ev;
-	int		 wake[2];
+	int		 wake;		/* eventfd: the thread finished a batch */
 
 	int		 collecting;	/* spool_collect is running */
 	int		 started;	/* the thread runs */
@@ -291,7 +292,7 @@ io_main(void *arg)
 {
 	struct spool	*s = arg;
 	struct batch	*b;
-	char		 c = 0;
+	uint64_t	 one = 1;
 
 	for (;;) {
 		pthread_mutex_lock(&s->mtx);
@@ -308,7 +309,8 @@ io_main(void *arg)
 		pthread_mutex_lock(&s->mtx);
 		s->finished = b;
 		pthread_mutex_unlock(&s->mtx);
-		while (write(s->wake[1], &c, 1) == -1 && errno == EINTR)
+		while (write(s->wake, &one, sizeof(one)) == -1 &&
+		    errno == EINTR)
 			;
 	}
 	return NULL;
@@ -322,11 +324,11 @@ spool_done(evutil_socket_t fd, short ev, void *arg)
 {
 	struct spool	*s = arg;
 	struct batch	*b;
-	char		 buf[64];
+	uint64_t	 n;
 	size_t		 i;
 
 	(void)ev;
-	while (read(fd, buf, sizeof(buf)) > 0)
+	while (read(fd, &n, sizeof(n)) == -1 && errno == EINTR)
 		;
 	pthread_mutex_lock(&s->mtx);
 	b = s->finished;
@@ -372,7 +374,7 @@ spool_handover(struct spool *s)
 	s->io_busy = 1;
 	pthread_mutex_lock(&s->mtx);
 	s->todo = b;
-	pthread_cond_broadcast(&s->cond);
+	pthread_cond_signal(&s->cond);
 	pthread_mutex_unlock(&s->mtx);
 }
 
@@ -811,7 +813,7 @@ spool_open(const char *dir, struct event_base *base, size_t segment_max,
 	}
 	s->base = base;
 	s->segment_max = segment_max ? segment_max : SPOOL_SEGMENT_MAX;
-	s->fd = s->wake[0] = s->wake[1] = -1;
+	s->fd = s->wake = -1;
 	pthread_mutex_init(&s->mtx, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	if (mkdir_p(s->dir) == -1 ||
@@ -839,8 +841,8 @@ spool_start(struct spool *s, char *err, size_t errlen)
 		return -1;
 	}
 	if ((s->open = batch_new()) == NULL ||
-	    pipe2(s->wake, O_NONBLOCK | O_CLOEXEC) == -1 ||
-	    (s->wake_ev = event_new(s->base, s->wake[0], EV_READ | EV_PERSIST,
+	    (s->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1 ||
+	    (s->wake_ev = event_new(s->base, s->wake, EV_READ | EV_PERSIST,
 	    spool_done, s)) == NULL || event_add(s->wake_ev, NULL) == -1 ||
 	    (s->delay_ev = evtimer_new(s->base, delay_done, s)) == NULL ||
 	    (s->lazy_ev = evtimer_new(s->base, delay_done, s)) == NULL) {
@@ -882,10 +884,8 @@ spool_close(struct spool *s)
 		event_free(s->delay_ev);
 	if (s->lazy_ev != NULL)
 		event_free(s->lazy_ev);
-	if (s->wake[0] != -1) {
-		close(s->wake[0]);
-		close(s->wake[1]);
-	}
+	if (s->wake != -1)
+		close(s->wake);
 	close(s->dirfd);
 	batch_free(s->open);
 	buf_free(&scratch);
