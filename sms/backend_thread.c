@@ -298,6 +298,7 @@ start(struct threaded *t)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
 		return -1;
+	pthread_setname_np(t->tid, "backend");
 	t->running = 1;
 	return 0;
 }

@@ -620,10 +620,12 @@ auth_checker_new(struct event_base *base, unsigned nthreads)
 		goto fail;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (i = 0; i < nthreads; i++)
+	for (i = 0; i < nthreads; i++) {
 		if ((rc = pthread_create(&c->w[i].tid, NULL, worker_main,
 		    &c->w[i])) != 0)
 			break;
+		pthread_setname_np(c->w[i].tid, "auth");
+	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (i < nthreads) {
 		checker_stop(c, i);

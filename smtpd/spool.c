@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -831,6 +832,9 @@ spool_open(const char *dir, struct event_base *base, size_t segment_max,
 int
 spool_start(struct spool *s, char *err, size_t errlen)
 {
+	sigset_t	 all, old;
+	int		 rc;
+
 	s->cur_seg++;
 	s->cur_off = 0;
 	(void)pin_slot(s, s->cur_seg);
@@ -850,10 +854,16 @@ spool_start(struct spool *s, char *err, size_t errlen)
 		return -1;
 	}
 	spool_collect(s);
-	if (pthread_create(&s->thread, NULL, io_main, s) != 0) {
+	/* signals are the loop's: the thread never takes one */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&s->thread, NULL, io_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		snprintf(err, errlen, "spool: cannot start I/O thread");
 		return -1;
 	}
+	pthread_setname_np(s->thread, "spool-io");
 	s->started = 1;
 	return 0;
 }
