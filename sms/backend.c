@@ -47,6 +47,28 @@ concrete_new(const struct conf *conf, struct event_base *base, char *err,
 	return NULL;
 }
 
+typedef struct backend *(*backend_ctor)(const struct conf *, struct event_base *,
+    char *, size_t);
+
+/* on_thread - the backend make builds, run on a thread and loop of its own */
+static struct backend *
+on_thread(backend_ctor make, const struct conf *conf, struct event_base *base,
+    char *err, size_t errlen)
+{
+	struct event_base	*tbase;
+	struct backend		*inner;
+
+	if ((tbase = evbase_new()) == NULL) {
+		snprintf(err, errlen, "backend: no event loop");
+		return NULL;
+	}
+	if ((inner = make(conf, tbase, err, errlen)) == NULL) {
+		event_base_free(tbase);
+		return NULL;
+	}
+	return backend_thread_new(inner, tbase, base, err, errlen);
+}
+
 /*
  * backend_new - the configured backend on a thread and loop of its own:
  * building requests, talking to the provider and syncing the outbox would
@@ -56,18 +78,15 @@ struct backend *
 backend_new(const struct conf *conf, struct event_base *base, char *err,
     size_t errlen)
 {
-	struct event_base	*tbase;
-	struct backend		*inner;
+	return on_thread(concrete_new, conf, base, err, errlen);
+}
 
-	if ((tbase = evbase_new()) == NULL) {
-		snprintf(err, errlen, "backend: no event loop");
-		return NULL;
-	}
-	if ((inner = concrete_new(conf, tbase, err, errlen)) == NULL) {
-		event_base_free(tbase);
-		return NULL;
-	}
-	return backend_thread_new(inner, tbase, base, err, errlen);
+/* backend_dsn_outbox_new - see backend.h */
+struct backend *
+backend_dsn_outbox_new(const struct conf *conf, struct event_base *base,
+    char *err, size_t errlen)
+{
+	return on_thread(outbox_dsn_backend_new, conf, base, err, errlen);
 }
 
 /* backend_has_capacity - may one more SMS be submitted now? */

@@ -63,15 +63,20 @@ int		 backend_submit(struct backend *, const struct sms *, sms_done_cb, void *);
 int		 backend_has_capacity(const struct backend *);
 void		 backend_free(struct backend *);
 
+/*
+ * backend_dsn_outbox_new - like backend_new, for the bounce sender without a
+ * smarthost: each submit appends a DSN (to: its recipient, text: the whole
+ * mail) to conf->backend.path, durable before its result.
+ */
+struct backend	*backend_dsn_outbox_new(const struct conf *, struct event_base *,
+		    char *err, size_t);
+
 /* constructors of the concrete backends, used by backend_new */
 struct backend	*outbox_backend_new(const struct conf *, struct event_base *, char *, size_t);
+struct backend	*outbox_dsn_backend_new(const struct conf *, struct event_base *, char *, size_t);
 struct backend	*http_backend_new(const struct conf *, struct event_base *, char *, size_t);
 /* backend_thread_new - run a backend made on tbase on a thread; owns both. */
 struct backend	*backend_thread_new(struct backend *, struct event_base *tbase,
 		    struct event_base *base, char *, size_t);
-
-/* outbox_write_mail - append a mail (a bounce, when no smarthost) to the outbox file. */
-int		 outbox_write_mail(const char *path, const char *ref, const char *to,
-		    const char *message);
 
 #endif

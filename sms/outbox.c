@@ -1,6 +1,7 @@
 /*
- * outbox.c - the outbox backend: one JSON line per SMS (and per bounce when
- * there is no smarthost) appended to a file; results after one fdatasync.
+ * outbox.c - the outbox backend: one JSON line per SMS (or, for the bounce
+ * sender without a smarthost, per DSN) appended to a file; results after one
+ * fdatasync.
  */
 #include <sys/queue.h>
 
@@ -35,6 +36,7 @@ struct outbox {
 	int			 fd;
 	char			*path;
 	char			*from;	/* default sender id */
+	int			 dsn;	/* lines are DSNs: text is the mail */
 	struct event		*flush;
 	struct outbox_results	 results;
 };
@@ -142,6 +144,27 @@ sms_line(const struct sms *sms, const char *from, char **line, size_t *len)
 	return rc;
 }
 
+/* dsn_line - the outbox line of a DSN: to is its recipient, text the mail */
+static int
+dsn_line(const struct sms *sms, char **line, size_t *len)
+{
+	json_t	*obj;
+	int	 rc = -1;
+
+	if ((obj = json_object()) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	errno = EILSEQ;
+	if (json_object_set_new(obj, "queue_id", queue_id(sms->ref)) == 0 &&
+	    json_object_set_new(obj, "kind", json_string("dsn")) == 0 &&
+	    set_str(obj, "to", sms->to) == 0 &&
+	    set_str(obj, "message", sms->text) == 0)
+		rc = line_finish(obj, line, len);
+	json_decref(obj);
+	return rc;
+}
+
 /* outbox_flush - make the batch durable, then report every result in it */
 static void
 outbox_flush(evutil_socket_t fd, short events, void *arg)
@@ -190,7 +213,8 @@ outbox_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	r->cb = cb;
 	r->arg = arg;
 	r->result = SMS_SENT;
-	if (sms_line(sms, ob->from, &line, &len) == -1) {
+	if ((ob->dsn ? dsn_line(sms, &line, &len) :
+	    sms_line(sms, ob->from, &line, &len)) == -1) {
 		if (errno != EILSEQ) {
 			free(r);
 			return -1;
@@ -270,45 +294,14 @@ outbox_backend_new(const struct conf *conf, struct event_base *base,
 	return &ob->b;
 }
 
-/* outbox_write_mail - append a bounce line; 0, or -1 with errno */
-int
-outbox_write_mail(const char *path, const char *ref, const char *to,
-    const char *message)
+/* outbox_dsn_backend_new - the outbox for DSNs, when there is no smarthost */
+struct backend *
+outbox_dsn_backend_new(const struct conf *conf, struct event_base *base,
+    char *err, size_t errlen)
 {
-	json_t	*obj;
-	char	*line = NULL;
-	size_t	 len;
-	int	 fd, rc = -1, saved;
+	struct backend	*b;
 
-	if ((obj = json_object()) == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	errno = EILSEQ;
-	if (json_object_set_new(obj, "queue_id", queue_id(ref)) == 0 &&
-	    json_object_set_new(obj, "kind", json_string("dsn")) == 0 &&
-	    set_str(obj, "to", to) == 0 &&
-	    set_str(obj, "message", message) == 0)
-		rc = line_finish(obj, &line, &len);
-	json_decref(obj);
-	if (rc == -1)
-		return -1;
-	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0640)) == -1) {
-		saved = errno;
-		free(line);
-		errno = saved;
-		return -1;
-	}
-	rc = append_line(fd, line, len);
-	if (rc == 0 && fdatasync(fd) == -1)
-		rc = -1;
-	saved = errno;
-	if (close(fd) == -1 && rc == 0) {
-		rc = -1;
-		saved = errno;
-	}
-	free(line);
-	errno = saved;
-	return rc;
+	if ((b = outbox_backend_new(conf, base, err, errlen)) != NULL)
+		((struct outbox *)b)->dsn = 1;
+	return b;
 }

@@ -1,12 +1,14 @@
 /*
  * bounce.c - DSNs for recipients that failed: composed by dsn.c, queued like
  * any message, and delivered to the smarthost with libcurl's SMTP client
- * (MAIL FROM:<>) or, without a smarthost, appended to the outbox.
+ * (MAIL FROM:<>) or, without a smarthost, appended to the outbox by the
+ * outbox backend on its own thread (its fdatasync never stops the loop).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sms/backend.h"
 #include "sms/curlev.h"
 #include "smtpd/bounce.h"
 #include "smtpd/dsn.h"
@@ -18,7 +20,8 @@
 struct bounce {
 	const struct conf	*conf;
 	struct event_base	*base;
-	struct curlev		*cev;		/* NULL: DSNs go to the outbox */
+	struct curlev		*cev;		/* the smarthost's client, or */
+	struct backend		*outbox;	/* without one: the outbox */
 	char			*url;		/* smarthost, path = our EHLO name */
 	unsigned		 in_flight;
 };
@@ -31,7 +34,7 @@ struct bounce_job {
 	size_t			 pos;
 	sms_done_cb		 cb;
 	void			*arg;
-	enum sms_result		 result;	/* outbox: decided at once */
+	enum sms_result		 result;
 	char			 reason[CURL_ERROR_SIZE + 64];
 };
 
@@ -44,7 +47,7 @@ smarthost_has_path(const char *url)
 	return p != NULL && strchr(p + 3, '/') != NULL;
 }
 
-/* bounce_new - a curl multi for the smarthost, or nothing for the outbox */
+/* bounce_new - a curl multi for the smarthost, or the outbox backend */
 struct bounce *
 bounce_new(const struct conf *conf, struct event_base *base, char *err,
     size_t errlen)
@@ -57,8 +60,14 @@ bounce_new(const struct conf *conf, struct event_base *base, char *err,
 	}
 	b->conf = conf;
 	b->base = base;
-	if (conf->bounce.smarthost == NULL)
+	if (conf->bounce.smarthost == NULL) {
+		if ((b->outbox = backend_dsn_outbox_new(conf, base, err,
+		    errlen)) == NULL) {
+			free(b);
+			return NULL;
+		}
 		return b;
+	}
 	if (asprintf(&b->url, "%s%s%s", conf->bounce.smarthost,
 	    smarthost_has_path(conf->bounce.smarthost) ? "" : "/",
 	    smarthost_has_path(conf->bounce.smarthost) ? "" : conf->hostname) == -1 ||
@@ -130,12 +139,19 @@ job_finish(struct bounce_job *j)
 	job_free(j);
 }
 
+/* outbox_done - the outbox backend's answer about a DSN */
 static void
-outbox_done(evutil_socket_t fd, short ev, void *arg)
+outbox_done(void *arg, enum sms_result result, const char *provider_id,
+    const char *reason)
 {
-	(void)fd;
-	(void)ev;
-	job_finish(arg);
+	struct bounce_job *j = arg;
+
+	(void)provider_id;
+	j->result = result;
+	if (reason != NULL)
+		snprintf(j->reason, sizeof(j->reason), "cannot write the DSN: %s",
+		    reason);
+	job_finish(j);
 }
 
 /* read_cb - feed the DSN to curl's upload */
@@ -223,17 +239,10 @@ bounce_send(struct bounce *b, const struct qmsg *m, sms_done_cb cb, void *arg)
 		return -1;
 	*j = (struct bounce_job){ .b = b, .data = m->text,
 	    .len = strlen(m->text), .cb = cb, .arg = arg };
-	if (b->cev == NULL) {
-		if (outbox_write_mail(b->conf->backend.path, m->idstr, to,
-		    m->text) == 0)
-			j->result = SMS_SENT;
-		else {
-			j->result = SMS_TEMPFAIL;
-			snprintf(j->reason, sizeof(j->reason), "cannot write "
-			    "the DSN to the outbox %s", b->conf->backend.path);
-		}
-		if (event_base_once(b->base, -1, EV_TIMEOUT, outbox_done, j,
-		    &(struct timeval){ 0, 0 }) == -1) {
+	if (b->outbox != NULL) {
+		struct sms dsn = { .ref = m->idstr, .to = to, .text = m->text };
+
+		if (backend_submit(b->outbox, &dsn, outbox_done, j) == -1) {
 			job_free(j);
 			return -1;
 		}
@@ -253,7 +262,10 @@ bounce_send(struct bounce *b, const struct qmsg *m, sms_done_cb cb, void *arg)
 	return 0;
 }
 
-/* bounce_free - stop the SMTP client; unfinished DSNs stay in the journal */
+/*
+ * bounce_free - stop the SMTP client or the outbox (what they still hold is
+ * reported as a temporary failure); unfinished DSNs stay in the journal.
+ */
 void
 bounce_free(struct bounce *b)
 {
@@ -261,6 +273,7 @@ bounce_free(struct bounce *b)
 		return;
 	if (b->cev != NULL)
 		curlev_free(b->cev);
+	backend_free(b->outbox);
 	free(b->url);
 	free(b);
 }

@@ -254,6 +254,33 @@ def c_permanent_dsn(ctx):
     check(d.log_lines(qid, "bounced"), "no 'bounced' log line for %s" % qid)
 
 
+def c_dsn_to_outbox(ctx):
+    ctx.mock.script([{"status": 400, "body": TWILIO_ERR}])
+    d = ctx.daemon(backend=twilio_backend(ctx), bounce={"smarthost": None})
+    qid = send_mail(d.port, SENDER, [NUMBER + "@sms.example"],
+                    make_message("Pickup", "Your laptop is ready\r\n"))
+    outbox = os.path.join(d.conf["spool"], "outbox.jsonl")
+
+    def find():
+        try:
+            with open(outbox) as f:
+                objs = [json.loads(l) for l in f.read().splitlines()]
+        except (OSError, ValueError):
+            return None
+        return [o for o in objs if o.get("kind") == "dsn"] or None
+    dsns = wait_for(find, 15, "a DSN line in %s" % outbox)
+    ctx.note("outbox DSN lines: %r" % dsns)
+    check(len(dsns) == 1, "%d DSN lines, want 1" % len(dsns))
+    o = dsns[0]
+    check(o.get("to") == SENDER, "DSN to=%r, want %r" % (o.get("to"), SENDER))
+    check(o.get("queue_id") != qid, "the DSN has the queue id of the message it reports")
+    raw = o.get("message", "")
+    check(re.search(r"(?mi)^Status:\s*5\.1\.1", raw), "no Status: 5.1.1 in the DSN")
+    check("report-type=delivery-status" in raw.replace('"', ""),
+          "the DSN is not a delivery-status report")
+    check(d.log_lines(qid, "bounced"), "no 'bounced' log line for %s" % qid)
+
+
 def c_null_sender(ctx):
     ctx.mock.script([{"status": 400, "body": TWILIO_ERR}, {"status": 400, "body": TWILIO_ERR}])
     d = ctx.daemon(backend=twilio_backend(ctx))
@@ -791,6 +818,8 @@ CASES = [
     ("domain not served: 554 5.7.1", c_relay_denied, None),
     ("provider 500 then 200: deferred, retried once, sent once", c_retry_then_sent, None),
     ("twilio permanent error 21211: DSN from <> to the sender", c_permanent_dsn, "sink"),
+    ("no smarthost: the DSN of a permanent failure is a line in the outbox", c_dsn_to_outbox,
+     None),
     ("null sender with permanent failure: no DSN", c_null_sender, "sink"),
     ("NOTIFY=SUCCESS: DSN 'relayed' 2.0.0 with ENVID and ORCPT", c_notify_success, "sink"),
     ("NOTIFY=NEVER with permanent failure: no DSN", c_notify_never, "sink"),

@@ -496,6 +496,8 @@ test_outbox(void **state)
 	    "Hi", 1, "GSM-7" };
 	struct sms	 bad = { "0123456789ABCDEF.2", "+4366412345678", NULL,
 	    "\xff", 1, "GSM-7" };
+	struct sms	 dsn = { .ref = "0123456789ABCDEF", .to = "clerk@example.com",
+	    .text = "Subject: Undelivered\r\n\r\nsorry\r\n" };
 	char		 line[4][1024], err[256];
 	json_t		*j;
 	FILE		*f;
@@ -528,8 +530,14 @@ test_outbox(void **state)
 	assert_int_equal(rs.result[1], SMS_SENT);
 	assert_int_equal(rs.result[2], SMS_PERMFAIL);
 	assert_non_null(strstr(rs.reason[2], "UTF-8"));
-	assert_int_equal(outbox_write_mail(path, "0123456789ABCDEF",
-	    "clerk@example.com", "Subject: Undelivered\r\n\r\nsorry\r\n"), 0);
+	backend_free(b);
+	/* the bounce sender's outbox: a DSN line, durable before its result */
+	b = backend_dsn_outbox_new(&conf, base, err, sizeof(err));
+	assert_non_null(b);
+	assert_int_equal(submit(b, &rs, &dsn), 0);
+	event_base_dispatch(base);
+	assert_int_equal(rs.n, 4);
+	assert_int_equal(rs.result[3], SMS_SENT);
 	backend_free(b);
 	event_base_free(base);
 
