@@ -120,46 +120,38 @@ append_line(int fd, const char *line, size_t len)
 	return -1;
 }
 
-/* sms_line - the outbox line of one SMS */
+/*
+ * outbox_line - the line of one submission: an SMS, or in DSN mode a mail
+ * (to: its recipient, text: the whole message)
+ */
 static int
-sms_line(const struct sms *sms, const char *from, char **line, size_t *len)
+outbox_line(const struct outbox *ob, const struct sms *sms, char **line,
+    size_t *len)
 {
 	json_t	*obj;
-	int	 rc = -1;
+	int	 ok, rc = -1;
 
 	if ((obj = json_object()) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
 	errno = EILSEQ;
-	if (json_object_set_new(obj, "queue_id", queue_id(sms->ref)) == 0 &&
-	    set_str(obj, "ref", sms->ref) == 0 &&
-	    set_str(obj, "to", sms->to) == 0 &&
-	    set_str(obj, "from", sms->from != NULL ? sms->from : from) == 0 &&
-	    set_str(obj, "text", sms->text) == 0 &&
-	    json_object_set_new(obj, "parts", json_integer(sms->parts)) == 0 &&
-	    set_str(obj, "encoding", sms->encoding) == 0)
-		rc = line_finish(obj, line, len);
-	json_decref(obj);
-	return rc;
-}
-
-/* dsn_line - the outbox line of a DSN: to is its recipient, text the mail */
-static int
-dsn_line(const struct sms *sms, char **line, size_t *len)
-{
-	json_t	*obj;
-	int	 rc = -1;
-
-	if ((obj = json_object()) == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
-	errno = EILSEQ;
-	if (json_object_set_new(obj, "queue_id", queue_id(sms->ref)) == 0 &&
-	    json_object_set_new(obj, "kind", json_string("dsn")) == 0 &&
-	    set_str(obj, "to", sms->to) == 0 &&
-	    set_str(obj, "message", sms->text) == 0)
+	ok = json_object_set_new(obj, "queue_id", queue_id(sms->ref)) == 0;
+	if (ob->dsn)
+		ok = ok &&
+		    json_object_set_new(obj, "kind", json_string("dsn")) == 0 &&
+		    set_str(obj, "to", sms->to) == 0 &&
+		    set_str(obj, "message", sms->text) == 0;
+	else
+		ok = ok && set_str(obj, "ref", sms->ref) == 0 &&
+		    set_str(obj, "to", sms->to) == 0 &&
+		    set_str(obj, "from", sms->from != NULL ? sms->from :
+		    ob->from) == 0 &&
+		    set_str(obj, "text", sms->text) == 0 &&
+		    json_object_set_new(obj, "parts",
+		    json_integer(sms->parts)) == 0 &&
+		    set_str(obj, "encoding", sms->encoding) == 0;
+	if (ok)
 		rc = line_finish(obj, line, len);
 	json_decref(obj);
 	return rc;
@@ -213,8 +205,7 @@ outbox_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	r->cb = cb;
 	r->arg = arg;
 	r->result = SMS_SENT;
-	if ((ob->dsn ? dsn_line(sms, &line, &len) :
-	    sms_line(sms, ob->from, &line, &len)) == -1) {
+	if (outbox_line(ob, sms, &line, &len) == -1) {
 		if (errno != EILSEQ) {
 			free(r);
 			return -1;
