@@ -298,7 +298,8 @@ start(struct threaded *t)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0)
 		return -1;
-	pthread_setname_np(t->tid, "backend");
+	/* top -H shows it by the backend's name: http, outbox, dsn-outbox */
+	pthread_setname_np(t->tid, t->inner->ops->name);
 	t->running = 1;
 	return 0;
 }

@@ -244,6 +244,10 @@ static const struct backend_ops outbox_ops = {
 	"outbox", outbox_submit, outbox_free
 };
 
+static const struct backend_ops dsn_outbox_ops = {
+	"dsn-outbox", outbox_submit, outbox_free
+};
+
 /* outbox_backend_new - open conf->backend.path for appending, once */
 struct backend *
 outbox_backend_new(const struct conf *conf, struct event_base *base,
@@ -292,7 +296,9 @@ outbox_dsn_backend_new(const struct conf *conf, struct event_base *base,
 {
 	struct backend	*b;
 
-	if ((b = outbox_backend_new(conf, base, err, errlen)) != NULL)
+	if ((b = outbox_backend_new(conf, base, err, errlen)) != NULL) {
 		((struct outbox *)b)->dsn = 1;
+		b->ops = &dsn_outbox_ops;
+	}
 	return b;
 }
