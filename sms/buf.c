@@ -1,6 +1,6 @@
 /*
  * buf.c - the growable byte buffer, doubling from 4 KiB; fails with -1 or,
- * for text, with a flag that sticks until the builder looks.
+ * for text, with a flag that sticks until the builder looks. Arrays double too.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -65,4 +65,22 @@ buf_free(struct buf *b)
 	b->p = NULL;
 	b->len = b->cap = 0;
 	b->failed = false;
+}
+
+/* array_grow - see buf.h; the pointer is copied, not punned, through pp */
+int
+array_grow(void *pp, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	void	*p, *np;
+	size_t	 ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap != 0 ? *cap * 2 : first;
+	memcpy(&p, pp, sizeof(p));
+	if ((np = reallocarray(p, ncap, elem)) == NULL)
+		return -1;
+	memcpy(pp, &np, sizeof(np));
+	*cap = ncap;
+	return 0;
 }

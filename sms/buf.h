@@ -1,6 +1,6 @@
 /*
- * buf.h - the growable byte buffer: journal records are encoded into one,
- * DSNs, HTML and TNEF text are built in one.
+ * buf.h - the growable byte buffer (journal records are encoded into one,
+ * DSNs, HTML and TNEF text are built in one) and growable arrays.
  */
 #ifndef SMSRELAY_BUF_H
 #define SMSRELAY_BUF_H
@@ -34,5 +34,12 @@ void	 buf_add(struct buf *, const void *, size_t);
 
 /* buf_free - release the storage; b is an empty buffer again */
 void	 buf_free(struct buf *);
+
+/*
+ * array_grow - room for element n of the array whose pointer is at pp, with
+ * cap elements of elem bytes allocated: doubled when full, first when empty.
+ * -1 (array and cap unchanged) on ENOMEM.
+ */
+int	 array_grow(void *pp, size_t *cap, size_t n, size_t elem, size_t first);
 
 #endif

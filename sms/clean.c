@@ -35,6 +35,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sms/buf.h"
 #include "sms/clean.h"
 #include "sms/utf8.h"
 
@@ -621,16 +622,9 @@ is_mobile(const struct cleaner *c, size_t i)
 static int
 add_seg(struct cleaner *c, enum clean_cut what, size_t first, size_t last)
 {
-	struct seg	*s;
-	size_t		 cap;
-
-	if (c->nsegs == c->segcap) {
-		cap = c->segcap ? c->segcap * 2 : 8;
-		if ((s = reallocarray(c->segs, cap, sizeof(*s))) == NULL)
-			return -1;
-		c->segs = s;
-		c->segcap = cap;
-	}
+	if (array_grow(&c->segs, &c->segcap, c->nsegs, sizeof(*c->segs), 8) ==
+	    -1)
+		return -1;
 	c->segs[c->nsegs].what = what;
 	c->segs[c->nsegs].first = first;
 	c->segs[c->nsegs++].last = last;

@@ -20,6 +20,7 @@
 #include <crypt.h>
 #include <event2/event.h>
 
+#include "sms/buf.h"
 #include "smtpd/auth.h"
 
 #define USERS_LINE_MAX	4096	/* octets of a users file line */
@@ -202,14 +203,8 @@ users_add(struct auth_users *u, size_t *cap, const char *name, size_t nlen,
 	size_t			 hlen = strlen(hash);
 	char			*mem;
 
-	if (u->n == *cap) {
-		size_t ncap = *cap != 0 ? *cap * 2 : 16;
-
-		if ((e = reallocarray(u->v, ncap, sizeof(*e))) == NULL)
-			return -1;
-		u->v = e;
-		*cap = ncap;
-	}
+	if (array_grow(&u->v, cap, u->n, sizeof(*u->v), 16) == -1)
+		return -1;
 	if ((mem = malloc(nlen + 1 + hlen + 1)) == NULL)
 		return -1;
 	memcpy(mem, name, nlen);

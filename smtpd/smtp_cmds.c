@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sms/buf.h"
 #include "sms/mime.h"
 #include "sms/text.h"
 #include "smtpd/log.h"
@@ -350,15 +351,10 @@ static int
 tx_add_rcpt(struct smtp_tx *tx, const struct smtp_rcpt *r, const char *e164)
 {
 	struct tx_rcpt	*tr;
-	size_t		 cap;
 
-	if (tx->nrcpts == tx->rcap) {
-		cap = tx->rcap ? tx->rcap * 2 : 4;
-		if ((tr = reallocarray(tx->rcpts, cap, sizeof(*tr))) == NULL)
-			return -1;
-		tx->rcpts = tr;
-		tx->rcap = cap;
-	}
+	if (array_grow(&tx->rcpts, &tx->rcap, tx->nrcpts, sizeof(*tx->rcpts),
+	    4) == -1)
+		return -1;
 	tr = &tx->rcpts[tx->nrcpts];
 	memset(tr, 0, sizeof(*tr));
 	memcpy(tr->e164, e164, sizeof(tr->e164));

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sms/buf.h"
 #include "smtpd/log.h"
 #include "smtpd/spool.h"
 
@@ -126,20 +127,13 @@ static int
 batch_op(struct batch *b, enum op_type type, uint32_t seg, uint64_t off,
     uint64_t len)
 {
-	struct op *ops;
-
 	if (type == OP_WRITE && b->nops > 0 &&
 	    b->ops[b->nops - 1].type == OP_WRITE) {
 		b->ops[b->nops - 1].len += len;
 		return 0;
 	}
-	if (b->nops == b->opcap) {
-		size_t cap = b->opcap ? b->opcap * 2 : 16;
-		if ((ops = reallocarray(b->ops, cap, sizeof(*ops))) == NULL)
-			return -1;
-		b->ops = ops;
-		b->opcap = cap;
-	}
+	if (array_grow(&b->ops, &b->opcap, b->nops, sizeof(*b->ops), 16) == -1)
+		return -1;
 	b->ops[b->nops++] = (struct op){ type, seg, off, len };
 	return 0;
 }
@@ -584,7 +578,6 @@ void
 spool_commit(struct spool *s, spool_done_cb cb, void *arg)
 {
 	struct batch	*b = s->open;
-	struct waiter	*w;
 
 	if (cb == NULL) {
 		spool_kick(s, 0);
@@ -594,14 +587,10 @@ spool_commit(struct spool *s, spool_done_cb cb, void *arg)
 		cb(arg, -1);
 		return;
 	}
-	if (b->nwaiters == b->wcap) {
-		size_t cap = b->wcap ? b->wcap * 2 : 16;
-		if ((w = reallocarray(b->waiters, cap, sizeof(*w))) == NULL) {
-			cb(arg, -1);
-			return;
-		}
-		b->waiters = w;
-		b->wcap = cap;
+	if (array_grow(&b->waiters, &b->wcap, b->nwaiters,
+	    sizeof(*b->waiters), 16) == -1) {
+		cb(arg, -1);
+		return;
 	}
 	b->waiters[b->nwaiters++] = (struct waiter){ cb, arg };
 	spool_kick(s, 1);
@@ -629,7 +618,7 @@ list_segments(struct spool *s, uint32_t **out, size_t *n)
 {
 	DIR		*d;
 	struct dirent	*de;
-	uint32_t	*v = NULL, *nv, seg;
+	uint32_t	*v = NULL, seg;
 	size_t		 cap = 0;
 	char		 name[32], *end;
 	int		 fd;
@@ -645,14 +634,10 @@ list_segments(struct spool *s, uint32_t **out, size_t *n)
 		seg_name(seg, name);
 		if (strcmp(name, de->d_name) != 0)
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = reallocarray(v, cap, sizeof(*v))) == NULL) {
-				free(v);
-				closedir(d);
-				return -1;
-			}
-			v = nv;
+		if (array_grow(&v, &cap, *n, sizeof(*v), 16) == -1) {
+			free(v);
+			closedir(d);
+			return -1;
 		}
 		v[(*n)++] = seg;
 	}
