@@ -35,6 +35,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sms/ascii.h"
 #include "sms/buf.h"
 #include "sms/clean.h"
 #include "sms/utf8.h"
@@ -195,13 +196,6 @@ static const char *const mobile_footers[] = {
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* lower - ASCII lower case; other bytes, UTF-8 included, compare exactly */
-static unsigned char
-lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
 /* ci_equal - whether p[0..n) is lit, ASCII letters in any case */
 static bool
 ci_equal(const char *p, size_t n, const char *lit, size_t m)
@@ -211,7 +205,8 @@ ci_equal(const char *p, size_t n, const char *lit, size_t m)
 	if (n != m)
 		return false;
 	for (i = 0; i < n; i++)
-		if (lower((unsigned char)p[i]) != lower((unsigned char)lit[i]))
+		if (ascii_lower((unsigned char)p[i]) !=
+		    ascii_lower((unsigned char)lit[i]))
 			return false;
 	return true;
 }
@@ -243,7 +238,8 @@ ci_find(const char *p, size_t n, const char *lit, size_t m, size_t from)
 	if (m == 0 || n < m)
 		return SIZE_MAX;
 	for (i = from; i <= n - m; i++)
-		if (lower((unsigned char)p[i]) == lower((unsigned char)lit[0]) &&
+		if (ascii_lower((unsigned char)p[i]) ==
+		    ascii_lower((unsigned char)lit[0]) &&
 		    ci_equal(p + i, m, lit, m))
 			return i;
 	return SIZE_MAX;
@@ -861,21 +857,6 @@ trim(const char *p, size_t *n)
 	return p;
 }
 
-/* is_digit - ASCII digits only, whatever the locale */
-static bool
-is_digit(char ch)
-{
-	return ch >= '0' && ch <= '9';
-}
-
-/* is_alnum - ASCII letters and digits only */
-static bool
-is_alnum(char ch)
-{
-	return is_digit(ch) || (ch >= 'a' && ch <= 'z') ||
-	    (ch >= 'A' && ch <= 'Z');
-}
-
 /* digits - the value of p[0..n), all digits; -1 if any is not one */
 static int
 digits(const char *p, size_t n)
@@ -884,7 +865,7 @@ digits(const char *p, size_t n)
 	int	 v = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!is_digit(p[i]))
+		if (!ascii_digit(p[i]))
 			return -1;
 		v = v * 10 + (p[i] - '0');
 	}
@@ -901,9 +882,9 @@ parse_src(const char *v, size_t n, char *src, size_t size)
 	if (n == skip)
 		return "empty sender id";
 	for (i = skip; i < n; i++) {
-		if (!is_alnum(v[i]))
+		if (!ascii_alnum(v[i]))
 			return "sender id of letters and digits expected";
-		alpha = alpha || !is_digit(v[i]);
+		alpha = alpha || !ascii_digit(v[i]);
 	}
 	if (alpha && skip)
 		return "'+' only before a number";

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "sms/ascii.h"
 #include "sms/backend.h"
 #include "sms/curlev.h"
 #include "sms/http.h"
@@ -109,9 +110,8 @@ sb_add_escaped(struct sbuf *sb, const char *s, size_t n, int form)
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~')
+		if (ascii_alnum(c) || c == '-' || c == '.' || c == '_' ||
+		    c == '~')
 			sb_add(sb, &s[i], 1);
 		else if (form && c == ' ')
 			sb_add(sb, "+", 1);

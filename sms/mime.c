@@ -11,6 +11,7 @@
 
 #include <libetpan/libetpan.h>
 
+#include "sms/ascii.h"
 #include "sms/charset.h"
 #include "sms/html.h"
 #include "sms/mime.h"
@@ -39,14 +40,6 @@ static const char replacement[] = "\xef\xbf\xbd";	/* U+FFFD */
 static const char *const ascii_labels[] = {
 	"us-ascii", "ascii", "ansi_x3.4-1968", NULL
 };
-
-/* is_alnum - ASCII letter or digit, whatever the locale */
-static bool
-is_alnum(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z');
-}
 
 /* is_space - ASCII white space, whatever the locale */
 static bool
@@ -364,19 +357,6 @@ params_extended(const struct params *p, const char *name)
 	return false;
 }
 
-/* hexval - a hex digit's value, -1 for anything else */
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * append_value - add one RFC 2231 value segment to out (bounded by size,
  * NUL kept): extended segments are %-encoded, and the first one carries
@@ -395,8 +375,8 @@ append_value(char *out, size_t size, const char *v, bool extended,
 	    (q = strchr(q + 1, '\'')) != NULL)
 		v = q + 1;
 	for (; *v != '\0' && o + 1 < size; v++) {
-		if (extended && v[0] == '%' && (hi = hexval(v[1])) >= 0 &&
-		    (lo = hexval(v[2])) >= 0) {
+		if (extended && v[0] == '%' && (hi = ascii_hex(v[1])) >= 0 &&
+		    (lo = ascii_hex(v[2])) >= 0) {
 			out[o++] = (char)(hi << 4 | lo);
 			v += 2;
 		} else
@@ -494,7 +474,7 @@ meta_charset(const char *s, size_t n, char *buf, size_t size)
 				    s[i] == '"' || s[i] == '\''))
 					i++;
 				while (i < end && o + 1 < size &&
-				    (is_alnum(s[i]) ||
+				    (ascii_alnum(s[i]) ||
 				    strchr("-_.:", s[i]) != NULL))
 					buf[o++] = s[i++];
 				buf[o] = '\0';
@@ -736,7 +716,7 @@ is_placeholder(const char *s)
 	size_t		 n = 0, i = 0;
 
 	for (; *s != '\0'; s++) {
-		if (!is_alnum(*s))
+		if (!ascii_alnum(*s))
 			continue;
 		if (n + 1 >= sizeof(key))
 			return false;

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sms/ascii.h"
 #include "sms/number.h"
 
 #define E164_MIN_DIGITS	7
@@ -54,7 +55,7 @@ scan(const char *s, size_t len, struct scan *sc)
 
 	for (i = 0; i < len; i++) {
 		c = (unsigned char)s[i];
-		if (c >= '0' && c <= '9') {
+		if (ascii_digit(c)) {
 			if (c == '0' && sc->trunk_at == SIZE_MAX && i > 0 &&
 			    s[i - 1] == '(' && i + 1 < len && s[i + 1] == ')')
 				sc->trunk_at = sc->ndigits;

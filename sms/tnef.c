@@ -36,6 +36,7 @@
 
 #include <ytnef.h>
 
+#include "sms/ascii.h"
 #include "sms/buf.h"
 #include "sms/html.h"
 #include "sms/tnef.h"
@@ -793,18 +794,6 @@ rtf_word(struct rtf *r, const char *name, int has_param, long param)
 	}
 }
 
-/* hexval - value of a hex digit, -1 if c is none */
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* rtf_control - the control word or symbol after a backslash */
 static void
 rtf_control(struct rtf *r)
@@ -825,8 +814,8 @@ rtf_control(struct rtf *r)
 			rtf_byte(r, c);
 			break;
 		case '\'':
-			if (r->end - r->p >= 2 && (hi = hexval(r->p[0])) >= 0 &&
-			    (lo = hexval(r->p[1])) >= 0) {
+			if (r->end - r->p >= 2 && (hi = ascii_hex(r->p[0])) >= 0 &&
+			    (lo = ascii_hex(r->p[1])) >= 0) {
 				r->p += 2;
 				rtf_byte(r, (unsigned char)(hi << 4 | lo));
 			}

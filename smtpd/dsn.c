@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sms/ascii.h"
 #include "sms/buf.h"
 #include "sms/utf8.h"
 #include "smtpd/dsn.h"
@@ -108,8 +109,7 @@ put_token(struct buf *b, const char *s, size_t max)
 
 	for (i = 0; i < max && s[i] != '\0'; i++) {
 		c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.'))
+		if (!(ascii_alnum((unsigned char)c) || c == '-' || c == '.'))
 			c = '_';
 		buf_add(b, &c, 1);
 	}

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "sms/ascii.h"
 #include "sms/utf8.h"
 #include "smtpd/smtp_parse.h"
 
@@ -56,25 +57,11 @@ is_wsp(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
-/* is_alpha - ASCII letter, independent of the locale */
-static int
-is_alpha(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* is_digit - ASCII digit */
-static int
-is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* is_atext - RFC 5322 atext, ASCII part */
 static int
 is_atext(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c) ||
+	return ascii_alnum(c) ||
 	    (c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
 }
 
@@ -82,21 +69,14 @@ is_atext(unsigned char c)
 static int
 is_mech_char(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c) || c == '-' || c == '_';
+	return ascii_alnum(c) || c == '-' || c == '_';
 }
 
 /* is_base64_char - the RFC 4648 alphabet, padding excluded */
 static int
 is_base64_char(unsigned char c)
 {
-	return is_alpha(c) || is_digit(c) || c == '+' || c == '/';
-}
-
-/* to_lower - ASCII only, so "I" never folds differently under a locale */
-static unsigned char
-to_lower(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+	return ascii_alnum(c) || c == '+' || c == '/';
 }
 
 /* ci_equal - s[0..n) equals the literal, ignoring ASCII case */
@@ -106,21 +86,9 @@ ci_equal(const unsigned char *s, size_t n, const char *lit)
 	size_t	 i;
 
 	for (i = 0; i < n; i++)
-		if (lit[i] == '\0' || to_lower(s[i]) != to_lower(lit[i]))
+		if (lit[i] == '\0' || ascii_lower(s[i]) != ascii_lower(lit[i]))
 			return 0;
 	return lit[n] == '\0';
-}
-
-/* hex_value - value of one hex digit, -1 if not one */
-static int
-hex_value(unsigned char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	c = to_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
 }
 
 /*
@@ -184,7 +152,7 @@ check_ipv4(const unsigned char *s, size_t n)
 			i++;
 		}
 		value = 0;
-		for (digits = 0; i < n && is_digit(s[i]); digits++, i++) {
+		for (digits = 0; i < n && ascii_digit(s[i]); digits++, i++) {
 			if (digits == 3)
 				return -1;
 			value = value * 10 + (s[i] - '0');
@@ -209,7 +177,7 @@ check_literal(const unsigned char *s, size_t n)
 		return -1;
 	s++;
 	n -= 2;
-	if (is_digit(s[0]))
+	if (ascii_digit(s[0]))
 		return check_ipv4(s, n);
 	if (n < 5 || !ci_equal(s, 5, "IPv6:"))
 		return -1;
@@ -248,7 +216,7 @@ check_domain(const unsigned char *s, size_t n, int *nonascii)
 				return -1;
 			hyphen_last = 1;
 			label++;
-		} else if (is_alpha(s[i]) || is_digit(s[i])) {
+		} else if (ascii_alpha(s[i]) || ascii_digit(s[i])) {
 			hyphen_last = 0;
 			label++;
 		} else if (s[i] >= 0x80 && (k = utf8_decode(s + i, n - i, NULL)) != 0) {
@@ -426,9 +394,9 @@ next_param(const unsigned char *s, size_t n, size_t *pos, struct param *p)
 	if (i == n)
 		return 0;
 	p->kw = s + i;
-	if (!is_alpha(s[i]) && !is_digit(s[i]))
+	if (!ascii_alpha(s[i]) && !ascii_digit(s[i]))
 		return -1;
-	while (i < n && (is_alpha(s[i]) || is_digit(s[i]) || s[i] == '-'))
+	while (i < n && (ascii_alpha(s[i]) || ascii_digit(s[i]) || s[i] == '-'))
 		i++;
 	p->kwlen = s + i - p->kw;
 	p->val = NULL;
@@ -491,7 +459,7 @@ parse_digits(const unsigned char *v, size_t n, size_t maxdigits,
 	if (n == 0 || n > maxdigits)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (!is_digit(v[i]) || value > (UINT64_MAX - (v[i] - '0')) / 10)
+		if (!ascii_digit(v[i]) || value > (UINT64_MAX - (v[i] - '0')) / 10)
 			return -1;
 		value = value * 10 + (v[i] - '0');
 	}
@@ -828,7 +796,7 @@ smtp_parse_bdat(const char *args, size_t len, uint64_t *size, int *last,
 
 	*size = 0;
 	*last = 0;
-	while (digits < len && is_digit(s[digits]))
+	while (digits < len && ascii_digit(s[digits]))
 		digits++;
 	if (parse_digits(s, digits, SMTP_BDAT_DIGITS_MAX, &value) == -1 ||
 	    (digits < len && (len - digits != 5 || s[digits] != ' ' ||
@@ -856,8 +824,8 @@ smtp_xtext_decode(const char *in, size_t len, char *out, size_t outsz,
 	for (i = 0; i < len; i++) {
 		c = s[i];
 		if (c == '+') {
-			if (len - i < 3 || (hi = hex_value(s[i + 1])) == -1 ||
-			    (lo = hex_value(s[i + 2])) == -1)
+			if (len - i < 3 || (hi = ascii_hex(s[i + 1])) == -1 ||
+			    (lo = ascii_hex(s[i + 2])) == -1)
 				return -1;
 			c = (unsigned char)(hi << 4 | lo);
 			i += 2;
