@@ -25,9 +25,7 @@ struct submission {
 	void			*arg;
 	int			 submitting;
 	int			 finished;
-	enum sms_result		 result;
-	char			*provider_id;
-	char			*reason;
+	struct sms_kept		 kept;
 	struct event		*ev;
 };
 
@@ -96,17 +94,43 @@ backend_has_capacity(const struct backend *b)
 	return b->in_flight < b->max_in_flight;
 }
 
-/* submission_report - the one call of the user's callback, then forget s */
-static void
-submission_report(struct submission *s, enum sms_result result,
+/* sms_kept_set - see backend.h */
+void
+sms_kept_set(struct sms_kept *k, enum sms_result result,
     const char *provider_id, const char *reason)
 {
-	s->b->in_flight--;
-	s->cb(s->arg, result, provider_id, reason);
+	k->result = result;
+	if (provider_id != NULL)
+		k->provider_id = strdup(provider_id);
+	if (reason != NULL && (k->reason = strdup(reason)) == NULL)
+		k->reason = strdup("out of memory");
+}
+
+/* sms_kept_report - see backend.h */
+void
+sms_kept_report(struct sms_kept *k, sms_done_cb cb, void *arg)
+{
+	cb(arg, k->result, k->provider_id, k->reason);
+	free(k->provider_id);
+	free(k->reason);
+	k->provider_id = k->reason = NULL;
+}
+
+/* submission_forget - s is answered */
+static void
+submission_forget(struct submission *s)
+{
 	event_free(s->ev);
-	free(s->provider_id);
-	free(s->reason);
 	free(s);
+}
+
+/* submission_report - the parked result reaches the user */
+static void
+submission_report(struct submission *s)
+{
+	s->b->in_flight--;
+	sms_kept_report(&s->kept, s->cb, s->arg);
+	submission_forget(s);
 }
 
 /* submission_done - the callback the concrete backends see */
@@ -116,16 +140,15 @@ submission_done(void *arg, enum sms_result result, const char *provider_id,
 {
 	struct submission	*s = arg;
 
-	if (!s->submitting) {
-		submission_report(s, result, provider_id, reason);
+	if (s->submitting) {
+		/* backend.h promises no callback inside submit: park it */
+		s->finished = 1;
+		sms_kept_set(&s->kept, result, provider_id, reason);
 		return;
 	}
-	s->finished = 1;
-	s->result = result;
-	if (provider_id != NULL)
-		s->provider_id = strdup(provider_id);
-	if (reason != NULL && (s->reason = strdup(reason)) == NULL)
-		s->reason = strdup("out of memory");
+	s->b->in_flight--;
+	s->cb(s->arg, result, provider_id, reason);
+	submission_forget(s);
 }
 
 /* submission_fire - a parked result reaches the user */
@@ -137,7 +160,7 @@ submission_fire(evutil_socket_t fd, short events, void *arg)
 	(void)fd;
 	(void)events;
 	LIST_REMOVE(s, entry);
-	submission_report(s, s->result, s->provider_id, s->reason);
+	submission_report(s);
 }
 
 /* backend_submit - accept sms unless at capacity; cb follows from the loop */
@@ -162,8 +185,8 @@ backend_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	s->submitting = 1;
 	if (b->ops->submit(b, sms, submission_done, s) == -1) {
 		event_free(s->ev);
-		free(s->provider_id);
-		free(s->reason);
+		free(s->kept.provider_id);
+		free(s->kept.reason);
 		free(s);
 		return -1;
 	}
@@ -190,7 +213,7 @@ backend_free(struct backend *b)
 	/* a callback may change the list: take the first each time */
 	while ((s = LIST_FIRST(&b->parked)) != NULL) {
 		LIST_REMOVE(s, entry);
-		submission_report(s, s->result, s->provider_id, s->reason);
+		submission_report(s);
 	}
 	b->ops->free(b);
 }

@@ -35,6 +35,19 @@ enum sms_result { SMS_SENT, SMS_TEMPFAIL, SMS_PERMFAIL, SMS_BADNUMBER };
 typedef void (*sms_done_cb)(void *arg, enum sms_result, const char *provider_id,
 	    const char *reason);
 
+/* a result kept past its callback: parked until the loop, or sent across threads */
+struct sms_kept {
+	enum sms_result	 result;
+	char		*provider_id;
+	char		*reason;
+};
+
+/* sms_kept_set - copy a callback's result (a reason survives no memory) */
+void		 sms_kept_set(struct sms_kept *, enum sms_result,
+		    const char *provider_id, const char *reason);
+/* sms_kept_report - hand the kept result to cb, then free its strings */
+void		 sms_kept_report(struct sms_kept *, sms_done_cb, void *);
+
 struct backend;
 
 struct backend_ops {

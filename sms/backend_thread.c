@@ -30,9 +30,7 @@ struct job {
 	sms_done_cb		 cb;	/* the caller's side */
 	void			*arg;
 	struct sms		 sms;	/* strings point into strings[] */
-	enum sms_result		 result;
-	char			*provider_id;
-	char			*reason;
+	struct sms_kept		 kept;	/* set by the thread */
 	char			 strings[];
 };
 
@@ -104,14 +102,6 @@ take(struct threaded *t, struct jobs *list, struct jobs *mine)
 	return quit;
 }
 
-static void
-job_free(struct job *j)
-{
-	free(j->provider_id);
-	free(j->reason);
-	free(j);
-}
-
 /* ---- the thread ---- */
 
 /* job_done - the inner backend's answer: send the job back */
@@ -121,11 +111,7 @@ job_done(void *arg, enum sms_result result, const char *provider_id,
 {
 	struct job	*j = arg;
 
-	j->result = result;
-	if (provider_id != NULL)
-		j->provider_id = strdup(provider_id);
-	if (reason != NULL && (j->reason = strdup(reason)) == NULL)
-		j->reason = strdup("out of memory");
+	sms_kept_set(&j->kept, result, provider_id, reason);
 	post(j->t, &j->t->outbox, j, j->t->to_loop);
 }
 
@@ -178,8 +164,8 @@ report(struct threaded *t)
 	while ((j = TAILQ_FIRST(&mine)) != NULL) {
 		TAILQ_REMOVE(&mine, j, entry);
 		t->pending--;
-		j->cb(j->arg, j->result, j->provider_id, j->reason);
-		job_free(j);
+		sms_kept_report(&j->kept, j->cb, j->arg);
+		free(j);
 	}
 }
 
