@@ -35,7 +35,7 @@ enum sms_result { SMS_SENT, SMS_TEMPFAIL, SMS_PERMFAIL, SMS_BADNUMBER };
 typedef void (*sms_done_cb)(void *arg, enum sms_result, const char *provider_id,
 	    const char *reason);
 
-/* a result kept past its callback: parked until the loop, or sent across threads */
+/* a result kept past its callback: parked for the loop, or across threads */
 struct sms_kept {
 	enum sms_result	 result;
 	char		*provider_id;
