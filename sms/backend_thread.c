@@ -44,7 +44,6 @@ struct threaded {
 	struct event		*loop_ev;	/* on b.base: results are back */
 	int			 to_thread;	/* eventfds */
 	int			 to_loop;
-	size_t			 pending;	/* jobs not back yet (loop side) */
 	pthread_t		 tid;
 	int			 running;
 
@@ -163,7 +162,6 @@ report(struct threaded *t)
 	(void)take(t, &t->outbox, &mine);
 	while ((j = TAILQ_FIRST(&mine)) != NULL) {
 		TAILQ_REMOVE(&mine, j, entry);
-		t->pending--;
 		sms_kept_report(&j->kept, j->cb, j->arg);
 		free(j);
 	}
@@ -178,7 +176,7 @@ results_back(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	drain(fd);
 	report(t);
-	if (t->pending == 0)
+	if (t->b.in_flight == 0)
 		event_del(t->loop_ev);
 }
 
@@ -216,7 +214,8 @@ threaded_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	    size_of(sms->from) + size_of(sms->text) + size_of(sms->encoding));
 	if (j == NULL)
 		return -1;
-	if (t->pending == 0 && event_add(t->loop_ev, NULL) == -1) {
+	/* b.in_flight counts the jobs not back yet (backend.c keeps it) */
+	if (t->b.in_flight == 0 && event_add(t->loop_ev, NULL) == -1) {
 		free(j);
 		return -1;
 	}
@@ -230,7 +229,6 @@ threaded_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	j->sms.text = copy(&space, sms->text);
 	j->sms.encoding = copy(&space, sms->encoding);
 	j->sms.parts = sms->parts;
-	t->pending++;
 	post(t, &t->inbox, j, t->to_thread);
 	return 0;
 }
