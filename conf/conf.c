@@ -59,6 +59,7 @@ _Static_assert(sizeof(enum http_auth) == sizeof(int), "enum size");
 static const unsigned	 default_retry[] = {
 	MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR
 };
+/* relay_networks and a PROXY listener's proxy_from: loopback */
 static const char *const default_relay[] = { "127.0.0.0/8", "::1/128" };
 /* what sms/text.c fills into message.template */
 static const char *const template_placeholders[] = {
@@ -81,6 +82,7 @@ enum ktype {
 	K_BOOL,		/* bool */
 	K_ENUM,		/* an enum: the index of the value in choices */
 	K_CODES,	/* long *, count at noff; non-NULL once set */
+	K_CIDRS,	/* struct cidr *, count at noff */
 	K_GROUP,	/* the keys of a nested group, in sub */
 	K_CUSTOM	/* parse() does everything */
 };
@@ -377,9 +379,9 @@ cidr_match(const struct cidr *c, int family, const unsigned char *addr)
 	return (c->addr[full] & mask) == (addr[full] & mask);
 }
 
-/* conf_relay_allowed - whether a client address is in relay_networks */
+/* conf_cidr_match - see conf.h */
 bool
-conf_relay_allowed(const struct conf *c, const struct sockaddr *sa)
+conf_cidr_match(const struct cidr *nets, size_t n, const struct sockaddr *sa)
 {
 	struct sockaddr_in	 sin;
 	struct sockaddr_in6	 sin6;
@@ -391,8 +393,8 @@ conf_relay_allowed(const struct conf *c, const struct sockaddr *sa)
 		return false;
 	if (sa->sa_family == AF_INET) {
 		memcpy(&sin, sa, sizeof(sin));
-		for (i = 0; i < c->nrelay_networks; i++)
-			if (cidr_match(&c->relay_networks[i], AF_INET,
+		for (i = 0; i < n; i++)
+			if (cidr_match(&nets[i], AF_INET,
 			    (const unsigned char *)&sin.sin_addr))
 				return true;
 		return false;
@@ -404,14 +406,20 @@ conf_relay_allowed(const struct conf *c, const struct sockaddr *sa)
 	a6 = (const unsigned char *)&sin6.sin6_addr;
 	/* a dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d */
 	mapped = IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr);
-	for (i = 0; i < c->nrelay_networks; i++) {
-		if (cidr_match(&c->relay_networks[i], AF_INET6, a6))
+	for (i = 0; i < n; i++) {
+		if (cidr_match(&nets[i], AF_INET6, a6))
 			return true;
-		if (mapped &&
-		    cidr_match(&c->relay_networks[i], AF_INET, a6 + 12))
+		if (mapped && cidr_match(&nets[i], AF_INET, a6 + 12))
 			return true;
 	}
 	return false;
+}
+
+/* conf_relay_allowed - whether a client address is in relay_networks */
+bool
+conf_relay_allowed(const struct conf *c, const struct sockaddr *sa)
+{
+	return conf_cidr_match(c->relay_networks, c->nrelay_networks, sa);
 }
 
 /* conf_domain_served - whether mail for this recipient domain is accepted */
@@ -955,6 +963,32 @@ parse_strlist(struct loader *ld, const config_setting_t *s,
 	return 0;
 }
 
+/* parse_cidrs - a list of networks */
+static int
+parse_cidrs(struct loader *ld, const config_setting_t *s,
+    const struct keydef *kd, struct cidr **nets, size_t *count)
+{
+	const config_setting_t	*e;
+	const char		*v;
+	size_t			 i, n;
+
+	if (get_list(ld, s, kd->flags & KF_NONEMPTY,
+	    "[ \"127.0.0.0/8\", \"::1/128\" ]", &n) == -1)
+		return -1;
+	if ((*nets = calloc(n > 0 ? n : 1, sizeof(**nets))) == NULL)
+		return nomem(ld);
+	*count = n;
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		if (get_string(ld, e, NULL, &v) == -1)
+			return -1;
+		if (conf_parse_cidr(v, &(*nets)[i]) == -1)
+			return fail(ld, e, "invalid network \"%s\" (use e.g. "
+			    "\"192.168.0.0/16\" or \"2001:db8::/32\")", v);
+	}
+	return 0;
+}
+
 /* parse_codes - a list of provider error codes */
 static int
 parse_codes(struct loader *ld, const config_setting_t *s, long **codes,
@@ -1019,6 +1053,9 @@ parse_key(struct loader *ld, const config_setting_t *s, const struct keydef *kd,
 			return -1;
 		*(int *)p = idx;
 		return 0;
+	case K_CIDRS:
+		return parse_cidrs(ld, s, kd, p,
+		    (size_t *)(void *)((char *)base + kd->noff));
 	case K_CODES:
 		return parse_codes(ld, s, p,
 		    (size_t *)(void *)((char *)base + kd->noff));
@@ -1083,6 +1120,8 @@ static const struct keydef listen_keys[] = {
 	{ .name = "auth", .type = K_ENUM, .off = LOFF(auth),
 	  .choices = listen_auth_names },
 	{ .name = "proxy", .type = K_BOOL, .off = LOFF(proxy) },
+	{ .name = "proxy_from", .type = K_CIDRS, .off = LOFF(proxy_from),
+	  .noff = LOFF(nproxy_from), .flags = KF_NONEMPTY },
 	{ .name = NULL }
 };
 
@@ -1111,35 +1150,13 @@ parse_listen(struct loader *ld, const config_setting_t *s, void *base)
 			return -1;
 		if (c->listen[i].address == NULL)
 			return fail(ld, e, "address is required");
+		if (c->listen[i].proxy_from != NULL && !c->listen[i].proxy)
+			return fail(ld, config_setting_get_member(e,
+			    "proxy_from"), "only used with proxy = true");
 		if (c->listen[i].starttls == STARTTLS_REQUIRED &&
 		    c->listen[i].tls != LISTEN_TLS_STARTTLS)
 			return fail(ld, config_setting_get_member(e, "starttls"),
 			    "only used with tls = \"starttls\"");
-	}
-	return 0;
-}
-
-/* parse_relay - a list of CIDRs */
-static int
-parse_relay(struct loader *ld, const config_setting_t *s, void *base)
-{
-	struct conf		*c = base;
-	const config_setting_t	*e;
-	const char		*v;
-	size_t			 i, n;
-
-	if (get_list(ld, s, true, "[ \"127.0.0.0/8\", \"::1/128\" ]", &n) == -1)
-		return -1;
-	if ((c->relay_networks = calloc(n, sizeof(*c->relay_networks))) == NULL)
-		return nomem(ld);
-	c->nrelay_networks = n;
-	for (i = 0; i < n; i++) {
-		e = config_setting_get_elem(s, (unsigned)i);
-		if (get_string(ld, e, NULL, &v) == -1)
-			return -1;
-		if (conf_parse_cidr(v, &c->relay_networks[i]) == -1)
-			return fail(ld, e, "invalid network \"%s\" (use e.g. "
-			    "\"192.168.0.0/16\" or \"2001:db8::/32\")", v);
 	}
 	return 0;
 }
@@ -1294,6 +1311,10 @@ static const struct keydef smtp_keys[] = {
 	  .off = OFF(smtp.idle_timeout), .min = 1, .max = DAY },
 	{ .name = "data_timeout", .type = K_DURATION,
 	  .off = OFF(smtp.data_timeout), .min = 1, .max = DAY },
+	{ .name = "min_data_rate", .type = K_UINT,
+	  .off = OFF(smtp.min_data_rate), .min = 0, .max = 1000000000 },
+	{ .name = "tls_handshake_timeout", .type = K_DURATION,
+	  .off = OFF(smtp.tls_handshake_timeout), .min = 1, .max = HOUR },
 	{ .name = "max_errors", .type = K_UINT, .off = OFF(smtp.max_errors),
 	  .min = 1, .max = 1000 },
 	{ .name = "soft_error_limit", .type = K_UINT,
@@ -1560,7 +1581,8 @@ static const struct keydef top_keys[] = {
 	{ .name = "listen", .type = K_CUSTOM, .parse = parse_listen },
 	{ .name = "domains", .type = K_STRLIST, .off = OFF(domains),
 	  .noff = OFF(ndomains), .valid = valid_domain, .flags = KF_NONEMPTY },
-	{ .name = "relay_networks", .type = K_CUSTOM, .parse = parse_relay },
+	{ .name = "relay_networks", .type = K_CIDRS, .off = OFF(relay_networks),
+	  .noff = OFF(nrelay_networks), .flags = KF_NONEMPTY },
 	{ .name = "numbers", .type = K_GROUP, .sub = numbers_keys },
 	{ .name = "message", .type = K_GROUP, .sub = message_keys },
 	{ .name = "smtp", .type = K_GROUP, .sub = smtp_keys },
@@ -1749,6 +1771,8 @@ conf_new(void)
 	c->smtp.max_sessions_per_client = 50;
 	c->smtp.idle_timeout = 5 * MINUTE;
 	c->smtp.data_timeout = 10 * MINUTE;
+	c->smtp.min_data_rate = 500;
+	c->smtp.tls_handshake_timeout = 30;
 	c->smtp.max_errors = 10;
 	c->smtp.soft_error_limit = 3;
 	c->smtp.error_delay_ms = 1000;
@@ -1779,6 +1803,21 @@ join(const char *a, const char *b)
 	return s;
 }
 
+/* default_networks - loopback, IPv4 and IPv6; -1: no memory */
+static int
+default_networks(struct cidr **nets, size_t *n)
+{
+	size_t	 i;
+
+	if ((*nets = calloc(nitems(default_relay), sizeof(**nets))) == NULL)
+		return -1;
+	*n = nitems(default_relay);
+	for (i = 0; i < *n; i++)
+		if (conf_parse_cidr(default_relay[i], &(*nets)[i]) == -1)
+			return -1;
+	return 0;
+}
+
 /* fill_defaults - every setting still unset gets its default; -1: no memory */
 static int
 fill_defaults(struct conf *c, const char *spool)
@@ -1803,16 +1842,14 @@ fill_defaults(struct conf *c, const char *spool)
 		    &c->listen[0].sslen) == -1)
 			return -1;
 	}
-	if (c->relay_networks == NULL) {
-		c->nrelay_networks = nitems(default_relay);
-		if ((c->relay_networks = calloc(c->nrelay_networks,
-		    sizeof(*c->relay_networks))) == NULL)
+	if (c->relay_networks == NULL && default_networks(&c->relay_networks,
+	    &c->nrelay_networks) == -1)
+		return -1;
+	for (i = 0; i < c->nlisten; i++)
+		if (c->listen[i].proxy && c->listen[i].proxy_from == NULL &&
+		    default_networks(&c->listen[i].proxy_from,
+		    &c->listen[i].nproxy_from) == -1)
 			return -1;
-		for (i = 0; i < c->nrelay_networks; i++)
-			if (conf_parse_cidr(default_relay[i],
-			    &c->relay_networks[i]) == -1)
-				return -1;
-	}
 	if (c->spool == NULL && (c->spool = strdup(spool)) == NULL)
 		return -1;
 	if (c->control_socket == NULL &&
@@ -1945,8 +1982,10 @@ conf_free(struct conf *c)
 	h = &c->backend.http;
 	free(c->file);
 	free(c->hostname);
-	for (i = 0; c->listen != NULL && i < c->nlisten; i++)
+	for (i = 0; c->listen != NULL && i < c->nlisten; i++) {
 		free(c->listen[i].address);
+		free(c->listen[i].proxy_from);
+	}
 	free(c->listen);
 	free_strings(c->domains, c->ndomains);
 	free(c->relay_networks);
@@ -2167,6 +2206,24 @@ print_http(const struct http_conf *h, FILE *fp)
 }
 
 /* print_listen - every listener with the keys that differ from the default */
+/* put_cidrs - lead, then the networks as a list: [ "a/n", "b/m" ] */
+static void
+put_cidrs(FILE *fp, const char *lead, const struct cidr *nets, size_t n)
+{
+	char	 addr[INET6_ADDRSTRLEN];
+	size_t	 i;
+
+	fputs(lead, fp);
+	for (i = 0; i < n; i++) {
+		if (inet_ntop(nets[i].family, nets[i].addr, addr,
+		    sizeof(addr)) == NULL)
+			continue;
+		fprintf(fp, "%s\"%s/%u\"", i > 0 ? ", " : "", addr,
+		    nets[i].prefixlen);
+	}
+	fputs(" ]", fp);
+}
+
 static void
 print_listen(const struct conf *c, FILE *fp)
 {
@@ -2184,8 +2241,11 @@ print_listen(const struct conf *c, FILE *fp)
 			fputs("; starttls = \"required\"", fp);
 		if (l->auth != LISTEN_AUTH_OPTIONAL)
 			fprintf(fp, "; auth = \"%s\"", listen_auth_names[l->auth]);
-		if (l->proxy)
+		if (l->proxy) {
 			fputs("; proxy = true", fp);
+			put_cidrs(fp, "; proxy_from = [ ", l->proxy_from,
+			    l->nproxy_from);
+		}
 		fputs("; }", fp);
 	}
 	fputs(" );\n", fp);
@@ -2271,17 +2331,9 @@ conf_print(const struct conf *c, FILE *fp)
 	put_key(fp, 0, "hostname", c->hostname);
 	print_listen(c, fp);
 	put_list(fp, 0, "domains", c->domains, c->ndomains);
-	fputs("relay_networks = [ ", fp);
-	for (i = 0; i < c->nrelay_networks; i++) {
-		const struct cidr *n = &c->relay_networks[i];
-		char addr[INET6_ADDRSTRLEN];
-
-		if (inet_ntop(n->family, n->addr, addr, sizeof(addr)) == NULL)
-			continue;
-		fprintf(fp, "%s\"%s/%u\"", i > 0 ? ", " : "", addr,
-		    n->prefixlen);
-	}
-	fputs(" ];\n", fp);
+	put_cidrs(fp, "relay_networks = [ ", c->relay_networks,
+	    c->nrelay_networks);
+	fputs(";\n", fp);
 
 	fputs("numbers = {\n", fp);
 	put_key(fp, 1, "default_country", c->numbers.default_country);
@@ -2316,6 +2368,9 @@ conf_print(const struct conf *c, FILE *fp)
 	    c->smtp.max_sessions_per_client);
 	put_duration(fp, 1, "idle_timeout", c->smtp.idle_timeout);
 	put_duration(fp, 1, "data_timeout", c->smtp.data_timeout);
+	fprintf(fp, "\tmin_data_rate = %u;\n", c->smtp.min_data_rate);
+	put_duration(fp, 1, "tls_handshake_timeout",
+	    c->smtp.tls_handshake_timeout);
 	fprintf(fp, "\tmax_errors = %u;\n", c->smtp.max_errors);
 	fprintf(fp, "\tsoft_error_limit = %u;\n", c->smtp.soft_error_limit);
 	fmt_duration_ms(c->smtp.error_delay_ms, buf, sizeof(buf));

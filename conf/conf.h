@@ -36,6 +36,8 @@ struct listen_conf {
 	enum starttls_mode	 starttls;	/* required: no MAIL/AUTH before it */
 	enum listen_auth	 auth;
 	bool			 proxy;		/* a PROXY v2 header comes first */
+	struct cidr		*proxy_from;	/* who may send it; default loopback */
+	size_t			 nproxy_from;
 };
 
 /* rate limits; 0 means no limit */
@@ -136,8 +138,10 @@ struct conf {
 		size_t		 max_message_size;
 		unsigned	 max_sessions;
 		unsigned	 max_sessions_per_client;
-		unsigned	 idle_timeout;		/* before a command */
-		unsigned	 data_timeout;		/* between DATA reads */
+		unsigned	 idle_timeout;		/* for a whole command line */
+		unsigned	 data_timeout;		/* DATA without a byte */
+		unsigned	 min_data_rate;		/* DATA bytes/s after 1 s; 0: off */
+		unsigned	 tls_handshake_timeout;	/* the whole handshake */
 		unsigned	 max_errors;
 		unsigned	 soft_error_limit;	/* errors before replies slow down */
 		unsigned	 error_delay_ms;	/* pause before each reply after that */
@@ -210,6 +214,8 @@ void	 conf_print(const struct conf *, FILE *);
 /* helpers used by the policy checks */
 bool	 conf_domain_served(const struct conf *, const char *domain);
 bool	 conf_relay_allowed(const struct conf *, const struct sockaddr *);
+/* conf_cidr_match - whether the address is inside one of n networks */
+bool	 conf_cidr_match(const struct cidr *, size_t n, const struct sockaddr *);
 int	 conf_parse_duration(const char *, unsigned *seconds);
 /* conf_parse_duration_ms - like conf_parse_duration, "250ms" allowed */
 int	 conf_parse_duration_ms(const char *, unsigned *ms);

@@ -14,10 +14,12 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
+#include "smtpd/accept_backoff.h"
 #include "smtpd/control.h"
 #include "smtpd/log.h"
 
 static struct evconnlistener	*control_listener;
+static struct accept_backoff	 control_backoff;
 static char			*control_path;
 
 /* control_answer - run one command line into out */
@@ -101,6 +103,7 @@ control_accept(struct evconnlistener *l, evutil_socket_t fd,
 
 	(void)sa;
 	(void)salen;
+	accept_backoff_ok(&control_backoff);
 	bev = bufferevent_socket_new(evconnlistener_get_base(l), fd,
 	    BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
@@ -111,6 +114,15 @@ control_accept(struct evconnlistener *l, evutil_socket_t fd,
 	bufferevent_set_timeouts(bev, &(struct timeval){ 10, 0 },
 	    &(struct timeval){ 10, 0 });
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+/* control_accept_error - out of file handles: pause, do not spin */
+static void
+control_accept_error(struct evconnlistener *l, void *arg)
+{
+	(void)l;
+	(void)arg;
+	accept_backoff_error(&control_backoff);
 }
 
 /* control_listen - bind the socket (owner and group may use it) */
@@ -141,7 +153,9 @@ control_listen(struct server *srv, const char *path, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
-	if ((control_path = strdup(path)) == NULL) {
+	evconnlistener_set_error_cb(control_listener, control_accept_error);
+	if (accept_backoff_init(&control_backoff, srv->base, control_listener,
+	    "control") == -1 || (control_path = strdup(path)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -152,6 +166,7 @@ control_listen(struct server *srv, const char *path, char *err, size_t errlen)
 void
 control_close(void)
 {
+	accept_backoff_free(&control_backoff);
 	if (control_listener != NULL)
 		evconnlistener_free(control_listener);
 	control_listener = NULL;

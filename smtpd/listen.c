@@ -106,8 +106,11 @@ static void
 accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
 {
+	struct listener *lst = arg;
+
 	(void)l;
-	session_start(arg, fd, sa, (socklen_t)salen);
+	accept_backoff_ok(&lst->backoff);
+	session_start(lst, fd, sa, (socklen_t)salen);
 }
 
 /* listener_log - "127.0.0.1:587 tls=starttls auth=required" */
@@ -120,13 +123,14 @@ listener_log(const struct listener *l)
 	    l->proxy ? " proxy=v2" : "");
 }
 
-/* accept_error_cb - EMFILE and friends: log, keep listening */
+/* accept_error_cb - EMFILE and friends: pause, do not spin */
 static void
 accept_error_cb(struct evconnlistener *l, void *arg)
 {
+	struct listener *lst = arg;
+
 	(void)l;
-	(void)arg;
-	log_warn("smtp accept");
+	accept_backoff_error(&lst->backoff);
 }
 
 /* server_listen - see listen.h */
@@ -148,8 +152,10 @@ server_listen(struct server *srv, char *err, size_t errlen)
 		l = &srv->listeners[i];
 		*l = (struct listener){ .srv = srv, .tls = lc->tls,
 		    .starttls = lc->starttls, .auth = lc->auth,
-		    .proxy = lc->proxy };
+		    .proxy = lc->proxy, .proxy_from = lc->proxy_from,
+		    .nproxy_from = lc->nproxy_from };
 		snprintf(l->address, sizeof(l->address), "%s", lc->address);
+		snprintf(l->name, sizeof(l->name), "smtp %s", l->address);
 		l->ev = evconnlistener_new_bind(srv->base, accept_cb, l,
 		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
 		    LEV_OPT_CLOSE_ON_EXEC, 1024,
@@ -160,6 +166,11 @@ server_listen(struct server *srv, char *err, size_t errlen)
 			return -1;
 		}
 		evconnlistener_set_error_cb(l->ev, accept_error_cb);
+		if (accept_backoff_init(&l->backoff, srv->base, l->ev,
+		    l->name) == -1) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 		srv->nlisteners++;
 		listener_log(l);
 	}
@@ -174,6 +185,7 @@ server_stop_listening(struct server *srv)
 
 	for (i = 0; i < srv->nlisteners; i++)
 		if (srv->listeners[i].ev != NULL) {
+			accept_backoff_free(&srv->listeners[i].backoff);
 			evconnlistener_free(srv->listeners[i].ev);
 			srv->listeners[i].ev = NULL;
 		}

@@ -11,6 +11,7 @@
 #include <event2/listener.h>
 
 #include "conf/conf.h"
+#include "smtpd/accept_backoff.h"
 #include "smtpd/queue.h"
 
 #include <openssl/ssl.h>
@@ -24,11 +25,15 @@ struct server;
 struct listener {
 	struct server		*srv;
 	struct evconnlistener	*ev;
+	struct accept_backoff	 backoff;	/* out of file handles */
 	char			 address[64];
+	char			 name[72];	/* "smtp ADDRESS" for the log */
 	enum listen_tls		 tls;
 	enum starttls_mode	 starttls;
 	enum listen_auth	 auth;
 	bool			 proxy;
+	const struct cidr	*proxy_from;	/* in the boot configuration */
+	size_t			 nproxy_from;
 };
 
 struct server {
@@ -41,6 +46,7 @@ struct server {
 	struct listener		*listeners;
 	size_t			 nlisteners;
 	unsigned		 nsessions;
+	unsigned		 fd_sessions;	/* sessions the file handles allow */
 	struct client_count	**clients;	/* hash of per-address counts */
 	size_t			 nbuckets;
 	int			 stopping;

@@ -17,6 +17,7 @@
 #include "sms/mime.h"
 #include "smtpd/auth.h"
 #include "smtpd/control.h"
+#include "smtpd/fdlimit.h"
 #include "smtpd/listen.h"
 #include "smtpd/log.h"
 #include "smtpd/privsep.h"
@@ -107,7 +108,7 @@ on_term(evutil_socket_t sig, short ev, void *arg)
 	d->srv.stopping = 1;
 	server_stop_listening(&d->srv);
 	control_close();
-	session_shutdown_idle(&d->srv);
+	session_shutdown(&d->srv);
 	queue_drain(d->srv.queue, drained_cb, d);
 	d->exit_check = event_new(d->base, -1, EV_PERSIST, exit_check_cb, d);
 	if (d->exit_check != NULL)
@@ -221,6 +222,7 @@ main(int argc, char *argv[])
 	struct auth_users *users;
 	const char	*file = NULL;
 	char		 err[1024];
+	unsigned long	 limit;
 	int		 ch, foreground = 0, check = 0, verbose = 0, embedded;
 
 	memset(&d, 0, sizeof(d));
@@ -250,6 +252,8 @@ main(int argc, char *argv[])
 			printf("# embedded default configuration (no %s)\n",
 			    DEFAULT_CONF);
 		conf_print(d.boot_conf, stdout);
+		if (fdlimit_warning(d.boot_conf, fdlimit_max(), err, sizeof(err)))
+			fprintf(stderr, "smsrelayd: warning: %s\n", err);
 		SSL_CTX_free(d.srv.tls_ctx);
 		auth_users_free(users);
 		conf_free(d.boot_conf);
@@ -263,6 +267,10 @@ main(int argc, char *argv[])
 		    d.boot_conf->spool, d.boot_conf->backend.path);
 	else
 		log_info("using configuration %s", d.conf_file);
+	limit = fdlimit_raise();
+	d.srv.fd_sessions = fdlimit_sessions(d.boot_conf, limit);
+	if (fdlimit_warning(d.boot_conf, limit, err, sizeof(err)))
+		log_warnx("%s", err);
 	if (mime_selftest() == -1)
 		fatalx("charset conversion does not work (iconv missing?)");
 	signal(SIGPIPE, SIG_IGN);

@@ -8,6 +8,11 @@
  * A plain session writes straight to the socket, saving the two epoll_ctl
  * calls of arming EV_WRITE; only a full socket buffer hands the rest to the
  * bufferevent. A TLS session always writes through its bufferevent.
+ *
+ * Each request has a deadline set when it begins and never moved by what
+ * the peer sends (Postfix's per-request deadline): the PROXY header from
+ * accept, the TLS handshake, one whole command line, message content at a
+ * minimum rate, the last replies of a closing session.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -22,13 +27,17 @@
 #include <unistd.h>
 #include <event2/bufferevent_ssl.h>
 
+#include "smtpd/deadline.h"
 #include "smtpd/log.h"
 #include "smtpd/proxy.h"
+#include "smtpd/ratelimit.h"
 #include "smtpd/session.h"
 #include "smtpd/session_priv.h"
 #include "smtpd/tls.h"
 
-#define PROXY_TIMEOUT	5	/* seconds for the load balancer's header */
+#define PROXY_TIMEOUT_MS	5000	/* the load balancer's header, from accept */
+#define CLOSE_GRACE_MS		5000	/* the last replies of a closing session */
+#define OUT_MAX			(64 * 1024)	/* unread replies: stop reading */
 
 static const char *state_names[] = { "proxy", "greeting", "connected", "helo",
     "auth", "auth-check", "mail", "rcpt", "body", "bdat", "commit", "quit" };
@@ -48,6 +57,73 @@ enter_state(struct session *s, enum smtp_state st)
 	log_debug("%016" PRIx64 " smtp state %s -> %s", s->sid,
 	    state_names[s->state], state_names[st]);
 	s->state = st;
+	session_deadline(s);
+}
+
+/* deadline_arm - the deadline is ms from now, for w */
+static void
+deadline_arm(struct session *s, enum session_wait w, uint64_t ms)
+{
+	struct timeval	 tv = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000 };
+
+	s->wait = w;
+	if (evtimer_add(s->deadline, &tv) == -1)
+		log_warnx("%016" PRIx64 " smtp cannot set a deadline", s->sid);
+}
+
+/* data_deadline - when the content under way runs out of time */
+static uint64_t
+data_deadline(const struct session *s)
+{
+	const struct conf *c = s->srv->conf;
+
+	return (uint64_t)deadline_data_ms((int64_t)s->data_start_ms,
+	    (int64_t)s->rx_last_ms, s->rx_bytes - s->data_rx0,
+	    c->smtp.data_timeout, c->smtp.min_data_rate);
+}
+
+/*
+ * session_deadline - the deadline the session's state calls for: a new one
+ * for each command line and each DATA or BDAT chunk, none while the server
+ * works; the PROXY, TLS and closing deadlines are set once and kept.
+ */
+void
+session_deadline(struct session *s)
+{
+	const struct conf *c = s->srv->conf;
+	uint64_t	 now;
+
+	if (s->state == S_PROXY)
+		return;
+	if (s->tls && !s->tls_up) {
+		if (s->wait != WAIT_TLS)
+			deadline_arm(s, WAIT_TLS,
+			    (uint64_t)c->smtp.tls_handshake_timeout * 1000);
+		return;
+	}
+	switch (s->state) {
+	case S_GREETING:
+	case S_AUTH_CHECK:
+	case S_COMMIT:
+		s->wait = WAIT_NONE;
+		evtimer_del(s->deadline);
+		break;
+	case S_QUIT:
+		if (s->wait != WAIT_CLOSE)
+			deadline_arm(s, WAIT_CLOSE, CLOSE_GRACE_MS);
+		break;
+	case S_BODY:
+	case S_BDAT:
+		now = ratelimit_now_ms();
+		s->data_start_ms = s->rx_last_ms = now;
+		s->data_rx0 = s->rx_bytes;
+		deadline_arm(s, WAIT_DATA, data_deadline(s) - now);
+		break;
+	default:
+		deadline_arm(s, WAIT_COMMAND,
+		    (uint64_t)c->smtp.idle_timeout * 1000);
+		break;
+	}
 }
 
 /* vreply - one reply line into the session's output */
@@ -98,15 +174,6 @@ reply_error(struct session *s, const char *fmt, ...)
 	}
 	if (s->errors > c->smtp.soft_error_limit && c->smtp.error_delay_ms > 0)
 		s->hold = 1;
-}
-
-/* session_set_timeout - for reading; writes are bounded by the same */
-void
-session_set_timeout(struct session *s, unsigned seconds)
-{
-	struct timeval tv = { (time_t)seconds, 0 };
-
-	bufferevent_set_timeouts(s->bev, &tv, s->tls ? &tv : NULL);
 }
 
 /* sync_error - input the client had no right to send yet */
@@ -198,6 +265,7 @@ read_command(struct session *s, struct evbuffer *in)
 	if (s->state == S_AUTH) {
 		smtp_auth_response(s, line, n - 2);
 		explicit_bzero(line, n);
+		session_deadline(s);
 		return 1;
 	}
 	verb = smtp_command(s, line, n - 2);
@@ -206,6 +274,35 @@ read_command(struct session *s, struct evbuffer *in)
 	    must_end_group(verb))
 		sync_error(s, "command");
 	explicit_bzero(line, n);
+	/* the next command line gets a deadline of its own */
+	if (s->state != S_BODY && s->state != S_BDAT)
+		session_deadline(s);
+	return 1;
+}
+
+/* say_shutdown - 421 and close: nothing more is accepted */
+static void
+say_shutdown(struct session *s)
+{
+	reply(s, "421 4.3.2 %s Service shutting down, try again later",
+	    s->srv->conf->hostname);
+	log_info("%016" PRIx64 " smtp disconnected client=%s reason=shutdown "
+	    "state=%s", s->sid, s->addr, state_names[s->state]);
+	enter_state(s, S_QUIT);
+}
+
+/*
+ * output_full - a client that does not read its replies is not read
+ * either, until they are out: its replies cannot pile up in memory.
+ */
+static int
+output_full(struct session *s)
+{
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) +
+	    evbuffer_get_length(s->out) <= OUT_MAX)
+		return 0;
+	s->out_blocked = 1;
+	bufferevent_disable(s->bev, EV_READ);
 	return 1;
 }
 
@@ -217,12 +314,12 @@ session_process(struct session *s)
 
 	while (!s->hold && !s->tls_pending && s->state != S_QUIT &&
 	    s->state != S_COMMIT && s->state != S_AUTH_CHECK) {
-		if (s->srv->stopping && s->state <= S_HELO) {
-			reply(s, "421 4.3.2 %s Service shutting down",
-			    s->srv->conf->hostname);
-			enter_state(s, S_QUIT);
+		if (s->srv->stopping) {
+			say_shutdown(s);
 			break;
 		}
+		if (output_full(s))
+			break;
 		if (s->state == S_BODY) {
 			if (!smtp_read_data(s, in))
 				break;
@@ -365,6 +462,12 @@ session_write(struct bufferevent *bev, void *arg)
 		session_close(s);
 	else if (s->tls_pending)
 		start_tls(s);
+	else if (s->out_blocked) {
+		s->out_blocked = 0;
+		if (!s->hold && !s->eof)
+			bufferevent_enable(bev, EV_READ);
+		session_process(s);
+	}
 }
 
 /* session_gone - the client left or timed out; the queue may still answer */
@@ -391,21 +494,9 @@ session_event(struct bufferevent *bev, short what, void *arg)
 		tls_describe(bufferevent_openssl_get_ssl(bev), desc, sizeof(desc));
 		log_info("%016" PRIx64 " smtp tls client=%s %s", s->sid, s->addr,
 		    desc);
-		return;
-	}
-	if (what & BEV_EVENT_TIMEOUT) {
-		log_info("%016" PRIx64 " smtp disconnected client=%s "
-		    "reason=timeout state=%s", s->sid, s->addr,
-		    state_names[s->state]);
-		if (s->state == S_COMMIT || s->state == S_QUIT) {
-			session_gone(s);
-			return;
-		}
-		reply(s, "421 4.4.2 %s Error: timeout exceeded",
-		    s->srv->conf->hostname);
-		enter_state(s, S_QUIT);
-		bufferevent_disable(s->bev, EV_READ);
-		session_flush(s);
+		s->tls_up = 1;
+		s->wait = WAIT_NONE;
+		session_deadline(s);
 		return;
 	}
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
@@ -426,6 +517,56 @@ session_event(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
+/* proxy_drop - no usable PROXY header: close without a word */
+static void
+proxy_drop(struct session *s, const char *why)
+{
+	log_info("%016" PRIx64 " smtp disconnected client=%s reason=proxy: %s",
+	    s->sid, s->addr, why);
+	session_close(s);
+}
+
+/* deadline_cb - the request's deadline passed: 421 where it can be said */
+static void
+deadline_cb(evutil_socket_t fd, short ev, void *arg)
+{
+	struct session	*s = arg;
+	uint64_t	 now = ratelimit_now_ms(), end;
+
+	(void)fd;
+	(void)ev;
+	switch (s->wait) {
+	case WAIT_NONE:
+		return;
+	case WAIT_PROXY:
+		proxy_drop(s, "no header in time");
+		return;
+	case WAIT_DATA:
+		/* bytes since the deadline was set may have earned more time */
+		if ((end = data_deadline(s)) > now) {
+			deadline_arm(s, WAIT_DATA, end - now);
+			return;
+		}
+		break;
+	case WAIT_TLS:
+	case WAIT_CLOSE:
+		/* no reply can go out: before a handshake, or stuck behind one */
+		log_info("%016" PRIx64 " smtp disconnected client=%s "
+		    "reason=timeout state=%s", s->sid, s->addr, s->wait ==
+		    WAIT_TLS ? "tls-handshake" : state_names[s->state]);
+		session_close(s);
+		return;
+	case WAIT_COMMAND:
+		break;
+	}
+	log_info("%016" PRIx64 " smtp disconnected client=%s reason=timeout "
+	    "state=%s", s->sid, s->addr, state_names[s->state]);
+	reply(s, "421 4.4.2 %s Error: timeout exceeded", s->srv->conf->hostname);
+	enter_state(s, S_QUIT);
+	bufferevent_disable(s->bev, EV_READ);
+	session_flush(s);
+}
+
 /* session_close - free everything; the client count goes down */
 void
 session_close(struct session *s)
@@ -437,6 +578,11 @@ session_close(struct session *s)
 		auth_cancel(s->auth_req);
 	if (s->timer != NULL)
 		event_free(s->timer);
+	if (s->deadline != NULL)
+		event_free(s->deadline);
+	if (s->proxy_ev != NULL)
+		event_free(s->proxy_ev);
+	free(s->proxy_buf);
 	if (s->bev != NULL)
 		bufferevent_free(s->bev);
 	/* a TLS bufferevent closes the socket itself; a plain one does not */
@@ -451,6 +597,20 @@ session_close(struct session *s)
 	explicit_bzero(s->auth_user, sizeof(s->auth_user));
 	tx_free(&s->tx);
 	free(s);
+}
+
+/* count_input - bytes in, and when the last content byte came */
+static void
+count_input(struct evbuffer *b, const struct evbuffer_cb_info *info, void *arg)
+{
+	struct session *s = arg;
+
+	(void)b;
+	if (info->n_added == 0)
+		return;
+	s->rx_bytes += info->n_added;
+	if (s->wait == WAIT_DATA)
+		s->rx_last_ms = ratelimit_now_ms();
 }
 
 /* new_bev - the bufferevent for the socket: plain, or TLS as the server */
@@ -478,14 +638,16 @@ new_bev(struct session *s, int with_tls)
 		return -1;
 	s->bev = bev;
 	s->tls = with_tls;
+	s->tls_up = 0;
 	bufferevent_setcb(bev, session_read, session_write, session_event, s);
+	if (evbuffer_add_cb(bufferevent_get_input(bev), count_input, s) == NULL)
+		return -1;
 	if (with_tls)
 		bufferevent_enable(bev, EV_READ | EV_WRITE);
 	else {
 		bufferevent_disable(bev, EV_WRITE);
 		bufferevent_enable(bev, EV_READ);
 	}
-	session_set_timeout(s, s->srv->conf->smtp.idle_timeout);
 	return 0;
 }
 
@@ -560,7 +722,8 @@ session_begin(struct session *s)
 	s->counted = 1;
 	if (client_enter(s->srv, (struct sockaddr *)&s->ss) == -1)
 		refuse = "too many connections from your address";
-	else if (s->srv->nsessions > c->smtp.max_sessions)
+	else if (s->srv->nsessions > c->smtp.max_sessions ||
+	    s->srv->nsessions > s->srv->fd_sessions)
 		refuse = "too many connections";
 	else if (s->srv->stopping) {
 		refuse = "service shutting down";
@@ -608,34 +771,45 @@ set_address(struct session *s, const struct sockaddr *sa, socklen_t salen)
 		snprintf(s->addr, sizeof(s->addr), "local");
 }
 
-/* proxy_drop - no usable PROXY header: close without a word */
+/* proxy_take - the header is whole: the client's address, then greet */
 static void
-proxy_drop(struct session *s, const char *why)
+proxy_take(struct session *s, const struct proxy_info *info)
 {
-	log_info("%016" PRIx64 " smtp disconnected client=%s reason=proxy: %s",
-	    s->sid, s->addr, why);
-	session_close(s);
+	char	 via[sizeof(s->addr)];
+
+	event_free(s->proxy_ev);
+	s->proxy_ev = NULL;
+	free(s->proxy_buf);
+	s->proxy_buf = NULL;
+	if (!info->local) {
+		memcpy(via, s->addr, sizeof(via));
+		set_address(s, (const struct sockaddr *)&info->src,
+		    info->srclen);
+		log_debug("%016" PRIx64 " smtp proxy client=%s via=%s", s->sid,
+		    s->addr, via);
+	}
+	s->wait = WAIT_NONE;
+	evtimer_del(s->deadline);
+	session_begin(s);
 }
 
 /*
- * proxy_read - peek at the header and take exactly its bytes, so what the
- * client sends after it (a TLS ClientHello) stays in the socket.
+ * proxy_read - read the header and not a byte more: its fixed part says
+ * how long the rest is, so what follows it (a TLS ClientHello) stays in the
+ * socket. Bytes are taken as they come, so a cut header does not keep the
+ * socket readable; the deadline runs from accept.
  */
 static void
 proxy_read(evutil_socket_t fd, short ev, void *arg)
 {
 	struct session	*s = arg;
-	unsigned char	 buf[PROXY_V2_MAX_LEN];
 	struct proxy_info info;
 	const char	*why = NULL;
-	size_t		 need = 0;
 	ssize_t		 n;
 
-	if (ev & EV_TIMEOUT) {
-		proxy_drop(s, "no header in time");
-		return;
-	}
-	n = recv(fd, buf, sizeof(buf), MSG_PEEK);
+	(void)ev;
+	n = recv(fd, s->proxy_buf + s->proxy_have,
+	    s->proxy_need - s->proxy_have, 0);
 	if (n <= 0) {
 		if (n == -1 && (errno == EAGAIN || errno == EINTR))
 			return;
@@ -643,30 +817,44 @@ proxy_read(evutil_socket_t fd, short ev, void *arg)
 		    strerror(errno));
 		return;
 	}
-	switch (proxy_v2_parse(buf, (size_t)n, &info, &need, &why)) {
+	s->proxy_have += (size_t)n;
+	switch (proxy_v2_parse(s->proxy_buf, s->proxy_have, &info,
+	    &s->proxy_need, &why)) {
 	case PROXY_NEED_MORE:
 		return;
 	case PROXY_BAD:
 		proxy_drop(s, why != NULL ? why : "bad header");
 		return;
 	case PROXY_OK:
-		break;
-	}
-	if (recv(fd, buf, need, 0) != (ssize_t)need) {
-		proxy_drop(s, "short read");
+		proxy_take(s, &info);
 		return;
 	}
-	event_free(s->timer);
-	s->timer = NULL;
-	if (!info.local) {
-		char via[sizeof(s->addr)];
+}
 
-		memcpy(via, s->addr, sizeof(via));
-		set_address(s, (struct sockaddr *)&info.src, info.srclen);
-		log_debug("%016" PRIx64 " smtp proxy client=%s via=%s", s->sid,
-		    s->addr, via);
+/* proxy_wait - a PROXY listener: the header first, from an allowed peer */
+static void
+proxy_wait(struct session *s)
+{
+	const struct listener *l = s->lst;
+
+	if (!conf_cidr_match(l->proxy_from, l->nproxy_from,
+	    (const struct sockaddr *)&s->ss)) {
+		log_info("%016" PRIx64 " smtp refused client=%s reason=proxy_from "
+		    "listener=%s: not a trusted load balancer", s->sid, s->addr,
+		    l->address);
+		session_close(s);
+		return;
 	}
-	session_begin(s);
+	s->proxy_buf = malloc(PROXY_V2_MAX_LEN);
+	s->proxy_need = PROXY_V2_HDR_LEN;
+	s->proxy_ev = event_new(s->srv->base, s->fd, EV_READ | EV_PERSIST,
+	    proxy_read, s);
+	if (s->proxy_buf == NULL || s->proxy_ev == NULL ||
+	    event_add(s->proxy_ev, NULL) == -1) {
+		session_close(s);
+		return;
+	}
+	deadline_arm(s, WAIT_PROXY, PROXY_TIMEOUT_MS);
 }
 
 /* session_start - see session.h */
@@ -691,27 +879,41 @@ session_start(struct listener *l, evutil_socket_t fd,
 	set_address(s, sa, salen);
 	srv->nsessions++;
 	LIST_INSERT_HEAD(&sessions, s, entry);
-	if (!l->proxy) {
-		session_begin(s);
+	if ((s->deadline = evtimer_new(srv->base, deadline_cb, s)) == NULL) {
+		session_close(s);
 		return;
 	}
-	s->timer = event_new(srv->base, fd, EV_READ | EV_PERSIST, proxy_read, s);
-	if (s->timer == NULL ||
-	    event_add(s->timer, &(struct timeval){ PROXY_TIMEOUT, 0 }) == -1)
-		session_close(s);
+	if (l->proxy)
+		proxy_wait(s);
+	else
+		session_begin(s);
 }
 
-/* session_shutdown_idle - sessions between transactions are told to go */
+/*
+ * session_shutdown - SIGTERM: every session is told to go at once, but one
+ * whose message is being committed (it gets its 250 first) or checked.
+ */
 void
-session_shutdown_idle(struct server *srv)
+session_shutdown(struct server *srv)
 {
 	struct session *s, *next;
 
 	for (s = LIST_FIRST(&sessions); s != NULL; s = next) {
 		next = LIST_NEXT(s, entry);
-		if (s->srv == srv && s->state <= S_HELO && s->state >= S_CONNECTED &&
-		    s->bev != NULL)
-			session_process(s);
+		if (s->srv != srv || s->state == S_COMMIT ||
+		    s->state == S_AUTH_CHECK || s->state == S_QUIT)
+			continue;
+		if (s->state == S_PROXY || (s->tls && !s->tls_up)) {
+			/* nothing can be said before the header or handshake */
+			session_close(s);
+			continue;
+		}
+		if (s->timer != NULL)
+			evtimer_del(s->timer);	/* no greeting after the 421 */
+		s->hold = 0;
+		say_shutdown(s);
+		bufferevent_disable(s->bev, EV_READ);
+		session_flush(s);
 	}
 }
 

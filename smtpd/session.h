@@ -13,8 +13,8 @@
 /* session_start - greet (or refuse) a connection accepted by the listener */
 void	session_start(struct listener *, evutil_socket_t, const struct sockaddr *,
 	    socklen_t);
-/* session_shutdown_idle - say 421 to sessions between transactions */
-void	session_shutdown_idle(struct server *);
+/* session_shutdown - 421 to every session but those committing a message */
+void	session_shutdown(struct server *);
 /* session_close_all - free every remaining session (at exit) */
 void	session_close_all(struct server *);
 

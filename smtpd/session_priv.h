@@ -42,6 +42,16 @@ enum smtp_state {
 
 enum auth_step { AUTH_PLAIN_RESPONSE, AUTH_LOGIN_USER, AUTH_LOGIN_PASS };
 
+/* what the session's deadline is waiting for (deadlines never move back) */
+enum session_wait {
+	WAIT_NONE,		/* the server is working: no deadline */
+	WAIT_PROXY,		/* the PROXY header, from accept */
+	WAIT_TLS,		/* the whole TLS handshake */
+	WAIT_COMMAND,		/* one whole command line */
+	WAIT_DATA,		/* message content at the minimum rate */
+	WAIT_CLOSE,		/* the last replies going out */
+};
+
 struct tx_rcpt {
 	char		*addr;
 	char		 e164[E164_MAX + 1];
@@ -72,7 +82,19 @@ struct session {
 	evutil_socket_t		 fd;
 	int			 tls;		/* the bufferevent is TLS */
 	int			 tls_pending;	/* STARTTLS said 220: switch */
-	struct event		*timer;		/* proxy wait, greet pause, delay */
+	struct event		*timer;		/* greet pause, error delay */
+	struct event		*deadline;	/* of the request under way */
+	enum session_wait	 wait;		/* what the deadline is for */
+	struct event		*proxy_ev;	/* reading the PROXY header */
+	unsigned char		*proxy_buf;	/* its bytes so far */
+	size_t			 proxy_have;
+	size_t			 proxy_need;	/* its length, as far as known */
+	int			 tls_up;	/* the TLS handshake is done */
+	int			 out_blocked;	/* replies pile up: not reading */
+	uint64_t		 rx_bytes;	/* received, all told */
+	uint64_t		 data_rx0;	/* rx_bytes when the content began */
+	uint64_t		 data_start_ms;
+	uint64_t		 rx_last_ms;	/* the last byte of content */
 	struct sockaddr_storage	 ss;
 	char			 addr[INET6_ADDRSTRLEN];
 	uint64_t		 sid;
@@ -105,7 +127,7 @@ void	 reply(struct session *, const char *, ...)
 void	 reply_error(struct session *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 session_process(struct session *);
-void	 session_set_timeout(struct session *, unsigned seconds);
+void	 session_deadline(struct session *);
 void	 session_close(struct session *);
 void	 smtp_smuggling(struct session *, const char *where);
 

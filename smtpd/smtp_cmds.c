@@ -432,7 +432,6 @@ cmd_data(struct session *s, const char *arg, size_t len)
 		return;
 	}
 	enter_state(s, S_BODY);
-	session_set_timeout(s, s->srv->conf->smtp.data_timeout);
 	reply(s, "354 End data with <CR><LF>.<CR><LF>");
 }
 
@@ -466,7 +465,6 @@ cmd_bdat(struct session *s, const char *arg, size_t len)
 		s->bdat_error = "552 5.3.4 Message size exceeds fixed limit";
 	s->tx.bdat = s->bdat_error == NULL;
 	enter_state(s, S_BDAT);
-	session_set_timeout(s, c->smtp.data_timeout);
 }
 
 /* bdat_chunk_done - all of a chunk is in: refuse, acknowledge or accept */
@@ -475,7 +473,6 @@ bdat_chunk_done(struct session *s)
 {
 	const char *why = s->bdat_error;
 
-	session_set_timeout(s, s->srv->conf->smtp.idle_timeout);
 	if (why != NULL) {
 		/* the transaction cannot continue without a hole */
 		reply_error(s, "%s", why);
@@ -702,7 +699,6 @@ session_accepted(void *arg, int error)
 		    gsm_encoding_name(tx->encoding));
 	tx_reset(tx);
 	enter_state(s, S_HELO);
-	session_set_timeout(s, s->srv->conf->smtp.idle_timeout);
 	session_process(s);
 }
 
@@ -817,7 +813,6 @@ smtp_end_of_data(struct session *s)
 	struct sms_text	 st = { 0 };
 	char		 why[256];
 
-	session_set_timeout(s, c->smtp.idle_timeout);
 	if (tx->too_big) {
 		reply_error(s, "552 5.3.4 Message size exceeds fixed limit");
 		goto reset;

@@ -427,6 +427,7 @@ class Daemon:
         self.starts = 0
         self.unclean = []
         self.down = True        # stopped or killed by the test itself
+        self.preexec = None     # run in the child before exec (limits)
         self.write_conf(conf)
 
     def write_conf(self, conf):
@@ -446,7 +447,7 @@ class Daemon:
             log.write(b"=== e2e: start #%d at %.3f ===\n" % (self.starts, time.time()))
             self.proc = subprocess.Popen(
                 [self.bin, "-d", "-f", self.conf_path], stdout=log, stderr=log,
-                stdin=subprocess.DEVNULL, cwd=self.ctx.tmp)
+                stdin=subprocess.DEVNULL, cwd=self.ctx.tmp, preexec_fn=self.preexec)
         wait_for(lambda: port_open(self.port) or self.proc.poll() is not None,
                  timeout, "smsrelayd to accept connections on port %d" % self.port)
         check(self.proc.poll() is None,

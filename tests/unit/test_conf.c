@@ -772,7 +772,7 @@ test_submission(void **state)
 	srcpath(path, sizeof(path), "tests/unit/conf/full_submission.conf");
 	if (conf_load(path, &c, err, sizeof(err)) != 0)
 		fail_msg("does not load: %s", err);
-	assert_int_equal(c->nlisten, 4);
+	assert_int_equal(c->nlisten, 5);
 	assert_int_equal(c->listen[0].auth, LISTEN_AUTH_NONE);
 	assert_int_equal(c->listen[1].tls, LISTEN_TLS_STARTTLS);
 	assert_int_equal(c->listen[1].starttls, STARTTLS_REQUIRED);
@@ -781,6 +781,19 @@ test_submission(void **state)
 	assert_int_equal(c->listen[2].auth, LISTEN_AUTH_OPTIONAL);
 	assert_true(c->listen[3].proxy);
 	assert_false(c->listen[2].proxy);
+	/* a PROXY listener trusts loopback unless told otherwise */
+	assert_null(c->listen[2].proxy_from);
+	assert_int_equal(c->listen[3].nproxy_from, 2);
+	assert_true(conf_cidr_match(c->listen[3].proxy_from,
+	    c->listen[3].nproxy_from, (const struct sockaddr *)&(struct sockaddr_in){
+	    .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) }));
+	assert_int_equal(c->listen[4].nproxy_from, 2);
+	assert_true(conf_cidr_match(c->listen[4].proxy_from,
+	    c->listen[4].nproxy_from, (const struct sockaddr *)&(struct sockaddr_in){
+	    .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x0a010203) }));
+	assert_false(conf_cidr_match(c->listen[4].proxy_from,
+	    c->listen[4].nproxy_from, (const struct sockaddr *)&(struct sockaddr_in){
+	    .sin_family = AF_INET, .sin_addr.s_addr = htonl(0x7f000001) }));
 	assert_string_equal(c->run_as, "smsrelay");
 	assert_int_equal(c->tls.min_version, TLS_MIN_1_3);
 	assert_string_equal(c->auth.users_file, "/etc/users");
@@ -809,6 +822,8 @@ test_submission(void **state)
 	assert_int_equal(c->smtp.error_delay_ms, 250);
 	assert_false(c->smtp.forbid_unauth_pipelining);
 	assert_int_equal(c->smtp.greet_pause_ms, 1000);
+	assert_int_equal(c->smtp.min_data_rate, 2000);
+	assert_int_equal(c->smtp.tls_handshake_timeout, 5);
 	conf_free(c);
 }
 
@@ -915,6 +930,11 @@ test_errors(void **state)
 		{ "bad_limit.conf",
 		  "2: limits.user.messages_per_minute: must be between 0 and "
 		  "10000000" },
+		{ "proxy_from_plain.conf",
+		  "3: listen[0].proxy_from: only used with proxy = true" },
+		{ "bad_proxy_from.conf",
+		  "3: listen[0].proxy_from[1]: invalid network \"lb.example\" "
+		  "(use e.g. \"192.168.0.0/16\" or \"2001:db8::/32\")" },
 		{ "bad_cidr.conf",
 		  "3: relay_networks[0]: invalid network \"10.0.0.0/33\" "
 		  "(use e.g. \"192.168.0.0/16\" or \"2001:db8::/32\")" },
