@@ -208,6 +208,37 @@ def c_slowloris_data(ctx):
     d.wait_log(qid, "sent", 10)
 
 
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def c_unread_replies(ctx):
+    d = ctx.daemon(smtp={"forbid_unauth_pipelining": False})
+    c = greeted(d.port)
+    try:
+        c.cmd("EHLO client.test")
+        before = rss_kib(d.proc.pid)
+        chunk = b"RSET\r\n" * 10000
+        sent = 0
+        c.sock.settimeout(3)
+        try:
+            while sent < 40 * 1024 * 1024:
+                c.sock.sendall(chunk)
+                sent += len(chunk)
+        except socket.timeout:
+            pass
+        grown = rss_kib(d.proc.pid) - before
+        ctx.note("sent %d bytes of RSET without reading; RSS grew %d KiB" % (sent, grown))
+        check(grown < 16 * 1024, "RSS grew %d KiB while a client sent %d bytes of "
+              "commands and read no reply" % (grown, sent))
+    finally:
+        c.close()
+
+
 # ---- 4: out of file handles -------------------------------------------------
 
 def c_out_of_file_handles(ctx):
@@ -357,6 +388,8 @@ CASES_HARDENING = [
     ("slowloris command line: closed at idle_timeout however it drips", c_slowloris_command,
      None),
     ("slowloris DATA under min_data_rate: 421 4.4.2 and closed", c_slowloris_data, None),
+    ("a client that never reads its replies is not read either: memory stays flat",
+     c_unread_replies, None),
     ("out of file handles: accepts pause instead of spinning, service resumes",
      c_out_of_file_handles, None),
     ("file handle budget: start-up and -n warn, sessions past it get 421",
