@@ -18,6 +18,8 @@
 #include "smtpd/control.h"
 #include "smtpd/log.h"
 
+#define CONTROL_DEADLINE	10	/* seconds for a command and its answer */
+
 static struct evconnlistener	*control_listener;
 static struct accept_backoff	 control_backoff;
 static char			*control_path;
@@ -55,25 +57,52 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 		    "show ID, flush, delete ID\n");
 }
 
+/* one administrator's connection: a command, its answer, a deadline */
+struct control_conn {
+	struct server		*srv;
+	struct bufferevent	*bev;
+	struct event		*deadline;	/* from accept, never moved */
+};
+
+/* conn_free - the answer is out, the client left, or its time is up */
+static void
+conn_free(struct control_conn *cc)
+{
+	if (cc->deadline != NULL)
+		event_free(cc->deadline);
+	if (cc->bev != NULL)
+		bufferevent_free(cc->bev);
+	free(cc);
+}
+
 static void
 control_event(struct bufferevent *bev, short what, void *arg)
 {
+	(void)bev;
 	(void)what;
-	(void)arg;
-	bufferevent_free(bev);
+	conn_free(arg);
 }
 
 static void
 control_written(struct bufferevent *bev, void *arg)
 {
-	(void)arg;
-	bufferevent_free(bev);
+	(void)bev;
+	conn_free(arg);
+}
+
+static void
+control_deadline(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	conn_free(arg);
 }
 
 /* control_read - a whole command line answers; a long one is refused */
 static void
 control_read(struct bufferevent *bev, void *arg)
 {
+	struct control_conn *cc = arg;
 	struct evbuffer	*in = bufferevent_get_input(bev);
 	struct evbuffer	*out = bufferevent_get_output(bev);
 	char		*line;
@@ -88,32 +117,40 @@ control_read(struct bufferevent *bev, void *arg)
 		if (n > CONTROL_LINE_MAX)
 			evbuffer_add_printf(out, "error: command too long\n");
 		else
-			control_answer(arg, line, out);
+			control_answer(cc->srv, line, out);
 		free(line);
 	}
 	bufferevent_disable(bev, EV_READ);
-	bufferevent_setcb(bev, NULL, control_written, control_event, NULL);
+	bufferevent_setcb(bev, NULL, control_written, control_event, cc);
 }
 
 static void
 control_accept(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
-	struct bufferevent *bev;
+	struct event_base	*base = evconnlistener_get_base(l);
+	struct timeval		 tv = { CONTROL_DEADLINE, 0 };
+	struct control_conn	*cc;
 
 	(void)sa;
 	(void)salen;
 	accept_backoff_ok(&control_backoff);
-	bev = bufferevent_socket_new(evconnlistener_get_base(l), fd,
-	    BEV_OPT_CLOSE_ON_FREE);
-	if (bev == NULL) {
+	if ((cc = calloc(1, sizeof(*cc))) == NULL) {
 		close(fd);
 		return;
 	}
-	bufferevent_setcb(bev, control_read, NULL, control_event, arg);
-	bufferevent_set_timeouts(bev, &(struct timeval){ 10, 0 },
-	    &(struct timeval){ 10, 0 });
-	bufferevent_enable(bev, EV_READ | EV_WRITE);
+	cc->srv = arg;
+	cc->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (cc->bev == NULL)
+		close(fd);
+	if (cc->bev == NULL ||
+	    (cc->deadline = evtimer_new(base, control_deadline, cc)) == NULL ||
+	    evtimer_add(cc->deadline, &tv) == -1) {
+		conn_free(cc);
+		return;
+	}
+	bufferevent_setcb(cc->bev, control_read, NULL, control_event, cc);
+	bufferevent_enable(cc->bev, EV_READ | EV_WRITE);
 }
 
 /* control_accept_error - out of file handles: pause, do not spin */

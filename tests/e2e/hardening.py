@@ -331,6 +331,23 @@ def c_proxy_from(ctx):
     c.close()
 
 
+# ---- the control socket --------------------------------------------------
+
+def c_control_deadline(ctx):
+    d = ctx.daemon()
+    path = os.path.join(d.conf["spool"], "control.sock")
+    wait_for(lambda: os.path.exists(path), 5, "the control socket")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(path)
+        t = drip(s, b"q" * 40, 0.5, 16)
+        check(t is not None, "a control client dripping a byte per 0.5 s held its "
+              "connection for 16 s (deadline 10 s)")
+        check(t < 13, "closed after %.1f s, want 10 s" % t)
+    finally:
+        s.close()
+
+
 # ---- 10: SIGTERM ------------------------------------------------------------
 
 def c_sigterm_idle_after_mail(ctx):
@@ -395,6 +412,7 @@ CASES_HARDENING = [
     ("file handle budget: start-up and -n warn, sessions past it get 421",
      c_file_handle_budget, None),
     ("proxy_from: a PROXY header from elsewhere is refused and logged", c_proxy_from, None),
+    ("control socket: 10 s for a command however it drips", c_control_deadline, None),
     ("SIGTERM with a client silent after MAIL: 421 4.3.2 and a prompt exit",
      c_sigterm_idle_after_mail, None),
     ("SIGTERM during DATA: 421 4.3.2 shutting down, not a queue write error",
