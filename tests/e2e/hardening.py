@@ -243,6 +243,8 @@ def c_unread_replies(ctx):
 
 def c_out_of_file_handles(ctx):
     d = ctx.daemon()
+    wait_for(lambda: any(" started, " in l for l in d.log_lines()), 10,
+             "the daemon's start-up to finish")
     # the handles a running daemon holds, then a limit just above them
     held = len(os.listdir("/proc/%d/fd" % d.proc.pid))
     limit = held + 8
