@@ -607,9 +607,22 @@ enum smtp_verb
 smtp_command(struct session *s, const char *line, size_t len)
 {
 	struct smtp_command cmd;
+	struct smtp_error err;
 	size_t		 i;
+	int		 known = smtp_parse_command(line, len, &cmd) == 0;
 
-	if (smtp_parse_command(line, len, &cmd) == -1) {
+	if (smtp_check_line(line, len, &err) == -1) {
+		if (cmd.verb != SMTP_CMD_BDAT) {
+			reply_error(s, "%d %s %s", err.code, err.enhanced,
+			    err.text);
+			return cmd.verb;
+		}
+		/* the chunk follows whatever we say: no way to stay in step */
+		reply(s, "%d %s %s", err.code, err.enhanced, err.text);
+		enter_state(s, S_QUIT);
+		return cmd.verb;
+	}
+	if (!known) {
 		reply_error(s, "500 5.5.1 Error: command not recognized");
 		return SMTP_CMD_UNKNOWN;
 	}

@@ -20,6 +20,7 @@ import time
 sys.dont_write_bytecode = True     # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from badinput import CASES_BADINPUT  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Tap, check,  # noqa: E402
                      format_exc, free_port, make_message, merge, parse_dump, queue_id,
@@ -857,6 +858,7 @@ CASES = [
 
 
 CASES += CASES_SUBMISSION
+CASES += CASES_BADINPUT
 
 
 def main(argv):

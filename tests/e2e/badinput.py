@@ -1,0 +1,107 @@
+# badinput.py - end-to-end cases for hostile input (issue 10): control bytes
+# in commands.
+"""CASES_BADINPUT: (name, fn, needs) like e2e.CASES; each fn takes a Ctx."""
+
+import re
+
+from harness import RawSMTP, check, make_message, send_mail
+from tlsutil import PASSWORD, USER, auth_plain_b64, b64, listener, start
+
+NUMBER = "+4917012345678"
+RCPT = NUMBER + "@sms.example"
+SENDER = "clerk@example.com"
+
+# every verb with a NUL or a terminal escape where its argument goes
+CONTROL_COMMANDS = [
+    b"EHLO a\0b", b"HELO a\0b", b"EHLO a\x1b[2Jb", b"HELO a\x1b]0;owned\x07b",
+    b"NOOP \0", b"NOOP \x1b[31m", b"VRFY a\0b", b"VRFY a\x7fb", b"RSET \0",
+    b"HELP \0", b"HELP \x01", b"EXPN a\0b", b"MAIL FROM:<a@b.example>\0",
+    b"MAIL FROM:<a@b.example> \x1b", b"STARTTLS\0", b"QUIT \0",
+    b"FROB\0NICATE", b"\0",
+]
+
+
+def no_errors_delay():
+    """Many refusals in one session: no tarpit, no 421 for them."""
+    return {"smtp": {"error_delay": "0ms", "max_errors": 100}}
+
+
+def expect_refused(c, line):
+    c.send(line + b"\r\n")
+    code, text = c.reply()
+    check(code == 501 and text.startswith("5.5.2"),
+          "%r -> %d %r, want 501 5.5.2" % (line, code, text))
+
+
+def c_command_controls(ctx):
+    # deferred, the message stays in the queue for smsrelayctl show
+    ctx.mock.script([{"status": 503, "body": {"message": "down"}, "sticky": True}])
+    d = ctx.daemon(queue={"retry": ["1h"], "lifetime": "2h"}, **no_errors_delay())
+    c = RawSMTP(d.port)
+    try:
+        check(c.reply()[0] == 220, "no greeting")
+        check(c.cmd("EHLO client.test")[0] == 250, "EHLO failed")
+        for line in CONTROL_COMMANDS:
+            expect_refused(c, line)
+        # still in step, and the refused EHLO/HELO names were not kept
+        check(c.cmd("MAIL FROM:<%s>" % SENDER)[0] == 250, "MAIL after the refusals")
+        check(c.cmd("RCPT TO:<%s>" % RCPT)[0] == 250, "RCPT after the refusals")
+        check(c.cmd("DATA")[0] == 354, "DATA after the refusals")
+        c.send(make_message("Controls", "refused\r\n") + b"\r\n.\r\n")
+        code, text = c.reply()
+        check(code == 250, "end of DATA -> %d %r" % (code, text))
+        qid = re.search(r"queued as (\S+)", text).group(1)
+        check(c.cmd("QUIT")[0] == 221, "QUIT")
+    finally:
+        ctx.note("transcript:\n" + "\n".join(c.transcript))
+        c.close()
+    d.wait_log(qid, "deferred", 10)
+    rc, out, err = d.ctl("show", qid)
+    ctx.note("smsrelayctl show:\n" + out + err)
+    check(rc == 0 and "\nhelo: client.test\n" in out, "show %s: helo is not client.test" % qid)
+
+
+def c_bdat_control(ctx):
+    d = ctx.daemon()
+    c = RawSMTP(d.port)
+    try:
+        check(c.reply()[0] == 220, "no greeting")
+        check(c.cmd("EHLO client.test")[0] == 250, "EHLO failed")
+        check(c.cmd("MAIL FROM:<%s>" % SENDER)[0] == 250, "MAIL failed")
+        check(c.cmd("RCPT TO:<%s>" % RCPT)[0] == 250, "RCPT failed")
+        # the chunk's size cannot be trusted: no way to stay in step after it
+        expect_refused(c, b"BDAT 6\0 LAST")
+        check(c.closed_by_peer(5), "connection not closed after a refused BDAT")
+    finally:
+        ctx.note("transcript:\n" + "\n".join(c.transcript))
+        c.close()
+
+
+def c_auth_controls(ctx):
+    d = start(ctx, [listener()], auth={"on_loopback": True}, **no_errors_delay())
+    c = RawSMTP(d.port)
+    try:
+        check(c.reply()[0] == 220, "no greeting")
+        check(c.cmd("EHLO client.test")[0] == 250, "EHLO failed")
+        expect_refused(c, b"AUTH PLAIN \x1b[2J")
+        expect_refused(c, b"AUTH LOGIN\0")
+        code, text = c.cmd("AUTH LOGIN")
+        check(code == 334, "AUTH LOGIN -> %d %r" % (code, text))
+        expect_refused(c, b"dXNl\0cg==")
+        code, text = c.cmd("AUTH LOGIN " + b64(USER))
+        check(code == 334, "AUTH LOGIN user -> %d %r" % (code, text))
+        expect_refused(c, b"\x1b[2J")
+        code, text = c.cmd("AUTH PLAIN " + auth_plain_b64(USER, PASSWORD))
+        check(code == 235, "AUTH after the refusals -> %d %r" % (code, text))
+    finally:
+        ctx.note("transcript:\n" + "\n".join(c.transcript))
+        c.close()
+
+
+CASES_BADINPUT = [
+    ("bad input: NUL, ESC, DEL in every command -> 501 5.5.2; the session goes on, "
+     "the refused HELO name is not kept", c_command_controls, None),
+    ("bad input: BDAT with a NUL -> 501 5.5.2 and close", c_bdat_control, None),
+    ("bad input: controls in AUTH and in SASL responses -> 501 5.5.2", c_auth_controls,
+     None),
+]
