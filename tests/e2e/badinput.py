@@ -1,7 +1,8 @@
 # badinput.py - end-to-end cases for hostile input (issue 10): control bytes
-# in commands.
+# in commands, what smsrelayctl prints of stored client text, header senders.
 """CASES_BADINPUT: (name, fn, needs) like e2e.CASES; each fn takes a Ctx."""
 
+import os
 import re
 
 from harness import RawSMTP, check, make_message, send_mail
@@ -31,6 +32,13 @@ def expect_refused(c, line):
     code, text = c.reply()
     check(code == 501 and text.startswith("5.5.2"),
           "%r -> %d %r, want 501 5.5.2" % (line, code, text))
+
+
+def terminal_safe(text):
+    """No byte that a terminal acts on: C0 but newline and tab, DEL, C1."""
+    bad = [ch for ch in text if (ord(ch) < 0x20 and ch not in "\n\t") or
+           0x7f <= ord(ch) <= 0x9f]
+    return not bad, bad
 
 
 def c_command_controls(ctx):
@@ -98,10 +106,57 @@ def c_auth_controls(ctx):
         c.close()
 
 
+def c_ctl_escapes(ctx):
+    ctx.mock.script([{"status": 503, "sticky": True,
+                      "body": {"message": "down\x1b]0;owned\x07\x1b[2J"}}])
+    d = ctx.daemon(queue={"retry": ["1h"], "lifetime": "2h"})
+    # U+009B is CSI to a terminal that takes C1 controls in UTF-8
+    sender = '"\u009b31m\u009b2J"@example.com'
+    s = RawSMTP(d.port)
+    try:
+        check(s.reply()[0] == 220, "no greeting")
+        check(s.cmd("EHLO client.test")[0] == 250, "EHLO failed")
+        code, text = s.cmd("MAIL FROM:<%s> SMTPUTF8" % sender)
+        check(code == 250, "MAIL FROM a UTF-8 quoted local part -> %d %r" % (code, text))
+        check(s.cmd("RCPT TO:<%s>" % RCPT)[0] == 250, "RCPT failed")
+        check(s.cmd("DATA")[0] == 354, "DATA failed")
+        s.send(make_message("=?utf-8?q?Esc=1B[5m_and_bell=07?=", "body\x1b[8m\r\n") +
+               b"\r\n.\r\n")
+        code, text = s.reply()
+        check(code == 250, "end of DATA -> %d %r" % (code, text))
+        qid = re.search(r"queued as (\S+)", text).group(1)
+    finally:
+        ctx.note("transcript:\n" + "\n".join(s.transcript))
+        s.close()
+    d.wait_log(qid, "deferred", 10)
+    for args in (("show", qid), ("queue",)):
+        rc, out, err = d.ctl(*args)
+        ctx.note("smsrelayctl %s (%d):\n%s%s" % (" ".join(args), rc, out, err))
+        check(rc == 0, "smsrelayctl %s exit %d" % (args[0], rc))
+        safe, bad = terminal_safe(out + err)
+        check(safe, "smsrelayctl %s printed raw controls %r" % (args[0], sorted(set(bad))))
+    rc, out, err = d.ctl("show", "\x1b[2J")
+    check(rc == 1 and "\\x1b[2J" in err and terminal_safe(err)[0],
+          "show of an unknown id with ESC -> %d %r" % (rc, err))
+    eml = os.path.join(ctx.tmp, "esc.eml")
+    with open(eml, "wb") as f:
+        f.write(make_message("Esc\x1b[5m", "body\x07\r\n"))
+    for args in (("convert", eml), ("convert", "-t", eml)):
+        rc, out, err = d.ctl(*args)
+        ctx.note("smsrelayctl %s (%d):\n%s%s" % (" ".join(args), rc, out, err))
+        check(rc == 0 and "Esc\\x1b[5m: body\\x07" in out and terminal_safe(out + err)[0],
+              "smsrelayctl %s did not escape the text" % " ".join(args))
+    rc, out, err = d.ctl("show", qid)
+    for shown in ("text: Esc\\x1b[5m and bell\\x07", "sender: <\"\\xc2\\x9b31m"):
+        check(shown in out, "show lacks the escaped form %r" % shown)
+
+
 CASES_BADINPUT = [
     ("bad input: NUL, ESC, DEL in every command -> 501 5.5.2; the session goes on, "
      "the refused HELO name is not kept", c_command_controls, None),
     ("bad input: BDAT with a NUL -> 501 5.5.2 and close", c_bdat_control, None),
     ("bad input: controls in AUTH and in SASL responses -> 501 5.5.2", c_auth_controls,
      None),
+    ("bad input: smsrelayctl show and queue escape control characters from clients "
+     "and providers", c_ctl_escapes, None),
 ]
