@@ -6,6 +6,7 @@ import os
 import re
 
 from harness import RawSMTP, check, make_message, send_mail
+from submission import auth_session, submission_listener, wait_sms
 from tlsutil import PASSWORD, USER, auth_plain_b64, b64, listener, start
 
 NUMBER = "+4917012345678"
@@ -151,6 +152,48 @@ def c_ctl_escapes(ctx):
         check(shown in out, "show lacks the escaped form %r" % shown)
 
 
+def originators_message(headers, body):
+    """A message whose From:/Sender: lines are exactly headers."""
+    return ("".join(h + "\r\n" for h in headers) +
+            "To: <sms@sms.example>\r\nSubject: Pickup\r\n\r\n" + body).encode()
+
+
+# From: and Sender: lines a user owning clerk@example.com and
+# *@service.example.com may not send: each hides a foreign or unreadable one
+FORGED_ORIGINATORS = [
+    ["From: app@service.example.com, boss@other.example"],
+    ["From: <clerk@example.com>", "From: <boss@other.example>"],
+    ["From: <clerk@example.com>", "From: <clerk@example.com>"],
+    ["From: <clerk@example.com>", "Sender: <boss@other.example>"],
+    ["Sender: <boss@other.example>", "From: <clerk@example.com>"],
+    ["From: Desk <desk@service.example.com>, \"Boss\" <boss@other.example>"],
+    ["From: staff: clerk@example.com, boss@other.example;"],
+]
+
+
+def c_header_originators(ctx):
+    d = start(ctx, [submission_listener()])
+    s = auth_session(ctx, d.port)
+    wrong = []
+    for i, headers in enumerate(FORGED_ORIGINATORS):
+        s.mail(SENDER)
+        s.rcpt(RCPT)
+        code, resp = s.data(originators_message(headers, "forged %d\r\n" % i))
+        text = resp.decode("utf-8", "replace")
+        if code != 550 or not text.startswith("5.7.1"):
+            wrong.append("%r -> %d %r" % (headers, code, text))
+    check(not wrong, "want 550 5.7.1 for each of:\n" + "\n".join(wrong))
+    owned = ["From: Clerk <clerk@example.com>, desk@service.example.com",
+             "Sender: <desk@service.example.com>"]
+    qid = send_mail(d.port, SENDER, [RCPT], originators_message(owned, "genuine\r\n"), s=s)
+    s.quit()
+    b = wait_sms(ctx, d, qid)
+    check(b.get("text") == "Pickup: genuine", "text=%r: a forged message was sent"
+          % b.get("text"))
+    check(len(ctx.mock.requests()) == 1, "mock got %d requests, want 1"
+          % len(ctx.mock.requests()))
+
+
 CASES_BADINPUT = [
     ("bad input: NUL, ESC, DEL in every command -> 501 5.5.2; the session goes on, "
      "the refused HELO name is not kept", c_command_controls, None),
@@ -159,4 +202,6 @@ CASES_BADINPUT = [
      None),
     ("bad input: smsrelayctl show and queue escape control characters from clients "
      "and providers", c_ctl_escapes, None),
+    ("bad input: every From: and Sender: address must be the user's; two From: "
+     "headers -> 550 5.7.1", c_header_originators, None),
 ]
