@@ -4,10 +4,12 @@
 
 import os
 import re
+import subprocess
 
-from harness import RawSMTP, check, make_message, send_mail
+from harness import RawSMTP, check, make_message, send_mail, wait_for
 from submission import auth_session, submission_listener, wait_sms
-from tlsutil import PASSWORD, USER, auth_plain_b64, b64, listener, start
+from tlsutil import (PASSWORD, USER, auth_plain_b64, b64, listener, make_users_file,
+                     start)
 
 NUMBER = "+4917012345678"
 RCPT = NUMBER + "@sms.example"
@@ -194,6 +196,42 @@ def c_header_originators(ctx):
           % len(ctx.mock.requests()))
 
 
+def bcrypt_users_file(ctx):
+    """A 0600 users file with USER hashed by 'smsrelayctl passwd -m bcrypt'."""
+    path = os.path.join(ctx.tmp, "users-bcrypt")
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    p = subprocess.run([ctx.env.smsrelayctl, "passwd", "-u", path, "-m", "bcrypt", USER],
+                       input=(PASSWORD + "\n").encode(), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=60)
+    check(p.returncode == 0, "passwd -m bcrypt: %s" % p.stderr.decode("utf-8", "replace"))
+    return path
+
+
+def c_unknown_user_cost(ctx):
+    for users, cost in ((make_users_file, "$6"), (bcrypt_users_file, "$2b$12")):
+        d = start(ctx, [listener()], auth={"on_loopback": True, "users_file": users(ctx)},
+                  **no_errors_delay())
+        # the listener may be up before the start-up lines are written
+        wait_for(lambda: [l for l in d.log_lines() if " auth: " in l], 5, "the auth line")
+        lines = [l for l in d.log_lines() if " auth: " in l]
+        check(any(l.endswith("unknown names cost " + cost) for l in lines),
+              "start-up lines %r do not name %s" % (lines, cost))
+        c = RawSMTP(d.port)
+        try:
+            check(c.reply()[0] == 220, "no greeting")
+            check(c.cmd("EHLO client.test")[0] == 250, "EHLO failed")
+            for user in (USER, "nobody"):
+                code, text = c.cmd("AUTH PLAIN " + auth_plain_b64(user, "wrong"))
+                check(code == 535 and text.startswith("5.7.8"),
+                      "AUTH as %s, wrong password -> %d %r" % (user, code, text))
+            code, text = c.cmd("AUTH PLAIN " + auth_plain_b64(USER, PASSWORD))
+            check(code == 235, "AUTH as %s -> %d %r" % (USER, code, text))
+        finally:
+            ctx.note("transcript:\n" + "\n".join(c.transcript))
+            c.close()
+        d.stop()
+
+
 CASES_BADINPUT = [
     ("bad input: NUL, ESC, DEL in every command -> 501 5.5.2; the session goes on, "
      "the refused HELO name is not kept", c_command_controls, None),
@@ -204,4 +242,6 @@ CASES_BADINPUT = [
      "and providers", c_ctl_escapes, None),
     ("bad input: every From: and Sender: address must be the user's; two From: "
      "headers -> 550 5.7.1", c_header_originators, None),
+    ("bad input: an unknown AUTH name is checked at the users file's own method and "
+     "cost (sha512, bcrypt)", c_unknown_user_cost, None),
 ]
