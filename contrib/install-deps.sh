@@ -3,14 +3,15 @@
 # only what is missing (apt-get update runs only then). Run as root.
 set -e
 what=${1:-build}
+# swaks: the quick start's example message (README)
 build="autoconf automake libtool pkg-config make gcc libc6-dev
  libetpan-dev libevent-dev libcurl4-gnutls-dev libconfig-dev libssl-dev
  libjansson-dev zlib1g-dev libxml2-dev libytnef0-dev libcmocka-dev
- libcrypt-dev libargon2-dev"
+ libcrypt-dev libargon2-dev swaks"
 # submission tests: swaks TLS (perl SSL), nodemailer (node), and exim run from
 # its unpacked package (tests/e2e/exim/run-exim.sh): its libraries and an NSS
 # wrapper; exim4 itself conflicts with postfix, so it is not installed
-test="$build swaks postfix python3 curl openssl cppcheck clang
+test="$build postfix python3 curl openssl cppcheck clang
  libnet-ssleay-perl libio-socket-ssl-perl libnss-wrapper
  libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0"
 bench="$test nginx-light"

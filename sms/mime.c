@@ -1,7 +1,7 @@
 /*
  * mime.c - the only file that speaks libetpan: parse a raw message, pick the
  * part a reader would read (plain, HTML or TNEF) as UTF-8 text, and decode
- * Subject and From.
+ * Subject and From; list every From: and Sender: mailbox for the policy.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,6 +12,7 @@
 #include <libetpan/libetpan.h>
 
 #include "sms/ascii.h"
+#include "sms/buf.h"
 #include "sms/charset.h"
 #include "sms/html.h"
 #include "sms/mime.h"
@@ -970,4 +971,123 @@ mime_text_free(struct mime_text *t)
 	free(t->from);
 	free(t->from_name);
 	memset(t, 0, sizeof(*t));
+}
+
+/* header_end - the length of the header section with its empty line */
+static size_t
+header_end(const char *raw, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if (raw[i] == '\n' && (i + 1 == len || raw[i + 1] == '\n' ||
+		    (raw[i + 1] == '\r' && i + 2 < len && raw[i + 2] == '\n')))
+			return i + 1;
+	return len;
+}
+
+/* originator_add - one mailbox of header into out; -1 out of memory */
+static int
+originator_add(struct mime_originators *out, const char *header,
+    const struct mailimf_mailbox *mb)
+{
+	char	*addr;
+
+	if (mb->mb_addr_spec == NULL) {
+		out->unreadable = 1;
+		return 0;
+	}
+	if ((addr = utf8_clean(mb->mb_addr_spec, strlen(mb->mb_addr_spec),
+	    LINES_UNFOLD)) == NULL)
+		return -1;
+	if (array_grow(&out->v, &out->cap, out->n, sizeof(*out->v), 4) == -1) {
+		free(addr);
+		return -1;
+	}
+	out->v[out->n].header = header;
+	out->v[out->n++].addr = addr;
+	return 0;
+}
+
+/*
+ * originator_field - a From: or Sender: field into out. One libetpan could
+ * not read (a group, a bad fold) stays an optional field of that name: it
+ * is counted as unreadable, since nobody can say whose it is.
+ */
+static int
+originator_field(const struct mailimf_field *f, struct mime_originators *out)
+{
+	const struct mailimf_mailbox_list *list;
+	const char	*name;
+	clistiter	*it;
+
+	switch (f->fld_type) {
+	case MAILIMF_FIELD_FROM:
+		out->nfrom++;
+		list = f->fld_data.fld_from->frm_mb_list;
+		if (list == NULL || clist_begin(list->mb_list) == NULL)
+			out->unreadable = 1;
+		for (it = list != NULL ? clist_begin(list->mb_list) : NULL;
+		    it != NULL; it = clist_next(it))
+			if (originator_add(out, "From", clist_content(it)) == -1)
+				return -1;
+		return 0;
+	case MAILIMF_FIELD_SENDER:
+		return originator_add(out, "Sender",
+		    f->fld_data.fld_sender->snd_mb);
+	case MAILIMF_FIELD_OPTIONAL_FIELD:
+		name = f->fld_data.fld_optional_field->fld_name;
+		if (strcasecmp(name, "From") == 0)
+			out->nfrom++;
+		if (strcasecmp(name, "From") == 0 ||
+		    strcasecmp(name, "Sender") == 0)
+			out->unreadable = 1;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* mime_originators - From: and Sender: mailboxes of the outer header */
+int
+mime_originators(const char *raw, size_t len, struct mime_originators *out)
+{
+	struct mailimf_fields	*fields = NULL;
+	clistiter		*it;
+	char			*buf;
+	size_t			 idx = 0;
+	int			 rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	/* the header alone, terminated: raw need not be */
+	len = header_end(raw, len);
+	if ((buf = malloc(len + 1)) == NULL)
+		return -1;
+	if (len)
+		memcpy(buf, raw, len);
+	buf[len] = '\0';
+	if (mailimf_envelope_and_optional_fields_parse(buf, len, &idx,
+	    &fields) != MAILIMF_NO_ERROR)
+		out->unreadable = 1;
+	for (it = fields != NULL ? clist_begin(fields->fld_list) : NULL;
+	    it != NULL && rc == 0; it = clist_next(it))
+		rc = originator_field(clist_content(it), out);
+	if (fields != NULL)
+		mailimf_fields_free(fields);
+	free(buf);
+	if (rc == -1)
+		mime_originators_free(out);
+	return rc;
+}
+
+/* mime_originators_free - release the addresses, leaving an empty struct */
+void
+mime_originators_free(struct mime_originators *o)
+{
+	size_t	 i;
+
+	for (i = 0; i < o->n; i++)
+		free(o->v[i].addr);
+	free(o->v);
+	memset(o, 0, sizeof(*o));
 }

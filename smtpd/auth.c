@@ -37,6 +37,7 @@ enum hash_kind { HASH_CRYPT, HASH_ARGON2 };
 struct auth_user {
 	char		*name;		/* one allocation holds name and hash */
 	const char	*hash;
+	size_t		 costlen;	/* hash[0..costlen): method and cost */
 	enum hash_kind	 kind;
 	argon2_type	 atype;		/* HASH_ARGON2 only */
 	unsigned	 line;
@@ -45,6 +46,7 @@ struct auth_user {
 struct auth_users {
 	struct auth_user *v;		/* sorted by name for bsearch */
 	size_t		 n;
+	size_t		 dummy;		/* v[dummy]: an unknown name's check */
 	unsigned	 refs;		/* checker's lock: current set + running checks */
 };
 
@@ -171,6 +173,28 @@ hash_wellformed(const char *hash, enum hash_kind kind)
 }
 
 /*
+ * cost_len - how much of a well-formed hash names its method and cost,
+ * the salt and hash left out: "$6$rounds=9999", "$2b$12", "$y$j9T",
+ * "$argon2id$v=19$m=65536,t=3,p=1". A plain "$6$salt$hash" gives "$6".
+ */
+static size_t
+cost_len(const char *hash)
+{
+	const char	*p;
+	size_t		 len = strlen(hash), fields;
+
+	/* scrypt: 11 parameter characters, then the salt with no '$' */
+	if (strncmp(hash, "$7$", 3) == 0)
+		return len < 14 ? len : 14;
+	/* bcrypt: salt and hash are one field after the cost */
+	fields = hash[1] == '2' ? 1 : 2;
+	for (p = hash + len; p > hash; p--)
+		if (p[-1] == '$' && --fields == 0)
+			return (size_t)(p - 1 - hash);
+	return 0;
+}
+
+/*
  * read_line - one line of fp into buf[USERS_LINE_MAX + 1] without the
  * newline; 1 a line, 0 end of file, -1 too long, -2 a NUL octet, -3 error.
  */
@@ -213,6 +237,7 @@ users_add(struct auth_users *u, size_t *cap, const char *name, size_t nlen,
 	e = &u->v[u->n++];
 	e->name = mem;
 	e->hash = mem + nlen + 1;
+	e->costlen = cost_len(e->hash);
 	e->kind = kind;
 	e->atype = atype;
 	e->line = line;
@@ -264,6 +289,59 @@ parse_line(struct auth_users *u, size_t *cap, char *buf, size_t len,
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
+	return 0;
+}
+
+/* cost_cmp - order of entry pointers by method and cost, then line */
+static int
+cost_cmp(const void *a, const void *b)
+{
+	const struct auth_user *x = *(const struct auth_user *const *)a;
+	const struct auth_user *y = *(const struct auth_user *const *)b;
+	size_t	 n = x->costlen < y->costlen ? x->costlen : y->costlen;
+	int	 c;
+
+	if ((c = memcmp(x->hash, y->hash, n)) != 0)
+		return c;
+	if (x->costlen != y->costlen)
+		return x->costlen < y->costlen ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/*
+ * pick_dummy - the entry an unknown name is checked against: one of the
+ * method and cost most entries share (on a tie, the group met first in the
+ * file), so a name's absence costs what its presence would. -1 on ENOMEM.
+ */
+static int
+pick_dummy(struct auth_users *u)
+{
+	const struct auth_user	**by_cost;
+	size_t			 i, run = 0, best = 0, best_run = 0;
+
+	if (u->n == 0)
+		return 0;
+	if ((by_cost = calloc(u->n, sizeof(*by_cost))) == NULL)
+		return -1;
+	for (i = 0; i < u->n; i++)
+		by_cost[i] = &u->v[i];
+	qsort(by_cost, u->n, sizeof(*by_cost), cost_cmp);
+	for (i = 0; i < u->n; i++) {
+		if (i > 0 && by_cost[i]->costlen == by_cost[i - 1]->costlen &&
+		    memcmp(by_cost[i]->hash, by_cost[i - 1]->hash,
+		    by_cost[i]->costlen) == 0)
+			run++;
+		else
+			run = 1;
+		/* a run's first entry has its earliest line */
+		if (run > best_run || (run == best_run &&
+		    by_cost[i - run + 1]->line < by_cost[best]->line)) {
+			best_run = run;
+			best = i - run + 1;
+		}
+	}
+	u->dummy = (size_t)(by_cost[best] - u->v);
+	free(by_cost);
 	return 0;
 }
 
@@ -342,6 +420,10 @@ auth_users_load(const char *path, struct auth_users **out, char *err,
 			    u->v[i].name, a < b ? a : b);
 			goto fail;
 		}
+	if (pick_dummy(u) == -1) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
 	explicit_bzero(buf, USERS_LINE_MAX + 1);
 	free(buf);
 	fclose(fp);
@@ -375,6 +457,22 @@ size_t
 auth_users_count(const struct auth_users *u)
 {
 	return u != NULL ? u->n : 0;
+}
+
+/* auth_users_dummy_cost - see auth.h */
+void
+auth_users_dummy_cost(const struct auth_users *u, char *out, size_t outsz)
+{
+	const struct auth_user *e;
+
+	if (outsz == 0)
+		return;
+	if (u == NULL || u->n == 0) {
+		out[0] = '\0';
+		return;
+	}
+	e = &u->v[u->dummy];
+	snprintf(out, outsz, "%.*s", (int)e->costlen, e->hash);
 }
 
 /* users_find - the entry for name, NULL if there is none */
@@ -416,9 +514,21 @@ crypt_matches(struct crypt_data *cd, const char *hash, const char *pass)
 	return ok;
 }
 
+/* entry_matches - the password against one entry's hash */
+static int
+entry_matches(struct worker *w, const struct auth_user *e, const char *pass)
+{
+	if (e->kind == HASH_ARGON2)
+		return argon2_verify(e->hash, pass, strlen(pass), e->atype) ==
+		    ARGON2_OK;
+	return crypt_matches(w->cd, e->hash, pass);
+}
+
 /*
- * verify - the worker's job; an unknown user pays for a hash of the
- * default method too, so the reply time does not tell who exists.
+ * verify - the worker's job. An unknown name is checked against the entry
+ * pick_dummy() chose and fails whatever the outcome: it pays for the
+ * method and cost a known name would, so the reply time does not tell who
+ * exists. Without entries, the default method's dummy stands in.
  */
 static int
 verify(struct worker *w, const struct auth_users *u,
@@ -428,14 +538,13 @@ verify(struct worker *w, const struct auth_users *u,
 
 	if (!req->invalid)
 		e = users_find(u, req->user);
-	if (e == NULL) {
+	if (e != NULL)
+		return entry_matches(w, e, req->pass);
+	if (u != NULL && u->n > 0)
+		entry_matches(w, &u->v[u->dummy], req->pass);
+	else
 		crypt_matches(w->cd, w->c->dummy, req->pass);
-		return 0;
-	}
-	if (e->kind == HASH_ARGON2)
-		return argon2_verify(e->hash, req->pass, strlen(req->pass),
-		    e->atype) == ARGON2_OK;
-	return crypt_matches(w->cd, e->hash, req->pass);
+	return 0;
 }
 
 /* req_free - wipe the password copy and free */

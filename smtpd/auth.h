@@ -24,6 +24,14 @@ int	 auth_users_load(const char *path, struct auth_users **out, char *err,
 	    size_t errlen);
 void	 auth_users_free(struct auth_users *);
 size_t	 auth_users_count(const struct auth_users *);
+/*
+ * auth_users_dummy_cost - the method and cost an unknown name's check pays
+ * for ("$2b$12", "$6$rounds=9999", "$y$j9T"): those most entries share, so
+ * a failed login takes as long whether the name exists or not. In
+ * out[outsz], cut to fit; "" without entries (a yescrypt dummy is used).
+ */
+void	 auth_users_dummy_cost(const struct auth_users *, char *out,
+	    size_t outsz);
 
 /* auth_checker_new - nthreads workers that report back on base's loop */
 struct auth_checker *auth_checker_new(struct event_base *base, unsigned nthreads);

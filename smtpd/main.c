@@ -221,7 +221,7 @@ main(int argc, char *argv[])
 	struct event	*ev_term, *ev_int, *ev_hup;
 	struct auth_users *users;
 	const char	*file = NULL;
-	char		 err[1024];
+	char		 err[1024], cost[64];
 	unsigned long	 limit;
 	int		 ch, foreground = 0, check = 0, verbose = 0, embedded;
 
@@ -291,9 +291,11 @@ main(int argc, char *argv[])
 		if ((d.srv.auth = auth_checker_new(d.base,
 		    d.boot_conf->auth.workers)) == NULL)
 			fatalx("cannot start the password check threads");
-		log_info("auth: %zu user%s from %s", auth_users_count(users),
-		    auth_users_count(users) == 1 ? "" : "s",
-		    d.boot_conf->auth.users_file);
+		auth_users_dummy_cost(users, cost, sizeof(cost));
+		log_info("auth: %zu user%s from %s, unknown names cost %s",
+		    auth_users_count(users), auth_users_count(users) == 1 ?
+		    "" : "s", d.boot_conf->auth.users_file, cost[0] ? cost :
+		    "$y$");
 		auth_checker_set_users(d.srv.auth, users);
 	}
 	if ((d.srv.queue = queue_new(d.base, d.boot_conf, err, sizeof(err))) == NULL)

@@ -84,7 +84,7 @@ policy_sender_allowed(const struct conf *conf, const struct user_conf *user,
 
 	/* the interface passes conf for rules beyond the user's own list */
 	(void)conf;
-	if (user == NULL || user->nsenders == 0)
+	if (!policy_restricts_senders(user))
 		return true;
 	len = addr != NULL ? strnlen(addr, ADDR_MAX + 1) : 0;
 	if (len > ADDR_MAX)
@@ -95,6 +95,13 @@ policy_sender_allowed(const struct conf *conf, const struct user_conf *user,
 		    len))
 			return true;
 	return false;
+}
+
+/* policy_restricts_senders - a user with no senders list may use any */
+bool
+policy_restricts_senders(const struct user_conf *user)
+{
+	return user != NULL && user->nsenders > 0;
 }
 
 /* policy_sender_id - user's id, else the sender domain's, else backend.from */

@@ -11,11 +11,13 @@
 
 /*
  * policy_sender_allowed - may this user (NULL: unauthenticated, always yes)
- * use addr (MAIL FROM or the From: header address)? Patterns: exact address
+ * use addr (MAIL FROM, a From: or Sender: header address)? Patterns: exact address
  * (local part case-sensitive, domain not), "*@domain", "@domain", "*".
  */
 bool	 policy_sender_allowed(const struct conf *, const struct user_conf *,
 	    const char *addr);
+/* policy_restricts_senders - whether the user has a senders list at all */
+bool	 policy_restricts_senders(const struct user_conf *);
 /*
  * policy_sender_id - the SMS sender id: the user's, else the one of the
  * sender address's domain (sender_ids, also matching parent domains), else

@@ -1,6 +1,10 @@
 /*
  * smsrelayctl.c - the administrator's tool: asks the running daemon over its
  * control socket for the queue, one message, a flush or a delete; sets passwords.
+ *
+ * What it prints of the daemon's answers and of converted mail comes from
+ * clients, mail and providers: control characters in it are shown escaped
+ * (\x1b), never sent to the terminal.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -8,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +22,7 @@
 #include "config.h"
 #include "conf/conf.h"
 #include "sms/convert.h"
+#include "sms/utf8.h"
 #include "smtpd/auth.h"
 #include "smtpd/control.h"
 
@@ -79,6 +85,76 @@ socket_path(const char *sock, const char *file)
 	return p;
 }
 
+/* is_terminal_control - C0 but newline and tab, DEL, C1 (as a code point) */
+static int
+is_terminal_control(uint32_t cp)
+{
+	return (cp < 0x20 && cp != '\n' && cp != '\t') ||
+	    (cp >= 0x7f && cp <= 0x9f);
+}
+
+/*
+ * put_escaped - s[0..n) to fp with every terminal control and every byte
+ * that is not UTF-8 as \xHH. Unless final, an incomplete UTF-8 sequence at
+ * the end waits for the next chunk: the count of bytes used is returned.
+ */
+static size_t
+put_escaped(FILE *fp, const char *s, size_t n, int final)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t	 i = 0, k, j;
+
+	if (!final)
+		n = utf8_prefix(s, n, n);
+	while (i < n) {
+		if ((k = utf8_decode(p + i, n - i, &cp)) == 0) {
+			fprintf(fp, "\\x%02x", p[i++]);
+			continue;
+		}
+		if (is_terminal_control(cp))
+			for (j = 0; j < k; j++)
+				fprintf(fp, "\\x%02x", p[i + j]);
+		else
+			fwrite(p + i, 1, k, fp);
+		i += k;
+	}
+	return n;
+}
+
+/* put_stream - what a memory stream gathered, escaped, to fp */
+static void
+put_stream(FILE *fp, FILE *mem, char **text, size_t *len)
+{
+	if (fclose(mem) == 0)
+		put_escaped(fp, *text, *len, 1);
+	free(*text);
+}
+
+/* convert_escaped - convert_message(), its report and reply escaped */
+static int
+convert_escaped(const char *raw, size_t len, const struct conf *c,
+    int text_only)
+{
+	FILE	*out, *err = NULL;
+	char	*otext = NULL, *etext = NULL;
+	size_t	 olen = 0, elen = 0;
+	int	 rc;
+
+	if ((out = open_memstream(&otext, &olen)) == NULL ||
+	    (err = open_memstream(&etext, &elen)) == NULL) {
+		fprintf(stderr, "smsrelayctl: %s\n", strerror(errno));
+		if (out != NULL)
+			fclose(out);
+		free(otext);
+		return 2;
+	}
+	rc = convert_message(out, err, raw, len, c, text_only);
+	put_stream(stdout, out, &otext, &olen);
+	put_stream(stderr, err, &etext, &elen);
+	return rc;
+}
+
 /* convert - the SMS a message becomes, read from path or stdin */
 static int
 convert(const char *file, const char *path, int text_only)
@@ -118,8 +194,7 @@ convert(const char *file, const char *path, int text_only)
 		rc = 2;
 		goto done;
 	}
-	rc = convert_message(stdout, stderr, raw != NULL ? raw : "", len, c,
-	    text_only);
+	rc = convert_escaped(raw != NULL ? raw : "", len, c, text_only);
 done:
 	if (fp != stdin)
 		fclose(fp);
@@ -133,10 +208,11 @@ static int
 ask(const char *path, const char *cmd)
 {
 	struct sockaddr_un sun;
-	char		 buf[8192];
+	FILE		*out = NULL;
+	char		 buf[8192], *nl;
 	ssize_t		 n;
-	size_t		 len = 0;
-	int		 fd, first = 1, failed = 0;
+	size_t		 len = 0, start, used;
+	int		 fd, failed = 0;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
@@ -158,29 +234,29 @@ ask(const char *path, const char *cmd)
 		close(fd);
 		return 1;
 	}
-	while ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
-		char *nl;
-
+	while ((n = read(fd, buf + len, sizeof(buf) - len)) > 0) {
 		len += (size_t)n;
-		buf[len] = '\0';
-		if (first) {
-			if ((nl = strchr(buf, '\n')) == NULL && len < sizeof(buf) - 1)
+		start = 0;
+		if (out == NULL) {
+			/* "ok" goes unsaid; "error: ..." goes to stderr */
+			nl = memchr(buf, '\n', len);
+			if (nl == NULL && len < sizeof(buf))
 				continue;
-			first = 0;
-			if (strncmp(buf, "error:", 6) == 0) {
-				failed = 1;
-				fputs(buf, stderr);
-			} else if (nl != NULL)
-				fputs(nl + 1, stdout);
-		} else
-			fputs(buf, failed ? stderr : stdout);
-		len = 0;
+			failed = strncmp(buf, "error:", 6) == 0;
+			out = failed ? stderr : stdout;
+			if (!failed)
+				start = nl != NULL ? (size_t)(nl - buf) + 1 : len;
+		}
+		used = start + put_escaped(out, buf + start, len - start, 0);
+		memmove(buf, buf + used, len - used);
+		len -= used;
 	}
 	close(fd);
-	if (n == -1 || first) {
+	if (n == -1 || out == NULL) {
 		fprintf(stderr, "smsrelayctl: no answer from %s\n", path);
 		return 1;
 	}
+	put_escaped(out, buf, len, 1);
 	return failed;
 }
 

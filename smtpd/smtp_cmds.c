@@ -3,9 +3,10 @@
  * handlers (check, reply, act), DATA and BDAT input, and the end of a message.
  *
  * Who may send what is decided here, command by command: relay networks or
- * AUTH at MAIL, the user's senders at MAIL and in From:, the destination at
- * RCPT, the rate limits at MAIL, RCPT and end of data (sms parts are only
- * known then). A limit is charged when the message is accepted.
+ * AUTH at MAIL, the user's senders at MAIL and in From: and Sender:, the
+ * destination at RCPT, the rate limits at MAIL, RCPT and end of data (sms
+ * parts are only known then). A limit is charged when the message is
+ * accepted.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -604,9 +605,22 @@ enum smtp_verb
 smtp_command(struct session *s, const char *line, size_t len)
 {
 	struct smtp_command cmd;
+	struct smtp_error err;
 	size_t		 i;
+	int		 known = smtp_parse_command(line, len, &cmd) == 0;
 
-	if (smtp_parse_command(line, len, &cmd) == -1) {
+	if (smtp_check_line(line, len, &err) == -1) {
+		if (cmd.verb != SMTP_CMD_BDAT) {
+			reply_error(s, "%d %s %s", err.code, err.enhanced,
+			    err.text);
+			return cmd.verb;
+		}
+		/* the chunk follows whatever we say: no way to stay in step */
+		reply(s, "%d %s %s", err.code, err.enhanced, err.text);
+		enter_state(s, S_QUIT);
+		return cmd.verb;
+	}
+	if (!known) {
 		reply_error(s, "500 5.5.1 Error: command not recognized");
 		return SMTP_CMD_UNKNOWN;
 	}
@@ -737,20 +751,56 @@ log_translit(const char *id, const struct translit_log *t)
 	    list);
 }
 
+/*
+ * originator_refused - the sender policy on the header: every From: and
+ * Sender: mailbox is the user's, and there is one From: (RFC 5322 3.6), so
+ * no second or listed mailbox speaks for someone else; 1 if refused.
+ */
+static int
+originator_refused(struct session *s)
+{
+	const struct conf *c = s->srv->conf;
+	const struct user_conf *u = tx_user(s);
+	struct mime_originators o;
+	size_t		 i;
+	int		 refused = 1;
+
+	if (!policy_restricts_senders(u))
+		return 0;
+	if (mime_originators(s->tx.data.s, s->tx.data.len, &o) == -1) {
+		reply(s, "451 4.3.0 Error: out of memory");
+		return 1;
+	}
+	if (o.nfrom > 1)
+		reply_error(s, "550 5.7.1 Error: more than one From: header");
+	else if (o.unreadable)
+		reply_error(s, "550 5.7.1 Error: From: or Sender: header without "
+		    "a readable address");
+	else if (o.nfrom == 0 && !policy_sender_allowed(c, u, ""))
+		reply_error(s, "550 5.7.1 Header From: <> not owned by user %s",
+		    s->user);
+	else {
+		for (i = 0; i < o.n; i++)
+			if (!policy_sender_allowed(c, u, o.v[i].addr))
+				break;
+		if ((refused = i < o.n))
+			reply_error(s, "550 5.7.1 Header %s: <%.256s> not owned "
+			    "by user %s", o.v[i].header, o.v[i].addr, s->user);
+	}
+	mime_originators_free(&o);
+	return refused;
+}
+
 /* message_refused - policy on the converted message; 1 if refused */
 static int
-message_refused(struct session *s, const struct mime_text *mt, unsigned parts)
+message_refused(struct session *s, unsigned parts)
 {
 	const struct conf *c = s->srv->conf;
 	struct smtp_tx	*tx = &s->tx;
 	size_t		 i;
 
-	if (s->user != NULL && !policy_sender_allowed(c, tx_user(s),
-	    mt->from != NULL ? mt->from : "")) {
-		reply_error(s, "550 5.7.1 Header From: <%s> not owned by user %s",
-		    mt->from != NULL ? mt->from : "", s->user);
+	if (originator_refused(s))
 		return 1;
-	}
 	if (sender_limits(s, parts * (unsigned)tx->nrcpts))
 		return 1;
 	for (i = 0; i < tx->nrcpts; i++)
@@ -830,7 +880,7 @@ smtp_end_of_data(struct session *s)
 		reply_error(s, "%s", text_reply(errno, c, why, sizeof(why)));
 		goto reset;
 	}
-	if (message_refused(s, &mt, st.layout.parts))
+	if (message_refused(s, st.layout.parts))
 		goto reset;
 	tx->parts = st.layout.parts;
 	tx->encoding = st.layout.encoding;

@@ -658,6 +658,20 @@ smtp_parse_command(const char *line, size_t len, struct smtp_command *out)
 	return -1;
 }
 
+/* smtp_check_line - no NUL, C0 (but HTAB) or DEL anywhere in the line */
+int
+smtp_check_line(const char *line, size_t len, struct smtp_error *err)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	size_t	 i;
+
+	for (i = 0; i < len; i++)
+		if ((s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+			return set_error(err, 501, "5.5.2",
+			    "Control character in command line");
+	return 0;
+}
+
 /* smtp_parse_mail - MAIL arguments: reverse-path and parameters */
 int
 smtp_parse_mail(const char *args, size_t len, struct smtp_mail *out,

@@ -102,6 +102,14 @@ struct smtp_addr {
 int	smtp_parse_command(const char *line, size_t len, struct smtp_command *out);
 
 /*
+ * smtp_check_line - a command line (CRLF removed) holds no NUL and no C0 or
+ * DEL control but HTAB, which the parsers take as a space. 0, or -1 with
+ * 501 5.5.2 in err: stored or echoed, such bytes would cut names short or
+ * reach an administrator's terminal.
+ */
+int	smtp_check_line(const char *line, size_t len, struct smtp_error *err);
+
+/*
  * smtp_parse_mail - "FROM:<addr> [params]". Also accepted, as Postfix does:
  * spaces after the colon and an address without <> (no route, no params
  * inside). 0, or -1 with the reply in err.

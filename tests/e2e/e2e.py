@@ -21,6 +21,7 @@ sys.dont_write_bytecode = True     # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from hardening import CASES_HARDENING  # noqa: E402
+from badinput import CASES_BADINPUT  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Tap, check,  # noqa: E402
                      format_exc, free_port, make_message, merge, parse_dump, queue_id,
@@ -859,6 +860,7 @@ CASES = [
 
 CASES += CASES_SUBMISSION
 CASES += CASES_HARDENING
+CASES += CASES_BADINPUT
 
 
 def main(argv):

@@ -451,6 +451,54 @@ load_text(const char *text)
 	return u;
 }
 
+/*
+ * test_dummy_cost - an unknown user pays for the method and cost most
+ * entries use (the first such in the file on a tie), not a fixed yescrypt
+ */
+static void
+test_dummy_cost(void **state)
+{
+	static const struct {
+		const char	*text;
+		const char	*cost;
+	} cases[] = {
+		{ "a:" H_6 "\nb:" H_6 "\n", "$6" },
+		{ "a:" H_2B "\n", "$2b$12" },
+		{ "a:" H_6 "\nb:" H_2B "\nc:$2b$12$abcdefghijklmnopqrstuu"
+		  "abcdefghijklmnopqrstuvwxyz01234\n", "$2b$12" },
+		{ "a:$2b$10$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234"
+		  "\nb:" H_2B "\n", "$2b$10" },
+		{ "a:" H_2B "\nb:$2b$10$abcdefghijklmnopqrstuuabcdefghijklmno"
+		  "pqrstuvwxyz01234\n", "$2b$12" },
+		{ "a:$6$rounds=20000$salt$hash\nb:" H_6 "\n"
+		  "c:$6$rounds=20000$tlas$hsah\n", "$6$rounds=20000" },
+		{ "a:" H_Y "\nb:" H_A2 "\nc:" H_A2 "\n",
+		  "$argon2id$v=19$m=65536,t=3,p=1" },
+		{ "a:" H_Y "\n", "$y$j9T" },
+		{ "# nobody\n", "" },
+	};
+	struct auth_users	*u;
+	char			 cost[64];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		u = load_text(cases[i].text);
+		auth_users_dummy_cost(u, cost, sizeof(cost));
+		if (strcmp(cost, cases[i].cost) != 0)
+			fail_msg("case %zu: dummy cost \"%s\", want \"%s\"", i,
+			    cost, cases[i].cost);
+		auth_users_free(u);
+	}
+	auth_users_dummy_cost(NULL, cost, sizeof(cost));
+	assert_string_equal(cost, "");
+	/* cut to the room given, still terminated */
+	u = load_text("a:" H_A2 "\n");
+	auth_users_dummy_cost(u, cost, 8);
+	assert_string_equal(cost, "$argon2");
+	auth_users_free(u);
+}
+
 static void
 test_round_trip(void **state)
 {
@@ -653,6 +701,7 @@ main(void)
 		cmocka_unit_test(test_base64_encode),
 		cmocka_unit_test(test_plain_split),
 		cmocka_unit_test(test_hash_password_errors),
+		cmocka_unit_test(test_dummy_cost),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_set_users),

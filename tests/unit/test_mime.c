@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -598,6 +599,87 @@ test_selftest(void **state)
 	assert_int_equal(mime_selftest(), 0);
 }
 
+struct originators_case {
+	const char	*raw;
+	unsigned	 nfrom;
+	int		 unreadable;
+	const char	*addrs;		/* "From a@b Sender c@d", space-joined */
+};
+
+static const struct originators_case originators_cases[] = {
+	{ "From: a@x.example\r\n\r\nbody", 1, 0, "From a@x.example" },
+	{ "From: A <a@x.example>, \"B, b\" <b@y.example>\r\n\r\n", 1, 0,
+	  "From a@x.example From b@y.example" },
+	{ "From: a@x.example\r\nfrom: b@y.example\r\n\r\n", 2, 0,
+	  "From a@x.example From b@y.example" },
+	{ "Sender: s@x.example\r\nFrom: a@x.example\r\n\r\n", 1, 0,
+	  "Sender s@x.example From a@x.example" },
+	{ "Subject: none\r\n\r\nFrom: a@x.example\r\n", 0, 0, "" },
+	{ "From: staff: a@x.example;\r\n\r\n", 1, 1, "" },
+	{ "From: a@x.example\r\n b@y.example\r\n\r\n", 1, 1, "" },
+	{ "From: a@x.example\r\nSender: a@x.example, b@y.example\r\n\r\n",
+	  1, 1, "From a@x.example" },
+	{ "From:\r\n\r\n", 1, 1, "" },
+	{ "From: a@x.example\nFrom: b@y.example\n\nbody\n", 2, 0,
+	  "From a@x.example From b@y.example" },
+};
+
+/* test_originators - every From: and Sender: mailbox, and what is odd */
+static void
+test_originators(void **state)
+{
+	struct mime_originators o;
+	char	 joined[256];
+	size_t	 i, j, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(originators_cases) /
+	    sizeof(originators_cases[0]); i++) {
+		const struct originators_case *t = &originators_cases[i];
+
+		assert_int_equal(mime_originators(t->raw, strlen(t->raw), &o),
+		    0);
+		joined[0] = '\0';
+		for (j = 0, n = 0; j < o.n; j++)
+			n += (size_t)snprintf(joined + n, sizeof(joined) - n,
+			    "%s%s %s", j ? " " : "", o.v[j].header, o.v[j].addr);
+		if (o.nfrom != t->nfrom || o.unreadable != t->unreadable ||
+		    strcmp(joined, t->addrs) != 0)
+			fail_msg("row %zu: nfrom %u unreadable %d \"%s\"", i,
+			    o.nfrom, o.unreadable, joined);
+		mime_originators_free(&o);
+	}
+}
+
+/* test_originators_bounded - the header is read within len, unterminated */
+static void
+test_originators_bounded(void **state)
+{
+	static const char	 raw[] =
+	    "From: a@x.example, b@y.example\r\nFrom: c@z.example\r\n";
+	struct mime_originators	 o;
+	char			*copy;
+
+	(void)state;
+	/* exactly sized heap copy without NUL: ASan catches an overread */
+	copy = malloc(sizeof(raw) - 1);
+	assert_non_null(copy);
+	memcpy(copy, raw, sizeof(raw) - 1);
+	assert_int_equal(mime_originators(copy, sizeof(raw) - 1, &o), 0);
+	assert_int_equal(o.n, 3);
+	assert_int_equal(o.nfrom, 2);
+	mime_originators_free(&o);
+	assert_int_equal(mime_originators(copy, strchr(raw, '\n') - raw + 1,
+	    &o), 0);
+	assert_int_equal(o.n, 2);
+	assert_int_equal(o.nfrom, 1);
+	mime_originators_free(&o);
+	assert_int_equal(mime_originators(copy, 0, &o), 0);
+	assert_int_equal(o.n, 0);
+	assert_int_equal(o.nfrom, 0);
+	free(copy);
+}
+
 /* main - run the group, TAP when CMOCKA_MESSAGE_OUTPUT=TAP */
 int
 main(void)
@@ -608,6 +690,8 @@ main(void)
 		cmocka_unit_test(test_not_terminated),
 		cmocka_unit_test(test_crlf_in_body_normalised),
 		cmocka_unit_test(test_selftest),
+		cmocka_unit_test(test_originators),
+		cmocka_unit_test(test_originators_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

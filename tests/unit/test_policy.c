@@ -171,6 +171,17 @@ static struct sender_id_conf sender_ids[] = {
 	{ "com", "AllCom" },
 };
 
+/* test_restricts_senders - only a user with a senders list is held to it */
+static void
+test_restricts_senders(void **state)
+{
+	(void)state;
+	assert_false(policy_restricts_senders(NULL));
+	assert_false(policy_restricts_senders(&anyone));
+	assert_true(policy_restricts_senders(&clerk));
+	assert_true(policy_restricts_senders(&wild));
+}
+
 static struct user_conf with_id = { .name = "withid", .sender_id = "Own" };
 
 struct id_case {
@@ -302,6 +313,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sender_allowed),
 		cmocka_unit_test(test_sender_bounds),
+		cmocka_unit_test(test_restricts_senders),
 		cmocka_unit_test(test_sender_id),
 		cmocka_unit_test(test_sender_id_no_table),
 		cmocka_unit_test(test_number_allowed),

@@ -79,6 +79,51 @@ test_commands(void **state)
 	}
 }
 
+struct line_case {
+	const char	*line;
+	size_t		 len;
+	int		 rc;
+};
+
+static const struct line_case line_cases[] = {
+	{ L("EHLO client.example"), 0 },
+	{ L("MAIL\tFROM:<a@b.example>\t"), 0 },
+	{ L("MAIL FROM:<\"\xc3\xa9\"@b.example> SMTPUTF8"), 0 },
+	{ L(""), 0 },
+	{ L(" ~"), 0 },
+	{ L("EHLO a\0b"), -1 },
+	{ L("\0"), -1 },
+	{ L("NOOP \x1b[2J"), -1 },
+	{ L("VRFY a\x7f"), -1 },
+	{ L("HELP \x01"), -1 },
+	{ L("HELO a\x1f"), -1 },
+	{ L("RSET\x0b"), -1 },
+	{ L("AUTH LOGIN\x0c"), -1 },
+	{ L("BDAT 6\0 LAST"), -1 },
+};
+
+/* test_line_controls - NUL, C0 but HTAB and DEL refuse a line */
+static void
+test_line_controls(void **state)
+{
+	struct smtp_error err;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(line_cases) / sizeof(line_cases[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		CHECK(i, smtp_check_line(line_cases[i].line, line_cases[i].len,
+		    &err) == line_cases[i].rc);
+		if (line_cases[i].rc == -1) {
+			CHECK(i, err.code == 501);
+			CHECK(i, strcmp(err.enhanced, "5.5.2") == 0);
+		}
+	}
+	/* the length bounds the scan, not a NUL; NULL err is allowed */
+	assert_int_equal(smtp_check_line("NOOP\x1b", 4, NULL), 0);
+	assert_int_equal(smtp_check_line("NOOP\x1b", 5, NULL), -1);
+}
+
 struct mail_case {
 	const char	*args;
 	size_t		 len;
@@ -773,6 +818,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_line_controls),
 		cmocka_unit_test(test_mail_table),
 		cmocka_unit_test(test_rcpt_table),
 		cmocka_unit_test(test_mail_params),
