@@ -143,6 +143,26 @@ def c_transliteration(ctx):
           "text=%r" % b.get("text"))
 
 
+def convert_report(ctx, raw, **over):
+    """smsrelayctl convert on raw bytes under the case's configuration."""
+    d = ctx.daemon(start=False, **over)
+    path = os.path.join(ctx.tmp, "message.eml")
+    with open(path, "wb") as f:
+        f.write(raw)
+    rc, out, err = d.ctl("convert", path)
+    ctx.note("convert exit %d\nstdout:\n%s\nstderr:\n%s" % (rc, out, err))
+    check(rc == 0, "smsrelayctl convert exit %d: %s" % (rc, err))
+    return out
+
+
+def c_convert_escapes(ctx):
+    out = convert_report(ctx, make_message("Paths", "Copy C:\\new\\tmp to D:\\\r\nthen reboot\r\n"))
+    check("  Paths: Copy C:\\\\new\\\\tmp to D:\\\\\n  then reboot\n" in out,
+          "report Text: does not show the backslashes escaped:\n%s" % out)
+    check("part 1/1 [0-44 septets]: Paths: Copy C:\\\\new\\\\tmp to D:\\\\\\nthen reboot\n"
+          in out, "report part line does not tell a backslash-n from a line break:\n%s" % out)
+
+
 def c_outbox(ctx):
     outbox = os.path.join(ctx.tmp, "outbox.jsonl")
     d = ctx.daemon(backend={"type": "outbox", "path": outbox, "from": "Shop",
@@ -812,6 +832,8 @@ CASES = [
     ("outbox backend writes a JSON line with every field", c_outbox, None),
     ("typographic quotes and dashes: GSM-7, 250 says so, the log lists the changes",
      c_transliteration, None),
+    ("smsrelayctl convert report: a backslash is \\\\, a line break \\n",
+     c_convert_escapes, None),
     ("[SRC:] sets the sender id, [JOBPERIOD:] holds the SMS until its time",
      c_subject_commands, None),
     ("invalid number at RCPT: 550 5.1.1", c_invalid_number, None),
