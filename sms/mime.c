@@ -922,23 +922,101 @@ mime_selftest(void)
 	return ok ? 0 : -1;
 }
 
+/*
+ * header_line - whether p[0..n) starts with a header field name and its
+ * colon (printable ASCII up to the colon, as RFC 5322 has it)
+ */
+static bool
+header_line(const char *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && p[i] > ' ' && p[i] < 0x7f && p[i] != ':'; i++)
+		continue;
+	return i > 0 && i < n && p[i] == ':';
+}
+
+/*
+ * mbox_from_line - the length of the "From " line (LF included) that starts
+ * a message saved from a mailbox, 0 if raw has none: "From ", the envelope
+ * sender (or "-"), then a ctime date (RFC 4155) starting with its weekday,
+ * and a header on the next line. So "From:" and the obsolete "From :" are
+ * headers, and a header-less body opening with "From the warehouse" stays.
+ */
+static size_t
+mbox_from_line(const char *raw, size_t len)
+{
+	static const char *const days[] = {
+		"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
+	};
+	const char	*nl;
+	size_t		 i, k, end;
+
+	if (len < 5 || memcmp(raw, "From ", 5) != 0 ||
+	    (nl = memchr(raw, '\n', len)) == NULL)
+		return 0;
+	end = (size_t)(nl - raw) + 1;
+	for (i = 5; i < end && raw[i] == ' '; i++)
+		continue;
+	if (i < end && raw[i] == ':')
+		return 0;
+	for (k = i; k < end && raw[k] != ' ' && raw[k] != '\n'; k++)
+		continue;
+	if (k == i)
+		return 0;
+	while (k < end && raw[k] == ' ')
+		k++;
+	for (i = 0; i < sizeof(days) / sizeof(days[0]); i++)
+		if (end - k > 4 && memcmp(raw + k, days[i], 3) == 0 &&
+		    (raw[k + 3] == ' ' || raw[k + 3] == ','))
+			return header_line(raw + end, len - end) ? end : 0;
+	return 0;
+}
+
+/*
+ * mbox_unquote - n bytes of a message read from an mboxrd mailbox into out,
+ * without the quoting its writer added: a line starting ">From ",
+ * ">>From " ... loses one '>'. Returns the bytes written, at most n.
+ */
+static size_t
+mbox_unquote(const char *s, size_t n, char *out)
+{
+	size_t	 i, k, o = 0;
+	bool	 line_start = true;
+
+	for (i = 0; i < n; i++) {
+		if (line_start && s[i] == '>') {
+			for (k = i; k < n && s[k] == '>'; k++)
+				continue;
+			if (n - k >= 5 && memcmp(s + k, "From ", 5) == 0)
+				i++;
+		}
+		out[o++] = s[i];
+		line_start = s[i] == '\n';
+	}
+	return o;
+}
+
 /* mime_extract - fill *out; -1 only if the message cannot be parsed at all */
 int
 mime_extract(const char *raw, size_t len, struct mime_text *out)
 {
 	struct mailmime		*root = NULL;
 	char			*buf;
-	size_t			 idx = 0;
+	size_t			 idx = 0, from_line;
 
 	memset(out, 0, sizeof(*out));
 	mime_init();
 	/*
 	 * Our own terminated copy: raw need not be terminated, and the tree
-	 * points into the copy until mailmime_free().
+	 * points into the copy until mailmime_free(). A message saved from
+	 * a mailbox is copied without its mailbox framing.
 	 */
 	if (len == SIZE_MAX || (buf = malloc(len + 1)) == NULL)
 		return -1;
-	if (len)
+	if ((from_line = mbox_from_line(raw, len)) > 0)
+		len = mbox_unquote(raw + from_line, len - from_line, buf);
+	else if (len)
 		memcpy(buf, raw, len);
 	buf[len] = '\0';
 	if (mailmime_parse(buf, len, &idx, &root) != MAILIMF_NO_ERROR) {

@@ -1133,6 +1133,13 @@ case("malformed-ascii-label-utf8-body", "charset=us-ascii declared, body is UTF-
              leaf("text/plain; charset=us-ascii", "Herr Müller kommt um 10:30, Besprechungsraum Zürich.\n".encode(),
                   "8bit")),
      "Besuch angemeldet: Herr Müller kommt um 10:30, Besprechungsraum Zürich.")
+case("mbox-saved-from-line", "saved from a mailbox: 'From ' line and X-Mozilla headers first, '>From' quoted in the body",
+     (b"From - Mon Nov 23 14:05:40 2026\nX-Mozilla-Status: 0001\nX-Mozilla-Status2: 00000000\n" +
+      ("\n".join(base_headers("Lager Nord <lager@example.de>", "Abholung Rampe 4")) +
+       "\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n").encode(),
+      "Die Paletten für Auftrag 4711 stehen bereit.\n>From Montag an bitte über Rampe 4 abholen.\n".encode()),
+     "Abholung Rampe 4: Die Paletten für Auftrag 4711 stehen bereit.\nFrom Montag an bitte über Rampe 4 abholen.",
+     crlf=False)
 case("malformed-header-folding-lf-only", "bare LF line ends throughout, folded Subject, no Date",
      (b"From: cron@build.example.com\nTo: " + TO.encode() + b"\nSubject: Nightly build\n failed on arm64\n"
       b"Content-Type: text/plain\n\nmake: *** [Makefile:1234: check] Error 2\n", b""),

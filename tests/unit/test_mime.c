@@ -477,6 +477,36 @@ static const struct mime_case cases[] = {
 	  NULL, NULL, NULL, NULL },
 	{ "empty message",
 	  "", NULL, "", NULL, NULL },
+	{ "mbox: the From_ line goes, >From lines lose one >",
+	  "From bob@example.org Mon Nov 23 14:02:11 2026\n"
+	  "From: Bob <bob@example.org>\n"
+	  "Subject: Rampe 4\n"
+	  "\n"
+	  "Paletten stehen bereit.\n"
+	  ">From Montag an Rampe 4.\n"
+	  ">>From the quote\n"
+	  "> From stays quoted\n",
+	  "Rampe 4",
+	  "Paletten stehen bereit.\nFrom Montag an Rampe 4.\n"
+	  ">From the quote\n> From stays quoted\n",
+	  "bob@example.org", "Bob" },
+	{ "mbox: Thunderbird's From - line before a MIME message",
+	  "From - Mon Nov 23 14:02:11 2026\n"
+	  "X-Mozilla-Status: 0001\n"
+	  "From: ann@example.org\n"
+	  "Subject: Tor 5\n"
+	  "Content-Type: text/plain; charset=utf-8\n"
+	  "Content-Transfer-Encoding: quoted-printable\n"
+	  "\n"
+	  "Tor 5 schlie=C3=9Ft um 18 Uhr.\n",
+	  "Tor 5", "Tor 5 schlie\xc3\x9ft um 18 Uhr.\n", "ann@example.org",
+	  NULL },
+	{ "no From_ line: >From is text, a From : header is a header",
+	  "From : carl@example.org\n"
+	  "Subject: Hinweis\n"
+	  "\n"
+	  ">From the log\n",
+	  "Hinweis", ">From the log\n", "carl@example.org", NULL },
 };
 
 /* to_crlf - the same text with every LF preceded by CR */
