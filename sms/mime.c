@@ -140,8 +140,8 @@ effective_charset(const char *charset, const char *s, size_t n)
 
 /*
  * to_utf8 - n bytes in charset (NULL: unlabelled) as clean UTF-8. Unknown
- * labels fall back to the unlabelled guess. Bytes iconv cannot map in a
- * non-UTF-8 charset come out as '?': libetpan's converter substitutes them.
+ * labels fall back to the unlabelled guess; bytes the label does not decode
+ * are read in the charsets meant by it (cached_charconv), else U+FFFD.
  */
 static char *
 to_utf8(const char *s, size_t n, const char *charset, enum line_mode mode)
@@ -875,16 +875,24 @@ body_of(const struct mailmime *m, int depth, bool tnef, char **out)
 }
 
 /*
- * cached_charconv - libetpan's conversion hook: our converter keeps iconv
- * handles open (opening one cost more than converting a whole mail part).
- * A pair iconv does not know goes back to libetpan's own conversion.
+ * cached_charconv - libetpan's conversion hook, for bodies and RFC 2047
+ * words alike: our converter keeps iconv handles open (opening one cost
+ * more than converting a whole mail part). A pair iconv does not know goes
+ * back to libetpan's own conversion.
  */
 static int
 cached_charconv(const char *tocode, const char *fromcode, const char *str,
     size_t length, char *result, size_t *result_len)
 {
-	switch (charset_convert(tocode, fromcode, str, length, result,
-	    result_len)) {
+	enum charset_result	 r;
+
+	/* to UTF-8 is reading mail: a label that lies is seen through */
+	if (strcasecmp(tocode, "utf-8") == 0)
+		r = charset_decode(fromcode, str, length, result, result_len);
+	else
+		r = charset_convert(tocode, fromcode, str, length, result,
+		    result_len);
+	switch (r) {
 	case CHARSET_OK:
 		return MAIL_CHARCONV_NO_ERROR;
 	case CHARSET_UNKNOWN:

@@ -1145,6 +1145,35 @@ case("malformed-header-folding-lf-only", "bare LF line ends throughout, folded S
       b"Content-Type: text/plain\n\nmake: *** [Makefile:1234: check] Error 2\n", b""),
      "Nightly build failed on arm64: make: *** [Makefile:1234: check] Error 2", crlf=False)
 
+# --- labels that lie: the charset the sender meant
+
+def lying_part(text, label, really, cte="8bit"):
+    """A text/plain part labelled one charset and written in another."""
+    data = text.encode(really)
+    return leaf('text/plain; charset="%s"' % label, b64(data) if cte == "base64" else data, cte)
+
+
+def lying_ew(text, label, really):
+    return "=?%s?B?%s?=" % (label, base64.b64encode(text.encode(really)).decode())
+
+
+case("japanese-iso-2022-jp-label-shift-jis", "ISO-2022-JP label on Shift_JIS text (subject and 8bit body): read as Shift_JIS",
+     message(base_headers("Soumu <soumu@example.jp>", lying_ew("会議室の予約確認", "ISO-2022-JP", "cp932")),
+             lying_part("明日10時から第3会議室を予約しました。①番の席です。\n", "ISO-2022-JP", "cp932")),
+     "会議室の予約確認: 明日10時から第3会議室を予約しました。①番の席です。")
+case("japanese-iso-2022-jp-label-euc-jp", "ISO-2022-JP label on EUC-JP text, base64: read as EUC-JP",
+     message(base_headers("Soumu <soumu@example.jp>", lying_ew("サーバー保守", "iso-2022-jp", "euc_jp")),
+             lying_part("本日22時から24時まで、メールサーバーの保守を行います。\n", "iso-2022-jp", "euc_jp", "base64")),
+     "サーバー保守: 本日22時から24時まで、メールサーバーの保守を行います。")
+case("korean-euc-kr-label-cp949", "EUC-KR label on a Windows code page 949 body (a syllable EUC-KR lacks): read as cp949",
+     message(base_headers("Baesong <baesong@example.kr>", ew_b("배송 안내", "euc-kr")),
+             lying_part("똠방각하님, 주문하신 상품이 오늘 발송되었습니다.\n", "euc-kr", "cp949", "base64")),
+     "배송 안내: 똠방각하님, 주문하신 상품이 오늘 발송되었습니다.")
+case("us-ascii-encoded-words-8bit", "RFC 2047 words labelled us-ascii holding Latin-1 bytes: read as Windows Latin-1",
+     message(base_headers("=?us-ascii?Q?J=FCrgen_B=E4r?= <baer@example.de>", "=?us-ascii?Q?Gr=FC=DFe_aus_K=F6ln?="),
+             text_part("Lieferung ist unterwegs.\n", "us-ascii", "7bit")),
+     "Grüße aus Köln: Lieferung ist unterwegs.")
+
 # --- the TNEF fixtures of tnef/ (written by tnef/make-tnef.py): SMS texts only
 
 TNEF_SMS = [

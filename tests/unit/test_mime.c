@@ -477,6 +477,23 @@ static const struct mime_case cases[] = {
 	  NULL, NULL, NULL, NULL },
 	{ "empty message",
 	  "", NULL, "", NULL, NULL },
+	{ "ISO-2022-JP label on Shift_JIS subject and body",
+	  "From: jp@example.org\n"
+	  "Subject: =?ISO-2022-JP?B?ie+LY466?=\n"
+	  "Content-Type: text/plain; charset=ISO-2022-JP\n"
+	  "Content-Transfer-Encoding: 8bit\n"
+	  "\n"
+	  "\x96\xbe\x93\xfa" "10\x8e\x9e\n",
+	  "\xe4\xbc\x9a\xe8\xad\xb0\xe5\xae\xa4",
+	  "\xe6\x98\x8e\xe6\x97\xa5" "10\xe6\x99\x82\n",
+	  "jp@example.org", NULL },
+	{ "US-ASCII encoded word holding Latin-1 bytes",
+	  "From: =?us-ascii?Q?J=FCrgen?= <j@example.org>\n"
+	  "Subject: =?us-ascii?Q?Gr=FC=DFe?=\n"
+	  "\n"
+	  "ok\n",
+	  "Gr\xc3\xbc\xc3\x9f" "e", "ok\n", "j@example.org",
+	  "J\xc3\xbcrgen" },
 	{ "mbox: the From_ line goes, >From lines lose one >",
 	  "From bob@example.org Mon Nov 23 14:02:11 2026\n"
 	  "From: Bob <bob@example.org>\n"
