@@ -27,6 +27,9 @@
 #define CHARSET_MAX	64	/* longest charset label we keep */
 #define META_SCAN	4096	/* HTML bytes searched for a <meta> */
 #define PLACEHOLDER_MAX	160	/* longer text is no placeholder */
+#define BOUNDARY_MAX	70	/* RFC 2046 */
+#define SUBTYPE_MAX	64	/* longer subtypes are not repaired */
+#define REPAIR_DEPTH	8	/* levels a repair costs: few are made */
 
 /* How line breaks are treated when text is made valid UTF-8. */
 enum line_mode {
@@ -839,6 +842,124 @@ fail:
 	return -1;
 }
 
+/* multipart_text - the text of a multipart, by its kind */
+static int
+multipart_text(const struct mailmime *m, int depth, char **out)
+{
+	if (is_alternative(m))
+		return alternative_text(m, depth, out);
+	return first_text(m, depth, out);
+}
+
+/* token_of - whether s is 1..max bytes, each ASCII alphanumeric or in extra */
+static bool
+token_of(const char *s, size_t max, const char *extra)
+{
+	size_t	 n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (n == max || (!ascii_alnum(s[n]) &&
+		    strchr(extra, s[n]) == NULL))
+			return false;
+	return n > 0;
+}
+
+/*
+ * bare_delimiter - where the delimiter line "--boundary" that ends a
+ * multipart body (trailing white space aside) starts; 0 when the body does
+ * not end in one, which is the only way libetpan loses the parts it read
+ */
+static size_t
+bare_delimiter(const char *s, size_t n, const char *boundary)
+{
+	size_t	 end = n, start, blen = strlen(boundary);
+
+	while (end > 0 && is_space(s[end - 1]))
+		end--;
+	for (start = end; start > 0 && s[start - 1] != '\n'; start--)
+		continue;
+	if (end - start != blen + 2 || memcmp(s + start, "--", 2) != 0 ||
+	    memcmp(s + start + 2, boundary, blen) != 0)
+		return 0;
+	return start;
+}
+
+/*
+ * closed_copy - multipart m as a message of its own (NUL-terminated, *len
+ * bytes) in which the delimiter its body ends with is the close delimiter,
+ * as it would be had the message not been cut off there. NULL when m is no
+ * such multipart or its subtype or boundary would not survive being written
+ * back in a header; *nomem tells ENOMEM apart.
+ */
+static char *
+closed_copy(const struct mailmime *m, size_t *len, bool *nomem)
+{
+	static const char	 bchars[] = "'()+_,-./:=? ";
+	const struct mailmime_data *body = m->mm_body;
+	struct params		 p;
+	char			 boundary[BOUNDARY_MAX + 2], *copy;
+	const char		*subtype = m->mm_content_type != NULL ?
+				    m->mm_content_type->ct_subtype : NULL;
+	size_t			 keep, size;
+	int			 k;
+
+	*nomem = false;
+	type_params(m, &p);
+	if (body == NULL || body->dt_type != MAILMIME_DATA_TEXT ||
+	    subtype == NULL || !token_of(subtype, SUBTYPE_MAX, "-.+_") ||
+	    !param_get(&p, "boundary", boundary, sizeof(boundary)) ||
+	    !token_of(boundary, BOUNDARY_MAX, bchars) ||
+	    (keep = bare_delimiter(body->dt_data.dt_text.dt_data,
+	    body->dt_data.dt_text.dt_length, boundary)) == 0)
+		return NULL;
+	size = keep + 2 * strlen(boundary) + strlen(subtype) + 64;
+	if ((copy = malloc(size)) == NULL) {
+		*nomem = true;
+		return NULL;
+	}
+	k = snprintf(copy, size, "Content-Type: multipart/%s; boundary=\"%s\""
+	    "\r\n\r\n", subtype, boundary);
+	memcpy(copy + k, body->dt_data.dt_text.dt_data, keep);
+	*len = (size_t)k + keep;
+	*len += (size_t)snprintf(copy + *len, size - *len, "--%s--\r\n",
+	    boundary);
+	return copy;
+}
+
+/*
+ * repaired_text - the text of a multipart whose parts libetpan dropped
+ * because the message was cut off after a delimiter, read again from a
+ * copy closed there, as mail clients read it; -1 only on ENOMEM
+ */
+static int
+repaired_text(const struct mailmime *m, int depth, char **out)
+{
+	const struct mailmime	*inner;
+	struct mailmime		*root = NULL;
+	char			*copy;
+	size_t			 len, idx = 0;
+	bool			 nomem;
+	int			 r;
+
+	*out = NULL;
+	if ((copy = closed_copy(m, &len, &nomem)) == NULL)
+		return nomem ? -1 : 0;
+	r = mailmime_parse(copy, len, &idx, &root);
+	if (r != MAILIMF_NO_ERROR) {
+		free(copy);
+		return r == MAILIMF_ERROR_MEMORY ? -1 : 0;
+	}
+	inner = root->mm_type == MAILMIME_MESSAGE ?
+	    root->mm_data.mm_message.mm_msg_mime : NULL;
+	r = 0;
+	if (inner != NULL && inner->mm_type == MAILMIME_MULTIPLE &&
+	    !clist_isempty(inner->mm_data.mm_multipart.mm_mp_list))
+		r = multipart_text(inner, depth + REPAIR_DEPTH, out);
+	mailmime_free(root);
+	free(copy);
+	return r;
+}
+
 /*
  * body_of - the text a part contributes, UTF-8, *out NULL when none; -1
  * only on ENOMEM. tnef says whether a TNEF part may speak here (a whole
@@ -862,9 +983,9 @@ body_of(const struct mailmime *m, int depth, bool tnef, char **out)
 			return part_text(m, kind, out);
 		return 0;
 	case MAILMIME_MULTIPLE:
-		if (is_alternative(m))
-			return alternative_text(m, depth, out);
-		return first_text(m, depth, out);
+		if (clist_isempty(m->mm_data.mm_multipart.mm_mp_list))
+			return repaired_text(m, depth, out);
+		return multipart_text(m, depth, out);
 	case MAILMIME_MESSAGE:
 		/* a forwarded message's text; its headers are not ours */
 		return body_of(m->mm_data.mm_message.mm_msg_mime, depth + 1,

@@ -1174,6 +1174,16 @@ case("us-ascii-encoded-words-8bit", "RFC 2047 words labelled us-ascii holding La
              text_part("Lieferung ist unterwegs.\n", "us-ascii", "7bit")),
      "Grüße aus Köln: Lieferung ist unterwegs.")
 
+# --- structure that breaks
+
+case("malformed-cut-after-delimiter", "message cut off right after a part delimiter, no closing boundary: the text part still counts",
+     message(base_headers("Alarm <alarm@example.de>", "Tor 5 offen"),
+             multi("mixed", [text_part("Tor 5 steht seit 20 Minuten offen.\n", "utf-8"),
+                             attachment("application/pdf", "Protokoll.pdf", pdf("Protokoll"))],
+                   boundary="----=_Part_cut_1", close=False,
+                   epilogue=b"\n------=_Part_cut_1\n")),
+     "Tor 5 offen: Tor 5 steht seit 20 Minuten offen.")
+
 # --- the TNEF fixtures of tnef/ (written by tnef/make-tnef.py): SMS texts only
 
 TNEF_SMS = [

@@ -149,6 +149,37 @@ static const struct mime_case cases[] = {
 	  "\n"
 	  "first part, never closed\n",
 	  "broken", "first part, never closed", "frank@example.org", NULL },
+	{ "cut off after a delimiter: the parts before it still count",
+	  "From: frank@example.org\n"
+	  "Subject: cut\n"
+	  "Content-Type: multipart/alternative; boundary=\"b\"\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/plain; charset=utf-8\n"
+	  "\n"
+	  "Tor 5 offen\n"
+	  "--b\n"
+	  "Content-Type: text/html; charset=utf-8\n"
+	  "\n"
+	  "<p>Tor 5 offen</p>\n"
+	  "--b \n",
+	  "cut", "Tor 5 offen", "frank@example.org", NULL },
+	{ "nested, the inner multipart cut off after a delimiter",
+	  "From: frank@example.org\n"
+	  "Subject: nested\n"
+	  "Content-Type: multipart/mixed; boundary=\"out\"\n"
+	  "\n"
+	  "--out\n"
+	  "Content-Type: multipart/alternative; boundary=\"in\"\n"
+	  "\n"
+	  "--in\n"
+	  "Content-Type: text/html; charset=utf-8\n"
+	  "\n"
+	  "<p>Halle 2 r\xc3\xa4umen</p>\n"
+	  "--in\n"
+	  "\n"
+	  "--out--\n",
+	  "nested", "Halle 2 r\xc3\xa4umen", "frank@example.org", NULL },
 	{ "truncated base64 with junk characters",
 	  "From: grace@example.org\n"
 	  "Subject: truncated\n"
