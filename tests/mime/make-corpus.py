@@ -1184,6 +1184,21 @@ case("malformed-cut-after-delimiter", "message cut off right after a part delimi
                    epilogue=b"\n------=_Part_cut_1\n")),
      "Tor 5 offen: Tor 5 steht seit 20 Minuten offen.")
 
+# --- attributions in languages and forms the cleaner has no words for
+
+case("mailru-russian-wrapped-attribution", "Mail.ru reply: Russian attribution with date, time and address wrapped over two lines",
+     message(base_headers("Ivan Petrov <ivan.petrov@mail.example.ru>", "Re: Доставка"),
+             text_part("Хорошо, жду курьера завтра до обеда.\n\n02.04.2026 14:20 пользователь \"Служба доставки\" "
+                       "<dostavka@example.ru>\nнаписал:\n\n> Здравствуйте! Курьер приедет завтра.\n>\n", "utf-8")),
+     "Re: Доставка: Хорошо, жду курьера завтра до обеда.")
+case("yahoo-classic-reply", "Yahoo classic reply: '--- On ... wrote:' line above a From:/Subject:/To:/Date: block",
+     message(base_headers("Tom Baker <tom.baker@yahoo.example>", "Re: Pickup time"),
+             text_part("Thursday after 3 is fine.\n\n--- On Wed, 4/4/26, Service Desk <desk@example.com> wrote:\n\n"
+                       "From: Service Desk <desk@example.com>\nSubject: Pickup time\nTo: \"Tom Baker\" "
+                       "<tom.baker@yahoo.example>\nDate: Wednesday, April 4, 2026, 2:20 PM\n\nWhen can you pick up "
+                       "your laptop?\n", "us-ascii", "7bit")),
+     "Re: Pickup time: Thursday after 3 is fine.")
+
 # --- the TNEF fixtures of tnef/ (written by tnef/make-tnef.py): SMS texts only
 
 TNEF_SMS = [
