@@ -265,10 +265,15 @@ special_char(const unsigned char *p, size_t n, size_t *used)
 	if (n < 3)
 		return 0;
 	*used = 3;
+	/*
+	 * Not the joiners U+200C and U+200D (emoji sequences, Persian and
+	 * Indic spelling) nor the ideographic space U+3000 (CJK layout): they
+	 * stay for UCS-2, and gsm.c drops them where the text can be GSM-7.
+	 */
 	if (p[0] == 0xe2 && p[1] == 0x80) {
 		if (p[2] >= 0x80 && p[2] <= 0x8a)
 			return ' ';
-		if (p[2] >= 0x8b && p[2] <= 0x8d)
+		if (p[2] == 0x8b)
 			return -1;
 		if (p[2] == 0xaf)
 			return ' ';
@@ -277,9 +282,7 @@ special_char(const unsigned char *p, size_t n, size_t *used)
 			return ' ';
 		if (p[2] == 0xa0)
 			return -1;
-	} else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
-		return ' ';
-	else if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+	} else if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
 		return -1;
 	*used = 1;
 	return 0;

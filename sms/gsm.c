@@ -617,6 +617,7 @@ static const struct translit {
 	{ 0x2217, "*" },	/* ∗ */
 	{ 0x2264, "<=" },	/* ≤ */
 	{ 0x2265, ">=" },	/* ≥ */
+	{ 0x3000, " " },	/* ideographic space */
 	{ 0xF0B7, "-" },	/* Symbol font bullet (private use) */
 	{ 0xFEFF, "" },	/* zero width no-break space */
 };

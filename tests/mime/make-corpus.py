@@ -1199,6 +1199,23 @@ case("yahoo-classic-reply", "Yahoo classic reply: '--- On ... wrote:' line above
                        "your laptop?\n", "us-ascii", "7bit")),
      "Re: Pickup time: Thursday after 3 is fine.")
 
+# --- joiners and the ideographic space travel in UCS-2
+
+case("emoji-zwj-sequences", "emoji ZWJ sequences (family, technologist) stay whole in UCS-2",
+     message(base_headers("Kai Neumann <kai.neumann@example.de>", "Re: Feier"),
+             text_part("Wir kommen zu dritt \U0001F468\u200d\U0001F469\u200d\U0001F467, "
+                       "Jana bringt den Laptop \U0001F469\u200d\U0001F4BB mit.\n", "utf-8")),
+     "Re: Feier: Wir kommen zu dritt \U0001F468\u200d\U0001F469\u200d\U0001F467, "
+     "Jana bringt den Laptop \U0001F469\u200d\U0001F4BB mit.")
+case("persian-zwnj", "Persian with ZWNJ inside words (mi-khaham, name-ha): kept in UCS-2",
+     message(base_headers("Sara Ahmadi <sara.ahmadi@example.ir>", ew_b("تحویل سفارش")),
+             text_part("سفارش شما فردا تحویل داده می\u200cشود. نامه\u200cها را بررسی کنید.\n", "utf-8", "base64")),
+     "تحویل سفارش: سفارش شما فردا تحویل داده می\u200cشود. نامه\u200cها را بررسی کنید.")
+case("japanese-ideographic-space", "Japanese laid out with U+3000 ideographic spaces: kept in UCS-2",
+     message(base_headers("Soumu <soumu@example.jp>", ew_b("お知らせ", "iso-2022-jp")),
+             text_part("\u3000本日は停電のため、\u3000エレベーターが止まります。\n", "iso-2022-jp", "7bit")),
+     "お知らせ: \u3000本日は停電のため、\u3000エレベーターが止まります。")
+
 # --- the TNEF fixtures of tnef/ (written by tnef/make-tnef.py): SMS texts only
 
 TNEF_SMS = [

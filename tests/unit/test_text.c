@@ -31,6 +31,15 @@
 #define ZWSP	"\xe2\x80\x8b"		/* U+200B */
 #define SMILE	"\xf0\x9f\x98\x80"	/* U+1F600, UCS-2 whatever happens */
 #define ELL	"\xe2\x80\xa6"		/* U+2026 */
+#define ZWNJ	"\xe2\x80\x8c"		/* U+200C zero width non-joiner */
+#define ZWJ	"\xe2\x80\x8d"		/* U+200D zero width joiner */
+/* "mi-khaham" (I want), its prefix held apart by a ZWNJ as Persian writes it */
+#define PERSIAN	"\xd9\x85\xdb\x8c" ZWNJ \
+		"\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85"
+#define IDSP	"\xe3\x80\x80"		/* U+3000 ideographic space */
+/* man, woman, girl joined into one family emoji */
+#define FAMILY	"\xf0\x9f\x91\xa8" ZWJ "\xf0\x9f\x91\xa9" ZWJ \
+		"\xf0\x9f\x91\xa7"
 
 static char *markers[] = {
 	"CONFIDENTIALITY NOTICE", "Diese E-Mail enth\xc3\xa4lt vertrauliche"
@@ -148,6 +157,21 @@ static const struct text_case cases[] = {
 	{ "no transliteration when UCS-2 anyway", NULL,
 	  LQ "great" RQ " " SMILE, NULL, NULL, NULL, SUBJECT_IGNORE, 0,
 	  LQ "great" RQ " " SMILE, 0 },
+
+	/* joiners and the ideographic space: kept where UCS-2 carries them */
+	{ "an emoji ZWJ sequence stays whole", NULL, "Wir " FAMILY " kommen",
+	  NULL, NULL, NULL, SUBJECT_IGNORE, 0, "Wir " FAMILY " kommen", 0 },
+	{ "ZWNJ in Persian spelling stays", NULL, PERSIAN, NULL, NULL, NULL,
+	  SUBJECT_IGNORE, 0, PERSIAN, 0 },
+	{ "an ideographic space stays in UCS-2", NULL,
+	  "\xe6\x98\x8e\xe6\x97\xa5" IDSP "10\xe6\x99\x82", NULL, NULL,
+	  NULL, SUBJECT_IGNORE, 0,
+	  "\xe6\x98\x8e\xe6\x97\xa5" IDSP "10\xe6\x99\x82", 0 },
+	{ "joiners go where the text is GSM-7 without them", NULL,
+	  "Tor" ZWJ " 5" ZWNJ " offen", NULL, NULL, NULL, SUBJECT_IGNORE, 0,
+	  "Tor 5 offen", 0 },
+	{ "an ideographic space in GSM-7 text is a space", NULL,
+	  "Tor" IDSP "5", NULL, NULL, NULL, SUBJECT_IGNORE, 0, "Tor 5", 0 },
 
 	/* subject commands */
 	{ "bracket commands removed", "[SRC:Service] [FLASH:ON] Alert",
