@@ -268,7 +268,8 @@ truncate_text(char **text, size_t *len, struct sms_layout *layout,
 
 /*
  * transliterate - the transliterated text in place of *text when it lays
- * out as GSM-7; otherwise *text stays (UCS-2 carries it faithfully).
+ * out as GSM-7 in no more parts than the original needs as UCS-2 (a text of
+ * ellipses would not); otherwise *text stays (UCS-2 carries it faithfully).
  * -1: ENOMEM.
  */
 static int
@@ -283,7 +284,7 @@ transliterate(char **text, size_t *len, struct sms_text *out)
 	if ((t = gsm_transliterate(*text, *len, &tlen, &log)) == NULL)
 		return -1;
 	gsm_layout(t, tlen, &l);
-	if (l.encoding != SMS_GSM7) {
+	if (l.encoding != SMS_GSM7 || l.parts > out->layout.parts) {
 		free(t);
 		return 0;
 	}

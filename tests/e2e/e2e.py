@@ -143,6 +143,33 @@ def c_transliteration(ctx):
           "text=%r" % b.get("text"))
 
 
+def send_utf8(ctx, d, subject, body):
+    """One UTF-8 message by smtplib; the 250 reply text and the queue id."""
+    s = smtp_client(d.port)
+    s.ehlo()
+    s.mail(SENDER)
+    s.rcpt(NUMBER + "@sms.example")
+    msg = ("From: <%s>\r\nSubject: %s\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n"
+           "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n" % (SENDER, subject, body)).encode()
+    code, resp = s.data(msg)
+    text = resp.decode()
+    s.quit()
+    check(code == 250, "DATA -> %d %r" % (code, text))
+    return text, queue_id(text)
+
+
+def c_translit_parts(ctx):
+    d = ctx.daemon()
+    ellipses = "\u2026" * 60
+    text, qid = send_utf8(ctx, d, "Warten", ellipses)
+    check("(1 part, UCS-2)" in text,
+          "250 reply %r: as '...' the text would need 2 parts of GSM-7" % text)
+    d.wait_log(qid, "sent", 10)
+    b = body_of(ctx.mock.requests()[0])
+    check(b.get("text") == "Warten: " + ellipses, "text=%r" % b.get("text"))
+
+
 def convert_report(ctx, raw, **over):
     """smsrelayctl convert on raw bytes under the case's configuration."""
     d = ctx.daemon(start=False, **over)
@@ -832,6 +859,7 @@ CASES = [
     ("outbox backend writes a JSON line with every field", c_outbox, None),
     ("typographic quotes and dashes: GSM-7, 250 says so, the log lists the changes",
      c_transliteration, None),
+    ("60 ellipses: UCS-2, one part, not '...' in two parts of GSM-7", c_translit_parts, None),
     ("smsrelayctl convert report: a backslash is \\\\, a line break \\n",
      c_convert_escapes, None),
     ("[SRC:] sets the sender id, [JOBPERIOD:] holds the SMS until its time",

@@ -335,6 +335,47 @@ test_transliteration(void **state)
 	text_free(&st);
 }
 
+/*
+ * test_translit_parts - a look-alike that costs parts is not taken: 70
+ * ellipses are one UCS-2 part, but 210 septets and two parts as "..."
+ */
+static void
+test_translit_parts(void **state)
+{
+	struct text_case	 c = { "ellipses", NULL, NULL, NULL, NULL, NULL,
+				    SUBJECT_IGNORE, 0, NULL, 0 };
+	struct conf		 conf;
+	struct sms_text		 st;
+	char			 body[100 * 3 + 1];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < 70; i++)
+		memcpy(body + i * 3, ELL, 3);
+	body[70 * 3] = '\0';
+	c.body = body;
+	setup_conf(&conf, SUBJECT_IGNORE, NULL, 0, 1);
+	assert_int_equal(compose(&c, &conf, &st), 0);
+	assert_string_equal(st.text, body);
+	assert_int_equal(st.layout.encoding, SMS_UCS2);
+	assert_int_equal(st.layout.parts, 1);
+	assert_false(st.transliterated);
+	assert_false(st.truncated);
+	text_free(&st);
+
+	/* 100: two parts either way, and GSM-7 is taken */
+	for (i = 70; i < 100; i++)
+		memcpy(body + i * 3, ELL, 3);
+	body[100 * 3] = '\0';
+	setup_conf(&conf, SUBJECT_IGNORE, NULL, 0, 3);
+	assert_int_equal(compose(&c, &conf, &st), 0);
+	assert_int_equal(st.layout.encoding, SMS_GSM7);
+	assert_int_equal(st.layout.parts, 2);
+	assert_true(st.transliterated);
+	assert_int_equal(strlen(st.text), 300);
+	text_free(&st);
+}
+
 /* test_clean_report - the cut quote and signature are reported */
 static void
 test_clean_report(void **state)
@@ -641,6 +682,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_transliteration),
+		cmocka_unit_test(test_translit_parts),
 		cmocka_unit_test(test_clean_report),
 		cmocka_unit_test(test_subject_options),
 		cmocka_unit_test(test_truncate_words),
