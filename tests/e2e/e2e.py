@@ -170,6 +170,27 @@ def c_translit_parts(ctx):
     check(b.get("text") == "Warten: " + ellipses, "text=%r" % b.get("text"))
 
 
+def c_translit_letters(ctx):
+    body = "Abholung bei \u0141ukasz Wi\u015bniewski \u2013 Tor 5"
+    d = ctx.daemon()
+    text, qid = send_utf8(ctx, d, "Termin", body)
+    check("(1 part, UCS-2)" in text, "250 reply %r: the name must keep its letters" % text)
+    d.wait_log(qid, "sent", 10)
+    b = body_of(ctx.mock.requests()[-1])
+    check(b.get("text") == "Termin: " + body, "text=%r" % b.get("text"))
+    check(not d.log_lines(qid, "transliterated"), "a transliteration was logged")
+    d.stop()
+
+    d = ctx.daemon(message={"transliterate": "letters"})
+    text, qid = send_utf8(ctx, d, "Termin", body)
+    check("(1 part, GSM-7)" in text, "250 reply %r with transliterate = letters" % text)
+    d.wait_log(qid, "sent", 10)
+    b = body_of(ctx.mock.requests()[-1])
+    check(b.get("text") == "Termin: Abholung bei Lukasz Wisniewski - Tor 5", "text=%r" % b.get("text"))
+    line = d.wait_log(qid, "transliterated", 5)
+    check("U+0141" in str(line) and "U+2013" in str(line), "log line %r" % (line,))
+
+
 def convert_report(ctx, raw, **over):
     """smsrelayctl convert on raw bytes under the case's configuration."""
     d = ctx.daemon(start=False, **over)
@@ -859,6 +880,8 @@ CASES = [
     ("outbox backend writes a JSON line with every field", c_outbox, None),
     ("typographic quotes and dashes: GSM-7, 250 says so, the log lists the changes",
      c_transliteration, None),
+    ("names keep their letters by default (UCS-2); transliterate = \"letters\" makes them GSM-7",
+     c_translit_letters, None),
     ("60 ellipses: UCS-2, one part, not '...' in two parts of GSM-7", c_translit_parts, None),
     ("smsrelayctl convert report: a backslash is \\\\, a line break \\n",
      c_convert_escapes, None),

@@ -6,7 +6,8 @@
 Every message is written here by the project (no third-party fixtures). The
 expected text follows the converter spec: template "{subject}: {body}",
 signature/quote/disclaimer/mobile-signature cut, blank-line runs to one,
-spaces collapsed, GSM look-alikes when that keeps the text GSM-7, at most
+spaces collapsed, GSM look-alikes for typography (quotes, dashes, ellipsis,
+spaces, bullets; never letters) when that keeps the text GSM-7, at most
 3 parts with a word-boundary ellipsis. The generator is deterministic.
 """
 
@@ -532,12 +533,12 @@ qh = (["De :", "Envoyé :", "À :", "Objet :"],
       ["Claire Lefèvre <claire.lefevre@example.fr>", "lundi 23 novembre 2026 10:41",
        "Service technique <technique@example.fr>", "Intervention chauffage – bâtiment A"])
 qb = ["Bonjour,", "", "Le chauffage du bâtiment A ne fonctionne plus depuis ce matin.", "", "Merci", "Claire"]
-outlook_alt("outlook-fr-reply", "Outlook FR reply, De :/Envoyé :/À :/Objet : block, a-circumflex and dash transliterated",
+outlook_alt("outlook-fr-reply", "Outlook FR reply, De :/Envoyé :/À :/Objet : block; â and ô are not GSM-7: UCS-2, the dash kept too",
             "Julien Moreau <julien.moreau@example.fr>", "RE: Intervention chauffage =?Windows-1252?Q?=96_b=E2timent?= A",
             "\n".join(reply + ["", "________________________________", ""] + ["%s %s" % kv for kv in zip(*qh)] + [""] + qb),
             reply, "fr-FR",
-            "RE: Intervention chauffage - batiment A: Bonjour Madame Lefèvre,\n\nNotre technicien passera demain à "
-            "9 h pour controler la chaudière.\n\nCordialement,\nJulien Moreau",
+            "RE: Intervention chauffage – bâtiment A: Bonjour Madame Lefèvre,\n\nNotre technicien passera demain à "
+            "9 h pour contrôler la chaudière.\n\nCordialement,\nJulien Moreau",
             tail=word_quote_block(qh[0], qh[1], qb))
 
 reply = ["Hola Javier,", "", "El técnico llegará a las 15:00 con la pieza de repuesto.", "", "Saludos,", "Lucía Fernández"]
@@ -545,13 +546,13 @@ qh = (["De:", "Enviado:", "Para:", "Asunto:"],
       ["Javier Ruiz <javier.ruiz@example.es>", "lunes, 23 de noviembre de 2026 11:05",
        "Soporte <soporte@example.es>", "Avería en la línea 2"])
 qb = ["Buenos días,", "", "La línea 2 está parada desde las 10:30. ¿Pueden enviar a alguien hoy?", "", "Gracias,", "Javier"]
-outlook_alt("outlook-es-reply", "Outlook ES reply, De:/Enviado:/Para:/Asunto: block, a/i-acute transliterated, é and ñ kept",
+outlook_alt("outlook-es-reply", "Outlook ES reply, De:/Enviado:/Para:/Asunto: block; á and í are not GSM-7: UCS-2, names as written",
             "=?iso-8859-1?Q?Luc=EDa_Fern=E1ndez?= <lucia.fernandez@example.es>",
             "RE: =?iso-8859-1?Q?Aver=EDa_en_la_l=EDnea_2?=",
             "\n".join(reply + [""] + ["%s %s" % kv for kv in zip(*qh)] + [""] + qb),
             reply, "es-ES",
-            "RE: Averia en la linea 2: Hola Javier,\n\nEl técnico llegara a las 15:00 con la pieza de repuesto.\n\n"
-            "Saludos,\nLucia Fernandez",
+            "RE: Avería en la línea 2: Hola Javier,\n\nEl técnico llegará a las 15:00 con la pieza de repuesto.\n\n"
+            "Saludos,\nLucía Fernández",
             tail=word_quote_block(qh[0], qh[1], qb), charset="iso-8859-1")
 
 outlook_alt("outlook-de-original-message", "Outlook 2010 DE forward: note above -----Ursprüngliche Nachricht----- (cut)",

@@ -23,6 +23,7 @@
 #define NO_BRACKETS	0x10
 #define REFUSE		0x20
 #define MARKERS		0x40	/* disclaimer_markers = the two below */
+#define LETTERS		0x80	/* transliterate = "letters" */
 
 #define LQ	"\xe2\x80\x9c"		/* U+201C left double quotation mark */
 #define RQ	"\xe2\x80\x9d"		/* U+201D right double quotation mark */
@@ -157,6 +158,22 @@ static const struct text_case cases[] = {
 	{ "no transliteration when UCS-2 anyway", NULL,
 	  LQ "great" RQ " " SMILE, NULL, NULL, NULL, SUBJECT_IGNORE, 0,
 	  LQ "great" RQ " " SMILE, 0 },
+	/* letters only when told: the default keeps names as written */
+	{ "names keep their letters", "Termin",
+	  "\xc5\x81ukasz Wi\xc5\x9bniewski " LQ "K\xc3\xb6hler" RQ,
+	  NULL, NULL, NULL, SUBJECT_PREPEND, 0,
+	  "Termin: \xc5\x81ukasz Wi\xc5\x9bniewski " LQ "K\xc3\xb6hler" RQ,
+	  0 },
+	{ "letters transliterated when told", "Termin",
+	  "\xc5\x81ukasz Wi\xc5\x9bniewski " LQ "K\xc3\xb6hler" RQ,
+	  NULL, NULL, NULL, SUBJECT_PREPEND, LETTERS,
+	  "Termin: Lukasz Wisniewski \"K\xc3\xb6hler\"", 0 },
+	{ "symbols are no typography", NULL, "Brand\xe2\x84\xa2 " LQ "x" RQ,
+	  NULL, NULL, NULL, SUBJECT_IGNORE, 0,
+	  "Brand\xe2\x84\xa2 " LQ "x" RQ, 0 },
+	{ "symbols transliterated with letters", NULL,
+	  "Brand\xe2\x84\xa2 " LQ "x" RQ, NULL, NULL, NULL, SUBJECT_IGNORE,
+	  LETTERS, "Brand(TM) \"x\"", 0 },
 
 	/* joiners and the ideographic space: kept where UCS-2 carries them */
 	{ "an emoji ZWJ sequence stays whole", NULL, "Wir " FAMILY " kommen",
@@ -201,7 +218,8 @@ setup_conf(struct conf *conf, enum subject_mode mode, const char *tpl,
 	conf->message.strip_signature = !(flags & NO_SIGNATURE);
 	conf->message.strip_quotes = !(flags & NO_QUOTES);
 	conf->message.strip_mobile_signature = !(flags & NO_MOBILE);
-	conf->message.transliterate = !(flags & NO_TRANSLIT);
+	conf->message.transliterate = flags & NO_TRANSLIT ? TRANSLIT_OFF :
+	    flags & LETTERS ? TRANSLIT_LETTERS : TRANSLIT_TYPOGRAPHY;
 	conf->message.bracket_commands = !(flags & NO_BRACKETS);
 	if (flags & MARKERS) {
 		conf->message.disclaimer_markers = markers;
