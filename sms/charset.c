@@ -141,6 +141,11 @@ meant(const char *label)
 		{ "euckr", { "cp949", NULL } },
 		{ "ks_c_5601-1987", { "cp949", NULL } },
 		{ "tis-620", { "windows-874", NULL } },
+		/* bodies get this in mime.c; RFC 2047 words come here */
+		{ "iso-8859-1", { "windows-1252", NULL } },
+		{ "iso8859-1", { "windows-1252", NULL } },
+		{ "iso_8859-1", { "windows-1252", NULL } },
+		{ "latin1", { "windows-1252", NULL } },
 		{ "us-ascii", { "windows-1252", NULL } },
 		{ "ascii", { "windows-1252", NULL } },
 		{ "ansi_x3.4-1968", { "windows-1252", NULL } },

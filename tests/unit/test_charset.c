@@ -111,6 +111,9 @@ test_lying_labels(void **state)
 	/* GB2312 and EUC-KR with characters of their Windows supersets */
 	decode_ok("gb2312", "\xe9\x46", "\xe9\x95\x95");
 	decode_ok("euc-kr", "\x8c\x63", "\xeb\x98\xa0");
+	/* ISO-8859-1 with the curly quotes and dashes of Windows Latin-1 */
+	decode_ok("iso-8859-1", "\x93" "a\x94 \x96 \xe9", "\xe2\x80\x9c"
+	    "a\xe2\x80\x9d \xe2\x80\x93 \xc3\xa9");
 	/* 8-bit text under US-ASCII: UTF-8, else Windows Latin-1 */
 	decode_ok("us-ascii", "Gr\xc3\xbc\xc3\x9f" "e",
 	    "Gr\xc3\xbc\xc3\x9f" "e");

@@ -518,6 +518,11 @@ static const struct mime_case cases[] = {
 	  "\xe4\xbc\x9a\xe8\xad\xb0\xe5\xae\xa4",
 	  "\xe6\x98\x8e\xe6\x97\xa5" "10\xe6\x99\x82\n",
 	  "jp@example.org", NULL },
+	{ "ISO-8859-1 encoded word holding a Windows en dash",
+	  "Subject: =?ISO-8859-1?Q?Tor_5_=96_offen?=\n"
+	  "\n"
+	  "ok\n",
+	  "Tor 5 \xe2\x80\x93 offen", "ok\n", NULL, NULL },
 	{ "US-ASCII encoded word holding Latin-1 bytes",
 	  "From: =?us-ascii?Q?J=FCrgen?= <j@example.org>\n"
 	  "Subject: =?us-ascii?Q?Gr=FC=DFe?=\n"
