@@ -1259,6 +1259,10 @@ static const char *const subject_names[] = {
 	"prepend", "ignore", "only", NULL
 };
 static const char *const overflow_names[] = { "truncate", "refuse", NULL };
+/* message.transliterate as a string; TRANSLIT_OFF is the boolean false */
+static const char *const translit_names[] = {
+	[TRANSLIT_TYPOGRAPHY] = "typography", [TRANSLIT_LETTERS] = "letters"
+};
 static const char *const type_names[] = { "outbox", "http", NULL };
 static const char *const format_names[] = { "json", "form", NULL };
 static const char *const auth_names[] = { "none", "basic", "bearer", NULL };
@@ -1272,6 +1276,36 @@ static const struct keydef numbers_keys[] = {
 	  .valid = valid_prefix, .flags = KF_NONEMPTY },
 	{ .name = NULL }
 };
+
+/*
+ * parse_transliterate - false, "typography" or "letters"; true, written
+ * before typography and letters were told apart, keeps meaning "letters",
+ * so a file written then does what it did
+ */
+static int
+parse_transliterate(struct loader *ld, const config_setting_t *s, void *base)
+{
+	struct conf	*c = base;
+	const char	*v;
+	int		 i;
+
+	if (config_setting_type(s) == CONFIG_TYPE_BOOL) {
+		c->message.transliterate = config_setting_get_bool(s) ?
+		    TRANSLIT_LETTERS : TRANSLIT_OFF;
+		return 0;
+	}
+	if (config_setting_type(s) != CONFIG_TYPE_STRING ||
+	    (v = config_setting_get_string(s)) == NULL)
+		return fail(ld, s, "must be false, \"typography\" or "
+		    "\"letters\"");
+	for (i = TRANSLIT_TYPOGRAPHY; i <= TRANSLIT_LETTERS; i++)
+		if (strcmp(v, translit_names[i]) == 0) {
+			c->message.transliterate = (enum translit_mode)i;
+			return 0;
+		}
+	return fail(ld, s, "\"%s\" is not false, \"typography\" or "
+	    "\"letters\"", v);
+}
 
 static const struct keydef message_keys[] = {
 	{ .name = "subject", .type = K_ENUM, .off = OFF(message.subject),
@@ -1290,8 +1324,8 @@ static const struct keydef message_keys[] = {
 	{ .name = "disclaimer_markers", .type = K_STRLIST,
 	  .off = OFF(message.disclaimer_markers),
 	  .noff = OFF(message.ndisclaimer_markers), .valid = valid_marker },
-	{ .name = "transliterate", .type = K_BOOL,
-	  .off = OFF(message.transliterate) },
+	{ .name = "transliterate", .type = K_CUSTOM,
+	  .parse = parse_transliterate },
 	{ .name = "bracket_commands", .type = K_BOOL,
 	  .off = OFF(message.bracket_commands) },
 	{ .name = NULL }
@@ -1763,7 +1797,7 @@ conf_new(void)
 	c->message.strip_signature = true;
 	c->message.strip_quotes = true;
 	c->message.strip_mobile_signature = true;
-	c->message.transliterate = true;
+	c->message.transliterate = TRANSLIT_TYPOGRAPHY;
 	c->message.bracket_commands = true;
 	c->smtp.max_recipients = 100;
 	c->smtp.max_message_size = 10 * 1024 * 1024;
@@ -2355,7 +2389,11 @@ conf_print(const struct conf *c, FILE *fp)
 		fputs("\tdisclaimer_markers = [ ];\n", fp);
 	put_list(fp, 1, "disclaimer_markers", c->message.disclaimer_markers,
 	    c->message.ndisclaimer_markers);
-	put_bool(fp, 1, "transliterate", c->message.transliterate);
+	if (c->message.transliterate == TRANSLIT_OFF)
+		put_bool(fp, 1, "transliterate", false);
+	else
+		put_key(fp, 1, "transliterate",
+		    translit_names[c->message.transliterate]);
 	put_bool(fp, 1, "bracket_commands", c->message.bracket_commands);
 	fputs("};\n", fp);
 

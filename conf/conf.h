@@ -13,6 +13,8 @@
 
 enum subject_mode { SUBJECT_PREPEND, SUBJECT_IGNORE, SUBJECT_ONLY };
 enum overflow { OVERFLOW_TRUNCATE, OVERFLOW_REFUSE };
+/* GSM-7 look-alikes: none, typography only, or letters and symbols too */
+enum translit_mode { TRANSLIT_OFF, TRANSLIT_TYPOGRAPHY, TRANSLIT_LETTERS };
 enum backend_type { BACKEND_OUTBOX, BACKEND_HTTP };
 enum http_format { HTTP_FORMAT_JSON, HTTP_FORMAT_FORM };
 enum http_auth { HTTP_AUTH_NONE, HTTP_AUTH_BASIC, HTTP_AUTH_BEARER };
@@ -129,7 +131,7 @@ struct conf {
 		bool		 strip_mobile_signature;
 		char	       **disclaimer_markers;	/* cut from such a line */
 		size_t		 ndisclaimer_markers;
-		bool		 transliterate;	/* look-alikes to stay GSM-7 */
+		enum translit_mode transliterate; /* look-alikes for GSM-7 */
 		bool		 bracket_commands;	/* [NAME:value] in subject */
 	} message;
 

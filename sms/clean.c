@@ -16,7 +16,10 @@
  * - An attribution ("On <date>, <name> wrote:" and its German, French and
  *   Spanish forms, on one line or wrapped over two) must contain a digit, as
  *   every client puts a date in it.  Followed by ">" lines it is removed with
- *   them; otherwise it cuts to the end.
+ *   them; otherwise it cuts to the end.  In other languages, and in forms
+ *   such as Yahoo's "--- On ... wrote:", a line (or two wrapped lines) ending
+ *   in a colon that names a date, a time or an address is an attribution
+ *   only directly before ">" lines or a forwarded header block.
  * - An attribution, an "Original Message" line or a reply header block that
  *   comes before any text of the sender's own is kept: such a body is a bare
  *   forward or a memo template with From:/To:/Date: lines, and cutting it
@@ -42,6 +45,8 @@
 
 /* attribution lines are short; longer text ending in "wrote:" is prose */
 #define ATTRIBUTION_MAX		300
+/* mailers wrap at 66 to 78 columns: a shorter first line was not wrapped */
+#define WRAP_MIN		60
 /* lines looked at after the first line of a reply header block */
 #define HEADER_WINDOW		12
 #define UNDERSCORES_MIN		10
@@ -260,10 +265,15 @@ special_char(const unsigned char *p, size_t n, size_t *used)
 	if (n < 3)
 		return 0;
 	*used = 3;
+	/*
+	 * Not the joiners U+200C and U+200D (emoji sequences, Persian and
+	 * Indic spelling) nor the ideographic space U+3000 (CJK layout): they
+	 * stay for UCS-2, and gsm.c drops them where the text can be GSM-7.
+	 */
 	if (p[0] == 0xe2 && p[1] == 0x80) {
 		if (p[2] >= 0x80 && p[2] <= 0x8a)
 			return ' ';
-		if (p[2] >= 0x8b && p[2] <= 0x8d)
+		if (p[2] == 0x8b)
 			return -1;
 		if (p[2] == 0xaf)
 			return ' ';
@@ -272,9 +282,7 @@ special_char(const unsigned char *p, size_t n, size_t *used)
 			return ' ';
 		if (p[2] == 0xa0)
 			return -1;
-	} else if (p[0] == 0xe3 && p[1] == 0x80 && p[2] == 0x80)
-		return ' ';
-	else if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+	} else if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
 		return -1;
 	*used = 1;
 	return 0;
@@ -569,6 +577,143 @@ thread_start(const struct cleaner *c, size_t i)
 	return header_block(c, i);
 }
 
+/* ends_in_colon - whether p[0..n) ends in ':' or the full-width U+FF1A */
+static bool
+ends_in_colon(const char *p, size_t n)
+{
+	return (n >= 1 && p[n - 1] == ':') ||
+	    (n >= 3 && memcmp(p + n - 3, "\xef\xbc\x9a", 3) == 0);
+}
+
+/* digits_at - how many ASCII digits p[0..n) starts with */
+static size_t
+digits_at(const char *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && ascii_digit(p[i]); i++)
+		continue;
+	return i;
+}
+
+/* address_at - whether the '@' at p[at] joins a local part and a domain */
+static bool
+address_at(const char *p, size_t n, size_t at)
+{
+	size_t	 i;
+	bool	 dot = false;
+
+	if (at == 0 || (!ascii_alnum(p[at - 1]) && p[at - 1] != '.' &&
+	    p[at - 1] != '_' && p[at - 1] != '-' && p[at - 1] != '+'))
+		return false;
+	for (i = at + 1; i < n && (ascii_alnum(p[i]) || p[i] == '.' ||
+	    p[i] == '-'); i++)
+		dot = dot || (p[i] == '.' && i > at + 1 && i + 1 < n &&
+		    ascii_alnum(p[i + 1]));
+	return dot;
+}
+
+/*
+ * date_time_at - whether the number at p[0..n) is a time (17:42), a date
+ * (20.05.2016, 4/4/12, 2016-05-20) or a year from 1900 to 2099
+ */
+static bool
+date_time_at(const char *p, size_t n)
+{
+	size_t	 d = digits_at(p, n), e;
+
+	if (d == 4 && (memcmp(p, "19", 2) == 0 || memcmp(p, "20", 2) == 0))
+		return true;
+	if (d == 0 || d > 4 || d + 1 >= n)
+		return false;
+	if (d <= 2 && p[d] == ':' && digits_at(p + d + 1, n - d - 1) == 2)
+		return true;
+	if (p[d] != '.' && p[d] != '/' && p[d] != '-')
+		return false;
+	e = digits_at(p + d + 1, n - d - 1);
+	return e >= 1 && e <= 2 && d + e + 2 < n && p[d + e + 1] == p[d] &&
+	    digits_at(p + d + e + 2, n - d - e - 2) >= 2;
+}
+
+/*
+ * when_or_who - whether p[0..n) names a date, a time or a mail address,
+ * as the attribution lines of every mailer in every language do
+ */
+static bool
+when_or_who(const char *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '@' && address_at(p, n, i))
+			return true;
+		if (ascii_digit(p[i]) && (i == 0 || !ascii_digit(p[i - 1])) &&
+		    date_time_at(p + i, n - i))
+			return true;
+	}
+	return false;
+}
+
+/* chars - the characters, not bytes, of UTF-8 p[0..n) */
+static size_t
+chars(const char *p, size_t n)
+{
+	size_t	 i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += ((unsigned char)p[i] & 0xc0) != 0x80;
+	return k;
+}
+
+/*
+ * intro_text - whether the k lines (1 or 2) at i read as an attribution in
+ * whatever language: short, ending in a colon, naming a date, a time or an
+ * address. Two lines only where the first was wrapped: it does not end a
+ * sentence, and the next word would have made it too long.
+ */
+static bool
+intro_text(const struct cleaner *c, size_t i, size_t k)
+{
+	const char	*p, *q;
+	size_t		 n, m, w;
+
+	p = line(c, i, true, &n);
+	if (k == 1)
+		return n <= ATTRIBUTION_MAX && ends_in_colon(p, n) &&
+		    when_or_who(p, n);
+	if (i + 1 >= c->nlines || is_blank(c, i + 1) || is_quote(c, i + 1))
+		return false;
+	q = line(c, i + 1, true, &m);
+	if (n == 0 || n + 1 + m > ATTRIBUTION_MAX || !ends_in_colon(q, m) ||
+	    ends_in_colon(p, n) || p[n - 1] == '.' || p[n - 1] == '!' ||
+	    p[n - 1] == '?')
+		return false;
+	for (w = 0; w < m && q[w] != ' '; w++)
+		continue;
+	return chars(p, n) + 1 + chars(q, w) > WRAP_MIN &&
+	    (when_or_who(p, n) || when_or_who(q, m));
+}
+
+/*
+ * intro_lines - how many lines (1 or 2) at i introduce the quote or the
+ * forwarded header block that follows them, as an attribution in a language
+ * attributions[] does not know would; 0 if they do not
+ */
+static size_t
+intro_lines(const struct cleaner *c, size_t i)
+{
+	size_t	 k, j;
+
+	for (k = 1; k <= 2; k++) {
+		if (!intro_text(c, i, k))
+			continue;
+		j = next_text(c, i + k);
+		if (j < c->nlines && (is_quote(c, j) || thread_start(c, j)))
+			return k;
+	}
+	return 0;
+}
+
 /* is_signature - whether line i is the "-- " delimiter (its space is gone) */
 static bool
 is_signature(const struct cleaner *c, size_t i)
@@ -676,7 +821,8 @@ find_cuts(struct cleaner *c)
 			i = end;
 			continue;
 		}
-		if (o->quotes && (a = attribution_lines(c, i)) > 0) {
+		if (o->quotes && ((a = attribution_lines(c, i)) > 0 ||
+		    (a = intro_lines(c, i)) > 0)) {
 			j = next_text(c, i + a);
 			if (j < n && is_quote(c, j)) {
 				end = quote_end(c, j);
@@ -687,6 +833,11 @@ find_cuts(struct cleaner *c)
 			}
 			if (text)
 				return cut(c, CUT_QUOTE, i, n - 1);
+			/* a bare forward stays whole: this is no own text */
+			if (j < n && thread_start(c, j)) {
+				i += a - 1;
+				continue;
+			}
 		}
 		if (o->signature && is_signature(c, i))
 			return cut(c, CUT_SIGNATURE, i, n - 1);

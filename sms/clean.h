@@ -39,10 +39,12 @@ struct clean_report {
 
 /*
  * clean_body - the body without what opts cut; always normalised: CRLF and CR
- * to LF, zero-width characters (U+200B-U+200D, U+2060, U+FEFF) and soft
- * hyphens removed, NBSP and other Unicode spaces to a space, trailing spaces
- * of lines dropped, runs of blank lines to one, leading and trailing blank
- * lines dropped, runs of spaces inside a line to one. NULL only on ENOMEM.
+ * to LF, zero-width spaces (U+200B, U+2060, U+FEFF) and soft hyphens
+ * removed, NBSP and other Unicode spaces to a space, trailing spaces of lines
+ * dropped, runs of blank lines to one, leading and trailing blank lines
+ * dropped, runs of spaces inside a line to one. The joiners U+200C and U+200D
+ * and the ideographic space U+3000 stay (UCS-2 needs them; GSM-7 does not
+ * carry them, see gsm_transliterate). NULL only on ENOMEM.
  */
 char	*clean_body(const char *utf8, size_t len, const struct clean_opts *,
 	    struct clean_report *);

@@ -12,7 +12,11 @@
 #include "sms/text.h"
 #include "sms/utf8.h"
 
-/* put_escaped - n bytes of s with control characters made visible */
+/*
+ * put_escaped - n bytes of s with control characters made visible; a
+ * backslash is doubled, so a backslash and an n in the text read apart
+ * from an escaped line break
+ */
 static void
 put_escaped(FILE *fp, const char *s, size_t n)
 {
@@ -21,7 +25,9 @@ put_escaped(FILE *fp, const char *s, size_t n)
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
-		if (c == '\n')
+		if (c == '\\')
+			fputs("\\\\", fp);
+		else if (c == '\n')
 			fputs("\\n", fp);
 		else if (c == '\t')
 			fputs("\\t", fp);

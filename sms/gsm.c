@@ -13,8 +13,10 @@
  *
  * The same walk splits a text into its parts, finds the longest prefix that
  * fits a part limit, and replaces characters outside GSM 03.38 by faithful
- * GSM look-alikes (typographic punctuation, odd spaces, accented letters).
+ * GSM look-alikes (typographic punctuation, odd spaces; accented letters
+ * and symbols only when asked).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,305 +322,317 @@ gsm_fit(const char *utf8, size_t len, enum sms_encoding encoding,
 }
 
 /*
+ * What a look-alike replaces. TYPO: quotes, dashes, the ellipsis, spaces,
+ * bullets and invisible characters, which change no word. LETTER: letters
+ * and symbols, which change how a name or a word is written; only when the
+ * caller asks for letters.
+ */
+#define TYPO	0
+#define LETTER	1
+
+/*
  * GSM look-alikes of characters GSM 03.38 lacks, sorted by code point for a
  * binary search. Only replacements a reader takes for the original: accents
  * GSM lacks fall off (ő and ű keep their umlaut, which GSM has), Greek
  * capitals that look like Latin ones become them, invisible characters go.
  * Lowercase Greek is absent on purpose: turning it into capitals rewrites
  * the text rather than spelling it alike, so it travels as UCS-2, like
- * letters without any look-alike (Cyrillic, CJK, ...).
+ * letters without any look-alike (Cyrillic, CJK, ...). The middle dot is a
+ * LETTER: Catalan spells words with it (col·legi).
  */
 static const struct translit {
 	uint32_t	 cp;
 	const char	*to;
+	unsigned char	 kind;		/* TYPO or LETTER */
 } translit_table[] = {
-	{ 0x0009, " " },	/* tab */
-	{ 0x0060, "'" },	/* ` */
-	{ 0x00A0, " " },	/* no-break space */
-	{ 0x00A2, "c" },	/* ¢ */
-	{ 0x00A6, "|" },	/* ¦ */
-	{ 0x00A9, "(C)" },	/* © */
-	{ 0x00AA, "a" },	/* ª */
-	{ 0x00AB, "\"" },	/* « */
-	{ 0x00AD, "" },	/* soft hyphen */
-	{ 0x00AE, "(R)" },	/* ® */
-	{ 0x00B4, "'" },	/* ´ */
-	{ 0x00B7, "-" },	/* · */
-	{ 0x00BA, "o" },	/* º */
-	{ 0x00BB, "\"" },	/* » */
-	{ 0x00C0, "A" },	/* À */
-	{ 0x00C1, "A" },	/* Á */
-	{ 0x00C2, "A" },	/* Â */
-	{ 0x00C3, "A" },	/* Ã */
-	{ 0x00C8, "E" },	/* È */
-	{ 0x00CA, "E" },	/* Ê */
-	{ 0x00CB, "E" },	/* Ë */
-	{ 0x00CC, "I" },	/* Ì */
-	{ 0x00CD, "I" },	/* Í */
-	{ 0x00CE, "I" },	/* Î */
-	{ 0x00CF, "I" },	/* Ï */
-	{ 0x00D0, "D" },	/* Ð */
-	{ 0x00D2, "O" },	/* Ò */
-	{ 0x00D3, "O" },	/* Ó */
-	{ 0x00D4, "O" },	/* Ô */
-	{ 0x00D5, "O" },	/* Õ */
-	{ 0x00D7, "x" },	/* × */
-	{ 0x00D9, "U" },	/* Ù */
-	{ 0x00DA, "U" },	/* Ú */
-	{ 0x00DB, "U" },	/* Û */
-	{ 0x00DD, "Y" },	/* Ý */
-	{ 0x00DE, "Th" },	/* Þ */
-	{ 0x00E1, "a" },	/* á */
-	{ 0x00E2, "a" },	/* â */
-	{ 0x00E3, "a" },	/* ã */
-	{ 0x00E7, "c" },	/* ç */
-	{ 0x00EA, "e" },	/* ê */
-	{ 0x00EB, "e" },	/* ë */
-	{ 0x00ED, "i" },	/* í */
-	{ 0x00EE, "i" },	/* î */
-	{ 0x00EF, "i" },	/* ï */
-	{ 0x00F0, "d" },	/* ð */
-	{ 0x00F3, "o" },	/* ó */
-	{ 0x00F4, "o" },	/* ô */
-	{ 0x00F5, "o" },	/* õ */
-	{ 0x00FA, "u" },	/* ú */
-	{ 0x00FB, "u" },	/* û */
-	{ 0x00FD, "y" },	/* ý */
-	{ 0x00FE, "th" },	/* þ */
-	{ 0x00FF, "y" },	/* ÿ */
-	{ 0x0100, "A" },	/* Ā */
-	{ 0x0101, "a" },	/* ā */
-	{ 0x0102, "A" },	/* Ă */
-	{ 0x0103, "a" },	/* ă */
-	{ 0x0104, "A" },	/* Ą */
-	{ 0x0105, "a" },	/* ą */
-	{ 0x0106, "C" },	/* Ć */
-	{ 0x0107, "c" },	/* ć */
-	{ 0x0108, "C" },	/* Ĉ */
-	{ 0x0109, "c" },	/* ĉ */
-	{ 0x010A, "C" },	/* Ċ */
-	{ 0x010B, "c" },	/* ċ */
-	{ 0x010C, "C" },	/* Č */
-	{ 0x010D, "c" },	/* č */
-	{ 0x010E, "D" },	/* Ď */
-	{ 0x010F, "d" },	/* ď */
-	{ 0x0110, "D" },	/* Đ */
-	{ 0x0111, "d" },	/* đ */
-	{ 0x0112, "E" },	/* Ē */
-	{ 0x0113, "e" },	/* ē */
-	{ 0x0114, "E" },	/* Ĕ */
-	{ 0x0115, "e" },	/* ĕ */
-	{ 0x0116, "E" },	/* Ė */
-	{ 0x0117, "e" },	/* ė */
-	{ 0x0118, "E" },	/* Ę */
-	{ 0x0119, "e" },	/* ę */
-	{ 0x011A, "E" },	/* Ě */
-	{ 0x011B, "e" },	/* ě */
-	{ 0x011C, "G" },	/* Ĝ */
-	{ 0x011D, "g" },	/* ĝ */
-	{ 0x011E, "G" },	/* Ğ */
-	{ 0x011F, "g" },	/* ğ */
-	{ 0x0120, "G" },	/* Ġ */
-	{ 0x0121, "g" },	/* ġ */
-	{ 0x0122, "G" },	/* Ģ */
-	{ 0x0123, "g" },	/* ģ */
-	{ 0x0124, "H" },	/* Ĥ */
-	{ 0x0125, "h" },	/* ĥ */
-	{ 0x0126, "H" },	/* Ħ */
-	{ 0x0127, "h" },	/* ħ */
-	{ 0x0128, "I" },	/* Ĩ */
-	{ 0x0129, "i" },	/* ĩ */
-	{ 0x012A, "I" },	/* Ī */
-	{ 0x012B, "i" },	/* ī */
-	{ 0x012C, "I" },	/* Ĭ */
-	{ 0x012D, "i" },	/* ĭ */
-	{ 0x012E, "I" },	/* Į */
-	{ 0x012F, "i" },	/* į */
-	{ 0x0130, "I" },	/* İ */
-	{ 0x0131, "i" },	/* ı */
-	{ 0x0132, "IJ" },	/* Ĳ */
-	{ 0x0133, "ij" },	/* ĳ */
-	{ 0x0134, "J" },	/* Ĵ */
-	{ 0x0135, "j" },	/* ĵ */
-	{ 0x0136, "K" },	/* Ķ */
-	{ 0x0137, "k" },	/* ķ */
-	{ 0x0139, "L" },	/* Ĺ */
-	{ 0x013A, "l" },	/* ĺ */
-	{ 0x013B, "L" },	/* Ļ */
-	{ 0x013C, "l" },	/* ļ */
-	{ 0x013D, "L" },	/* Ľ */
-	{ 0x013E, "l" },	/* ľ */
-	{ 0x013F, "L" },	/* Ŀ */
-	{ 0x0140, "l" },	/* ŀ */
-	{ 0x0141, "L" },	/* Ł */
-	{ 0x0142, "l" },	/* ł */
-	{ 0x0143, "N" },	/* Ń */
-	{ 0x0144, "n" },	/* ń */
-	{ 0x0145, "N" },	/* Ņ */
-	{ 0x0146, "n" },	/* ņ */
-	{ 0x0147, "N" },	/* Ň */
-	{ 0x0148, "n" },	/* ň */
-	{ 0x0149, "'n" },	/* ŉ */
-	{ 0x014A, "N" },	/* Ŋ */
-	{ 0x014B, "n" },	/* ŋ */
-	{ 0x014C, "O" },	/* Ō */
-	{ 0x014D, "o" },	/* ō */
-	{ 0x014E, "O" },	/* Ŏ */
-	{ 0x014F, "o" },	/* ŏ */
-	{ 0x0150, "\xc3\x96" },	/* Ő */
-	{ 0x0151, "\xc3\xb6" },	/* ő */
-	{ 0x0152, "OE" },	/* Œ */
-	{ 0x0153, "oe" },	/* œ */
-	{ 0x0154, "R" },	/* Ŕ */
-	{ 0x0155, "r" },	/* ŕ */
-	{ 0x0156, "R" },	/* Ŗ */
-	{ 0x0157, "r" },	/* ŗ */
-	{ 0x0158, "R" },	/* Ř */
-	{ 0x0159, "r" },	/* ř */
-	{ 0x015A, "S" },	/* Ś */
-	{ 0x015B, "s" },	/* ś */
-	{ 0x015C, "S" },	/* Ŝ */
-	{ 0x015D, "s" },	/* ŝ */
-	{ 0x015E, "S" },	/* Ş */
-	{ 0x015F, "s" },	/* ş */
-	{ 0x0160, "S" },	/* Š */
-	{ 0x0161, "s" },	/* š */
-	{ 0x0162, "T" },	/* Ţ */
-	{ 0x0163, "t" },	/* ţ */
-	{ 0x0164, "T" },	/* Ť */
-	{ 0x0165, "t" },	/* ť */
-	{ 0x0166, "T" },	/* Ŧ */
-	{ 0x0167, "t" },	/* ŧ */
-	{ 0x0168, "U" },	/* Ũ */
-	{ 0x0169, "u" },	/* ũ */
-	{ 0x016A, "U" },	/* Ū */
-	{ 0x016B, "u" },	/* ū */
-	{ 0x016C, "U" },	/* Ŭ */
-	{ 0x016D, "u" },	/* ŭ */
-	{ 0x016E, "U" },	/* Ů */
-	{ 0x016F, "u" },	/* ů */
-	{ 0x0170, "\xc3\x9c" },	/* Ű */
-	{ 0x0171, "\xc3\xbc" },	/* ű */
-	{ 0x0172, "U" },	/* Ų */
-	{ 0x0173, "u" },	/* ų */
-	{ 0x0174, "W" },	/* Ŵ */
-	{ 0x0175, "w" },	/* ŵ */
-	{ 0x0176, "Y" },	/* Ŷ */
-	{ 0x0177, "y" },	/* ŷ */
-	{ 0x0178, "Y" },	/* Ÿ */
-	{ 0x0179, "Z" },	/* Ź */
-	{ 0x017A, "z" },	/* ź */
-	{ 0x017B, "Z" },	/* Ż */
-	{ 0x017C, "z" },	/* ż */
-	{ 0x017D, "Z" },	/* Ž */
-	{ 0x017E, "z" },	/* ž */
-	{ 0x017F, "s" },	/* ſ */
-	{ 0x0218, "S" },	/* Ș */
-	{ 0x0219, "s" },	/* ș */
-	{ 0x021A, "T" },	/* Ț */
-	{ 0x021B, "t" },	/* ț */
-	{ 0x02B9, "'" },	/* ʹ */
-	{ 0x02BB, "'" },	/* ʻ */
-	{ 0x02BC, "'" },	/* ʼ */
-	{ 0x02C6, "^" },	/* ˆ */
-	{ 0x02DC, "~" },	/* ˜ */
-	{ 0x0386, "A" },	/* Ά */
-	{ 0x0388, "E" },	/* Έ */
-	{ 0x0389, "H" },	/* Ή */
-	{ 0x038A, "I" },	/* Ί */
-	{ 0x038C, "O" },	/* Ό */
-	{ 0x038E, "Y" },	/* Ύ */
-	{ 0x038F, "\xce\xa9" },	/* Ώ */
-	{ 0x0390, "I" },	/* ΐ */
-	{ 0x0391, "A" },	/* Α */
-	{ 0x0392, "B" },	/* Β */
-	{ 0x0395, "E" },	/* Ε */
-	{ 0x0396, "Z" },	/* Ζ */
-	{ 0x0397, "H" },	/* Η */
-	{ 0x0399, "I" },	/* Ι */
-	{ 0x039A, "K" },	/* Κ */
-	{ 0x039C, "M" },	/* Μ */
-	{ 0x039D, "N" },	/* Ν */
-	{ 0x039F, "O" },	/* Ο */
-	{ 0x03A1, "P" },	/* Ρ */
-	{ 0x03A4, "T" },	/* Τ */
-	{ 0x03A5, "Y" },	/* Υ */
-	{ 0x03A7, "X" },	/* Χ */
-	{ 0x03AA, "I" },	/* Ϊ */
-	{ 0x03AB, "Y" },	/* Ϋ */
-	{ 0x1E9E, "SS" },	/* ẞ */
-	{ 0x2000, " " },	/* en quad */
-	{ 0x2001, " " },	/* em quad */
-	{ 0x2002, " " },	/* en space */
-	{ 0x2003, " " },	/* em space */
-	{ 0x2004, " " },	/* three-per-em space */
-	{ 0x2005, " " },	/* four-per-em space */
-	{ 0x2006, " " },	/* six-per-em space */
-	{ 0x2007, " " },	/* figure space */
-	{ 0x2008, " " },	/* punctuation space */
-	{ 0x2009, " " },	/* thin space */
-	{ 0x200A, " " },	/* hair space */
-	{ 0x200B, "" },	/* zero width space */
-	{ 0x200C, "" },	/* zero width non-joiner */
-	{ 0x200D, "" },	/* zero width joiner */
-	{ 0x200E, "" },	/* left-to-right mark */
-	{ 0x200F, "" },	/* right-to-left mark */
-	{ 0x2010, "-" },	/* ‐ */
-	{ 0x2011, "-" },	/* ‑ */
-	{ 0x2012, "-" },	/* ‒ */
-	{ 0x2013, "-" },	/* – */
-	{ 0x2014, "-" },	/* — */
-	{ 0x2015, "-" },	/* ― */
-	{ 0x2018, "'" },	/* ‘ */
-	{ 0x2019, "'" },	/* ’ */
-	{ 0x201A, "'" },	/* ‚ */
-	{ 0x201B, "'" },	/* ‛ */
-	{ 0x201C, "\"" },	/* “ */
-	{ 0x201D, "\"" },	/* ” */
-	{ 0x201E, "\"" },	/* „ */
-	{ 0x201F, "\"" },	/* ‟ */
-	{ 0x2022, "-" },	/* • */
-	{ 0x2024, "." },	/* ․ */
-	{ 0x2025, ".." },	/* ‥ */
-	{ 0x2026, "..." },	/* … */
-	{ 0x2028, "\n" },	/* line separator */
-	{ 0x2029, "\n" },	/* paragraph separator */
-	{ 0x202A, "" },	/* left-to-right embedding */
-	{ 0x202B, "" },	/* right-to-left embedding */
-	{ 0x202C, "" },	/* pop directional formatting */
-	{ 0x202D, "" },	/* left-to-right override */
-	{ 0x202E, "" },	/* right-to-left override */
-	{ 0x202F, " " },	/* narrow no-break space */
-	{ 0x2032, "'" },	/* ′ */
-	{ 0x2033, "\"" },	/* ″ */
-	{ 0x2035, "'" },	/* ‵ */
-	{ 0x2036, "\"" },	/* ‶ */
-	{ 0x2039, "'" },	/* ‹ */
-	{ 0x203A, "'" },	/* › */
-	{ 0x2043, "-" },	/* ⁃ */
-	{ 0x2044, "/" },	/* ⁄ */
-	{ 0x205F, " " },	/* medium mathematical space */
-	{ 0x2060, "" },	/* word joiner */
-	{ 0x2061, "" },	/* function application */
-	{ 0x2062, "" },	/* invisible times */
-	{ 0x2063, "" },	/* invisible separator */
-	{ 0x2064, "" },	/* invisible plus */
-	{ 0x2066, "" },	/* left-to-right isolate */
-	{ 0x2067, "" },	/* right-to-left isolate */
-	{ 0x2068, "" },	/* first strong isolate */
-	{ 0x2069, "" },	/* pop directional isolate */
-	{ 0x2122, "(TM)" },	/* ™ */
-	{ 0x2190, "<-" },	/* ← */
-	{ 0x2192, "->" },	/* → */
-	{ 0x2194, "<->" },	/* ↔ */
-	{ 0x21D2, "=>" },	/* ⇒ */
-	{ 0x2212, "-" },	/* − */
-	{ 0x2215, "/" },	/* ∕ */
-	{ 0x2217, "*" },	/* ∗ */
-	{ 0x2264, "<=" },	/* ≤ */
-	{ 0x2265, ">=" },	/* ≥ */
-	{ 0xF0B7, "-" },	/* Symbol font bullet (private use) */
-	{ 0xFEFF, "" },	/* zero width no-break space */
+	{ 0x0009, " ", TYPO },	/* tab */
+	{ 0x0060, "'", TYPO },	/* ` */
+	{ 0x00A0, " ", TYPO },	/* no-break space */
+	{ 0x00A2, "c", LETTER },	/* ¢ */
+	{ 0x00A6, "|", LETTER },	/* ¦ */
+	{ 0x00A9, "(C)", LETTER },	/* © */
+	{ 0x00AA, "a", LETTER },	/* ª */
+	{ 0x00AB, "\"", TYPO },	/* « */
+	{ 0x00AD, "", TYPO },	/* soft hyphen */
+	{ 0x00AE, "(R)", LETTER },	/* ® */
+	{ 0x00B4, "'", TYPO },	/* ´ */
+	{ 0x00B7, "-", LETTER },	/* · */
+	{ 0x00BA, "o", LETTER },	/* º */
+	{ 0x00BB, "\"", TYPO },	/* » */
+	{ 0x00C0, "A", LETTER },	/* À */
+	{ 0x00C1, "A", LETTER },	/* Á */
+	{ 0x00C2, "A", LETTER },	/* Â */
+	{ 0x00C3, "A", LETTER },	/* Ã */
+	{ 0x00C8, "E", LETTER },	/* È */
+	{ 0x00CA, "E", LETTER },	/* Ê */
+	{ 0x00CB, "E", LETTER },	/* Ë */
+	{ 0x00CC, "I", LETTER },	/* Ì */
+	{ 0x00CD, "I", LETTER },	/* Í */
+	{ 0x00CE, "I", LETTER },	/* Î */
+	{ 0x00CF, "I", LETTER },	/* Ï */
+	{ 0x00D0, "D", LETTER },	/* Ð */
+	{ 0x00D2, "O", LETTER },	/* Ò */
+	{ 0x00D3, "O", LETTER },	/* Ó */
+	{ 0x00D4, "O", LETTER },	/* Ô */
+	{ 0x00D5, "O", LETTER },	/* Õ */
+	{ 0x00D7, "x", LETTER },	/* × */
+	{ 0x00D9, "U", LETTER },	/* Ù */
+	{ 0x00DA, "U", LETTER },	/* Ú */
+	{ 0x00DB, "U", LETTER },	/* Û */
+	{ 0x00DD, "Y", LETTER },	/* Ý */
+	{ 0x00DE, "Th", LETTER },	/* Þ */
+	{ 0x00E1, "a", LETTER },	/* á */
+	{ 0x00E2, "a", LETTER },	/* â */
+	{ 0x00E3, "a", LETTER },	/* ã */
+	{ 0x00E7, "c", LETTER },	/* ç */
+	{ 0x00EA, "e", LETTER },	/* ê */
+	{ 0x00EB, "e", LETTER },	/* ë */
+	{ 0x00ED, "i", LETTER },	/* í */
+	{ 0x00EE, "i", LETTER },	/* î */
+	{ 0x00EF, "i", LETTER },	/* ï */
+	{ 0x00F0, "d", LETTER },	/* ð */
+	{ 0x00F3, "o", LETTER },	/* ó */
+	{ 0x00F4, "o", LETTER },	/* ô */
+	{ 0x00F5, "o", LETTER },	/* õ */
+	{ 0x00FA, "u", LETTER },	/* ú */
+	{ 0x00FB, "u", LETTER },	/* û */
+	{ 0x00FD, "y", LETTER },	/* ý */
+	{ 0x00FE, "th", LETTER },	/* þ */
+	{ 0x00FF, "y", LETTER },	/* ÿ */
+	{ 0x0100, "A", LETTER },	/* Ā */
+	{ 0x0101, "a", LETTER },	/* ā */
+	{ 0x0102, "A", LETTER },	/* Ă */
+	{ 0x0103, "a", LETTER },	/* ă */
+	{ 0x0104, "A", LETTER },	/* Ą */
+	{ 0x0105, "a", LETTER },	/* ą */
+	{ 0x0106, "C", LETTER },	/* Ć */
+	{ 0x0107, "c", LETTER },	/* ć */
+	{ 0x0108, "C", LETTER },	/* Ĉ */
+	{ 0x0109, "c", LETTER },	/* ĉ */
+	{ 0x010A, "C", LETTER },	/* Ċ */
+	{ 0x010B, "c", LETTER },	/* ċ */
+	{ 0x010C, "C", LETTER },	/* Č */
+	{ 0x010D, "c", LETTER },	/* č */
+	{ 0x010E, "D", LETTER },	/* Ď */
+	{ 0x010F, "d", LETTER },	/* ď */
+	{ 0x0110, "D", LETTER },	/* Đ */
+	{ 0x0111, "d", LETTER },	/* đ */
+	{ 0x0112, "E", LETTER },	/* Ē */
+	{ 0x0113, "e", LETTER },	/* ē */
+	{ 0x0114, "E", LETTER },	/* Ĕ */
+	{ 0x0115, "e", LETTER },	/* ĕ */
+	{ 0x0116, "E", LETTER },	/* Ė */
+	{ 0x0117, "e", LETTER },	/* ė */
+	{ 0x0118, "E", LETTER },	/* Ę */
+	{ 0x0119, "e", LETTER },	/* ę */
+	{ 0x011A, "E", LETTER },	/* Ě */
+	{ 0x011B, "e", LETTER },	/* ě */
+	{ 0x011C, "G", LETTER },	/* Ĝ */
+	{ 0x011D, "g", LETTER },	/* ĝ */
+	{ 0x011E, "G", LETTER },	/* Ğ */
+	{ 0x011F, "g", LETTER },	/* ğ */
+	{ 0x0120, "G", LETTER },	/* Ġ */
+	{ 0x0121, "g", LETTER },	/* ġ */
+	{ 0x0122, "G", LETTER },	/* Ģ */
+	{ 0x0123, "g", LETTER },	/* ģ */
+	{ 0x0124, "H", LETTER },	/* Ĥ */
+	{ 0x0125, "h", LETTER },	/* ĥ */
+	{ 0x0126, "H", LETTER },	/* Ħ */
+	{ 0x0127, "h", LETTER },	/* ħ */
+	{ 0x0128, "I", LETTER },	/* Ĩ */
+	{ 0x0129, "i", LETTER },	/* ĩ */
+	{ 0x012A, "I", LETTER },	/* Ī */
+	{ 0x012B, "i", LETTER },	/* ī */
+	{ 0x012C, "I", LETTER },	/* Ĭ */
+	{ 0x012D, "i", LETTER },	/* ĭ */
+	{ 0x012E, "I", LETTER },	/* Į */
+	{ 0x012F, "i", LETTER },	/* į */
+	{ 0x0130, "I", LETTER },	/* İ */
+	{ 0x0131, "i", LETTER },	/* ı */
+	{ 0x0132, "IJ", LETTER },	/* Ĳ */
+	{ 0x0133, "ij", LETTER },	/* ĳ */
+	{ 0x0134, "J", LETTER },	/* Ĵ */
+	{ 0x0135, "j", LETTER },	/* ĵ */
+	{ 0x0136, "K", LETTER },	/* Ķ */
+	{ 0x0137, "k", LETTER },	/* ķ */
+	{ 0x0139, "L", LETTER },	/* Ĺ */
+	{ 0x013A, "l", LETTER },	/* ĺ */
+	{ 0x013B, "L", LETTER },	/* Ļ */
+	{ 0x013C, "l", LETTER },	/* ļ */
+	{ 0x013D, "L", LETTER },	/* Ľ */
+	{ 0x013E, "l", LETTER },	/* ľ */
+	{ 0x013F, "L", LETTER },	/* Ŀ */
+	{ 0x0140, "l", LETTER },	/* ŀ */
+	{ 0x0141, "L", LETTER },	/* Ł */
+	{ 0x0142, "l", LETTER },	/* ł */
+	{ 0x0143, "N", LETTER },	/* Ń */
+	{ 0x0144, "n", LETTER },	/* ń */
+	{ 0x0145, "N", LETTER },	/* Ņ */
+	{ 0x0146, "n", LETTER },	/* ņ */
+	{ 0x0147, "N", LETTER },	/* Ň */
+	{ 0x0148, "n", LETTER },	/* ň */
+	{ 0x0149, "'n", LETTER },	/* ŉ */
+	{ 0x014A, "N", LETTER },	/* Ŋ */
+	{ 0x014B, "n", LETTER },	/* ŋ */
+	{ 0x014C, "O", LETTER },	/* Ō */
+	{ 0x014D, "o", LETTER },	/* ō */
+	{ 0x014E, "O", LETTER },	/* Ŏ */
+	{ 0x014F, "o", LETTER },	/* ŏ */
+	{ 0x0150, "\xc3\x96", LETTER },	/* Ő */
+	{ 0x0151, "\xc3\xb6", LETTER },	/* ő */
+	{ 0x0152, "OE", LETTER },	/* Œ */
+	{ 0x0153, "oe", LETTER },	/* œ */
+	{ 0x0154, "R", LETTER },	/* Ŕ */
+	{ 0x0155, "r", LETTER },	/* ŕ */
+	{ 0x0156, "R", LETTER },	/* Ŗ */
+	{ 0x0157, "r", LETTER },	/* ŗ */
+	{ 0x0158, "R", LETTER },	/* Ř */
+	{ 0x0159, "r", LETTER },	/* ř */
+	{ 0x015A, "S", LETTER },	/* Ś */
+	{ 0x015B, "s", LETTER },	/* ś */
+	{ 0x015C, "S", LETTER },	/* Ŝ */
+	{ 0x015D, "s", LETTER },	/* ŝ */
+	{ 0x015E, "S", LETTER },	/* Ş */
+	{ 0x015F, "s", LETTER },	/* ş */
+	{ 0x0160, "S", LETTER },	/* Š */
+	{ 0x0161, "s", LETTER },	/* š */
+	{ 0x0162, "T", LETTER },	/* Ţ */
+	{ 0x0163, "t", LETTER },	/* ţ */
+	{ 0x0164, "T", LETTER },	/* Ť */
+	{ 0x0165, "t", LETTER },	/* ť */
+	{ 0x0166, "T", LETTER },	/* Ŧ */
+	{ 0x0167, "t", LETTER },	/* ŧ */
+	{ 0x0168, "U", LETTER },	/* Ũ */
+	{ 0x0169, "u", LETTER },	/* ũ */
+	{ 0x016A, "U", LETTER },	/* Ū */
+	{ 0x016B, "u", LETTER },	/* ū */
+	{ 0x016C, "U", LETTER },	/* Ŭ */
+	{ 0x016D, "u", LETTER },	/* ŭ */
+	{ 0x016E, "U", LETTER },	/* Ů */
+	{ 0x016F, "u", LETTER },	/* ů */
+	{ 0x0170, "\xc3\x9c", LETTER },	/* Ű */
+	{ 0x0171, "\xc3\xbc", LETTER },	/* ű */
+	{ 0x0172, "U", LETTER },	/* Ų */
+	{ 0x0173, "u", LETTER },	/* ų */
+	{ 0x0174, "W", LETTER },	/* Ŵ */
+	{ 0x0175, "w", LETTER },	/* ŵ */
+	{ 0x0176, "Y", LETTER },	/* Ŷ */
+	{ 0x0177, "y", LETTER },	/* ŷ */
+	{ 0x0178, "Y", LETTER },	/* Ÿ */
+	{ 0x0179, "Z", LETTER },	/* Ź */
+	{ 0x017A, "z", LETTER },	/* ź */
+	{ 0x017B, "Z", LETTER },	/* Ż */
+	{ 0x017C, "z", LETTER },	/* ż */
+	{ 0x017D, "Z", LETTER },	/* Ž */
+	{ 0x017E, "z", LETTER },	/* ž */
+	{ 0x017F, "s", LETTER },	/* ſ */
+	{ 0x0218, "S", LETTER },	/* Ș */
+	{ 0x0219, "s", LETTER },	/* ș */
+	{ 0x021A, "T", LETTER },	/* Ț */
+	{ 0x021B, "t", LETTER },	/* ț */
+	{ 0x02B9, "'", LETTER },	/* ʹ */
+	{ 0x02BB, "'", LETTER },	/* ʻ */
+	{ 0x02BC, "'", LETTER },	/* ʼ */
+	{ 0x02C6, "^", LETTER },	/* ˆ */
+	{ 0x02DC, "~", LETTER },	/* ˜ */
+	{ 0x0386, "A", LETTER },	/* Ά */
+	{ 0x0388, "E", LETTER },	/* Έ */
+	{ 0x0389, "H", LETTER },	/* Ή */
+	{ 0x038A, "I", LETTER },	/* Ί */
+	{ 0x038C, "O", LETTER },	/* Ό */
+	{ 0x038E, "Y", LETTER },	/* Ύ */
+	{ 0x038F, "\xce\xa9", LETTER },	/* Ώ */
+	{ 0x0390, "I", LETTER },	/* ΐ */
+	{ 0x0391, "A", LETTER },	/* Α */
+	{ 0x0392, "B", LETTER },	/* Β */
+	{ 0x0395, "E", LETTER },	/* Ε */
+	{ 0x0396, "Z", LETTER },	/* Ζ */
+	{ 0x0397, "H", LETTER },	/* Η */
+	{ 0x0399, "I", LETTER },	/* Ι */
+	{ 0x039A, "K", LETTER },	/* Κ */
+	{ 0x039C, "M", LETTER },	/* Μ */
+	{ 0x039D, "N", LETTER },	/* Ν */
+	{ 0x039F, "O", LETTER },	/* Ο */
+	{ 0x03A1, "P", LETTER },	/* Ρ */
+	{ 0x03A4, "T", LETTER },	/* Τ */
+	{ 0x03A5, "Y", LETTER },	/* Υ */
+	{ 0x03A7, "X", LETTER },	/* Χ */
+	{ 0x03AA, "I", LETTER },	/* Ϊ */
+	{ 0x03AB, "Y", LETTER },	/* Ϋ */
+	{ 0x1E9E, "SS", LETTER },	/* ẞ */
+	{ 0x2000, " ", TYPO },	/* en quad */
+	{ 0x2001, " ", TYPO },	/* em quad */
+	{ 0x2002, " ", TYPO },	/* en space */
+	{ 0x2003, " ", TYPO },	/* em space */
+	{ 0x2004, " ", TYPO },	/* three-per-em space */
+	{ 0x2005, " ", TYPO },	/* four-per-em space */
+	{ 0x2006, " ", TYPO },	/* six-per-em space */
+	{ 0x2007, " ", TYPO },	/* figure space */
+	{ 0x2008, " ", TYPO },	/* punctuation space */
+	{ 0x2009, " ", TYPO },	/* thin space */
+	{ 0x200A, " ", TYPO },	/* hair space */
+	{ 0x200B, "", TYPO },	/* zero width space */
+	{ 0x200C, "", TYPO },	/* zero width non-joiner */
+	{ 0x200D, "", TYPO },	/* zero width joiner */
+	{ 0x200E, "", TYPO },	/* left-to-right mark */
+	{ 0x200F, "", TYPO },	/* right-to-left mark */
+	{ 0x2010, "-", TYPO },	/* ‐ */
+	{ 0x2011, "-", TYPO },	/* ‑ */
+	{ 0x2012, "-", TYPO },	/* ‒ */
+	{ 0x2013, "-", TYPO },	/* – */
+	{ 0x2014, "-", TYPO },	/* — */
+	{ 0x2015, "-", TYPO },	/* ― */
+	{ 0x2018, "'", TYPO },	/* ‘ */
+	{ 0x2019, "'", TYPO },	/* ’ */
+	{ 0x201A, "'", TYPO },	/* ‚ */
+	{ 0x201B, "'", TYPO },	/* ‛ */
+	{ 0x201C, "\"", TYPO },	/* “ */
+	{ 0x201D, "\"", TYPO },	/* ” */
+	{ 0x201E, "\"", TYPO },	/* „ */
+	{ 0x201F, "\"", TYPO },	/* ‟ */
+	{ 0x2022, "-", TYPO },	/* • */
+	{ 0x2024, ".", TYPO },	/* ․ */
+	{ 0x2025, "..", TYPO },	/* ‥ */
+	{ 0x2026, "...", TYPO },	/* … */
+	{ 0x2028, "\n", TYPO },	/* line separator */
+	{ 0x2029, "\n", TYPO },	/* paragraph separator */
+	{ 0x202A, "", TYPO },	/* left-to-right embedding */
+	{ 0x202B, "", TYPO },	/* right-to-left embedding */
+	{ 0x202C, "", TYPO },	/* pop directional formatting */
+	{ 0x202D, "", TYPO },	/* left-to-right override */
+	{ 0x202E, "", TYPO },	/* right-to-left override */
+	{ 0x202F, " ", TYPO },	/* narrow no-break space */
+	{ 0x2032, "'", TYPO },	/* ′ */
+	{ 0x2033, "\"", TYPO },	/* ″ */
+	{ 0x2035, "'", TYPO },	/* ‵ */
+	{ 0x2036, "\"", TYPO },	/* ‶ */
+	{ 0x2039, "'", TYPO },	/* ‹ */
+	{ 0x203A, "'", TYPO },	/* › */
+	{ 0x2043, "-", TYPO },	/* ⁃ */
+	{ 0x2044, "/", LETTER },	/* ⁄ */
+	{ 0x205F, " ", TYPO },	/* medium mathematical space */
+	{ 0x2060, "", TYPO },	/* word joiner */
+	{ 0x2061, "", TYPO },	/* function application */
+	{ 0x2062, "", TYPO },	/* invisible times */
+	{ 0x2063, "", TYPO },	/* invisible separator */
+	{ 0x2064, "", TYPO },	/* invisible plus */
+	{ 0x2066, "", TYPO },	/* left-to-right isolate */
+	{ 0x2067, "", TYPO },	/* right-to-left isolate */
+	{ 0x2068, "", TYPO },	/* first strong isolate */
+	{ 0x2069, "", TYPO },	/* pop directional isolate */
+	{ 0x2122, "(TM)", LETTER },	/* ™ */
+	{ 0x2190, "<-", LETTER },	/* ← */
+	{ 0x2192, "->", LETTER },	/* → */
+	{ 0x2194, "<->", LETTER },	/* ↔ */
+	{ 0x21D2, "=>", LETTER },	/* ⇒ */
+	{ 0x2212, "-", TYPO },	/* − */
+	{ 0x2215, "/", LETTER },	/* ∕ */
+	{ 0x2217, "*", LETTER },	/* ∗ */
+	{ 0x2264, "<=", LETTER },	/* ≤ */
+	{ 0x2265, ">=", LETTER },	/* ≥ */
+	{ 0x3000, " ", TYPO },	/* ideographic space */
+	{ 0xF0B7, "-", TYPO },	/* Symbol font bullet (private use) */
+	{ 0xFEFF, "", TYPO },	/* zero width no-break space */
 };
 
 /* A decomposed accent that makes a GSM letter of the ASCII letter before it. */
@@ -652,9 +666,12 @@ static const struct compose {
 #define VARIATION_FIRST		0xFE00	/* variation selectors */
 #define VARIATION_LAST		0xFE0F
 
-/* translit_lookup - the look-alike of a character GSM lacks, NULL if none */
+/*
+ * translit_lookup - the look-alike of a character GSM lacks, NULL if none
+ * or if it is a LETTER one and letters is false
+ */
 static const char *
-translit_lookup(uint32_t cp)
+translit_lookup(uint32_t cp, bool letters)
 {
 	size_t	 lo = 0, mid, hi;
 
@@ -664,7 +681,8 @@ translit_lookup(uint32_t cp)
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (translit_table[mid].cp == cp)
-			return translit_table[mid].to;
+			return translit_table[mid].kind == TYPO || letters ?
+			    translit_table[mid].to : NULL;
 		if (translit_table[mid].cp < cp)
 			lo = mid + 1;
 		else
@@ -721,11 +739,12 @@ emit(char *out, size_t olen, const void *bytes, size_t n)
 /*
  * translit_pass - transliterate in into out and return the length; with out
  * NULL only measure. A decomposed accent (macOS writes those) joins the ASCII
- * letter before it when GSM has the pair as one letter, else falls off like
- * the accents of precomposed letters GSM lacks.
+ * letter before it when GSM has the pair as one letter (the same letter,
+ * written another way); else, with letters, it falls off like the accents
+ * of precomposed letters GSM lacks.
  */
 static size_t
-translit_pass(const unsigned char *in, size_t len, char *out,
+translit_pass(const unsigned char *in, size_t len, bool letters, char *out,
     struct translit_log *log)
 {
 	size_t		 olen = 0, used;
@@ -739,10 +758,10 @@ translit_pass(const unsigned char *in, size_t len, char *out,
 			to = compose_lookup(letter, cp);
 			if (to != NULL)
 				olen--;
-			else
+			else if (letters)
 				to = "";
 		} else if (gsm_septets(cp) == 0)
-			to = translit_lookup(cp);
+			to = translit_lookup(cp, letters);
 		else
 			to = NULL;
 		if (to == NULL) {
@@ -763,7 +782,7 @@ translit_pass(const unsigned char *in, size_t len, char *out,
 
 /* gsm_transliterate - a copy with GSM look-alikes where GSM lacks a char */
 char *
-gsm_transliterate(const char *utf8, size_t len, size_t *outlen,
+gsm_transliterate(const char *utf8, size_t len, bool letters, size_t *outlen,
     struct translit_log *log)
 {
 	const unsigned char	*in = (const unsigned char *)utf8;
@@ -772,10 +791,10 @@ gsm_transliterate(const char *utf8, size_t len, size_t *outlen,
 
 	if (log != NULL)
 		memset(log, 0, sizeof(*log));
-	n = translit_pass(in, len, NULL, NULL);
+	n = translit_pass(in, len, letters, NULL, NULL);
 	if ((out = malloc(n + 1)) == NULL)
 		return NULL;
-	(void)translit_pass(in, len, out, log);
+	(void)translit_pass(in, len, letters, out, log);
 	out[n] = '\0';
 	*outlen = n;
 	return out;

@@ -5,6 +5,7 @@
 #ifndef SMSRELAY_GSM_H
 #define SMSRELAY_GSM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum sms_encoding { SMS_GSM7, SMS_UCS2 };
@@ -61,12 +62,14 @@ struct translit_log {
 
 /*
  * gsm_transliterate - a copy of the text where characters outside GSM 03.38
- * that have a faithful GSM look-alike are replaced (typographic quotes,
- * dashes, ellipsis, non-breaking and other spaces, accented letters without
- * a GSM form, ...). Returns NULL on ENOMEM. The caller keeps the original
- * when the copy is still not GSM-7 (UCS-2 carries the original faithfully).
+ * that have a faithful GSM look-alike are replaced: typographic quotes,
+ * dashes, the ellipsis, non-breaking and other spaces, bullets, invisible
+ * characters; with letters also letters without a GSM form (ł, š, õ, Greek
+ * capitals that look Latin) and symbols (©, →, ≤). Returns NULL on ENOMEM.
+ * The caller keeps the original when the copy is still not GSM-7 (UCS-2
+ * carries the original faithfully).
  */
-char		*gsm_transliterate(const char *utf8, size_t len, size_t *outlen,
-		    struct translit_log *);
+char		*gsm_transliterate(const char *utf8, size_t len, bool letters,
+		    size_t *outlen, struct translit_log *);
 
 #endif

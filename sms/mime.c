@@ -28,6 +28,9 @@
 #define CHARSET_MAX	64	/* longest charset label we keep */
 #define META_SCAN	4096	/* HTML bytes searched for a <meta> */
 #define PLACEHOLDER_MAX	160	/* longer text is no placeholder */
+#define BOUNDARY_MAX	70	/* RFC 2046 */
+#define SUBTYPE_MAX	64	/* longer subtypes are not repaired */
+#define REPAIR_DEPTH	8	/* levels a repair costs: few are made */
 
 /* How line breaks are treated when text is made valid UTF-8. */
 enum line_mode {
@@ -141,8 +144,8 @@ effective_charset(const char *charset, const char *s, size_t n)
 
 /*
  * to_utf8 - n bytes in charset (NULL: unlabelled) as clean UTF-8. Unknown
- * labels fall back to the unlabelled guess. Bytes iconv cannot map in a
- * non-UTF-8 charset come out as '?': libetpan's converter substitutes them.
+ * labels fall back to the unlabelled guess; bytes the label does not decode
+ * are read in the charsets meant by it (cached_charconv), else U+FFFD.
  */
 static char *
 to_utf8(const char *s, size_t n, const char *charset, enum line_mode mode)
@@ -840,6 +843,124 @@ fail:
 	return -1;
 }
 
+/* multipart_text - the text of a multipart, by its kind */
+static int
+multipart_text(const struct mailmime *m, int depth, char **out)
+{
+	if (is_alternative(m))
+		return alternative_text(m, depth, out);
+	return first_text(m, depth, out);
+}
+
+/* token_of - whether s is 1..max bytes, each ASCII alphanumeric or in extra */
+static bool
+token_of(const char *s, size_t max, const char *extra)
+{
+	size_t	 n;
+
+	for (n = 0; s[n] != '\0'; n++)
+		if (n == max || (!ascii_alnum(s[n]) &&
+		    strchr(extra, s[n]) == NULL))
+			return false;
+	return n > 0;
+}
+
+/*
+ * bare_delimiter - where the delimiter line "--boundary" that ends a
+ * multipart body (trailing white space aside) starts; 0 when the body does
+ * not end in one, which is the only way libetpan loses the parts it read
+ */
+static size_t
+bare_delimiter(const char *s, size_t n, const char *boundary)
+{
+	size_t	 end = n, start, blen = strlen(boundary);
+
+	while (end > 0 && is_space(s[end - 1]))
+		end--;
+	for (start = end; start > 0 && s[start - 1] != '\n'; start--)
+		continue;
+	if (end - start != blen + 2 || memcmp(s + start, "--", 2) != 0 ||
+	    memcmp(s + start + 2, boundary, blen) != 0)
+		return 0;
+	return start;
+}
+
+/*
+ * closed_copy - multipart m as a message of its own (NUL-terminated, *len
+ * bytes) in which the delimiter its body ends with is the close delimiter,
+ * as it would be had the message not been cut off there. NULL when m is no
+ * such multipart or its subtype or boundary would not survive being written
+ * back in a header; *nomem tells ENOMEM apart.
+ */
+static char *
+closed_copy(const struct mailmime *m, size_t *len, bool *nomem)
+{
+	static const char	 bchars[] = "'()+_,-./:=? ";
+	const struct mailmime_data *body = m->mm_body;
+	struct params		 p;
+	char			 boundary[BOUNDARY_MAX + 2], *copy;
+	const char		*subtype = m->mm_content_type != NULL ?
+				    m->mm_content_type->ct_subtype : NULL;
+	size_t			 keep, size;
+	int			 k;
+
+	*nomem = false;
+	type_params(m, &p);
+	if (body == NULL || body->dt_type != MAILMIME_DATA_TEXT ||
+	    subtype == NULL || !token_of(subtype, SUBTYPE_MAX, "-.+_") ||
+	    !param_get(&p, "boundary", boundary, sizeof(boundary)) ||
+	    !token_of(boundary, BOUNDARY_MAX, bchars) ||
+	    (keep = bare_delimiter(body->dt_data.dt_text.dt_data,
+	    body->dt_data.dt_text.dt_length, boundary)) == 0)
+		return NULL;
+	size = keep + 2 * strlen(boundary) + strlen(subtype) + 64;
+	if ((copy = malloc(size)) == NULL) {
+		*nomem = true;
+		return NULL;
+	}
+	k = snprintf(copy, size, "Content-Type: multipart/%s; boundary=\"%s\""
+	    "\r\n\r\n", subtype, boundary);
+	memcpy(copy + k, body->dt_data.dt_text.dt_data, keep);
+	*len = (size_t)k + keep;
+	*len += (size_t)snprintf(copy + *len, size - *len, "--%s--\r\n",
+	    boundary);
+	return copy;
+}
+
+/*
+ * repaired_text - the text of a multipart whose parts libetpan dropped
+ * because the message was cut off after a delimiter, read again from a
+ * copy closed there, as mail clients read it; -1 only on ENOMEM
+ */
+static int
+repaired_text(const struct mailmime *m, int depth, char **out)
+{
+	const struct mailmime	*inner;
+	struct mailmime		*root = NULL;
+	char			*copy;
+	size_t			 len, idx = 0;
+	bool			 nomem;
+	int			 r;
+
+	*out = NULL;
+	if ((copy = closed_copy(m, &len, &nomem)) == NULL)
+		return nomem ? -1 : 0;
+	r = mailmime_parse(copy, len, &idx, &root);
+	if (r != MAILIMF_NO_ERROR) {
+		free(copy);
+		return r == MAILIMF_ERROR_MEMORY ? -1 : 0;
+	}
+	inner = root->mm_type == MAILMIME_MESSAGE ?
+	    root->mm_data.mm_message.mm_msg_mime : NULL;
+	r = 0;
+	if (inner != NULL && inner->mm_type == MAILMIME_MULTIPLE &&
+	    !clist_isempty(inner->mm_data.mm_multipart.mm_mp_list))
+		r = multipart_text(inner, depth + REPAIR_DEPTH, out);
+	mailmime_free(root);
+	free(copy);
+	return r;
+}
+
 /*
  * body_of - the text a part contributes, UTF-8, *out NULL when none; -1
  * only on ENOMEM. tnef says whether a TNEF part may speak here (a whole
@@ -863,9 +984,9 @@ body_of(const struct mailmime *m, int depth, bool tnef, char **out)
 			return part_text(m, kind, out);
 		return 0;
 	case MAILMIME_MULTIPLE:
-		if (is_alternative(m))
-			return alternative_text(m, depth, out);
-		return first_text(m, depth, out);
+		if (clist_isempty(m->mm_data.mm_multipart.mm_mp_list))
+			return repaired_text(m, depth, out);
+		return multipart_text(m, depth, out);
 	case MAILMIME_MESSAGE:
 		/* a forwarded message's text; its headers are not ours */
 		return body_of(m->mm_data.mm_message.mm_msg_mime, depth + 1,
@@ -876,16 +997,24 @@ body_of(const struct mailmime *m, int depth, bool tnef, char **out)
 }
 
 /*
- * cached_charconv - libetpan's conversion hook: our converter keeps iconv
- * handles open (opening one cost more than converting a whole mail part).
- * A pair iconv does not know goes back to libetpan's own conversion.
+ * cached_charconv - libetpan's conversion hook, for bodies and RFC 2047
+ * words alike: our converter keeps iconv handles open (opening one cost
+ * more than converting a whole mail part). A pair iconv does not know goes
+ * back to libetpan's own conversion.
  */
 static int
 cached_charconv(const char *tocode, const char *fromcode, const char *str,
     size_t length, char *result, size_t *result_len)
 {
-	switch (charset_convert(tocode, fromcode, str, length, result,
-	    result_len)) {
+	enum charset_result	 r;
+
+	/* to UTF-8 is reading mail: a label that lies is seen through */
+	if (strcasecmp(tocode, "utf-8") == 0)
+		r = charset_decode(fromcode, str, length, result, result_len);
+	else
+		r = charset_convert(tocode, fromcode, str, length, result,
+		    result_len);
+	switch (r) {
 	case CHARSET_OK:
 		return MAIL_CHARCONV_NO_ERROR;
 	case CHARSET_UNKNOWN:
@@ -923,23 +1052,101 @@ mime_selftest(void)
 	return ok ? 0 : -1;
 }
 
+/*
+ * header_line - whether p[0..n) starts with a header field name and its
+ * colon (printable ASCII up to the colon, as RFC 5322 has it)
+ */
+static bool
+header_line(const char *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n && p[i] > ' ' && p[i] < 0x7f && p[i] != ':'; i++)
+		continue;
+	return i > 0 && i < n && p[i] == ':';
+}
+
+/*
+ * mbox_from_line - the length of the "From " line (LF included) that starts
+ * a message saved from a mailbox, 0 if raw has none: "From ", the envelope
+ * sender (or "-"), then a ctime date (RFC 4155) starting with its weekday,
+ * and a header on the next line. So "From:" and the obsolete "From :" are
+ * headers, and a header-less body opening with "From the warehouse" stays.
+ */
+static size_t
+mbox_from_line(const char *raw, size_t len)
+{
+	static const char *const days[] = {
+		"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"
+	};
+	const char	*nl;
+	size_t		 i, k, end;
+
+	if (len < 5 || memcmp(raw, "From ", 5) != 0 ||
+	    (nl = memchr(raw, '\n', len)) == NULL)
+		return 0;
+	end = (size_t)(nl - raw) + 1;
+	for (i = 5; i < end && raw[i] == ' '; i++)
+		continue;
+	if (i < end && raw[i] == ':')
+		return 0;
+	for (k = i; k < end && raw[k] != ' ' && raw[k] != '\n'; k++)
+		continue;
+	if (k == i)
+		return 0;
+	while (k < end && raw[k] == ' ')
+		k++;
+	for (i = 0; i < sizeof(days) / sizeof(days[0]); i++)
+		if (end - k > 4 && memcmp(raw + k, days[i], 3) == 0 &&
+		    (raw[k + 3] == ' ' || raw[k + 3] == ','))
+			return header_line(raw + end, len - end) ? end : 0;
+	return 0;
+}
+
+/*
+ * mbox_unquote - n bytes of a message read from an mboxrd mailbox into out,
+ * without the quoting its writer added: a line starting ">From ",
+ * ">>From " ... loses one '>'. Returns the bytes written, at most n.
+ */
+static size_t
+mbox_unquote(const char *s, size_t n, char *out)
+{
+	size_t	 i, k, o = 0;
+	bool	 line_start = true;
+
+	for (i = 0; i < n; i++) {
+		if (line_start && s[i] == '>') {
+			for (k = i; k < n && s[k] == '>'; k++)
+				continue;
+			if (n - k >= 5 && memcmp(s + k, "From ", 5) == 0)
+				i++;
+		}
+		out[o++] = s[i];
+		line_start = s[i] == '\n';
+	}
+	return o;
+}
+
 /* mime_extract - fill *out; -1 only if the message cannot be parsed at all */
 int
 mime_extract(const char *raw, size_t len, struct mime_text *out)
 {
 	struct mailmime		*root = NULL;
 	char			*buf;
-	size_t			 idx = 0;
+	size_t			 idx = 0, from_line;
 
 	memset(out, 0, sizeof(*out));
 	mime_init();
 	/*
 	 * Our own terminated copy: raw need not be terminated, and the tree
-	 * points into the copy until mailmime_free().
+	 * points into the copy until mailmime_free(). A message saved from
+	 * a mailbox is copied without its mailbox framing.
 	 */
 	if (len == SIZE_MAX || (buf = malloc(len + 1)) == NULL)
 		return -1;
-	if (len)
+	if ((from_line = mbox_from_line(raw, len)) > 0)
+		len = mbox_unquote(raw + from_line, len - from_line, buf);
+	else if (len)
 		memcpy(buf, raw, len);
 	buf[len] = '\0';
 	if (mailmime_parse(buf, len, &idx, &root) != MAILIMF_NO_ERROR) {

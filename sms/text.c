@@ -267,12 +267,13 @@ truncate_text(char **text, size_t *len, struct sms_layout *layout,
 }
 
 /*
- * transliterate - the transliterated text in place of *text when it lays
- * out as GSM-7; otherwise *text stays (UCS-2 carries it faithfully).
- * -1: ENOMEM.
+ * transliterate - the transliterated text (letters too, or typography only)
+ * in place of *text when it lays out as GSM-7 in no more parts than the
+ * original needs as UCS-2 (a text of ellipses would not); otherwise *text
+ * stays (UCS-2 carries it faithfully). -1: ENOMEM.
  */
 static int
-transliterate(char **text, size_t *len, struct sms_text *out)
+transliterate(char **text, size_t *len, bool letters, struct sms_text *out)
 {
 	struct translit_log	 log;
 	struct sms_layout	 l;
@@ -280,10 +281,10 @@ transliterate(char **text, size_t *len, struct sms_text *out)
 	size_t			 tlen;
 
 	memset(&log, 0, sizeof(log));
-	if ((t = gsm_transliterate(*text, *len, &tlen, &log)) == NULL)
+	if ((t = gsm_transliterate(*text, *len, letters, &tlen, &log)) == NULL)
 		return -1;
 	gsm_layout(t, tlen, &l);
-	if (l.encoding != SMS_GSM7) {
+	if (l.encoding != SMS_GSM7 || l.parts > out->layout.parts) {
 		free(t);
 		return 0;
 	}
@@ -379,8 +380,10 @@ text_compose(const struct mime_text *m, const struct conf *conf,
 	}
 
 	gsm_layout(text, len, &out->layout);
-	if (out->layout.encoding != SMS_GSM7 && conf->message.transliterate &&
-	    transliterate(&text, &len, out) == -1)
+	if (out->layout.encoding != SMS_GSM7 &&
+	    conf->message.transliterate != TRANSLIT_OFF &&
+	    transliterate(&text, &len,
+	    conf->message.transliterate == TRANSLIT_LETTERS, out) == -1)
 		goto fail;
 	if (out->layout.parts > max) {
 		if (conf->message.overflow == OVERFLOW_REFUSE) {

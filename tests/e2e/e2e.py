@@ -145,6 +145,74 @@ def c_transliteration(ctx):
           "text=%r" % b.get("text"))
 
 
+def send_utf8(ctx, d, subject, body):
+    """One UTF-8 message by smtplib; the 250 reply text and the queue id."""
+    s = smtp_client(d.port)
+    s.ehlo()
+    s.mail(SENDER)
+    s.rcpt(NUMBER + "@sms.example")
+    msg = ("From: <%s>\r\nSubject: %s\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n"
+           "Content-Transfer-Encoding: 8bit\r\n\r\n%s\r\n" % (SENDER, subject, body)).encode()
+    code, resp = s.data(msg)
+    text = resp.decode()
+    s.quit()
+    check(code == 250, "DATA -> %d %r" % (code, text))
+    return text, queue_id(text)
+
+
+def c_translit_parts(ctx):
+    d = ctx.daemon()
+    ellipses = "\u2026" * 60
+    text, qid = send_utf8(ctx, d, "Warten", ellipses)
+    check("(1 part, UCS-2)" in text,
+          "250 reply %r: as '...' the text would need 2 parts of GSM-7" % text)
+    d.wait_log(qid, "sent", 10)
+    b = body_of(ctx.mock.requests()[0])
+    check(b.get("text") == "Warten: " + ellipses, "text=%r" % b.get("text"))
+
+
+def c_translit_letters(ctx):
+    body = "Abholung bei \u0141ukasz Wi\u015bniewski \u2013 Tor 5"
+    d = ctx.daemon()
+    text, qid = send_utf8(ctx, d, "Termin", body)
+    check("(1 part, UCS-2)" in text, "250 reply %r: the name must keep its letters" % text)
+    d.wait_log(qid, "sent", 10)
+    b = body_of(ctx.mock.requests()[-1])
+    check(b.get("text") == "Termin: " + body, "text=%r" % b.get("text"))
+    check(not d.log_lines(qid, "transliterated"), "a transliteration was logged")
+    d.stop()
+
+    d = ctx.daemon(message={"transliterate": "letters"})
+    text, qid = send_utf8(ctx, d, "Termin", body)
+    check("(1 part, GSM-7)" in text, "250 reply %r with transliterate = letters" % text)
+    d.wait_log(qid, "sent", 10)
+    b = body_of(ctx.mock.requests()[-1])
+    check(b.get("text") == "Termin: Abholung bei Lukasz Wisniewski - Tor 5", "text=%r" % b.get("text"))
+    line = d.wait_log(qid, "transliterated", 5)
+    check("U+0141" in str(line) and "U+2013" in str(line), "log line %r" % (line,))
+
+
+def convert_report(ctx, raw, **over):
+    """smsrelayctl convert on raw bytes under the case's configuration."""
+    d = ctx.daemon(start=False, **over)
+    path = os.path.join(ctx.tmp, "message.eml")
+    with open(path, "wb") as f:
+        f.write(raw)
+    rc, out, err = d.ctl("convert", path)
+    ctx.note("convert exit %d\nstdout:\n%s\nstderr:\n%s" % (rc, out, err))
+    check(rc == 0, "smsrelayctl convert exit %d: %s" % (rc, err))
+    return out
+
+
+def c_convert_escapes(ctx):
+    out = convert_report(ctx, make_message("Paths", "Copy C:\\new\\tmp to D:\\\r\nthen reboot\r\n"))
+    check("  Paths: Copy C:\\\\new\\\\tmp to D:\\\\\n  then reboot\n" in out,
+          "report Text: does not show the backslashes escaped:\n%s" % out)
+    check("part 1/1 [0-44 septets]: Paths: Copy C:\\\\new\\\\tmp to D:\\\\\\nthen reboot\n"
+          in out, "report part line does not tell a backslash-n from a line break:\n%s" % out)
+
+
 def c_outbox(ctx):
     outbox = os.path.join(ctx.tmp, "outbox.jsonl")
     d = ctx.daemon(backend={"type": "outbox", "path": outbox, "from": "Shop",
@@ -814,6 +882,11 @@ CASES = [
     ("outbox backend writes a JSON line with every field", c_outbox, None),
     ("typographic quotes and dashes: GSM-7, 250 says so, the log lists the changes",
      c_transliteration, None),
+    ("names keep their letters by default (UCS-2); transliterate = \"letters\" makes them GSM-7",
+     c_translit_letters, None),
+    ("60 ellipses: UCS-2, one part, not '...' in two parts of GSM-7", c_translit_parts, None),
+    ("smsrelayctl convert report: a backslash is \\\\, a line break \\n",
+     c_convert_escapes, None),
     ("[SRC:] sets the sender id, [JOBPERIOD:] holds the SMS until its time",
      c_subject_commands, None),
     ("invalid number at RCPT: 550 5.1.1", c_invalid_number, None),

@@ -6,7 +6,8 @@
 Every message is written here by the project (no third-party fixtures). The
 expected text follows the converter spec: template "{subject}: {body}",
 signature/quote/disclaimer/mobile-signature cut, blank-line runs to one,
-spaces collapsed, GSM look-alikes when that keeps the text GSM-7, at most
+spaces collapsed, GSM look-alikes for typography (quotes, dashes, ellipsis,
+spaces, bullets; never letters) when that keeps the text GSM-7, at most
 3 parts with a word-boundary ellipsis. The generator is deterministic.
 """
 
@@ -532,12 +533,12 @@ qh = (["De :", "Envoyé :", "À :", "Objet :"],
       ["Claire Lefèvre <claire.lefevre@example.fr>", "lundi 23 novembre 2026 10:41",
        "Service technique <technique@example.fr>", "Intervention chauffage – bâtiment A"])
 qb = ["Bonjour,", "", "Le chauffage du bâtiment A ne fonctionne plus depuis ce matin.", "", "Merci", "Claire"]
-outlook_alt("outlook-fr-reply", "Outlook FR reply, De :/Envoyé :/À :/Objet : block, a-circumflex and dash transliterated",
+outlook_alt("outlook-fr-reply", "Outlook FR reply, De :/Envoyé :/À :/Objet : block; â and ô are not GSM-7: UCS-2, the dash kept too",
             "Julien Moreau <julien.moreau@example.fr>", "RE: Intervention chauffage =?Windows-1252?Q?=96_b=E2timent?= A",
             "\n".join(reply + ["", "________________________________", ""] + ["%s %s" % kv for kv in zip(*qh)] + [""] + qb),
             reply, "fr-FR",
-            "RE: Intervention chauffage - batiment A: Bonjour Madame Lefèvre,\n\nNotre technicien passera demain à "
-            "9 h pour controler la chaudière.\n\nCordialement,\nJulien Moreau",
+            "RE: Intervention chauffage – bâtiment A: Bonjour Madame Lefèvre,\n\nNotre technicien passera demain à "
+            "9 h pour contrôler la chaudière.\n\nCordialement,\nJulien Moreau",
             tail=word_quote_block(qh[0], qh[1], qb))
 
 reply = ["Hola Javier,", "", "El técnico llegará a las 15:00 con la pieza de repuesto.", "", "Saludos,", "Lucía Fernández"]
@@ -545,13 +546,13 @@ qh = (["De:", "Enviado:", "Para:", "Asunto:"],
       ["Javier Ruiz <javier.ruiz@example.es>", "lunes, 23 de noviembre de 2026 11:05",
        "Soporte <soporte@example.es>", "Avería en la línea 2"])
 qb = ["Buenos días,", "", "La línea 2 está parada desde las 10:30. ¿Pueden enviar a alguien hoy?", "", "Gracias,", "Javier"]
-outlook_alt("outlook-es-reply", "Outlook ES reply, De:/Enviado:/Para:/Asunto: block, a/i-acute transliterated, é and ñ kept",
+outlook_alt("outlook-es-reply", "Outlook ES reply, De:/Enviado:/Para:/Asunto: block; á and í are not GSM-7: UCS-2, names as written",
             "=?iso-8859-1?Q?Luc=EDa_Fern=E1ndez?= <lucia.fernandez@example.es>",
             "RE: =?iso-8859-1?Q?Aver=EDa_en_la_l=EDnea_2?=",
             "\n".join(reply + [""] + ["%s %s" % kv for kv in zip(*qh)] + [""] + qb),
             reply, "es-ES",
-            "RE: Averia en la linea 2: Hola Javier,\n\nEl técnico llegara a las 15:00 con la pieza de repuesto.\n\n"
-            "Saludos,\nLucia Fernandez",
+            "RE: Avería en la línea 2: Hola Javier,\n\nEl técnico llegará a las 15:00 con la pieza de repuesto.\n\n"
+            "Saludos,\nLucía Fernández",
             tail=word_quote_block(qh[0], qh[1], qb), charset="iso-8859-1")
 
 outlook_alt("outlook-de-original-message", "Outlook 2010 DE forward: note above -----Ursprüngliche Nachricht----- (cut)",
@@ -1133,10 +1134,88 @@ case("malformed-ascii-label-utf8-body", "charset=us-ascii declared, body is UTF-
              leaf("text/plain; charset=us-ascii", "Herr Müller kommt um 10:30, Besprechungsraum Zürich.\n".encode(),
                   "8bit")),
      "Besuch angemeldet: Herr Müller kommt um 10:30, Besprechungsraum Zürich.")
+case("mbox-saved-from-line", "saved from a mailbox: 'From ' line and X-Mozilla headers first, '>From' quoted in the body",
+     (b"From - Mon Nov 23 14:05:40 2026\nX-Mozilla-Status: 0001\nX-Mozilla-Status2: 00000000\n" +
+      ("\n".join(base_headers("Lager Nord <lager@example.de>", "Abholung Rampe 4")) +
+       "\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n").encode(),
+      "Die Paletten für Auftrag 4711 stehen bereit.\n>From Montag an bitte über Rampe 4 abholen.\n".encode()),
+     "Abholung Rampe 4: Die Paletten für Auftrag 4711 stehen bereit.\nFrom Montag an bitte über Rampe 4 abholen.",
+     crlf=False)
 case("malformed-header-folding-lf-only", "bare LF line ends throughout, folded Subject, no Date",
      (b"From: cron@build.example.com\nTo: " + TO.encode() + b"\nSubject: Nightly build\n failed on arm64\n"
       b"Content-Type: text/plain\n\nmake: *** [Makefile:1234: check] Error 2\n", b""),
      "Nightly build failed on arm64: make: *** [Makefile:1234: check] Error 2", crlf=False)
+
+# --- labels that lie: the charset the sender meant
+
+def lying_part(text, label, really, cte="8bit"):
+    """A text/plain part labelled one charset and written in another."""
+    data = text.encode(really)
+    return leaf('text/plain; charset="%s"' % label, b64(data) if cte == "base64" else data, cte)
+
+
+def lying_ew(text, label, really):
+    return "=?%s?B?%s?=" % (label, base64.b64encode(text.encode(really)).decode())
+
+
+case("japanese-iso-2022-jp-label-shift-jis", "ISO-2022-JP label on Shift_JIS text (subject and 8bit body): read as Shift_JIS",
+     message(base_headers("Soumu <soumu@example.jp>", lying_ew("会議室の予約確認", "ISO-2022-JP", "cp932")),
+             lying_part("明日10時から第3会議室を予約しました。①番の席です。\n", "ISO-2022-JP", "cp932")),
+     "会議室の予約確認: 明日10時から第3会議室を予約しました。①番の席です。")
+case("japanese-iso-2022-jp-label-euc-jp", "ISO-2022-JP label on EUC-JP text, base64: read as EUC-JP",
+     message(base_headers("Soumu <soumu@example.jp>", lying_ew("サーバー保守", "iso-2022-jp", "euc_jp")),
+             lying_part("本日22時から24時まで、メールサーバーの保守を行います。\n", "iso-2022-jp", "euc_jp", "base64")),
+     "サーバー保守: 本日22時から24時まで、メールサーバーの保守を行います。")
+case("korean-euc-kr-label-cp949", "EUC-KR label on a Windows code page 949 body (a syllable EUC-KR lacks): read as cp949",
+     message(base_headers("Baesong <baesong@example.kr>", ew_b("배송 안내", "euc-kr")),
+             lying_part("똠방각하님, 주문하신 상품이 오늘 발송되었습니다.\n", "euc-kr", "cp949", "base64")),
+     "배송 안내: 똠방각하님, 주문하신 상품이 오늘 발송되었습니다.")
+case("us-ascii-encoded-words-8bit", "RFC 2047 words labelled us-ascii holding Latin-1 bytes: read as Windows Latin-1",
+     message(base_headers("=?us-ascii?Q?J=FCrgen_B=E4r?= <baer@example.de>", "=?us-ascii?Q?Gr=FC=DFe_aus_K=F6ln?="),
+             text_part("Lieferung ist unterwegs.\n", "us-ascii", "7bit")),
+     "Grüße aus Köln: Lieferung ist unterwegs.")
+
+# --- structure that breaks
+
+case("malformed-cut-after-delimiter", "message cut off right after a part delimiter, no closing boundary: the text part still counts",
+     message(base_headers("Alarm <alarm@example.de>", "Tor 5 offen"),
+             multi("mixed", [text_part("Tor 5 steht seit 20 Minuten offen.\n", "utf-8"),
+                             attachment("application/pdf", "Protokoll.pdf", pdf("Protokoll"))],
+                   boundary="----=_Part_cut_1", close=False,
+                   epilogue=b"\n------=_Part_cut_1\n")),
+     "Tor 5 offen: Tor 5 steht seit 20 Minuten offen.")
+
+# --- attributions in languages and forms the cleaner has no words for
+
+case("mailru-russian-wrapped-attribution", "Mail.ru reply: Russian attribution with date, time and address wrapped over two lines",
+     message(base_headers("Ivan Petrov <ivan.petrov@mail.example.ru>", "Re: Доставка"),
+             text_part("Хорошо, жду курьера завтра до обеда.\n\n02.04.2026 14:20 пользователь \"Служба доставки\" "
+                       "<dostavka@example.ru>\nнаписал:\n\n> Здравствуйте! Курьер приедет завтра.\n>\n", "utf-8")),
+     "Re: Доставка: Хорошо, жду курьера завтра до обеда.")
+case("yahoo-classic-reply", "Yahoo classic reply: '--- On ... wrote:' line above a From:/Subject:/To:/Date: block",
+     message(base_headers("Tom Baker <tom.baker@yahoo.example>", "Re: Pickup time"),
+             text_part("Thursday after 3 is fine.\n\n--- On Wed, 4/4/26, Service Desk <desk@example.com> wrote:\n\n"
+                       "From: Service Desk <desk@example.com>\nSubject: Pickup time\nTo: \"Tom Baker\" "
+                       "<tom.baker@yahoo.example>\nDate: Wednesday, April 4, 2026, 2:20 PM\n\nWhen can you pick up "
+                       "your laptop?\n", "us-ascii", "7bit")),
+     "Re: Pickup time: Thursday after 3 is fine.")
+
+# --- joiners and the ideographic space travel in UCS-2
+
+case("emoji-zwj-sequences", "emoji ZWJ sequences (family, technologist) stay whole in UCS-2",
+     message(base_headers("Kai Neumann <kai.neumann@example.de>", "Re: Feier"),
+             text_part("Wir kommen zu dritt \U0001F468\u200d\U0001F469\u200d\U0001F467, "
+                       "Jana bringt den Laptop \U0001F469\u200d\U0001F4BB mit.\n", "utf-8")),
+     "Re: Feier: Wir kommen zu dritt \U0001F468\u200d\U0001F469\u200d\U0001F467, "
+     "Jana bringt den Laptop \U0001F469\u200d\U0001F4BB mit.")
+case("persian-zwnj", "Persian with ZWNJ inside words (mi-khaham, name-ha): kept in UCS-2",
+     message(base_headers("Sara Ahmadi <sara.ahmadi@example.ir>", ew_b("تحویل سفارش")),
+             text_part("سفارش شما فردا تحویل داده می\u200cشود. نامه\u200cها را بررسی کنید.\n", "utf-8", "base64")),
+     "تحویل سفارش: سفارش شما فردا تحویل داده می\u200cشود. نامه\u200cها را بررسی کنید.")
+case("japanese-ideographic-space", "Japanese laid out with U+3000 ideographic spaces: kept in UCS-2",
+     message(base_headers("Soumu <soumu@example.jp>", ew_b("お知らせ", "iso-2022-jp")),
+             text_part("\u3000本日は停電のため、\u3000エレベーターが止まります。\n", "iso-2022-jp", "7bit")),
+     "お知らせ: \u3000本日は停電のため、\u3000エレベーターが止まります。")
 
 # --- the TNEF fixtures of tnef/ (written by tnef/make-tnef.py): SMS texts only
 

@@ -1,6 +1,7 @@
 /*
  * test_clean.c - clean_body over real replies from Outlook, Gmail, Apple Mail
- * and Thunderbird in four languages plus false-positive guards; subject_commands.
+ * and Thunderbird in four languages, attributions in others, plus
+ * false-positive guards; subject_commands.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -48,11 +49,16 @@ static const struct body_case body_cases[] = {
 	{ "line ends", "Line one\r\nLine two\rLine three\r\n", 0, ALL,
 	  "Line one\nLine two\nLine three", 0, { { 0 } } },
 	{ "invisible", "Ma\xc2\xadschi\xe2\x80\x8bne\xef\xbb\xbf ok"
-	  "\xe2\x81\xa0\xe2\x80\x8c\xe2\x80\x8d!", 0, ALL,
-	  "Maschine ok!", 0, { { 0 } } },
+	  "\xe2\x81\xa0!", 0, ALL, "Maschine ok!", 0, { { 0 } } },
+	/* joiners shape emoji and Persian or Indic words: gsm.c decides */
+	{ "joiners stay", "a\xe2\x80\x8c" "b\xe2\x80\x8d" "c", 0, ALL,
+	  "a\xe2\x80\x8c" "b\xe2\x80\x8d" "c", 0, { { 0 } } },
 	{ "unicode spaces", "a\xc2\xa0\xc2\xa0" "b\tc\xe2\x80\x83" "d"
-	  "\xe2\x80\xaf" "e\xe2\x81\x9f" "f\xe3\x80\x80g   h\xe2\x80\x8a  \n",
+	  "\xe2\x80\xaf" "e\xe2\x81\x9f" "f g   h\xe2\x80\x8a  \n",
 	  0, ALL, "a b c d e f g h", 0, { { 0 } } },
+	/* CJK text is laid out with it: gsm.c decides */
+	{ "ideographic space stays", "\xe6\x98\x8e\xe3\x80\x80\xe6\x97\xa5",
+	  0, ALL, "\xe6\x98\x8e\xe3\x80\x80\xe6\x97\xa5", 0, { { 0 } } },
 	{ "blank runs", "\n\n  \nfirst\n\n\n\nsecond\n \t\n\n", 0, ALL,
 	  "first\n\nsecond", 0, { { 0 } } },
 	{ "leading run kept as one space", "  Indented\n\tTabbed\n", 0, ALL,
@@ -222,6 +228,61 @@ static const struct body_case body_cases[] = {
 	  "Vale", 2, { { CUT_MOBILE, 1, "Enviado desde mi iPhone" },
 	  { CUT_QUOTE, 3, "> El 20 may 2016, a las 17:42, Juan "
 	  "<juan@example.es> escribi\xc3\xb3:" } } },
+
+	/* attributions in any language: a date, time or address, then ':' */
+	{ "Mail.ru Russian, wrapped",
+	  "\xd0\xa5\xd0\xbe\xd1\x80\xd0\xbe\xd1\x88\xd0\xbe.\n\n"
+	  "02.04.2012 14:20 \xd0\xbf\xd0\xbe\xd0\xbb\xd1\x8c\xd0\xb7"
+	  "\xd0\xbe\xd0\xb2\xd0\xb0\xd1\x82\xd0\xb5\xd0\xbb\xd1\x8c "
+	  "\"bob@example.org\" <bob@example.org>\n\xd0\xbd\xd0\xb0\xd0\xbf"
+	  "\xd0\xb8\xd1\x81\xd0\xb0\xd0\xbb:\n\n> \xd0\x94\xd0\xb0?\n",
+	  0, ALL, "\xd0\xa5\xd0\xbe\xd1\x80\xd0\xbe\xd1\x88\xd0\xbe.", 1,
+	  { { CUT_QUOTE, 4, "02.04.2012 14:20 \xd0\xbf\xd0\xbe\xd0\xbb\xd1"
+	  "\x8c\xd0\xb7\xd0\xbe\xd0\xb2\xd0\xb0\xd1\x82\xd0\xb5\xd0\xbb"
+	  "\xd1\x8c \"bob@example.org\" <bob@example.org>" } } },
+	{ "Yahoo before its header block",
+	  "Ok, Thursday.\n\n--- On Wed, 4/4/12, x@example.com <x@example.com> "
+	  "wrote:\n\nFrom: x@example.com <x@example.com>\nSubject: Meeting\n"
+	  "To: \"Ann\" <ann@example.com>\nDate: Wednesday, April 4, 2012, 2:20 "
+	  "PM\n\nCan we meet?\n", 0, ALL, "Ok, Thursday.", 1,
+	  { { CUT_QUOTE, 8, "--- On Wed, 4/4/12, x@example.com <x@example.com> "
+	  "wrote:" } } },
+	{ "Dutch, address only",
+	  "Prima.\n\nBob <bob@example.nl> schreef:\n> Komt u morgen?\n", 0, ALL,
+	  "Prima.", 1, { { CUT_QUOTE, 2, "Bob <bob@example.nl> schreef:" } } },
+	{ "Chinese, full-width colon",
+	  "\xe5\xa5\xbd\xe3\x80\x82\n\n\xe5\x9c\xa8 2012\xe5\xb9\xb4"
+	  "4\xe6\x9c\x88" "2\xe6\x97\xa5\xef\xbc\x8c" "Bob \xe5\x86\x99"
+	  "\xe9\x81\x93\xef\xbc\x9a\n> \xe6\x98\x8e\xe5\xa4\xa9\n", 0,
+	  ALL, "\xe5\xa5\xbd\xe3\x80\x82", 1,
+	  { { CUT_QUOTE, 2, "\xe5\x9c\xa8 2012\xe5\xb9\xb4" "4\xe6\x9c\x88"
+	  "2\xe6\x97\xa5\xef\xbc\x8c" "Bob \xe5\x86\x99\xe9\x81\x93"
+	  "\xef\xbc\x9a" } } },
+	{ "Italian at the bottom, own text below",
+	  "Il giorno 20/05/2016 17:42, Bob ha scritto:\n> Pronto?\n\nSi.\n", 0,
+	  ALL, "Si.", 1,
+	  { { CUT_QUOTE, 2, "Il giorno 20/05/2016 17:42, Bob ha scritto:" } } },
+	{ "a date line ending in ':' without a quote after stays",
+	  "Lieferung am 12.05.2016:\nPalette 1\nPalette 2\n", 0, ALL,
+	  "Lieferung am 12.05.2016:\nPalette 1\nPalette 2", 0, { { 0 } } },
+	{ "a ':' line without date, time or address before a quote stays",
+	  "Zur Info:\n> Palette 1\n", 0, ALL, "Zur Info:", 1,
+	  { { CUT_QUOTE, 1, "> Palette 1" } } },
+	{ "a sentence is no first half of an attribution",
+	  "Bitte bis 12.05. erledigen.\nSiehe unten:\n> Palette 1\n", 0, ALL,
+	  "Bitte bis 12.05. erledigen.\nSiehe unten:", 1,
+	  { { CUT_QUOTE, 1, "> Palette 1" } } },
+	{ "a short line is no first half of an attribution",
+	  "Termin 14:00 best\xc3\xa4tigt, Details\nunten:\n> Palette 1\n", 0,
+	  ALL, "Termin 14:00 best\xc3\xa4tigt, Details\nunten:", 1,
+	  { { CUT_QUOTE, 1, "> Palette 1" } } },
+	{ "a bare forward under an attribution stays whole",
+	  "--- On Wed, 4/4/12, x@example.com <x@example.com> wrote:\n\nFrom: "
+	  "x@example.com\nSubject: Meeting\nTo: ann@example.com\nDate: "
+	  "Wednesday, April 4, 2012, 2:20 PM\n\nCan we meet?\n", 0, ALL,
+	  "--- On Wed, 4/4/12, x@example.com <x@example.com> wrote:\n\nFrom: "
+	  "x@example.com\nSubject: Meeting\nTo: ann@example.com\nDate: "
+	  "Wednesday, April 4, 2012, 2:20 PM\n\nCan we meet?", 0, { { 0 } } },
 
 	/* quote decisions and false-positive guards */
 	{ "> 5 items is quote syntax", "Stock alert\n> 5 items left\n", 0, ALL,

@@ -446,7 +446,7 @@ check_common_defaults(const struct conf *c)
 	assert_true(c->message.strip_mobile_signature);
 	assert_null(c->message.disclaimer_markers);
 	assert_int_equal(c->message.ndisclaimer_markers, 0);
-	assert_true(c->message.transliterate);
+	assert_int_equal(c->message.transliterate, TRANSLIT_TYPOGRAPHY);
 	assert_true(c->message.bracket_commands);
 	assert_int_equal(c->smtp.max_recipients, 100);
 	assert_int_equal(c->smtp.max_message_size, 10 * 1024 * 1024);
@@ -576,7 +576,7 @@ check_full(const struct conf *c, const char *token, const char *password,
 	    "CONFIDENTIALITY NOTICE");
 	assert_string_equal(c->message.disclaimer_markers[1],
 	    "Diese E-Mail enth\xc3\xa4lt vertrauliche");
-	assert_false(c->message.transliterate);
+	assert_int_equal(c->message.transliterate, TRANSLIT_OFF);
 	assert_false(c->message.bracket_commands);
 	assert_int_equal(c->smtp.max_recipients, 20);
 	assert_int_equal(c->smtp.max_message_size, 512 * 1024);
@@ -673,6 +673,7 @@ test_round_trip_default(void **state)
 	assert_null(strstr(text, "template"));
 	assert_non_null(strstr(text, "\tdisclaimer_markers = [ ];\n"));
 	assert_non_null(strstr(text, "\toverflow = \"truncate\";\n"));
+	assert_non_null(strstr(text, "\ttransliterate = \"typography\";\n"));
 	assert_string_equal(again->spool, "spool");
 	assert_string_equal(again->control_socket, "spool/control.sock");
 	assert_string_equal(again->backend.path, "spool/outbox.jsonl");
@@ -727,7 +728,7 @@ test_message_off(void **state)
 		assert_false(c->message.strip_mobile_signature);
 		assert_null(c->message.disclaimer_markers);
 		assert_int_equal(c->message.ndisclaimer_markers, 0);
-		assert_false(c->message.transliterate);
+		assert_int_equal(c->message.transliterate, TRANSLIT_OFF);
 		assert_false(c->message.bracket_commands);
 		if (i == 0) {
 			again = reload(c, &text);
@@ -741,6 +742,35 @@ test_message_off(void **state)
 	free(text);
 	free(text2);
 	conf_free(c);
+}
+
+/*
+ * test_transliterate - "letters", and true as the spelling it had before
+ * "typography" became the default, print as "letters" and read back
+ */
+static void
+test_transliterate(void **state)
+{
+	static const char *const files[] = {
+		"translit_letters.conf", "translit_true.conf"
+	};
+	struct conf	*c, *again;
+	char		*text;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		c = load_fixture(files[i]);
+		assert_int_equal(c->message.transliterate, TRANSLIT_LETTERS);
+		again = reload(c, &text);
+		assert_non_null(strstr(text,
+		    "\ttransliterate = \"letters\";\n"));
+		assert_int_equal(again->message.transliterate,
+		    TRANSLIT_LETTERS);
+		free(text);
+		conf_free(again);
+		conf_free(c);
+	}
 }
 
 /* test_sample - the shipped conf/smsrelay.conf is a valid configuration */
@@ -757,6 +787,8 @@ test_sample(void **state)
 	assert_int_equal(c->backend.type, BACKEND_OUTBOX);
 	assert_string_equal(c->domains[0], "sms.example.com");
 	assert_int_equal(c->nlisten, 2);
+	/* it writes out every message key with its default */
+	assert_int_equal(c->message.transliterate, TRANSLIT_TYPOGRAPHY);
 	conf_free(c);
 }
 
@@ -985,7 +1017,11 @@ test_errors(void **state)
 		  "3: message.disclaimer_markers: must be a list, e.g. "
 		  "[ \"a\", \"b\" ]" },
 		{ "bad_translit.conf",
-		  "3: message.transliterate: must be true or false" },
+		  "3: message.transliterate: \"yes\" is not false, "
+		  "\"typography\" or \"letters\"" },
+		{ "bad_translit_type.conf",
+		  "3: message.transliterate: must be false, \"typography\" "
+		  "or \"letters\"" },
 		{ "bad_size.conf",
 		  "3: smtp.max_message_size: invalid size \"10X\" (use "
 		  "e.g. \"1024\", \"512K\", \"10M\")" },
@@ -1101,6 +1137,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_default),
 		cmocka_unit_test(test_round_trip_twilio),
 		cmocka_unit_test(test_message_off),
+		cmocka_unit_test(test_transliterate),
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_submission),
 		cmocka_unit_test(test_sender_id),

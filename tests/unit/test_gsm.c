@@ -2,7 +2,8 @@
  * test_gsm.c - gsm_layout against the GSM 03.38 tables written out in code
  * order, segment boundaries for both encodings, and malformed UTF-8; the
  * parts gsm_split cuts, gsm_fit against gsm_layout for every length, and
- * gsm_transliterate on sentences of many languages (this file is UTF-8).
+ * gsm_transliterate on sentences of many languages, with letters and with
+ * typography alone (this file is UTF-8).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -711,7 +712,8 @@ test_translit_sentences(void **state)
 	    i++) {
 		c = &translit_cases[i];
 		memset(&log, 0xa5, sizeof(log));
-		out = gsm_transliterate(c->in, strlen(c->in), &len, &log);
+		out = gsm_transliterate(c->in, strlen(c->in), true, &len,
+		    &log);
 		assert_non_null(out);
 		same = len == strlen(c->out) && strcmp(out, c->out) == 0;
 		if (!same || log.total != c->total)
@@ -739,7 +741,7 @@ test_translit_log(void **state)
 	uint32_t		 cp;
 
 	(void)state;
-	out = gsm_transliterate(german, strlen(german), &len, &log);
+	out = gsm_transliterate(german, strlen(german), true, &len, &log);
 	assert_non_null(out);
 	assert_string_equal(out, "\"Grüße\" - \"Tschüss\" ...");
 	free(out);
@@ -757,7 +759,8 @@ test_translit_log(void **state)
 	assert_string_equal(log.changes[3].to, "...");
 
 	/* one mark becoming different letters is as many changes */
-	out = gsm_transliterate(accents, strlen(accents), &len, &log);
+	out = gsm_transliterate(accents, strlen(accents), true, &len,
+	    &log);
 	assert_non_null(out);
 	assert_string_equal(out, "Sé, é, É, x");
 	free(out);
@@ -775,7 +778,7 @@ test_translit_log(void **state)
 		n += utf8_encode(cp, text + n);
 		i++;
 	}
-	out = gsm_transliterate(text, n, &len, &log);
+	out = gsm_transliterate(text, n, true, &len, &log);
 	assert_non_null(out);
 	free(out);
 	assert_int_equal(log.nchanges, TRANSLIT_MAX);
@@ -786,7 +789,7 @@ test_translit_log(void **state)
 	    0x0100 + TRANSLIT_MAX - 1);
 
 	/* the log is optional */
-	out = gsm_transliterate("a–b", 5, &len, NULL);
+	out = gsm_transliterate("a–b", 5, false, &len, NULL);
 	assert_non_null(out);
 	assert_string_equal(out, "a-b");
 	assert_int_equal(len, 3);
@@ -805,7 +808,7 @@ test_translit_stays(void **state)
 	size_t			 len;
 
 	(void)state;
-	out = gsm_transliterate(emoji, strlen(emoji), &len, &log);
+	out = gsm_transliterate(emoji, strlen(emoji), false, &len, &log);
 	assert_non_null(out);
 	assert_string_equal(out, "Danke " GRIN " - bis bald...");
 	assert_int_equal(log.total, 2);
@@ -814,7 +817,7 @@ test_translit_stays(void **state)
 	free(out);
 
 	/* a cut-off sequence is copied; only the whole quote is replaced */
-	out = gsm_transliterate(bad, sizeof(bad) - 1, &len, &log);
+	out = gsm_transliterate(bad, sizeof(bad) - 1, false, &len, &log);
 	assert_non_null(out);
 	assert_int_equal(len, 5);
 	assert_memory_equal(out, "\xe2\x80" "a\xff\"", 5);
@@ -822,7 +825,7 @@ test_translit_stays(void **state)
 	free(out);
 
 	/* len bounds the input: the quote past it is not read */
-	out = gsm_transliterate("ab\xe2\x80\x9c", 2, &len, &log);
+	out = gsm_transliterate("ab\xe2\x80\x9c", 2, false, &len, &log);
 	assert_non_null(out);
 	assert_string_equal(out, "ab");
 	assert_int_equal(log.total, 0);
@@ -830,11 +833,12 @@ test_translit_stays(void **state)
 }
 
 /*
- * test_translit_every_char - each code point alone: GSM characters and
- * those without a look-alike stay, every replacement is GSM-7 (or nothing)
+ * every_char - each code point alone through gsm_transliterate: GSM
+ * characters and those without a look-alike stay, every replacement is
+ * GSM-7 (or nothing); the number of characters replaced
  */
-static void
-test_translit_every_char(void **state)
+static unsigned
+every_char(bool letters)
 {
 	struct translit_log	 log;
 	struct sms_layout	 l;
@@ -843,12 +847,11 @@ test_translit_every_char(void **state)
 	uint32_t		 cp;
 	unsigned		 changed = 0;
 
-	(void)state;
 	for (cp = 0; cp <= 0x10FFFF; cp++) {
 		if (cp >= 0xD800 && cp <= 0xDFFF)
 			continue;
 		len = utf8_encode(cp, buf);
-		out = gsm_transliterate(buf, len, &outlen, &log);
+		out = gsm_transliterate(buf, len, letters, &outlen, &log);
 		assert_non_null(out);
 		if (log.total == 0) {
 			assert_int_equal(outlen, len);
@@ -871,12 +874,70 @@ test_translit_every_char(void **state)
 		}
 		free(out);
 	}
-	/*
-	 * The look-alike table, the combining marks U+0300..U+036F and the
-	 * variation selectors U+FE00..U+FE0F: an entry the binary search
-	 * cannot reach (the table out of order) shows up here.
-	 */
-	assert_int_equal(changed, 287 + 112 + 16);
+	return changed;
+}
+
+/*
+ * test_translit_every_char - with letters: the look-alike table, the
+ * combining marks U+0300..U+036F and the variation selectors U+FE00..U+FE0F;
+ * typography alone: its 70 entries and the variation selectors (a lone
+ * mark has no letter to join). An entry the binary search cannot reach
+ * (the table out of order) shows up here.
+ */
+static void
+test_translit_every_char(void **state)
+{
+	(void)state;
+	assert_int_equal(every_char(true), 288 + 112 + 16);
+	assert_int_equal(every_char(false), 70 + 16);
+}
+
+/* Typography alone: what changes no word. */
+static const struct translit_case typography_cases[] = {
+	{ "„Grüße aus Köln“ – Preis:\u00a05\u202f€…",
+	    "\"Grüße aus Köln\" - Preis: 5 €...", 6 },
+	{ "«\u00a0Ça coûte 5\u00a0€\u00a0», l’hôtel",
+	    "\" Ça coûte 5 € \", l'hôtel", 6 },
+	{ "Łukasz Żółć – 5…", "Łukasz Żółć - 5...", 2 },
+	{ "Győr, Şişli, Tõnu, Müller–Lüdenscheidt",
+	    "Győr, Şişli, Tõnu, Müller-Lüdenscheidt", 1 },
+	{ "© 2024 ACME® Brand™ ¢ × ≤ ≥ → ←", "© 2024 ACME® Brand™ ¢ × ≤ ≥ → ←",
+	    0 },
+	{ "col·legi, ΚΑΛΗΜΕΡΑ, ʻokina", "col·legi, ΚΑΛΗΜΕΡΑ, ʻokina", 0 },
+	/* the same letter written decomposed joins; a lone accent stays */
+	{ "Cafe\u0301 a\u0301", "Café a\u0301", 1 },
+	{ "a\u200bb\ufeffc\u00add\u2060e\u200df\u200eg\ufe0fh\u2066i",
+	    "abcdefghi", 8 },
+	{ "• item\n\uf0b7 item ⁃ x − y", "- item\n- item - x - y", 4 },
+	{ "`code` ‘quoted’ 5′ 6″ ‹a› ´s", "'code' 'quoted' 5' 6\" 'a' 's", 9 },
+	{ "a\u3000b\u2028c\u2009d\te", "a b\nc d e", 4 },
+};
+
+/* test_translit_typography - letters and symbols stay as written */
+static void
+test_translit_typography(void **state)
+{
+	const struct translit_case	*c;
+	struct translit_log		 log;
+	char				*out;
+	size_t				 i, len;
+	int				 same;
+
+	(void)state;
+	for (i = 0; i < sizeof(typography_cases) /
+	    sizeof(typography_cases[0]); i++) {
+		c = &typography_cases[i];
+		out = gsm_transliterate(c->in, strlen(c->in), false, &len,
+		    &log);
+		assert_non_null(out);
+		same = len == strlen(c->out) && strcmp(out, c->out) == 0;
+		if (!same || log.total != c->total)
+			print_message("# case %zu: \"%s\" (%u)\n", i, out,
+			    log.total);
+		free(out);
+		assert_true(same);
+		assert_int_equal(log.total, c->total);
+	}
 }
 
 int
@@ -898,6 +959,7 @@ main(void)
 		cmocka_unit_test(test_translit_log),
 		cmocka_unit_test(test_translit_stays),
 		cmocka_unit_test(test_translit_every_char),
+		cmocka_unit_test(test_translit_typography),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -150,6 +150,37 @@ static const struct mime_case cases[] = {
 	  "\n"
 	  "first part, never closed\n",
 	  "broken", "first part, never closed", "frank@example.org", NULL },
+	{ "cut off after a delimiter: the parts before it still count",
+	  "From: frank@example.org\n"
+	  "Subject: cut\n"
+	  "Content-Type: multipart/alternative; boundary=\"b\"\n"
+	  "\n"
+	  "--b\n"
+	  "Content-Type: text/plain; charset=utf-8\n"
+	  "\n"
+	  "Tor 5 offen\n"
+	  "--b\n"
+	  "Content-Type: text/html; charset=utf-8\n"
+	  "\n"
+	  "<p>Tor 5 offen</p>\n"
+	  "--b \n",
+	  "cut", "Tor 5 offen", "frank@example.org", NULL },
+	{ "nested, the inner multipart cut off after a delimiter",
+	  "From: frank@example.org\n"
+	  "Subject: nested\n"
+	  "Content-Type: multipart/mixed; boundary=\"out\"\n"
+	  "\n"
+	  "--out\n"
+	  "Content-Type: multipart/alternative; boundary=\"in\"\n"
+	  "\n"
+	  "--in\n"
+	  "Content-Type: text/html; charset=utf-8\n"
+	  "\n"
+	  "<p>Halle 2 r\xc3\xa4umen</p>\n"
+	  "--in\n"
+	  "\n"
+	  "--out--\n",
+	  "nested", "Halle 2 r\xc3\xa4umen", "frank@example.org", NULL },
 	{ "truncated base64 with junk characters",
 	  "From: grace@example.org\n"
 	  "Subject: truncated\n"
@@ -478,6 +509,58 @@ static const struct mime_case cases[] = {
 	  NULL, NULL, NULL, NULL },
 	{ "empty message",
 	  "", NULL, "", NULL, NULL },
+	{ "ISO-2022-JP label on Shift_JIS subject and body",
+	  "From: jp@example.org\n"
+	  "Subject: =?ISO-2022-JP?B?ie+LY466?=\n"
+	  "Content-Type: text/plain; charset=ISO-2022-JP\n"
+	  "Content-Transfer-Encoding: 8bit\n"
+	  "\n"
+	  "\x96\xbe\x93\xfa" "10\x8e\x9e\n",
+	  "\xe4\xbc\x9a\xe8\xad\xb0\xe5\xae\xa4",
+	  "\xe6\x98\x8e\xe6\x97\xa5" "10\xe6\x99\x82\n",
+	  "jp@example.org", NULL },
+	{ "ISO-8859-1 encoded word holding a Windows en dash",
+	  "Subject: =?ISO-8859-1?Q?Tor_5_=96_offen?=\n"
+	  "\n"
+	  "ok\n",
+	  "Tor 5 \xe2\x80\x93 offen", "ok\n", NULL, NULL },
+	{ "US-ASCII encoded word holding Latin-1 bytes",
+	  "From: =?us-ascii?Q?J=FCrgen?= <j@example.org>\n"
+	  "Subject: =?us-ascii?Q?Gr=FC=DFe?=\n"
+	  "\n"
+	  "ok\n",
+	  "Gr\xc3\xbc\xc3\x9f" "e", "ok\n", "j@example.org",
+	  "J\xc3\xbcrgen" },
+	{ "mbox: the From_ line goes, >From lines lose one >",
+	  "From bob@example.org Mon Nov 23 14:02:11 2026\n"
+	  "From: Bob <bob@example.org>\n"
+	  "Subject: Rampe 4\n"
+	  "\n"
+	  "Paletten stehen bereit.\n"
+	  ">From Montag an Rampe 4.\n"
+	  ">>From the quote\n"
+	  "> From stays quoted\n",
+	  "Rampe 4",
+	  "Paletten stehen bereit.\nFrom Montag an Rampe 4.\n"
+	  ">From the quote\n> From stays quoted\n",
+	  "bob@example.org", "Bob" },
+	{ "mbox: Thunderbird's From - line before a MIME message",
+	  "From - Mon Nov 23 14:02:11 2026\n"
+	  "X-Mozilla-Status: 0001\n"
+	  "From: ann@example.org\n"
+	  "Subject: Tor 5\n"
+	  "Content-Type: text/plain; charset=utf-8\n"
+	  "Content-Transfer-Encoding: quoted-printable\n"
+	  "\n"
+	  "Tor 5 schlie=C3=9Ft um 18 Uhr.\n",
+	  "Tor 5", "Tor 5 schlie\xc3\x9ft um 18 Uhr.\n", "ann@example.org",
+	  NULL },
+	{ "no From_ line: >From is text, a From : header is a header",
+	  "From : carl@example.org\n"
+	  "Subject: Hinweis\n"
+	  "\n"
+	  ">From the log\n",
+	  "Hinweis", ">From the log\n", "carl@example.org", NULL },
 };
 
 /* to_crlf - the same text with every LF preceded by CR */

@@ -23,6 +23,7 @@
 #define NO_BRACKETS	0x10
 #define REFUSE		0x20
 #define MARKERS		0x40	/* disclaimer_markers = the two below */
+#define LETTERS		0x80	/* transliterate = "letters" */
 
 #define LQ	"\xe2\x80\x9c"		/* U+201C left double quotation mark */
 #define RQ	"\xe2\x80\x9d"		/* U+201D right double quotation mark */
@@ -31,6 +32,15 @@
 #define ZWSP	"\xe2\x80\x8b"		/* U+200B */
 #define SMILE	"\xf0\x9f\x98\x80"	/* U+1F600, UCS-2 whatever happens */
 #define ELL	"\xe2\x80\xa6"		/* U+2026 */
+#define ZWNJ	"\xe2\x80\x8c"		/* U+200C zero width non-joiner */
+#define ZWJ	"\xe2\x80\x8d"		/* U+200D zero width joiner */
+/* "mi-khaham" (I want), its prefix held apart by a ZWNJ as Persian writes it */
+#define PERSIAN	"\xd9\x85\xdb\x8c" ZWNJ \
+		"\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85"
+#define IDSP	"\xe3\x80\x80"		/* U+3000 ideographic space */
+/* man, woman, girl joined into one family emoji */
+#define FAMILY	"\xf0\x9f\x91\xa8" ZWJ "\xf0\x9f\x91\xa9" ZWJ \
+		"\xf0\x9f\x91\xa7"
 
 static char *markers[] = {
 	"CONFIDENTIALITY NOTICE", "Diese E-Mail enth\xc3\xa4lt vertrauliche"
@@ -148,6 +158,37 @@ static const struct text_case cases[] = {
 	{ "no transliteration when UCS-2 anyway", NULL,
 	  LQ "great" RQ " " SMILE, NULL, NULL, NULL, SUBJECT_IGNORE, 0,
 	  LQ "great" RQ " " SMILE, 0 },
+	/* letters only when told: the default keeps names as written */
+	{ "names keep their letters", "Termin",
+	  "\xc5\x81ukasz Wi\xc5\x9bniewski " LQ "K\xc3\xb6hler" RQ,
+	  NULL, NULL, NULL, SUBJECT_PREPEND, 0,
+	  "Termin: \xc5\x81ukasz Wi\xc5\x9bniewski " LQ "K\xc3\xb6hler" RQ,
+	  0 },
+	{ "letters transliterated when told", "Termin",
+	  "\xc5\x81ukasz Wi\xc5\x9bniewski " LQ "K\xc3\xb6hler" RQ,
+	  NULL, NULL, NULL, SUBJECT_PREPEND, LETTERS,
+	  "Termin: Lukasz Wisniewski \"K\xc3\xb6hler\"", 0 },
+	{ "symbols are no typography", NULL, "Brand\xe2\x84\xa2 " LQ "x" RQ,
+	  NULL, NULL, NULL, SUBJECT_IGNORE, 0,
+	  "Brand\xe2\x84\xa2 " LQ "x" RQ, 0 },
+	{ "symbols transliterated with letters", NULL,
+	  "Brand\xe2\x84\xa2 " LQ "x" RQ, NULL, NULL, NULL, SUBJECT_IGNORE,
+	  LETTERS, "Brand(TM) \"x\"", 0 },
+
+	/* joiners and the ideographic space: kept where UCS-2 carries them */
+	{ "an emoji ZWJ sequence stays whole", NULL, "Wir " FAMILY " kommen",
+	  NULL, NULL, NULL, SUBJECT_IGNORE, 0, "Wir " FAMILY " kommen", 0 },
+	{ "ZWNJ in Persian spelling stays", NULL, PERSIAN, NULL, NULL, NULL,
+	  SUBJECT_IGNORE, 0, PERSIAN, 0 },
+	{ "an ideographic space stays in UCS-2", NULL,
+	  "\xe6\x98\x8e\xe6\x97\xa5" IDSP "10\xe6\x99\x82", NULL, NULL,
+	  NULL, SUBJECT_IGNORE, 0,
+	  "\xe6\x98\x8e\xe6\x97\xa5" IDSP "10\xe6\x99\x82", 0 },
+	{ "joiners go where the text is GSM-7 without them", NULL,
+	  "Tor" ZWJ " 5" ZWNJ " offen", NULL, NULL, NULL, SUBJECT_IGNORE, 0,
+	  "Tor 5 offen", 0 },
+	{ "an ideographic space in GSM-7 text is a space", NULL,
+	  "Tor" IDSP "5", NULL, NULL, NULL, SUBJECT_IGNORE, 0, "Tor 5", 0 },
 
 	/* subject commands */
 	{ "bracket commands removed", "[SRC:Service] [FLASH:ON] Alert",
@@ -177,7 +218,8 @@ setup_conf(struct conf *conf, enum subject_mode mode, const char *tpl,
 	conf->message.strip_signature = !(flags & NO_SIGNATURE);
 	conf->message.strip_quotes = !(flags & NO_QUOTES);
 	conf->message.strip_mobile_signature = !(flags & NO_MOBILE);
-	conf->message.transliterate = !(flags & NO_TRANSLIT);
+	conf->message.transliterate = flags & NO_TRANSLIT ? TRANSLIT_OFF :
+	    flags & LETTERS ? TRANSLIT_LETTERS : TRANSLIT_TYPOGRAPHY;
 	conf->message.bracket_commands = !(flags & NO_BRACKETS);
 	if (flags & MARKERS) {
 		conf->message.disclaimer_markers = markers;
@@ -308,6 +350,47 @@ test_transliteration(void **state)
 	assert_int_equal(compose(&quotes, &conf, &st), 0);
 	assert_int_equal(st.layout.encoding, SMS_UCS2);
 	assert_false(st.transliterated);
+	text_free(&st);
+}
+
+/*
+ * test_translit_parts - a look-alike that costs parts is not taken: 70
+ * ellipses are one UCS-2 part, but 210 septets and two parts as "..."
+ */
+static void
+test_translit_parts(void **state)
+{
+	struct text_case	 c = { "ellipses", NULL, NULL, NULL, NULL, NULL,
+				    SUBJECT_IGNORE, 0, NULL, 0 };
+	struct conf		 conf;
+	struct sms_text		 st;
+	char			 body[100 * 3 + 1];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < 70; i++)
+		memcpy(body + i * 3, ELL, 3);
+	body[70 * 3] = '\0';
+	c.body = body;
+	setup_conf(&conf, SUBJECT_IGNORE, NULL, 0, 1);
+	assert_int_equal(compose(&c, &conf, &st), 0);
+	assert_string_equal(st.text, body);
+	assert_int_equal(st.layout.encoding, SMS_UCS2);
+	assert_int_equal(st.layout.parts, 1);
+	assert_false(st.transliterated);
+	assert_false(st.truncated);
+	text_free(&st);
+
+	/* 100: two parts either way, and GSM-7 is taken */
+	for (i = 70; i < 100; i++)
+		memcpy(body + i * 3, ELL, 3);
+	body[100 * 3] = '\0';
+	setup_conf(&conf, SUBJECT_IGNORE, NULL, 0, 3);
+	assert_int_equal(compose(&c, &conf, &st), 0);
+	assert_int_equal(st.layout.encoding, SMS_GSM7);
+	assert_int_equal(st.layout.parts, 2);
+	assert_true(st.transliterated);
+	assert_int_equal(strlen(st.text), 300);
 	text_free(&st);
 }
 
@@ -617,6 +700,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_transliteration),
+		cmocka_unit_test(test_translit_parts),
 		cmocka_unit_test(test_clean_report),
 		cmocka_unit_test(test_subject_options),
 		cmocka_unit_test(test_truncate_words),
