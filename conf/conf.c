@@ -1431,6 +1431,8 @@ static const struct keydef queue_keys[] = {
 	  .min = 1, .max = 365 * DAY },
 	{ .name = "commit_delay", .type = K_DURATION_MS,
 	  .off = OFF(queue.commit_delay_ms), .min = 0, .max = 1000 },
+	{ .name = "min_free", .type = K_SIZE, .off = OFF(queue.min_free),
+	  .min = 64 * 1024, .max = 1024 * 1024 * 1024 },
 	{ .name = NULL }
 };
 
@@ -1823,6 +1825,7 @@ conf_new(void)
 	c->backend.http.max_connections = 16;
 	c->queue.lifetime = 2 * DAY;
 	c->queue.commit_delay_ms = 0;
+	c->queue.min_free = 1024 * 1024;
 	return c;
 }
 
@@ -2441,6 +2444,8 @@ conf_print(const struct conf *c, FILE *fp)
 	put_duration(fp, 1, "lifetime", c->queue.lifetime);
 	fmt_duration_ms(c->queue.commit_delay_ms, buf, sizeof(buf));
 	put_key(fp, 1, "commit_delay", buf);
+	fmt_size(c->queue.min_free, buf, sizeof(buf));
+	put_key(fp, 1, "min_free", buf);
 	fputs("};\n", fp);
 
 	fputs("bounce = {\n", fp);

@@ -189,6 +189,7 @@ struct conf {
 		size_t		 nretry;
 		unsigned	 lifetime;
 		unsigned	 commit_delay_ms;	/* group commit window */
+		size_t		 min_free;	/* spool reserve for accepted mail */
 	} queue;
 
 	struct {

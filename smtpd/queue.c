@@ -4,7 +4,9 @@
  *
  * Every state change is journaled before it matters: SENDING before the
  * backend sees an SMS, the provider's answer after, DONE when nothing of the
- * message is needed again. Replaying the journal rebuilds this table.
+ * message is needed again. Replaying the journal rebuilds this table. While
+ * the journal cannot record states (a failed write, or a full disk with
+ * half its reserve gone) nothing new goes to a backend, and no DSN is made.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -530,8 +532,8 @@ queue_pump(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	if (q->draining)
 		return;
-	for (r = TAILQ_FIRST(&q->ready); r != NULL && !(sms_full && dsn_full);
-	    r = next) {
+	for (r = TAILQ_FIRST(&q->ready); r != NULL && !(sms_full && dsn_full) &&
+	    spool_recording(q->spool); r = next) {
 		int is_dsn = r->msg->kind == QMSG_DSN;
 
 		next = TAILQ_NEXT(r, ready);
@@ -550,8 +552,7 @@ queue_pump(evutil_socket_t fd, short ev, void *arg)
 			*(is_dsn ? &dsn_full : &sms_full) = 1;
 		}
 	}
-	if (spool_broken(q->spool) == 0)
-		spool_commit(q->spool, NULL, NULL);
+	spool_commit(q->spool, NULL, NULL);
 }
 
 static void
@@ -589,9 +590,10 @@ msg_check_done(struct queue *q, struct qmsg *m)
 	msg_remove(q, m);
 }
 
-/* put_msg_record - journal a message from its in-memory form */
+/* put_msg_record - journal a message from its in-memory form (cb: spool.h) */
 static int
-put_msg_record(struct queue *q, struct qmsg *m, const char *raw, size_t rawlen)
+put_msg_record(struct queue *q, struct qmsg *m, const char *raw, size_t rawlen,
+    spool_done_cb cb, void *arg)
 {
 	struct rec_rcpt	*rr;
 	struct rec_msg	 rec = {
@@ -616,7 +618,7 @@ put_msg_record(struct queue *q, struct qmsg *m, const char *raw, size_t rawlen)
 		rr[i].orcpt = rs(m->rcpts[i].orcpt);
 		rr[i].notify = m->rcpts[i].notify;
 	}
-	rc = spool_put_msg(q->spool, &rec, rr, &m->loc);
+	rc = spool_put_msg(q->spool, &rec, rr, &m->loc, cb, arg);
 	free(rr);
 	return rc;
 }
@@ -656,7 +658,7 @@ bounce_some(struct queue *q, struct qmsg *m)
 	dsn->text = text;
 	dsn->rcpts[0].addr = xstrdup_opt(m->sender);
 	dsn->rcpts[0].to = xstrdup_opt(m->sender);
-	if (put_msg_record(q, dsn, NULL, 0) == -1) {
+	if (put_msg_record(q, dsn, NULL, 0, NULL, NULL) == -1) {
 		log_warnx("%s cannot journal DSN", m->idstr);
 		msg_free(dsn);
 		return 0;
@@ -675,7 +677,10 @@ bounce_some(struct queue *q, struct qmsg *m)
 	return 1;
 }
 
-/* queue_bounce_owed - turn failed recipients into DSNs, per message */
+/*
+ * queue_bounce_owed - turn failed recipients into DSNs, per message; while
+ * the spool takes no new messages they stay owed (the spool says when).
+ */
 static void
 queue_bounce_owed(evutil_socket_t fd, short ev, void *arg)
 {
@@ -684,6 +689,8 @@ queue_bounce_owed(evutil_socket_t fd, short ev, void *arg)
 
 	(void)fd;
 	(void)ev;
+	if (!spool_accepting(q->spool))
+		return;
 	while ((m = TAILQ_FIRST(&q->owed)) != NULL) {
 		TAILQ_REMOVE(&q->owed, m, owed);
 		m->owes_dsn = 0;
@@ -706,7 +713,7 @@ accept_done(void *arg, int error)
 
 	q->committing--;
 	if (error) {
-		w->cb(w->arg, -1);
+		w->cb(w->arg, error);
 		msg_remove(q, m);
 	} else {
 		m->committed = 1;
@@ -728,9 +735,12 @@ queue_submit(struct queue *q, const struct qsubmit *s, queue_accept_cb cb,
 	struct accept_wait *w;
 	struct qmsg	*m;
 	uint32_t	 i;
+	int		 err;
 
-	if (spool_broken(q->spool) || q->draining)
+	if (q->draining) {
+		errno = ESHUTDOWN;
 		return -1;
+	}
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return -1;
 	m = msg_new(q, new_id(q), s->nrcpts);
@@ -755,16 +765,17 @@ queue_submit(struct queue *q, const struct qsubmit *s, queue_accept_cb cb,
 		m->rcpts[i].orcpt = xstrdup_opt(s->rcpts[i].orcpt);
 		m->rcpts[i].notify = s->rcpts[i].notify;
 	}
-	if (put_msg_record(q, m, s->raw, s->raw_len) == -1) {
+	*w = (struct accept_wait){ q, m, cb, arg };
+	if (put_msg_record(q, m, s->raw, s->raw_len, accept_done, w) == -1) {
+		err = errno;
 		msg_free(m);
 		free(w);
+		errno = err;
 		return -1;
 	}
 	msg_insert(q, m);
 	memcpy(idstr, m->idstr, QID_LEN + 1);
-	*w = (struct accept_wait){ q, m, cb, arg };
 	q->committing++;
-	spool_commit(q->spool, accept_done, w);
 	return 0;
 }
 
@@ -874,6 +885,16 @@ relocate_segment(void *arg, uint32_t seg)
 	}
 }
 
+/* queue_spool_writable - the journal takes records again: dispatch, DSNs */
+static void
+queue_spool_writable(void *arg)
+{
+	struct queue *q = arg;
+
+	queue_pump_soon(q);
+	event_active(q->bounce_ev, EV_TIMEOUT, 1);
+}
+
 /* queue_resume - after replay: pin segments, restart what was under way */
 static void
 queue_resume(struct queue *q)
@@ -920,7 +941,7 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 		goto fail;
 	}
 	rp = (struct spool_replay){ replay_msg, replay_state, replay_done,
-	    relocate_segment, q };
+	    relocate_segment, queue_spool_writable, q };
 	if ((q->spool = spool_open(conf->spool, base, 0, err, errlen)) == NULL ||
 	    spool_replay(q->spool, &rp, err, errlen) == -1)
 		goto fail;
@@ -933,6 +954,7 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 		TAILQ_FOREACH(m, &q->msgs, entry)
 			spool_pin(q->spool, &m->loc);
 	}
+	spool_set_min_free(q->spool, conf->queue.min_free);
 	if (spool_start(q->spool, err, errlen) == -1)
 		goto fail;
 	spool_set_commit_delay(q->spool, conf->queue.commit_delay_ms);
@@ -948,6 +970,7 @@ void
 queue_set_conf(struct queue *q, const struct conf *conf)
 {
 	q->conf = conf;
+	spool_set_min_free(q->spool, conf->queue.min_free);
 }
 
 /* queue_flush - retry every deferred recipient now */

@@ -109,12 +109,18 @@ struct qsubmit {
 
 struct queue;
 
-/* error is 0 once the message is durable: only then may the server say 250 */
+/*
+ * error is 0 once the message is durable: only then may the server say 250;
+ * else an errno, ENOSPC or EDQUOT when the spool is full.
+ */
 typedef void (*queue_accept_cb)(void *arg, int error);
 
 struct queue	*queue_new(struct event_base *, const struct conf *, char *err, size_t);
 void		 queue_set_conf(struct queue *, const struct conf *);
-/* queue_submit - journal and commit a message; its id is written to idstr */
+/*
+ * queue_submit - journal and commit a message; its id is written to idstr.
+ * -1 with errno when refused at once: ENOSPC while the spool is full.
+ */
 int		 queue_submit(struct queue *, const struct qsubmit *, queue_accept_cb,
 		    void *arg, char idstr[QID_LEN + 1]);
 void		 queue_flush(struct queue *);

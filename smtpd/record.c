@@ -170,6 +170,20 @@ rec_put_done(struct buf *b, uint64_t id)
 	return 0;
 }
 
+/*
+ * rec_void - a record that must never be replayed (its message was refused)
+ * keeps its length, so that the offsets after it hold, and loses its content.
+ */
+void
+rec_void(uint8_t *p, size_t total)
+{
+	uint32_t len = (uint32_t)(total - 8);
+
+	memset(p + 8, 0, len);
+	p[8] = REC_VOID;
+	put_u32(p + 4, (uint32_t)crc32(0L, p + 8, len));
+}
+
 /* rec_frame - validate length and checksum of the record at p */
 int
 rec_frame(const uint8_t *p, size_t avail, uint8_t *type,

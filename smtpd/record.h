@@ -15,7 +15,8 @@
 #define REC_HDR_LEN	9		/* u32 length, u32 crc32, u8 type */
 #define REC_MAX_LEN	(256u * 1024 * 1024)
 
-enum rec_type { REC_MSG = 1, REC_STATE = 2, REC_DONE = 3 };
+/* REC_VOID: a refused message's record, blanked; replay skips it */
+enum rec_type { REC_MSG = 1, REC_STATE = 2, REC_DONE = 3, REC_VOID = 4 };
 
 struct rec_str {
 	const char	*p;
@@ -66,6 +67,8 @@ struct rec_state {
 int	 rec_put_msg(struct buf *, const struct rec_msg *, const struct rec_rcpt *);
 int	 rec_put_state(struct buf *, const struct rec_state *);
 int	 rec_put_done(struct buf *, uint64_t id);
+/* rec_void - blank the framed record of total bytes at p into a REC_VOID */
+void	 rec_void(uint8_t *p, size_t total);
 
 /*
  * rec_frame - check the record at p (avail bytes): 1 and its type, payload and

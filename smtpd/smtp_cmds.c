@@ -692,6 +692,15 @@ header_block_len(const char *p, size_t len)
 	return e != NULL ? (size_t)(e - p) + 4 : len;
 }
 
+/* queue_refusal - the reply when the queue could not take a message */
+static const char *
+queue_refusal(int error)
+{
+	if (error == ENOSPC || error == EDQUOT)
+		return "452 4.3.1 Insufficient system storage";
+	return "451 4.3.0 Error: queue file write error, try again later";
+}
+
 /* session_accepted - the queue has the message on disk (or failed) */
 static void
 session_accepted(void *arg, int error)
@@ -704,9 +713,9 @@ session_accepted(void *arg, int error)
 		return;
 	}
 	if (error) {
-		reply(s, "451 4.3.0 Error: queue file write error, try again later");
-		log_warnx("%016" PRIx64 " smtp queue write failed client=%s",
-		    s->sid, s->addr);
+		reply(s, "%s", queue_refusal(error));
+		log_warnx("%016" PRIx64 " smtp queue write failed client=%s "
+		    "reason=\"%s\"", s->sid, s->addr, strerror(error));
 	} else
 		reply(s, "250 2.0.0 Ok: queued as %s (%u part%s, %s)",
 		    s->queue_id, tx->parts, tx->parts == 1 ? "" : "s",
@@ -822,7 +831,7 @@ sender_id(struct session *s, const struct sms_text *st)
 	return policy_sender_id(s->srv->conf, u, s->tx.sender);
 }
 
-/* submit - hand the converted message to the queue; -1 if it refused */
+/* submit - hand the converted message to the queue; -1 (errno) if it refused */
 static int
 submit(struct session *s, const struct sms_text *st)
 {
@@ -830,7 +839,7 @@ submit(struct session *s, const struct sms_text *st)
 	struct qsubmit	 sub;
 	struct qsubmit_rcpt *qr;
 	size_t		 i, hlen;
-	int		 rc;
+	int		 rc, err;
 
 	if ((qr = calloc(tx->nrcpts, sizeof(*qr))) == NULL)
 		return -1;
@@ -849,7 +858,9 @@ submit(struct session *s, const struct sms_text *st)
 	    .rcpts = qr, .nrcpts = (uint32_t)tx->nrcpts };
 	rc = queue_submit(s->srv->queue, &sub, session_accepted, s,
 	    s->queue_id);
+	err = errno;
 	free(qr);
+	errno = err;
 	return rc;
 }
 
@@ -885,7 +896,7 @@ smtp_end_of_data(struct session *s)
 	tx->parts = st.layout.parts;
 	tx->encoding = st.layout.encoding;
 	if (submit(s, &st) == -1) {
-		reply(s, "451 4.3.0 Error: queue file write error, try again later");
+		reply(s, "%s", queue_refusal(errno));
 		goto reset;
 	}
 	charge_limits(s, st.layout.parts);

@@ -25,6 +25,10 @@ class CheckFailed(AssertionError):
     """A test expectation that did not hold; the message says which."""
 
 
+class Skip(Exception):
+    """The case cannot run here (a missing kernel feature); the message says why."""
+
+
 def check(cond, msg):
     if not cond:
         raise CheckFailed(msg)
@@ -428,6 +432,7 @@ class Daemon:
         self.unclean = []
         self.down = True        # stopped or killed by the test itself
         self.preexec = None     # run in the child before exec (limits)
+        self.wrap = conf.get("_wrap", [])   # command prefix, e.g. nsenter
         self.write_conf(conf)
 
     def write_conf(self, conf):
@@ -446,7 +451,7 @@ class Daemon:
         with open(self.log_path, "ab") as log:
             log.write(b"=== e2e: start #%d at %.3f ===\n" % (self.starts, time.time()))
             self.proc = subprocess.Popen(
-                [self.bin, "-d", "-f", self.conf_path], stdout=log, stderr=log,
+                self.wrap + [self.bin, "-d", "-f", self.conf_path], stdout=log, stderr=log,
                 stdin=subprocess.DEVNULL, cwd=self.ctx.tmp, preexec_fn=self.preexec)
         wait_for(lambda: port_open(self.port) or self.proc.poll() is not None,
                  timeout, "smsrelayd to accept connections on port %d" % self.port)
@@ -514,6 +519,84 @@ class Daemon:
             p.stderr.decode("utf-8", "replace")
 
 
+# ---- a small filesystem ---------------------------------------------------
+
+class SmallFs:
+    """A tmpfs of a few MB at path, mounted in a mount namespace of its own
+    that a sleeping holder process keeps alive: no mount outlives the case,
+    and no root is needed where user namespaces are allowed. The daemon runs
+    inside through prefix(); the test reaches the files through host()."""
+
+    FILLER = "filler"
+
+    def __init__(self, path, size):
+        self.path = path
+        self.holder = None
+        self.enter = []
+        os.makedirs(path, exist_ok=True)
+        ways = []
+        if os.geteuid() == 0:
+            ways.append((["--mount"], ["--mount"]))
+        ways.append((["--user", "--map-root-user", "--mount"],
+                     ["--user", "--mount", "--preserve-credentials"]))
+        errors = []
+        if not shutil.which("nsenter"):
+            raise Skip("no small filesystem: missing nsenter (util-linux)")
+        for make, enter in ways:
+            script = 'mount -t tmpfs -o size="$2",mode=0755 tmpfs "$1" && echo ready ' \
+                     '&& exec sleep 100000'
+            try:
+                p = subprocess.Popen(["unshare"] + make + ["--propagation", "private", "--",
+                                      "sh", "-c", script, "sh", path, size],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     stdin=subprocess.DEVNULL)
+            except OSError as e:
+                errors.append("unshare: %s" % e)
+                break
+            if p.stdout.readline().strip() == b"ready":
+                self.holder, self.enter = p, enter
+                return
+            p.wait()
+            errors.append(p.stderr.read().decode("utf-8", "replace").strip())
+        raise Skip("no small filesystem: mounting a tmpfs in a private mount "
+                   "namespace is not permitted here (%s)" % "; ".join(errors))
+
+    def prefix(self):
+        """The command prefix that runs a program inside the namespace."""
+        return ["nsenter", "--target", str(self.holder.pid)] + self.enter + ["--"]
+
+    def host(self, *parts):
+        """A path in the small filesystem as this process reaches it."""
+        return os.path.join("/proc/%d/root%s" % (self.holder.pid, self.path), *parts)
+
+    def usage(self):
+        st = os.statvfs(self.host())
+        return (st.f_blocks - st.f_bfree) * st.f_frsize, st.f_bavail * st.f_frsize
+
+    def fill(self):
+        """Take every free byte with a filler file; returns its size."""
+        chunk = b"\0" * 65536
+        fd = os.open(self.host(self.FILLER), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            for size in (65536, 4096, 1):
+                try:
+                    while os.write(fd, chunk[:size]) > 0:
+                        pass
+                except OSError:
+                    pass
+            return os.fstat(fd).st_size
+        finally:
+            os.close(fd)
+
+    def free(self):
+        os.unlink(self.host(self.FILLER))
+
+    def close(self):
+        if self.holder and self.holder.poll() is None:
+            self.holder.kill()
+            self.holder.wait()
+
+
 # ---- per-case context -----------------------------------------------------
 
 class Ctx:
@@ -526,6 +609,7 @@ class Ctx:
         os.chmod(self.tmp, 0o755)
         self.daemons = []
         self.notes = []
+        self.closers = []       # after the daemons stop: their file systems
         self.mock = env.mock
         self.sink = env.sink
         if self.mock:
@@ -572,12 +656,20 @@ class Ctx:
             d.start()
         return d
 
+    def small_fs(self, name, size):
+        """A tmpfs of size (e.g. "4m") at tmp/name, gone with the case."""
+        fs = SmallFs(os.path.join(self.tmp, name), size)
+        self.closers.append(fs.close)
+        return fs
+
     def cleanup(self):
         problems = []
         for d in self.daemons:
             d.stop()
             for u in d.unclean:
                 problems.append("%s: %s" % (os.path.basename(d.conf_path), u))
+        for close in self.closers:
+            close()
             log = d.log()
             for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
                 if marker in log:
@@ -619,11 +711,17 @@ class Tap:
     def __init__(self, total):
         self.n = 0
         self.failed = 0
+        self.skipped = 0
         print("1..%d" % total, flush=True)
 
     def ok(self, name):
         self.n += 1
         print("ok %d - %s" % (self.n, name), flush=True)
+
+    def skip(self, name, reason):
+        self.n += 1
+        self.skipped += 1
+        print("ok %d - %s # SKIP %s" % (self.n, name, reason), flush=True)
 
     def not_ok(self, name, diag=(), reason=None):
         self.n += 1

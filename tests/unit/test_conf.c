@@ -472,6 +472,7 @@ check_common_defaults(const struct conf *c)
 	assert_int_equal(c->queue.retry[3], 3600);
 	assert_int_equal(c->queue.lifetime, 2 * 86400);
 	assert_int_equal(c->queue.commit_delay_ms, 0);
+	assert_int_equal(c->queue.min_free, 1024 * 1024);
 	assert_null(c->bounce.smarthost);
 	snprintf(from, sizeof(from), "MAILER-DAEMON@%s", host);
 	assert_string_equal(c->bounce.from, from);
@@ -623,6 +624,7 @@ check_full(const struct conf *c, const char *token, const char *password,
 	assert_int_equal(c->queue.retry[3], 7200);
 	assert_int_equal(c->queue.lifetime, 12 * 3600);
 	assert_int_equal(c->queue.commit_delay_ms, 5);
+	assert_int_equal(c->queue.min_free, 4 * 1024 * 1024);
 	assert_string_equal(c->bounce.smarthost, "smtp://mail.example.com:587");
 	assert_string_equal(c->bounce.from, "postmaster@example.com");
 	assert_string_equal(c->bounce.user, "relay");
@@ -1081,6 +1083,8 @@ test_errors(void **state)
 		  "\"90\", \"90s\", \"5m\", \"2h\", \"2d\")" },
 		{ "commit_delay.conf",
 		  "3: queue.commit_delay: must be between 0s and 1s" },
+		{ "min_free_small.conf",
+		  "3: queue.min_free: must be between 64K and 1G" },
 		{ "lifetime_ms.conf",
 		  "3: queue.lifetime: must be whole seconds" },
 		{ "bad_smarthost.conf",

@@ -1,6 +1,7 @@
 /*
  * test_record.c - journal records: round trips, and every kind of damage
- * (truncation, flipped bits, lying lengths) is detected, never misread.
+ * (truncation, flipped bits, lying lengths) is detected, never misread; a
+ * voided record keeps its frame.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,6 +152,35 @@ test_lying_lengths(void **state)
 	assert_int_equal(rec_get_done(p, 9, &id), -1);
 }
 
+/* a voided record keeps its length, frames as REC_VOID, holds no content */
+static void
+test_void(void **state)
+{
+	struct buf	 b = { 0 };
+	const uint8_t	*pl;
+	size_t		 plen, total, first, second, i;
+	uint8_t		 type;
+
+	(void)state;
+	encode_sample(&b);
+	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &first), 1);
+	assert_int_equal(rec_frame(b.p + first, b.len - first, &type, &pl,
+	    &plen, &second), 1);
+	rec_void(b.p, first);
+	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
+	assert_int_equal(type, REC_VOID);
+	assert_int_equal(total, first);
+	for (i = 0; i < plen; i++)
+		assert_int_equal(pl[i], 0);
+	assert_null(memmem(b.p, first, "clerk@example.com", 17));
+	/* the record after it is untouched */
+	assert_int_equal(rec_frame(b.p + first, b.len - first, &type, &pl,
+	    &plen, &total), 1);
+	assert_int_equal(type, REC_STATE);
+	assert_int_equal(total, second);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -159,6 +189,7 @@ main(void)
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_bit_flips),
 		cmocka_unit_test(test_lying_lengths),
+		cmocka_unit_test(test_void),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,12 +1,18 @@
 /*
  * test_spool.c - the journal: commits are durable and replayed in order, a
- * torn tail is cut off, finished segments are deleted, pinned ones relocated.
+ * torn tail is cut off, finished segments are deleted, pinned ones relocated;
+ * on a full disk (pwrite and fdatasync wrapped with -Wl,--wrap) new messages
+ * are refused, the reserve takes state records, a failed batch is rewound
+ * and written again once the disk allows, and a refused message never comes
+ * back.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +24,8 @@
 #include "smtpd/spool.h"
 
 #define MAXMSG	256
+#define UNLIMITED	UINT64_MAX
+#define NOT_YET		-1		/* a waiter's answer before it comes */
 
 struct model {
 	struct spool	*s;
@@ -26,9 +34,51 @@ struct model {
 	uint8_t		 state[MAXMSG];
 	int		 nmsg_records;
 	int		 relocations;
+	int		 writable;	/* the spool said records go again */
 };
 
 static char	 dir[64];
+
+/* ---- the disk: pwrite and fdatasync wrapped ---- */
+
+static uint64_t	 disk_free = UNLIMITED;	/* bytes files may still grow by */
+static int	 sync_failures;		/* fdatasyncs still to fail (EIO) */
+
+ssize_t	__real_pwrite(int, const void *, size_t, off_t);
+ssize_t	__wrap_pwrite(int, const void *, size_t, off_t);
+int	__real_fdatasync(int);
+int	__wrap_fdatasync(int);
+
+/* __wrap_pwrite - growing a file takes free space; without it, ENOSPC */
+ssize_t
+__wrap_pwrite(int fd, const void *p, size_t n, off_t off)
+{
+	struct stat	 st;
+	uint64_t	 end = (uint64_t)off + n, grow;
+
+	if (disk_free != UNLIMITED && fstat(fd, &st) == 0 &&
+	    end > (uint64_t)st.st_size) {
+		grow = end - (uint64_t)st.st_size;
+		if (grow > disk_free) {
+			errno = ENOSPC;
+			return -1;
+		}
+		disk_free -= grow;
+	}
+	return __real_pwrite(fd, p, n, off);
+}
+
+/* __wrap_fdatasync - fails with EIO while sync_failures lasts */
+int
+__wrap_fdatasync(int fd)
+{
+	if (sync_failures > 0) {
+		sync_failures--;
+		errno = EIO;
+		return -1;
+	}
+	return __real_fdatasync(fd);
+}
 
 static struct rec_str
 S(const char *s)
@@ -83,10 +133,20 @@ on_relocate(void *arg, uint32_t seg)
 		}
 }
 
-static struct spool *
-open_spool(struct event_base *base, struct model *md, size_t segmax)
+static void
+on_writable(void *arg)
 {
-	struct spool_replay rp = { on_msg, on_state, on_done, on_relocate, md };
+	struct model *md = arg;
+
+	md->writable++;
+}
+
+static struct spool *
+open_spool_reserve(struct event_base *base, struct model *md, size_t segmax,
+    size_t min_free)
+{
+	struct spool_replay rp = { on_msg, on_state, on_done, on_relocate,
+	    on_writable, md };
 	char	 err[256];
 	uint64_t i;
 
@@ -97,23 +157,41 @@ open_spool(struct event_base *base, struct model *md, size_t segmax)
 	for (i = 0; i < MAXMSG; i++)
 		if (md->live[i])
 			spool_pin(md->s, &md->loc[i]);
+	spool_set_min_free(md->s, min_free);
 	assert_int_equal(spool_start(md->s, err, sizeof(err)), 0);
 	return md->s;
 }
 
-static void
-put_msg(struct model *md, uint64_t id, size_t rawlen)
+static struct spool *
+open_spool(struct event_base *base, struct model *md, size_t segmax)
 {
-	static char	 raw[8192];
+	return open_spool_reserve(base, md, segmax, 0);
+}
+
+/* try_msg - append a message whose raw text is marked with its id */
+static int
+try_msg(struct model *md, uint64_t id, size_t rawlen, spool_done_cb cb,
+    void *arg)
+{
+	static char	 raw[256 * 1024];
 	struct rec_rcpt	 r = { S("+49170@x"), S("+49170"), S(""), 0 };
 	struct rec_msg	 m = { .id = id, .sender = S("a@b"), .client = S(""),
 	    .helo = S(""), .envid = S(""), .sender_id = S(""), .text = S("hi"),
 	    .headers = S(""), .nrcpts = 1 };
 
-	memset(raw, 'x', sizeof(raw));
+	assert_true(rawlen <= sizeof(raw));
+	memset(raw, 'x', rawlen);
+	if (rawlen >= 16)
+		snprintf(raw, 16, "message-%03u", (unsigned)id);
 	m.raw.p = raw;
 	m.raw.len = (uint32_t)rawlen;
-	assert_int_equal(spool_put_msg(md->s, &m, &r, &md->loc[id]), 0);
+	return spool_put_msg(md->s, &m, &r, &md->loc[id], cb, arg);
+}
+
+static void
+put_msg(struct model *md, uint64_t id, size_t rawlen)
+{
+	assert_int_equal(try_msg(md, id, rawlen, NULL, NULL), 0);
 	md->live[id] = 1;
 }
 
@@ -123,6 +201,41 @@ committed(void *arg, int error)
 	int *flag = arg;
 
 	*flag = error ? -1 : 1;
+}
+
+/* answered - a waiter's answer: 0 (on disk) or an errno */
+static void
+answered(void *arg, int error)
+{
+	*(int *)arg = error;
+}
+
+/* run_until - run the loop until *flag changes from NOT_YET (or 5 s pass) */
+static void
+run_until(struct event_base *base, const int *flag)
+{
+	struct timeval	 tick = { 0, 10000 };
+	int		 i;
+
+	for (i = 0; i < 500 && *flag == NOT_YET; i++) {
+		event_base_loopexit(base, &tick);
+		event_base_dispatch(base);
+	}
+	assert_int_not_equal(*flag, NOT_YET);
+}
+
+/* run_until_accepting - the probe finds space again (or 5 s pass) */
+static void
+run_until_accepting(struct event_base *base, struct spool *s)
+{
+	struct timeval	 tick = { 0, 10000 };
+	int		 i;
+
+	for (i = 0; i < 500 && !spool_accepting(s); i++) {
+		event_base_loopexit(base, &tick);
+		event_base_dispatch(base);
+	}
+	assert_true(spool_accepting(s));
 }
 
 static void
@@ -156,6 +269,8 @@ static int
 setup(void **state)
 {
 	(void)state;
+	disk_free = UNLIMITED;
+	sync_failures = 0;
 	snprintf(dir, sizeof(dir), "/tmp/test_spool.XXXXXX");
 	return mkdtemp(dir) == NULL ? -1 : 0;
 }
@@ -305,6 +420,259 @@ test_lazy_commit(void **state)
 	event_base_free(base);
 }
 
+/* journal_contains - some segment holds needle (read past the loop) */
+static int
+journal_contains(const char *needle)
+{
+	static char	 data[4 << 20];
+	char		 path[512];
+	DIR		*d;
+	struct dirent	*de;
+	ssize_t		 n;
+	int		 fd, found = 0;
+
+	snprintf(path, sizeof(path), "%s/journal", dir);
+	assert_non_null(d = opendir(path));
+	while (!found && (de = readdir(d)) != NULL) {
+		if (strstr(de->d_name, ".seg") == NULL)
+			continue;
+		snprintf(path, sizeof(path), "%s/journal/%s", dir, de->d_name);
+		assert_true((fd = open(path, O_RDONLY)) != -1);
+		n = read(fd, data, sizeof(data));
+		close(fd);
+		found = n > 0 && memmem(data, (size_t)n, needle,
+		    strlen(needle)) != NULL;
+	}
+	closedir(d);
+	return found;
+}
+
+/* crash_replay - what a crash now would replay: a copy of the journal */
+static void
+crash_replay(struct model *md)
+{
+	struct event_base *base = event_base_new();
+	struct spool_replay rp = { on_msg, on_state, on_done, NULL, NULL, md };
+	struct spool	*s;
+	char		 copy[128], cmd[512], err[256];
+
+	snprintf(copy, sizeof(copy), "%s/crash", dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir %s && cp -r %s/journal %s/",
+	    copy, copy, dir, copy);
+	assert_int_equal(system(cmd), 0);
+	memset(md, 0, sizeof(*md));
+	assert_non_null(s = spool_open(copy, base, 0, err, sizeof(err)));
+	assert_int_equal(spool_replay(s, &rp, err, sizeof(err)), 0);
+	spool_close(s);
+	event_base_free(base);
+}
+
+/*
+ * a full disk: new messages are refused (ENOSPC) once the reserve would not
+ * stay whole, state records still go into it, and with space back the
+ * probe lets mail in again by itself
+ */
+static void
+test_full_disk(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct model	 md, again;
+	struct rec_state st = { .state = 2, .provider_id = S("p"),
+	    .reason = S("") };
+	int		 answer[MAXMSG];
+	uint64_t	 id, refused = 0, i;
+
+	(void)state;
+	open_spool_reserve(base, &md, 0, 64 * 1024);
+	assert_true(spool_accepting(md.s));
+	disk_free = 0;			/* what the journal holds is all */
+	for (id = 1; id < 100 && refused == 0; id++) {
+		answer[id] = NOT_YET;
+		assert_int_equal(try_msg(&md, id, 64 * 1024, answered,
+		    &answer[id]), 0);
+		run_until(base, &answer[id]);
+		if (answer[id] == ENOSPC)
+			refused = id;
+		else
+			assert_int_equal(answer[id], 0);
+	}
+	assert_true(refused > 1);	/* the space allocated ahead took some */
+	assert_false(spool_accepting(md.s));
+	assert_true(spool_recording(md.s));
+	errno = 0;
+	assert_int_equal(try_msg(&md, refused + 1, 100, answered, &answer[0]),
+	    -1);
+	assert_int_equal(errno, ENOSPC);
+
+	/* the accepted ones record their progress in the reserve */
+	for (i = 1; i < refused; i++) {
+		st.id = i;
+		assert_int_equal(spool_put_state(md.s, &st), 0);
+	}
+	commit_and_wait(base, md.s);
+	assert_false(journal_contains("message-000")); /* ids from 1 */
+	assert_false(spool_accepting(md.s));
+
+	disk_free = UNLIMITED;
+	run_until_accepting(base, md.s);
+	assert_true(md.writable > 0);
+	answer[0] = NOT_YET;
+	assert_int_equal(try_msg(&md, refused + 1, 100, answered, &answer[0]),
+	    0);
+	run_until(base, &answer[0]);
+	assert_int_equal(answer[0], 0);
+	spool_close(md.s);
+
+	open_spool(base, &again, 0);
+	for (i = 1; i < refused; i++) {
+		assert_true(again.live[i]);
+		assert_int_equal(again.state[i], 2);
+	}
+	assert_false(again.live[refused]);
+	assert_true(again.live[refused + 1]);
+	assert_int_equal(again.nmsg_records, (int)refused);
+	spool_close(again.s);
+	event_base_free(base);
+}
+
+/*
+ * a batch whose sync fails: its message is refused and gone from the disk
+ * at once (a crash would not replay it), its state record is kept and
+ * written by the probe; meanwhile nothing new and no delivery may start
+ */
+static void
+test_failed_sync(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct model	 md, seen;
+	struct rec_state st = { .id = 1, .state = 3,
+	    .provider_id = S("kept-provider-id"), .reason = S("") };
+	int		 answer = NOT_YET;
+
+	(void)state;
+	open_spool_reserve(base, &md, 0, 64 * 1024);
+	put_msg(&md, 1, 100);
+	commit_and_wait(base, md.s);
+	sync_failures = 1000;
+	assert_int_equal(spool_put_state(md.s, &st), 0);
+	assert_int_equal(try_msg(&md, 2, 100, answered, &answer), 0);
+	run_until(base, &answer);
+	assert_int_equal(answer, EIO);
+	assert_false(spool_accepting(md.s));
+	assert_false(spool_recording(md.s));
+	errno = 0;
+	assert_int_equal(try_msg(&md, 3, 100, answered, &answer), -1);
+	assert_int_equal(errno, EIO);
+	assert_false(journal_contains("message-002"));
+	assert_false(journal_contains("kept-provider-id"));
+	crash_replay(&seen);
+	assert_true(seen.live[1]);
+	assert_int_equal(seen.state[1], 0);
+	assert_false(seen.live[2]);
+
+	sync_failures = 0;
+	run_until_accepting(base, md.s);
+	assert_true(spool_recording(md.s));
+	assert_true(journal_contains("kept-provider-id"));
+	assert_false(journal_contains("message-002"));
+	spool_close(md.s);
+
+	open_spool(base, &seen, 0);
+	assert_true(seen.live[1]);
+	assert_int_equal(seen.state[1], 3);
+	assert_false(seen.live[2]);
+	assert_int_equal(seen.nmsg_records, 1);
+	spool_close(seen.s);
+	event_base_free(base);
+}
+
+/*
+ * a new segment that cannot be made: the batch is rewound across the
+ * rotation and written again, into the new segment, once there is space
+ */
+static void
+test_failed_rotation(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct model	 md;
+	int		 answer = NOT_YET;
+	uint64_t	 id;
+
+	(void)state;
+	open_spool_reserve(base, &md, 16 * 1024, 64 * 1024);
+	for (id = 1; id <= 3; id++) {
+		put_msg(&md, id, 5000);
+		commit_and_wait(base, md.s);
+	}
+	assert_int_equal(count_segments(), 1);
+	disk_free = 0;			/* room in the segment, none for another */
+	assert_int_equal(try_msg(&md, 4, 5000, answered, &answer), 0);
+	run_until(base, &answer);
+	assert_int_equal(answer, ENOSPC);
+	assert_false(spool_recording(md.s));
+	assert_int_equal(count_segments(), 1);
+
+	disk_free = UNLIMITED;
+	run_until_accepting(base, md.s);
+	assert_int_equal(count_segments(), 2);
+	put_msg(&md, 5, 100);
+	commit_and_wait(base, md.s);
+	spool_close(md.s);
+
+	open_spool(base, &md, 16 * 1024);
+	for (id = 1; id <= 3; id++)
+		assert_true(md.live[id]);
+	assert_false(md.live[4]);
+	assert_true(md.live[5]);
+	assert_int_equal(md.nmsg_records, 4);
+	spool_close(md.s);
+	event_base_free(base);
+}
+
+/*
+ * while full, deliveries may start only as long as half the reserve is left
+ * for the answers of those under way; all of it is written
+ */
+static void
+test_full_recording(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct model	 md;
+	static char	 reason[4096];
+	struct rec_state st = { .state = 1, .provider_id = S("") };
+	int		 answer = NOT_YET, n = 0;
+	uint64_t	 id;
+
+	(void)state;
+	memset(reason, 'r', sizeof(reason) - 1);
+	st.reason = S(reason);
+	open_spool_reserve(base, &md, 0, 64 * 1024);
+	disk_free = 0;
+	for (id = 1; id < 200 && spool_accepting(md.s); id++) {
+		answer = NOT_YET;
+		assert_int_equal(try_msg(&md, id, 8 * 1024, answered,
+		    &answer), 0);
+		run_until(base, &answer);
+	}
+	assert_int_equal(answer, ENOSPC);
+	assert_true(spool_recording(md.s));
+	st.id = 1;
+	while (spool_recording(md.s)) {
+		assert_int_equal(spool_put_state(md.s, &st), 0);
+		assert_true(++n < 64);
+	}
+	assert_true(n >= 2);
+	/* what was let through fits: it is written, and still from the reserve */
+	commit_and_wait(base, md.s);
+	assert_false(spool_accepting(md.s));
+	assert_false(spool_recording(md.s));
+	disk_free = UNLIMITED;
+	run_until_accepting(base, md.s);
+	assert_true(spool_recording(md.s));
+	spool_close(md.s);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -313,6 +681,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_torn_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_segments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lazy_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_disk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_rotation, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_full_recording, setup,
+		    teardown),
 	};
 
 	log_init(1, 0, "test_spool");
