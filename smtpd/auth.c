@@ -195,27 +195,30 @@ cost_len(const char *hash)
 }
 
 /*
- * read_line - one line of fp into buf[USERS_LINE_MAX + 1] without the
- * newline; 1 a line, 0 end of file, -1 too long, -2 a NUL octet, -3 error.
+ * next_line - the line of data[*pos..len) up to its newline, copied without
+ * it into buf[USERS_LINE_MAX + 1] and *pos moved past it: 1 a line, 0 the
+ * end of data, -1 too long, -2 a NUL octet (whichever comes first in it).
  */
 static int
-read_line(FILE *fp, char *buf, size_t *len)
+next_line(const char *data, size_t len, size_t *pos, char *buf,
+    size_t *linelen)
 {
-	int	 ch;
-	size_t	 n = 0;
+	const char	*p = data + *pos, *nl;
+	size_t		 rest = len - *pos, n;
 
-	while ((ch = getc(fp)) != EOF && ch != '\n') {
-		if (n == USERS_LINE_MAX)
-			return -1;
-		if (ch == '\0')
-			return -2;
-		buf[n++] = (char)ch;
-	}
-	if (ferror(fp))
-		return -3;
+	if (rest == 0)
+		return 0;
+	nl = memchr(p, '\n', rest);
+	n = nl != NULL ? (size_t)(nl - p) : rest;
+	*pos += nl != NULL ? n + 1 : n;
+	if (memchr(p, '\0', n < USERS_LINE_MAX ? n : USERS_LINE_MAX) != NULL)
+		return -2;
+	if (n > USERS_LINE_MAX)
+		return -1;
+	memcpy(buf, p, n);
 	buf[n] = '\0';
-	*len = n;
-	return ch == EOF && n == 0 ? 0 : 1;
+	*linelen = n;
+	return 1;
 }
 
 /* users_add - append name:hash from a parsed line; -1 if out of memory */
@@ -237,10 +240,10 @@ users_add(struct auth_users *u, size_t *cap, const char *name, size_t nlen,
 	e = &u->v[u->n++];
 	e->name = mem;
 	e->hash = mem + nlen + 1;
-	e->costlen = cost_len(e->hash);
 	e->kind = kind;
 	e->atype = atype;
 	e->line = line;
+	e->costlen = cost_len(e->hash);
 	return 0;
 }
 
@@ -345,18 +348,111 @@ pick_dummy(struct auth_users *u)
 	return 0;
 }
 
+/* auth_users_parse - the text of a users file, checked whole */
+int
+auth_users_parse(const char *data, size_t len, const char *path,
+    struct auth_users **out, char *err, size_t errlen)
+{
+	struct auth_users	*u;
+	char			*buf = NULL;
+	size_t			 cap = 0, pos = 0, linelen, i;
+	unsigned		 line = 0;
+	int			 rc;
+
+	*out = NULL;
+	if ((u = calloc(1, sizeof(*u))) == NULL ||
+	    (buf = malloc(USERS_LINE_MAX + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
+	u->refs = 1;
+	while ((rc = next_line(data, len, &pos, buf, &linelen)) != 0) {
+		line++;
+		if (rc == -1) {
+			snprintf(err, errlen, "%s:%u: line longer than %d "
+			    "octets", path, line, USERS_LINE_MAX);
+			goto fail;
+		}
+		if (rc == -2) {
+			snprintf(err, errlen, "%s:%u: NUL octet", path, line);
+			goto fail;
+		}
+		if (parse_line(u, &cap, buf, linelen, path, line, err,
+		    errlen) == -1)
+			goto fail;
+	}
+	if (u->n > 0)
+		qsort(u->v, u->n, sizeof(u->v[0]), users_cmp);
+	for (i = 1; i < u->n; i++)
+		if (strcmp(u->v[i - 1].name, u->v[i].name) == 0) {
+			unsigned a = u->v[i - 1].line, b = u->v[i].line;
+
+			snprintf(err, errlen, "%s:%u: duplicate user %s "
+			    "(first on line %u)", path, a > b ? a : b,
+			    u->v[i].name, a < b ? a : b);
+			goto fail;
+		}
+	if (pick_dummy(u) == -1) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		goto fail;
+	}
+	explicit_bzero(buf, USERS_LINE_MAX + 1);
+	free(buf);
+	*out = u;
+	return 0;
+fail:
+	if (buf != NULL)
+		explicit_bzero(buf, USERS_LINE_MAX + 1);
+	free(buf);
+	auth_users_free(u);
+	return -1;
+}
+
+/*
+ * read_whole - the size bytes fstat saw in fd into a new buffer (*data,
+ * *len); -1 with errno. smsrelayctl passwd replaces the file by rename, so
+ * the open file does not change under us.
+ */
+static int
+read_whole(int fd, off_t size, char **data, size_t *len)
+{
+	char	*p;
+	size_t	 got = 0;
+	ssize_t	 n;
+
+	if ((uintmax_t)size >= SIZE_MAX) {
+		errno = EFBIG;
+		return -1;
+	}
+	/* one spare byte: an empty file still gets a real pointer */
+	if ((p = malloc((size_t)size + 1)) == NULL)
+		return -1;
+	while (got < (size_t)size) {
+		if ((n = read(fd, p + got, (size_t)size - got)) == -1) {
+			if (errno == EINTR)
+				continue;
+			explicit_bzero(p, got);
+			free(p);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	*data = p;
+	*len = got;
+	return 0;
+}
+
 /* auth_users_load - the users file, checked whole before it is used */
 int
 auth_users_load(const char *path, struct auth_users **out, char *err,
     size_t errlen)
 {
-	struct auth_users	*u;
-	struct stat		 st;
-	FILE			*fp;
-	char			*buf = NULL;
-	size_t			 cap = 0, len, i;
-	unsigned		 line = 0;
-	int			 fd, rc;
+	struct stat	 st;
+	char		*data;
+	size_t		 len;
+	int		 fd, rc;
 
 	*out = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
@@ -379,63 +475,16 @@ auth_users_load(const char *path, struct auth_users **out, char *err,
 		close(fd);
 		return -1;
 	}
-	if ((fp = fdopen(fd, "r")) == NULL) {
+	if (read_whole(fd, st.st_size, &data, &len) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
-	if ((u = calloc(1, sizeof(*u))) == NULL ||
-	    (buf = malloc(USERS_LINE_MAX + 1)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto fail;
-	}
-	u->refs = 1;
-	while ((rc = read_line(fp, buf, &len)) != 0) {
-		line++;
-		if (rc == -1) {
-			snprintf(err, errlen, "%s:%u: line longer than %d "
-			    "octets", path, line, USERS_LINE_MAX);
-			goto fail;
-		}
-		if (rc == -2) {
-			snprintf(err, errlen, "%s:%u: NUL octet", path, line);
-			goto fail;
-		}
-		if (rc == -3) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (parse_line(u, &cap, buf, len, path, line, err,
-		    errlen) == -1)
-			goto fail;
-	}
-	if (u->n > 0)
-		qsort(u->v, u->n, sizeof(u->v[0]), users_cmp);
-	for (i = 1; i < u->n; i++)
-		if (strcmp(u->v[i - 1].name, u->v[i].name) == 0) {
-			unsigned a = u->v[i - 1].line, b = u->v[i].line;
-
-			snprintf(err, errlen, "%s:%u: duplicate user %s "
-			    "(first on line %u)", path, a > b ? a : b,
-			    u->v[i].name, a < b ? a : b);
-			goto fail;
-		}
-	if (pick_dummy(u) == -1) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto fail;
-	}
-	explicit_bzero(buf, USERS_LINE_MAX + 1);
-	free(buf);
-	fclose(fp);
-	*out = u;
-	return 0;
-fail:
-	if (buf != NULL)
-		explicit_bzero(buf, USERS_LINE_MAX + 1);
-	free(buf);
-	fclose(fp);
-	auth_users_free(u);
-	return -1;
+	close(fd);
+	rc = auth_users_parse(data, len, path, out, err, errlen);
+	explicit_bzero(data, len);
+	free(data);
+	return rc;
 }
 
 /* auth_users_free - a set not handed to a checker */

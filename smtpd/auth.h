@@ -22,6 +22,12 @@ struct auth_request;
  */
 int	 auth_users_load(const char *path, struct auth_users **out, char *err,
 	    size_t errlen);
+/*
+ * auth_users_parse - the same for the text data[0..len) (need not be
+ * NUL-terminated) of the file path, which only names it in err.
+ */
+int	 auth_users_parse(const char *data, size_t len, const char *path,
+	    struct auth_users **out, char *err, size_t errlen);
 void	 auth_users_free(struct auth_users *);
 size_t	 auth_users_count(const struct auth_users *);
 /*

@@ -1,13 +1,15 @@
 /*
  * fuzz_smtp_parse.c - libFuzzer target: one command line through the verb
- * parser, then MAIL, RCPT, AUTH and BDAT argument parsing, with invariants
- * checked.
+ * parser, then MAIL, RCPT (with its phone number), AUTH (with the SASL
+ * response) and BDAT argument parsing, with invariants checked.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sms/number.h"
+#include "smtpd/auth.h"
 #include "smtpd/smtp_parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -37,6 +39,65 @@ check_addr(const char *addr, size_t len, int may_be_empty)
 	if (smtp_addr_split(addr, len, &a) == -1 ||
 	    a.locallen > SMTP_LOCAL_MAX || a.domainlen > SMTP_DOMAIN_MAX ||
 	    strlen(a.domain) != a.domainlen)
+		abort();
+}
+
+/* check_number - a recipient's number as RCPT takes it: E.164 or a reason */
+static void
+check_number(const char *addr, size_t len)
+{
+	struct smtp_addr a;
+	char		 e164[E164_MAX + 1];
+	size_t		 n, i;
+
+	if (smtp_addr_split(addr, len, &a) == -1)
+		abort();
+	memset(e164, 'x', sizeof(e164));
+	switch (number_parse(a.local, a.locallen, "49", e164)) {
+	case NUMBER_OK:
+		n = strnlen(e164, sizeof(e164));
+		/* '+', a country code without a leading 0, 7 to 15 digits */
+		if (n == sizeof(e164) || n < 8 || e164[0] != '+' ||
+		    e164[1] == '0')
+			abort();
+		for (i = 1; i < n; i++)
+			if (e164[i] < '0' || e164[i] > '9')
+				abort();
+		break;
+	case NUMBER_EMPTY:
+	case NUMBER_BAD_CHAR:
+	case NUMBER_TOO_SHORT:
+	case NUMBER_TOO_LONG:
+	case NUMBER_NO_COUNTRY:
+	case NUMBER_BAD_COUNTRY:
+		break;
+	default:	/* NUMBER_NOT_ALLOWED is number_allowed()'s to say */
+		abort();
+	}
+}
+
+/*
+ * check_sasl - a response as the AUTH exchange decodes it: PLAIN into its
+ * three fields, LOGIN into a name; the decoded size fits what was asked.
+ */
+static void
+check_sasl(const char *b64, size_t len)
+{
+	char	 msg[AUTH_USER_MAX * 2 + AUTH_PASS_MAX + 3];
+	char	 user[AUTH_USER_MAX + 1], pass[AUTH_PASS_MAX + 1];
+	size_t	 n;
+
+	if (sasl_base64_decode(b64, len, msg, sizeof(msg), &n) == 0) {
+		if (n >= sizeof(msg) || msg[n] != '\0' || n > len)
+			abort();
+		if (sasl_plain_split(msg, n, user, pass) == 0 &&
+		    (user[0] == '\0' || pass[0] == '\0' ||
+		    strlen(user) > AUTH_USER_MAX ||
+		    strlen(pass) > AUTH_PASS_MAX))
+			abort();
+	}
+	if (sasl_base64_decode(b64, len, user, sizeof(user), &n) == 0 &&
+	    (n >= sizeof(user) || user[n] != '\0'))
 		abort();
 }
 
@@ -92,15 +153,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (smtp_parse_rcpt(cmd.args, cmd.argslen, utf8, &rcpt,
 		    &err) == 0) {
 			check_addr(rcpt.addr, rcpt.addrlen, 0);
+			check_number(rcpt.addr, rcpt.addrlen);
 			if (strlen(rcpt.orcpt) > SMTP_ORCPT_MAX)
 				abort();
 		} else
 			check_error(&err);
 	}
-	if (smtp_parse_auth(cmd.args, cmd.argslen, &auth, &err) == 0)
+	if (smtp_parse_auth(cmd.args, cmd.argslen, &auth, &err) == 0) {
 		check_auth(&auth, cmd.args, cmd.argslen);
-	else
+		if (auth.initial)
+			check_sasl(auth.resp, auth.resplen);
+	} else
 		check_error(&err);
+	/* a line of the AUTH exchange is a response as it stands */
+	check_sasl(line, size);
 	if (smtp_parse_bdat(cmd.args, cmd.argslen, &chunk, &last, &err) == 0) {
 		if ((last != 0 && last != 1) || cmd.argslen == 0 ||
 		    cmd.argslen > SMTP_BDAT_DIGITS_MAX + 5)

@@ -167,6 +167,41 @@ test_users_bad(void **state)
 	assert_non_null(strstr(err, ":1: NUL octet"));
 }
 
+/* the parser reads len octets and no more: what follows is never seen */
+static void
+test_users_parse_bounded(void **state)
+{
+	static const char text[] = "alice:" H_6 "\nbob:" H_Y "\n"
+	    "carol:not-a-hash\n";
+	const size_t		 good = sizeof("alice:" H_6 "\nbob:" H_Y) - 1;
+	struct auth_users	*u;
+	char			 err[256] = "", *copy;
+
+	(void)state;
+	assert_int_equal(auth_users_parse(text, good, "users", &u, err,
+	    sizeof(err)), 0);
+	assert_int_equal(auth_users_count(u), 2);
+	auth_users_free(u);
+	/* an exact-size heap copy: ASan sees any read past its end */
+	copy = malloc(good);
+	assert_non_null(copy);
+	memcpy(copy, text, good);
+	assert_int_equal(auth_users_parse(copy, good, "users", &u, err,
+	    sizeof(err)), 0);
+	assert_int_equal(auth_users_count(u), 2);
+	auth_users_free(u);
+	free(copy);
+	assert_int_equal(auth_users_parse(text, sizeof(text) - 1, "users",
+	    &u, err, sizeof(err)), -1);
+	assert_null(u);
+	assert_string_equal(err, "users:3: unknown hash form, expected $y$, "
+	    "$6$, $2b$ or $argon2id$");
+	assert_int_equal(auth_users_parse("", 0, "users", &u, err,
+	    sizeof(err)), 0);
+	assert_int_equal(auth_users_count(u), 0);
+	auth_users_free(u);
+}
+
 static void
 test_users_file_refused(void **state)
 {
@@ -696,6 +731,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_users_good),
 		cmocka_unit_test(test_users_bad),
+		cmocka_unit_test(test_users_parse_bounded),
 		cmocka_unit_test(test_users_file_refused),
 		cmocka_unit_test(test_base64_decode),
 		cmocka_unit_test(test_base64_encode),
