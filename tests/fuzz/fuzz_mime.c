@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "conf/conf.h"
-#include "sms/mime.h"
-#include "sms/text.h"
+#include "sms/convert/mime.h"
+#include "sms/convert/text.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

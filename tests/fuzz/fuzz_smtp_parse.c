@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "smtpd/smtp_parse.h"
+#include "smtpd/smtp/parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
