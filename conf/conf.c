@@ -61,7 +61,7 @@ static const unsigned	 default_retry[] = {
 };
 /* relay_networks and a PROXY listener's proxy_from: loopback */
 static const char *const default_relay[] = { "127.0.0.0/8", "::1/128" };
-/* what sms/text.c fills into message.template */
+/* what sms/convert/text.c fills into message.template */
 static const char *const template_placeholders[] = {
 	"subject", "body", "from_name", "from", NULL
 };
@@ -1207,7 +1207,7 @@ parse_fields(struct loader *ld, const config_setting_t *s, void *base)
 }
 
 /*
- * parse_template - message.template: every '{' opens a placeholder sms/text.c
+ * parse_template - message.template: every '{' opens a placeholder sms/convert/text.c
  * knows, so a typo fails at load time instead of reaching phones verbatim.
  * Line breaks and tabs are allowed (a body on its own line); other control
  * characters are not.

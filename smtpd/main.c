@@ -12,19 +12,19 @@
 
 #include "config.h"
 #include "conf/conf.h"
-#include "sms/charset.h"
-#include "sms/evbase.h"
-#include "sms/mime.h"
-#include "smtpd/auth.h"
-#include "smtpd/control.h"
-#include "smtpd/fdlimit.h"
-#include "smtpd/listen.h"
-#include "smtpd/log.h"
-#include "smtpd/privsep.h"
-#include "smtpd/queue.h"
-#include "smtpd/ratelimit.h"
-#include "smtpd/session.h"
-#include "smtpd/tls.h"
+#include "sms/convert/charset.h"
+#include "sms/lib/evbase.h"
+#include "sms/convert/mime.h"
+#include "smtpd/policy/auth.h"
+#include "smtpd/ctl/control.h"
+#include "smtpd/smtp/fdlimit.h"
+#include "smtpd/smtp/listen.h"
+#include "sms/lib/log.h"
+#include "smtpd/privdrop.h"
+#include "smtpd/queue/queue.h"
+#include "smtpd/policy/ratelimit.h"
+#include "smtpd/smtp/session.h"
+#include "smtpd/smtp/tls.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/smsrelay.conf"
 #define DRAIN_DEADLINE	30	/* seconds SIGTERM waits for in-flight work */
@@ -123,7 +123,7 @@ load_secrets(const struct conf *c, SSL_CTX **ctx, struct auth_users **users,
 {
 	*ctx = NULL;
 	*users = NULL;
-	if (privsep_check_conf(c, err, errlen) == -1)
+	if (privdrop_check_conf(c, err, errlen) == -1)
 		return -1;
 	if (c->tls.certificate != NULL &&
 	    (*ctx = tls_ctx_new(c, err, errlen)) == NULL)
@@ -281,7 +281,7 @@ main(int argc, char *argv[])
 	d.srv.conf = d.boot_conf;
 	/* ports and secrets as root, then the rest as run_as */
 	if (server_listen(&d.srv, err, sizeof(err)) == -1 ||
-	    privsep_drop(d.boot_conf, err, sizeof(err)) == -1)
+	    privdrop_drop(d.boot_conf, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (d.boot_conf->run_as != NULL && geteuid() != 0)
 		log_info("running as %s", d.boot_conf->run_as);

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "conf/conf.h"
-#include "sms/mime.h"
-#include "sms/text.h"
+#include "sms/convert/mime.h"
+#include "sms/convert/text.h"
 
 struct mail {
 	char	*data;

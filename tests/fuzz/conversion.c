@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "conf/conf.h"
-#include "sms/convert.h"
-#include "sms/mime.h"
-#include "sms/text.h"
-#include "sms/utf8.h"
+#include "sms/convert/report.h"
+#include "sms/convert/mime.h"
+#include "sms/convert/text.h"
+#include "sms/lib/utf8.h"
 #include "tests/fuzz/conversion.h"
 
 /* what the selector bits choose */

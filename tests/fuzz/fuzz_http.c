@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "sms/http.h"
+#include "sms/transport/http.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

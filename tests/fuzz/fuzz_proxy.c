@@ -8,7 +8,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
-#include "smtpd/proxy.h"
+#include "smtpd/smtp/proxy.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

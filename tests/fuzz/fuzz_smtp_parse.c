@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sms/number.h"
-#include "smtpd/auth.h"
-#include "smtpd/smtp_parse.h"
+#include "sms/convert/number.h"
+#include "smtpd/policy/auth.h"
+#include "smtpd/smtp/parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -18,7 +18,7 @@
 #include <crypt.h>
 #include <event2/event.h>
 
-#include "smtpd/auth.h"
+#include "smtpd/policy/auth.h"
 
 #define H_Y	"$y$j9T$159eR2UARKPYXEJ/WwCX90$yMUAObX6UaGB8bctlybnpS3QqlHBo/AFmWiXOsxVcc1"
 #define H_6	"$6$HGMvsv0sKJtLiO6r$b0KxEzI2xZMsRKLlfPemVnEL3hEKuJYAm9PzMYmkAL85" \

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sms/charset.h"
+#include "sms/convert/charset.h"
 
 static void
 convert_ok(const char *to, const char *from, const char *in, size_t inlen,

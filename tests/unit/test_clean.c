@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sms/clean.h"
+#include "sms/convert/clean.h"
 
 #define SIG	0x01
 #define QUO	0x02

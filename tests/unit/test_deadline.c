@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "smtpd/deadline.h"
+#include "smtpd/smtp/deadline.h"
 
 /* no minimum rate: data_timeout after the last byte, however few came */
 static void

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "smtpd/dsn.h"
+#include "smtpd/queue/dsn.h"
 
 #define NOW	((time_t)1700000100)	/* Tue, 14 Nov 2023 22:15:00 +0000 */
 

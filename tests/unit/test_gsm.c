@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sms/gsm.h"
+#include "sms/convert/gsm.h"
 
 #define ESCAPE	UINT32_MAX	/* 0x1B introduces the extension table */
 

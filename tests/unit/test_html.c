@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sms/html.h"
+#include "sms/convert/html.h"
 
 struct html_case {
 	const char	*name;

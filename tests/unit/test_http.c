@@ -27,8 +27,8 @@
 #include <event2/event.h>
 #include <jansson.h>
 
-#include "sms/backend.h"
-#include "sms/http.h"
+#include "sms/transport/backend.h"
+#include "sms/transport/http.h"
 
 static const struct http_vars sample = {
 	"+4917012345678", "Service", "Hi there", "0123456789ABCDEF.0",

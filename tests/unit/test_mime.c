@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sms/mime.h"
+#include "sms/convert/mime.h"
 
 struct mime_case {
 	const char	*name;

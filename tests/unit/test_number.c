@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sms/number.h"
+#include "sms/convert/number.h"
 
 struct parse_case {
 	const char		*input;

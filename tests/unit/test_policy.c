@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "smtpd/policy.h"
+#include "smtpd/policy/policy.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 

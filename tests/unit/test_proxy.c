@@ -12,7 +12,7 @@
 #include <netinet/in.h>
 #include <cmocka.h>
 
-#include "smtpd/proxy.h"
+#include "smtpd/smtp/proxy.h"
 
 #define L(s)	(const unsigned char *)(s), (sizeof(s) - 1)
 #define SIG	"\r\n\r\n\0\r\nQUIT\n"

@@ -14,8 +14,8 @@
 #include <malloc.h>
 #include <cmocka.h>
 
-#include "smtpd/log.h"
-#include "smtpd/ratelimit.h"
+#include "sms/lib/log.h"
+#include "smtpd/policy/ratelimit.h"
 
 #define MINUTE	60000ULL
 #define HOUR	(60 * MINUTE)

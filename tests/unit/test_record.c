@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "smtpd/record.h"
+#include "smtpd/queue/record.h"
 
 static struct rec_str
 S(const char *s)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "smtpd/smtp_parse.h"
+#include "smtpd/smtp/parse.h"
 
 #define L(s)	(s), (sizeof(s) - 1)	/* literal with its length; NULs kept */
 

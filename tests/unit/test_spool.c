@@ -20,8 +20,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "smtpd/log.h"
-#include "smtpd/spool.h"
+#include "sms/lib/log.h"
+#include "smtpd/queue/spool.h"
 
 #define MAXMSG	256
 #define UNLIMITED	UINT64_MAX

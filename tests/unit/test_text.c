@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sms/text.h"
+#include "sms/convert/text.h"
 
 /* what a case turns off or on; zero is the default configuration */
 #define NO_SIGNATURE	0x01

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sms/tnef.h"
+#include "sms/convert/tnef.h"
 
 #define FUZZ_ROUNDS	1500
 

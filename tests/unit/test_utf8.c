@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "sms/utf8.h"
+#include "sms/lib/utf8.h"
 
 struct decode_case {
 	const char	*name;

@@ -211,7 +211,7 @@ LEGACY_TEXT = "Legacy body: Übergabe um 9 Uhr\r\n"
 def fixtures():
     """name -> (TNEF stream, expected tnef_body text).
 
-    The texts of the HTML fixtures are what sms/html.c makes of them: a
+    The texts of the HTML fixtures are what sms/convert/html.c makes of them: a
     blank line between paragraphs, &nbsp; as a space."""
     f = {}
     f["plain-body"] = (rtf_body([

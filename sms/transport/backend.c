@@ -1,0 +1,219 @@
+/*
+ * backend.c - what every backend shares: dispatch on the configured type,
+ * the in-flight count, and results that are always reported from the loop.
+ */
+#include <sys/queue.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "sms/transport/backend.h"
+#include "sms/lib/evbase.h"
+
+/*
+ * One accepted submit. A backend may learn the result while its submit
+ * function is still running (the outbox always does); such a result is
+ * parked here and reported from the loop, as backend.h promises.
+ */
+struct submission {
+	LIST_ENTRY(submission)	 entry;
+	struct backend		*b;
+	sms_done_cb		 cb;
+	void			*arg;
+	int			 submitting;
+	int			 finished;
+	struct sms_kept		 kept;
+	struct event		*ev;
+};
+
+/* concrete_new - the backend conf->backend.type names, on base */
+static struct backend *
+concrete_new(const struct conf *conf, struct event_base *base, char *err,
+    size_t errlen)
+{
+	switch (conf->backend.type) {
+	case BACKEND_OUTBOX:
+		return outbox_backend_new(conf, base, err, errlen);
+	case BACKEND_HTTP:
+		return http_backend_new(conf, base, err, errlen);
+	}
+	snprintf(err, errlen, "unknown backend type %d",
+	    (int)conf->backend.type);
+	return NULL;
+}
+
+typedef struct backend *(*backend_ctor)(const struct conf *, struct event_base *,
+    char *, size_t);
+
+/* on_thread - the backend make builds, run on a thread and loop of its own */
+static struct backend *
+on_thread(backend_ctor make, const struct conf *conf, struct event_base *base,
+    char *err, size_t errlen)
+{
+	struct event_base	*tbase;
+	struct backend		*inner;
+
+	if ((tbase = evbase_new()) == NULL) {
+		snprintf(err, errlen, "backend: no event loop");
+		return NULL;
+	}
+	if ((inner = make(conf, tbase, err, errlen)) == NULL) {
+		event_base_free(tbase);
+		return NULL;
+	}
+	return backend_thread_new(inner, tbase, base, err, errlen);
+}
+
+/*
+ * backend_new - the configured backend on a thread and loop of its own:
+ * building requests, talking to the provider and syncing the outbox would
+ * otherwise take a third of the SMTP loop's time per message.
+ */
+struct backend *
+backend_new(const struct conf *conf, struct event_base *base, char *err,
+    size_t errlen)
+{
+	return on_thread(concrete_new, conf, base, err, errlen);
+}
+
+/* backend_dsn_outbox_new - see backend.h */
+struct backend *
+backend_dsn_outbox_new(const struct conf *conf, struct event_base *base,
+    char *err, size_t errlen)
+{
+	return on_thread(outbox_dsn_backend_new, conf, base, err, errlen);
+}
+
+/* backend_has_capacity - may one more SMS be submitted now? */
+int
+backend_has_capacity(const struct backend *b)
+{
+	return b->in_flight < b->max_in_flight;
+}
+
+/* sms_kept_set - see backend.h */
+void
+sms_kept_set(struct sms_kept *k, enum sms_result result,
+    const char *provider_id, const char *reason)
+{
+	k->result = result;
+	if (provider_id != NULL)
+		k->provider_id = strdup(provider_id);
+	if (reason != NULL && (k->reason = strdup(reason)) == NULL)
+		k->reason = strdup("out of memory");
+}
+
+/* sms_kept_report - see backend.h */
+void
+sms_kept_report(struct sms_kept *k, sms_done_cb cb, void *arg)
+{
+	cb(arg, k->result, k->provider_id, k->reason);
+	free(k->provider_id);
+	free(k->reason);
+	k->provider_id = k->reason = NULL;
+}
+
+/* submission_forget - s is answered */
+static void
+submission_forget(struct submission *s)
+{
+	event_free(s->ev);
+	free(s);
+}
+
+/* submission_report - the parked result reaches the user */
+static void
+submission_report(struct submission *s)
+{
+	s->b->in_flight--;
+	sms_kept_report(&s->kept, s->cb, s->arg);
+	submission_forget(s);
+}
+
+/* submission_done - the callback the concrete backends see */
+static void
+submission_done(void *arg, enum sms_result result, const char *provider_id,
+    const char *reason)
+{
+	struct submission	*s = arg;
+
+	if (s->submitting) {
+		/* backend.h promises no callback inside submit: park it */
+		s->finished = 1;
+		sms_kept_set(&s->kept, result, provider_id, reason);
+		return;
+	}
+	s->b->in_flight--;
+	s->cb(s->arg, result, provider_id, reason);
+	submission_forget(s);
+}
+
+/* submission_fire - a parked result reaches the user */
+static void
+submission_fire(evutil_socket_t fd, short events, void *arg)
+{
+	struct submission	*s = arg;
+
+	(void)fd;
+	(void)events;
+	LIST_REMOVE(s, entry);
+	submission_report(s);
+}
+
+/* backend_submit - accept sms unless at capacity; cb follows from the loop */
+int
+backend_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
+    void *arg)
+{
+	struct submission	*s;
+
+	if (!backend_has_capacity(b))
+		return -1;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -1;
+	/* made first: once the backend did its work, parking must not fail */
+	if ((s->ev = event_new(b->base, -1, 0, submission_fire, s)) == NULL) {
+		free(s);
+		return -1;
+	}
+	s->b = b;
+	s->cb = cb;
+	s->arg = arg;
+	s->submitting = 1;
+	if (b->ops->submit(b, sms, submission_done, s) == -1) {
+		event_free(s->ev);
+		free(s->kept.provider_id);
+		free(s->kept.reason);
+		free(s);
+		return -1;
+	}
+	s->submitting = 0;
+	b->in_flight++;
+	if (s->finished) {
+		LIST_INSERT_HEAD(&b->parked, s, entry);
+		event_active(s->ev, EV_TIMEOUT, 1);
+	}
+	return 0;
+}
+
+/*
+ * backend_free - report what is parked, then let the backend end its own
+ * in-flight requests (they are reported as SMS_TEMPFAIL), then free it.
+ */
+void
+backend_free(struct backend *b)
+{
+	struct submission	*s;
+
+	if (b == NULL)
+		return;
+	/* a callback may change the list: take the first each time */
+	while ((s = LIST_FIRST(&b->parked)) != NULL) {
+		LIST_REMOVE(s, entry);
+		submission_report(s);
+	}
+	b->ops->free(b);
+}

@@ -1,0 +1,215 @@
+/*
+ * control.c - the administrator's socket: queue listing, one message in
+ * detail, flush, delete; answered from the loop, never blocking it.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/listener.h>
+
+#include "smtpd/smtp/accept_backoff.h"
+#include "smtpd/ctl/control.h"
+#include "smtpd/queue/queue.h"
+#include "sms/lib/log.h"
+
+#define CONTROL_DEADLINE	10	/* seconds for a command and its answer */
+
+static struct evconnlistener	*control_listener;
+static struct accept_backoff	 control_backoff;
+static char			*control_path;
+
+/* control_answer - run one command line into out */
+static void
+control_answer(struct server *srv, const char *line, struct evbuffer *out)
+{
+	if (strcmp(line, "queue") == 0) {
+		evbuffer_add_printf(out, "ok\n");
+		queue_list(srv->queue, out);
+	} else if (strncmp(line, "show ", 5) == 0) {
+		struct evbuffer *tmp = evbuffer_new();
+
+		if (tmp != NULL && queue_show(srv->queue, line + 5, tmp) == 0) {
+			evbuffer_add_printf(out, "ok\n");
+			evbuffer_add_buffer(out, tmp);
+		} else
+			evbuffer_add_printf(out, "error: no message %s in the "
+			    "queue\n", line + 5);
+		if (tmp != NULL)
+			evbuffer_free(tmp);
+	} else if (strcmp(line, "flush") == 0) {
+		queue_flush(srv->queue);
+		evbuffer_add_printf(out, "ok\nflushed: deferred recipients "
+		    "are retried now\n");
+	} else if (strncmp(line, "delete ", 7) == 0) {
+		if (queue_delete(srv->queue, line + 7) == 0)
+			evbuffer_add_printf(out, "ok\ndeleted %s\n", line + 7);
+		else
+			evbuffer_add_printf(out, "error: %s is not in the queue "
+			    "or is being delivered right now\n", line + 7);
+	} else
+		evbuffer_add_printf(out, "error: unknown command; try queue, "
+		    "show ID, flush, delete ID\n");
+}
+
+/* one administrator's connection: a command, its answer, a deadline */
+struct control_conn {
+	struct server		*srv;
+	struct bufferevent	*bev;
+	struct event		*deadline;	/* from accept, never moved */
+};
+
+/* conn_free - the answer is out, the client left, or its time is up */
+static void
+conn_free(struct control_conn *cc)
+{
+	if (cc->deadline != NULL)
+		event_free(cc->deadline);
+	if (cc->bev != NULL)
+		bufferevent_free(cc->bev);
+	free(cc);
+}
+
+static void
+control_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	(void)what;
+	conn_free(arg);
+}
+
+static void
+control_written(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_free(arg);
+}
+
+static void
+control_deadline(evutil_socket_t fd, short ev, void *arg)
+{
+	(void)fd;
+	(void)ev;
+	conn_free(arg);
+}
+
+/* control_read - a whole command line answers; a long one is refused */
+static void
+control_read(struct bufferevent *bev, void *arg)
+{
+	struct control_conn *cc = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	struct evbuffer	*out = bufferevent_get_output(bev);
+	char		*line;
+	size_t		 n;
+
+	line = evbuffer_readln(in, &n, EVBUFFER_EOL_CRLF);
+	if (line == NULL) {
+		if (evbuffer_get_length(in) <= CONTROL_LINE_MAX)
+			return;
+		evbuffer_add_printf(out, "error: command too long\n");
+	} else {
+		if (n > CONTROL_LINE_MAX)
+			evbuffer_add_printf(out, "error: command too long\n");
+		else
+			control_answer(cc->srv, line, out);
+		free(line);
+	}
+	bufferevent_disable(bev, EV_READ);
+	bufferevent_setcb(bev, NULL, control_written, control_event, cc);
+}
+
+static void
+control_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct event_base	*base = evconnlistener_get_base(l);
+	struct timeval		 tv = { CONTROL_DEADLINE, 0 };
+	struct control_conn	*cc;
+
+	(void)sa;
+	(void)salen;
+	accept_backoff_ok(&control_backoff);
+	if ((cc = calloc(1, sizeof(*cc))) == NULL) {
+		close(fd);
+		return;
+	}
+	cc->srv = arg;
+	cc->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (cc->bev == NULL)
+		close(fd);
+	if (cc->bev == NULL ||
+	    (cc->deadline = evtimer_new(base, control_deadline, cc)) == NULL ||
+	    evtimer_add(cc->deadline, &tv) == -1) {
+		conn_free(cc);
+		return;
+	}
+	bufferevent_setcb(cc->bev, control_read, NULL, control_event, cc);
+	bufferevent_enable(cc->bev, EV_READ | EV_WRITE);
+}
+
+/* control_accept_error - out of file handles: pause, do not spin */
+static void
+control_accept_error(struct evconnlistener *l, void *arg)
+{
+	(void)l;
+	(void)arg;
+	accept_backoff_error(&control_backoff);
+}
+
+/* control_listen - bind the socket (owner and group may use it) */
+int
+control_listen(struct server *srv, const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sun;
+	mode_t		 old;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "control socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if (unlink(path) == -1 && errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	old = umask(0117);
+	control_listener = evconnlistener_new_bind(srv->base, control_accept, srv,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16,
+	    (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (control_listener == NULL) {
+		snprintf(err, errlen, "cannot listen on %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	evconnlistener_set_error_cb(control_listener, control_accept_error);
+	if (accept_backoff_init(&control_backoff, srv->base, control_listener,
+	    "control") == -1 || (control_path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* control_close - stop listening and remove the socket */
+void
+control_close(void)
+{
+	accept_backoff_free(&control_backoff);
+	if (control_listener != NULL)
+		evconnlistener_free(control_listener);
+	control_listener = NULL;
+	if (control_path != NULL)
+		unlink(control_path);
+	free(control_path);
+	control_path = NULL;
+}

@@ -1,0 +1,21 @@
+/*
+ * ctl_proto.h - what smsrelayctl and the daemon say on the control socket:
+ * one command line in, "ok" or "error: ..." and a text answer out, close.
+ */
+#ifndef SMSRELAY_CTL_PROTO_H
+#define SMSRELAY_CTL_PROTO_H
+
+#define CONTROL_LINE_MAX	256	/* a command line, without its LF */
+#define CONTROL_ID_MAX		64	/* the ID of "show ID" and "delete ID" */
+
+/* the commands: "queue", "show ID", "flush", "delete ID" */
+#define CTL_QUEUE	"queue"
+#define CTL_SHOW	"show"
+#define CTL_FLUSH	"flush"
+#define CTL_DELETE	"delete"
+
+/* the first line of every answer */
+#define CTL_OK		"ok"
+#define CTL_ERROR	"error:"
+
+#endif

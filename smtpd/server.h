@@ -1,0 +1,36 @@
+/*
+ * server.h - the daemon as the parts see it: the loop, the configuration
+ * in force, the queue, TLS and AUTH, the limits, the listeners, shutdown.
+ */
+#ifndef SMSRELAY_SERVER_H
+#define SMSRELAY_SERVER_H
+
+#include <stddef.h>
+#include <event2/event.h>
+#include <openssl/ssl.h>
+
+#include "conf/conf.h"
+
+struct auth_checker;
+struct client_count;
+struct listener;
+struct queue;
+struct ratelimit;
+
+struct server {
+	struct event_base	*base;
+	const struct conf	*conf;
+	struct queue		*queue;
+	SSL_CTX			*tls_ctx;	/* NULL: no TLS configured */
+	struct auth_checker	*auth;		/* NULL: no users file */
+	struct ratelimit	*limits;
+	struct listener		*listeners;
+	size_t			 nlisteners;
+	unsigned		 nsessions;
+	unsigned		 fd_sessions;	/* sessions the file handles allow */
+	struct client_count	**clients;	/* hash of per-address counts */
+	size_t			 nbuckets;
+	int			 stopping;
+};
+
+#endif
