@@ -93,24 +93,29 @@ bounce_compose(const struct conf *conf, const struct qmsg *m,
 	if ((dr = calloc(n ? n : 1, sizeof(*dr))) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {
-		const struct qrcpt *r = &m->rcpts[idx[i]];
+		const struct message_rcpt *r = &m->msg->rcpts[idx[i]];
+		const struct rcpt_status *st = &m->status[idx[i]];
 
 		dr[i] = (struct dsn_rcpt){ .rcpt = r->addr, .orcpt = r->orcpt,
-		    .action = "failed", .status = r->status[0] ? r->status : "5.0.0",
-		    .diagnostic = r->reason != NULL ? r->reason : "delivery failed",
-		    .last_attempt = (time_t)(r->last_try ? r->last_try : now) };
-		if (r->state == RCPT_REPORT_OWED) {
+		    .action = "failed",
+		    .status = st->status[0] ? st->status : "5.0.0",
+		    .diagnostic = st->reason != NULL ? st->reason :
+		    "delivery failed",
+		    .last_attempt = (time_t)(st->last_try ? st->last_try : now) };
+		if (st->state == RCPT_REPORT_OWED) {
 			/* the provider took it; the handset is beyond our sight */
 			dr[i].action = "relayed";
 			dr[i].status = "2.0.0";
-			dr[i].diagnostic = r->provider_id != NULL ?
-			    r->provider_id : NULL;
+			dr[i].diagnostic = st->provider_id != NULL ?
+			    st->provider_id : NULL;
 		}
 	}
 	dm = (struct dsn_msg){ .reporting_mta = conf->hostname,
-	    .queue_id = m->idstr, .from = conf->bounce.from, .to = m->sender,
-	    .envid = m->envid, .arrival = (time_t)m->arrival,
-	    .orig_headers = m->headers, .orig_headers_len = m->headers_len,
+	    .queue_id = m->idstr, .from = conf->bounce.from,
+	    .to = m->msg->sender, .envid = m->msg->envid,
+	    .arrival = (time_t)m->msg->arrival,
+	    .orig_headers = m->msg->headers,
+	    .orig_headers_len = m->msg->headers_len,
 	    .rcpts = dr, .nrcpts = n };
 	out = dsn_compose(&dm, (time_t)now, lenp);
 	free(dr);
@@ -233,14 +238,15 @@ bounce_send(struct bounce *b, const struct qmsg *m, sms_done_cb cb, void *arg)
 {
 	struct bounce_job *j;
 	CURL		*e;
-	const char	*to = m->rcpts[0].to;
+	const char	*to = m->msg->rcpts[0].to;
 
 	if (!bounce_has_capacity(b) || (j = calloc(1, sizeof(*j))) == NULL)
 		return -1;
-	*j = (struct bounce_job){ .b = b, .data = m->text,
-	    .len = strlen(m->text), .cb = cb, .arg = arg };
+	*j = (struct bounce_job){ .b = b, .data = m->msg->text,
+	    .len = strlen(m->msg->text), .cb = cb, .arg = arg };
 	if (b->outbox != NULL) {
-		struct sms dsn = { .ref = m->idstr, .to = to, .text = m->text };
+		struct sms dsn = { .ref = m->idstr, .to = to,
+		    .text = m->msg->text };
 
 		if (backend_submit(b->outbox, &dsn, outbox_done, j) == -1) {
 			job_free(j);

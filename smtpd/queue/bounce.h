@@ -20,7 +20,7 @@ struct bounce	*bounce_new(const struct conf *, struct event_base *, char *err, s
 char		*bounce_compose(const struct conf *, const struct qmsg *,
 		    const uint32_t *idx, size_t n, int64_t now, size_t *lenp);
 int		 bounce_has_capacity(const struct bounce *);
-/* bounce_send - deliver a queued DSN (kind QMSG_DSN) to its recipient */
+/* bounce_send - deliver a queued DSN (kind MSG_DSN) to its recipient */
 int		 bounce_send(struct bounce *, const struct qmsg *, sms_done_cb, void *);
 void		 bounce_free(struct bounce *);
 

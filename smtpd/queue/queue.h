@@ -13,38 +13,18 @@
 #include <event2/event.h>
 
 #include "conf/conf.h"
+#include "smtpd/queue/message.h"
 #include "smtpd/queue/spool.h"
 
 #define QID_LEN	16
 
-enum qmsg_kind { QMSG_SMS = 0, QMSG_DSN = 1 };
-
-enum rcpt_state {
-	RCPT_QUEUED = 0,	/* waiting for its turn */
-	RCPT_SENDING,		/* handed to the backend, no answer yet */
-	RCPT_SENT,		/* final: accepted by the provider */
-	RCPT_DEFERRED,		/* temporary failure, next_try set */
-	RCPT_FAILED,		/* final: permanent failure, DSN owed */
-	RCPT_BOUNCED,		/* final: failed and the DSN is queued */
-	RCPT_REPORT_OWED,	/* sent; NOTIFY=SUCCESS asks for a DSN */
-};
-
 struct qmsg;
 
+/* a recipient as the queue schedules it; its status is msg->status[index] */
 struct qrcpt {
 	struct qmsg		*msg;
 	uint32_t		 index;
-	char			*addr;		/* RCPT TO as given */
-	char			*to;		/* E.164, or mail address for a DSN */
-	char			*orcpt;
-	uint8_t			 notify;
-	enum rcpt_state		 state;
-	uint32_t		 attempts;
-	int64_t			 next_try;
-	int64_t			 last_try;
-	char			*provider_id;
-	char			*reason;
-	char			 status[8];	/* enhanced status of a failure */
+	struct rcpt_status	*st;
 	TAILQ_ENTRY(qrcpt)	 ready;
 	int			 on_ready;
 };
@@ -52,23 +32,10 @@ struct qrcpt {
 struct qmsg {
 	uint64_t		 id;
 	char			 idstr[QID_LEN + 1];
-	enum qmsg_kind		 kind;
-	int64_t			 arrival;
-	char			*sender;	/* "" for <> */
-	char			*client;
-	char			*helo;
-	char			*envid;
-	uint8_t			 ret;
-	char			*sender_id;
-	char			*text;		/* SMS text, or the DSN message */
-	uint32_t		 parts;
-	uint8_t			 encoding;
-	char			*headers;
-	size_t			 headers_len;
-	int64_t			 not_before;	/* scheduled send time, 0: at once */
-	uint32_t		 lifetime;	/* 0: queue.lifetime */
+	struct queue		*q;
+	struct message		*msg;		/* immutable, one allocation */
+	struct rcpt_status	*status;	/* msg->nrcpts of them */
 	struct qrcpt		*rcpts;
-	uint32_t		 nrcpts;
 	struct spool_loc	 loc;
 	struct event		*timer;
 	unsigned		 in_flight;
@@ -77,34 +44,6 @@ struct qmsg {
 	TAILQ_ENTRY(qmsg)	 entry;
 	TAILQ_ENTRY(qmsg)	 owed;
 	struct qmsg		*hnext;		/* id hash chain */
-};
-
-/* What the session hands over at the end of DATA. */
-struct qsubmit_rcpt {
-	const char		*addr;
-	const char		*to;
-	const char		*orcpt;
-	uint8_t			 notify;
-};
-
-struct qsubmit {
-	const char		*sender;
-	const char		*client;
-	const char		*helo;
-	const char		*envid;
-	uint8_t			 ret;
-	const char		*sender_id;
-	const char		*text;
-	uint32_t		 parts;
-	uint8_t			 encoding;
-	const char		*headers;
-	size_t			 headers_len;
-	const char		*raw;
-	size_t			 raw_len;
-	int64_t			 not_before;	/* [JOBPERIOD:] */
-	uint32_t		 lifetime;	/* [VALIDITY:], seconds */
-	const struct qsubmit_rcpt *rcpts;
-	uint32_t		 nrcpts;
 };
 
 struct queue;
@@ -121,7 +60,7 @@ void		 queue_set_conf(struct queue *, const struct conf *);
  * queue_submit - journal and commit a message; its id is written to idstr.
  * -1 with errno when refused at once: ENOSPC while the spool is full.
  */
-int		 queue_submit(struct queue *, const struct qsubmit *, queue_accept_cb,
+int		 queue_submit(struct queue *, const struct message *, queue_accept_cb,
 		    void *arg, char idstr[QID_LEN + 1]);
 void		 queue_flush(struct queue *);
 int		 queue_delete(struct queue *, const char *idstr);
@@ -131,7 +70,5 @@ size_t		 queue_size(const struct queue *);
 /* queue_drain - stop dispatching; cb once nothing is in flight or committing */
 void		 queue_drain(struct queue *, void (*cb)(void *), void *arg);
 void		 queue_free(struct queue *);
-
-const char	*rcpt_state_name(enum rcpt_state);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "sms/lib/buf.h"
+#include "smtpd/queue/message.h"
 
 #define SEG_MAGIC	"SMSRJ001"	/* first 8 bytes of every segment */
 #define SEG_MAGIC_LEN	8
@@ -23,36 +24,6 @@ struct rec_str {
 	uint32_t	 len;
 };
 
-struct rec_rcpt {
-	struct rec_str	 addr;		/* as given in RCPT TO */
-	struct rec_str	 to;		/* E.164 or, for a DSN, the mail address */
-	struct rec_str	 orcpt;
-	uint8_t		 notify;
-};
-
-/* The immutable part of a message: written once, copied when relocated. */
-struct rec_msg {
-	uint64_t	 id;
-	uint8_t		 kind;		/* enum qmsg_kind */
-	int64_t		 arrival;
-	struct rec_str	 sender;	/* envelope sender, "" for <> */
-	struct rec_str	 client;
-	struct rec_str	 helo;
-	struct rec_str	 envid;
-	uint8_t		 ret;
-	struct rec_str	 sender_id;
-	struct rec_str	 text;		/* SMS text, or the DSN message */
-	uint32_t	 parts;
-	uint8_t		 encoding;
-	struct rec_str	 headers;	/* original header block, for DSNs */
-	struct rec_str	 raw;		/* the message as received */
-	int64_t		 not_before;	/* scheduled send time, 0: at once */
-	uint32_t	 lifetime;	/* seconds, 0: queue.lifetime */
-	uint32_t	 nrcpts;
-	const uint8_t	*rcpts;		/* encoded rcpts, walk with rec_next_rcpt */
-	size_t		 rcpts_len;
-};
-
 struct rec_state {
 	uint64_t	 id;
 	uint32_t	 rcpt;
@@ -63,8 +34,12 @@ struct rec_state {
 	struct rec_str	 reason;
 };
 
-/* encoders append one whole framed record; -1 on allocation failure */
-int	 rec_put_msg(struct buf *, const struct rec_msg *, const struct rec_rcpt *);
+/*
+ * encoders append one whole framed record; -1 on allocation failure.
+ * REC_MSG holds a message whole (raw bytes too): written once, copied
+ * verbatim when its segment is relocated.
+ */
+int	 rec_put_msg(struct buf *, uint64_t id, const struct message *);
 int	 rec_put_state(struct buf *, const struct rec_state *);
 int	 rec_put_done(struct buf *, uint64_t id);
 /* rec_void - blank the framed record of total bytes at p into a REC_VOID */
@@ -76,10 +51,12 @@ void	 rec_void(uint8_t *p, size_t total);
  */
 int	 rec_frame(const uint8_t *p, size_t avail, uint8_t *type,
 	    const uint8_t **payload, size_t *paylen, size_t *total);
-int	 rec_get_msg(const uint8_t *, size_t, struct rec_msg *);
+/*
+ * rec_get_msg - the message of a REC_MSG payload, in one allocation (free()),
+ * without its raw bytes; NULL with errno EINVAL (malformed) or ENOMEM.
+ */
+struct message *rec_get_msg(const uint8_t *, size_t, uint64_t *id);
 int	 rec_get_state(const uint8_t *, size_t, struct rec_state *);
 int	 rec_get_done(const uint8_t *, size_t, uint64_t *id);
-/* rec_next_rcpt - decode the next recipient; advances *pos; -1 on error */
-int	 rec_next_rcpt(const struct rec_msg *, size_t *pos, struct rec_rcpt *);
 
 #endif
