@@ -30,8 +30,7 @@ struct queue {
 	struct event_base	*base;
 	const struct conf	*conf;
 	struct spool		*spool;
-	struct backend		*backend;
-	struct bounce		*bounce;
+	struct backend		*transport[MSG_KINDS];
 	struct msgq		 msgs;
 	size_t			 nmsgs;
 	struct qmsg		**hash;		/* by id, chained */
@@ -51,6 +50,15 @@ struct accept_wait {
 	struct qmsg		*msg;
 	queue_accept_cb		 cb;
 	void			*arg;
+};
+
+typedef struct backend *(*transport_new)(const struct conf *,
+    struct event_base *, char *, size_t);
+
+/* each kind of message goes out through a transport of its own */
+static const transport_new transports[MSG_KINDS] = {
+	[MSG_SMS] = backend_new,	/* to the SMS provider */
+	[MSG_DSN] = backend_dsn_new,	/* mail to the sender */
 };
 
 static void	queue_pump_soon(struct queue *);
@@ -391,7 +399,7 @@ rcpt_sent(struct queue *q, struct qrcpt *r, const char *provider_id)
 		    provider_id != NULL ? provider_id : "-");
 }
 
-/* delivery_done - the backend's (or bounce sender's) answer */
+/* delivery_done - the transport's answer */
 static void
 delivery_done(void *arg, enum sms_result res, const char *provider_id,
     const char *reason)
@@ -424,29 +432,36 @@ delivery_done(void *arg, enum sms_result res, const char *provider_id,
 	check_drained(q);
 }
 
+/*
+ * rcpt_sms - what a transport is handed for recipient r: an SMS, or a DSN
+ * (to: the sender, text: the mail). The client reference, ID.N, comes back
+ * with a provider's delivery reports.
+ */
+static struct sms
+rcpt_sms(const struct qrcpt *r, char *ref, size_t reflen)
+{
+	const struct message *d = r->msg->msg;
+
+	snprintf(ref, reflen, "%s.%u", r->msg->idstr, r->index);
+	return (struct sms){ .ref = ref, .to = d->rcpts[r->index].to,
+	    .from = d->sender_id, .text = d->text, .parts = d->parts,
+	    .encoding = gsm_encoding_name(d->encoding) };
+}
+
 /* rcpt_dispatch - journal SENDING, then hand the recipient over */
 static int
 rcpt_dispatch(struct queue *q, struct qrcpt *r)
 {
-	struct qmsg		*m = r->msg;
-	const struct message	*d = m->msg;
-	char			 ref[QID_LEN + 16];
-	struct sms		 sms;
-	int			 rc;
+	struct qmsg	*m = r->msg;
+	char		 ref[QID_LEN + 16];
+	struct sms	 sms = rcpt_sms(r, ref, sizeof(ref));
+	int		 rc;
 
 	r->st->state = RCPT_SENDING;
 	r->st->attempts++;
 	journal_state(q, r);
 	m->in_flight++;
-	if (d->kind == MSG_DSN)
-		rc = bounce_send(q->bounce, m, delivery_done, r);
-	else {
-		snprintf(ref, sizeof(ref), "%s.%u", m->idstr, r->index);
-		sms = (struct sms){ .ref = ref, .to = d->rcpts[r->index].to,
-		    .from = d->sender_id, .text = d->text, .parts = d->parts,
-		    .encoding = gsm_encoding_name(d->encoding) };
-		rc = backend_submit(q->backend, &sms, delivery_done, r);
-	}
+	rc = backend_submit(q->transport[m->msg->kind], &sms, delivery_done, r);
 	if (rc == -1) {
 		m->in_flight--;
 		r->st->attempts--;
@@ -455,28 +470,28 @@ rcpt_dispatch(struct queue *q, struct qrcpt *r)
 	return rc;
 }
 
-/* queue_pump - feed ready recipients while the backends have room */
+/* queue_pump - feed ready recipients while their transports have room */
 static void
 queue_pump(evutil_socket_t fd, short ev, void *arg)
 {
 	struct queue	*q = arg;
 	struct qrcpt	*r, *next;
-	int		 sms_full = 0, dsn_full = 0;
+	int		 full[MSG_KINDS] = { 0 }, nfull = 0;
+	enum msg_kind	 kind;
 
 	(void)fd;
 	(void)ev;
 	if (q->draining)
 		return;
-	for (r = TAILQ_FIRST(&q->ready); r != NULL && !(sms_full && dsn_full) &&
+	for (r = TAILQ_FIRST(&q->ready); r != NULL && nfull < MSG_KINDS &&
 	    spool_recording(q->spool); r = next) {
-		int is_dsn = r->msg->msg->kind == MSG_DSN;
-
 		next = TAILQ_NEXT(r, ready);
-		if (is_dsn ? dsn_full : sms_full)
+		kind = r->msg->msg->kind;
+		if (full[kind])
 			continue;
-		if (!(is_dsn ? bounce_has_capacity(q->bounce) :
-		    backend_has_capacity(q->backend))) {
-			*(is_dsn ? &dsn_full : &sms_full) = 1;
+		if (!backend_has_capacity(q->transport[kind])) {
+			full[kind] = 1;
+			nfull++;
 			continue;
 		}
 		TAILQ_REMOVE(&q->ready, r, ready);
@@ -484,7 +499,8 @@ queue_pump(evutil_socket_t fd, short ev, void *arg)
 		if (rcpt_dispatch(q, r) == -1) {
 			TAILQ_INSERT_HEAD(&q->ready, r, ready);
 			r->on_ready = 1;
-			*(is_dsn ? &dsn_full : &sms_full) = 1;
+			full[kind] = 1;
+			nfull++;
 		}
 	}
 	spool_commit(q->spool, NULL, NULL);
@@ -757,7 +773,7 @@ queue_resume(struct queue *q)
 		    n == 1 ? "" : "s");
 }
 
-/* queue_new - open the spool, replay it, and start the backends */
+/* queue_new - open the spool, replay it, and start the transports */
 struct queue *
 queue_new(struct event_base *base, const struct conf *conf, char *err,
     size_t errlen)
@@ -765,6 +781,7 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 	struct queue	*q;
 	struct spool_replay rp;
 	struct qmsg	*m;
+	int		 kind;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -786,9 +803,10 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 	if ((q->spool = spool_open(conf->spool, base, 0, err, errlen)) == NULL ||
 	    spool_replay(q->spool, &rp, err, errlen) == -1)
 		goto fail;
-	if ((q->backend = backend_new(conf, base, err, errlen)) == NULL ||
-	    (q->bounce = bounce_new(conf, base, err, errlen)) == NULL)
-		goto fail;
+	for (kind = 0; kind < MSG_KINDS; kind++)
+		if ((q->transport[kind] = transports[kind](conf, base, err,
+		    errlen)) == NULL)
+			goto fail;
 	TAILQ_FOREACH(m, &q->msgs, entry)
 		spool_pin(q->spool, &m->loc);
 	spool_set_min_free(q->spool, conf->queue.min_free);
@@ -987,23 +1005,22 @@ queue_drain(struct queue *q, void (*cb)(void *), void *arg)
 }
 
 /*
- * queue_free - stop the backends first (transfers still running report a
+ * queue_free - stop the transports first (transfers still running report a
  * temporary failure, which is journaled), then flush and close the spool.
  */
 void
 queue_free(struct queue *q)
 {
-	struct qmsg *m;
+	struct qmsg	*m;
+	int		 kind;
 
 	if (q == NULL)
 		return;
 	q->draining = 1;
-	if (q->backend != NULL)
-		backend_free(q->backend);
-	q->backend = NULL;
-	if (q->bounce != NULL)
-		bounce_free(q->bounce);
-	q->bounce = NULL;
+	for (kind = 0; kind < MSG_KINDS; kind++) {
+		backend_free(q->transport[kind]);
+		q->transport[kind] = NULL;
+	}
 	if (q->spool != NULL)
 		spool_close(q->spool);
 	q->spool = NULL;
