@@ -17,7 +17,7 @@
 struct smarthost {
 	struct backend		 b;	/* first: backend.c sees only this */
 	struct curlev		*cev;
-	char			*url;	/* the smarthost, path = our EHLO name */
+	char			*url;	/* path: the EHLO name */
 	char			*user;
 	char			*password;
 	int			 starttls;

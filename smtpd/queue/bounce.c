@@ -10,7 +10,7 @@
 
 /* bounce_compose - see bounce.h */
 char *
-bounce_compose(const struct conf *conf, const struct qmsg *m,
+bounce_compose(const struct conf *conf, const struct queue_view *m,
     const uint32_t *idx, size_t n, int64_t now, size_t *lenp)
 {
 	struct dsn_rcpt	*dr;
@@ -22,7 +22,7 @@ bounce_compose(const struct conf *conf, const struct qmsg *m,
 		return NULL;
 	for (i = 0; i < n; i++) {
 		const struct message_rcpt *r = &m->msg->rcpts[idx[i]];
-		const struct rcpt_status *st = &m->status[idx[i]];
+		const struct rcpt_status *st = &m->rcpts[idx[i]];
 
 		dr[i] = (struct dsn_rcpt){ .rcpt = r->addr, .orcpt = r->orcpt,
 		    .action = "failed",

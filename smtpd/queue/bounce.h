@@ -16,7 +16,7 @@
  * "failed" with their status and reason, or "relayed" naming the provider's
  * id for those a success report is owed. NULL with errno (dsn_compose).
  */
-char	*bounce_compose(const struct conf *, const struct qmsg *,
+char	*bounce_compose(const struct conf *, const struct queue_view *,
 	    const uint32_t *idx, size_t n, int64_t now, size_t *lenp);
 
 #endif

@@ -18,8 +18,9 @@ message_space_str(struct message_space *sp, const char *s, size_t n,
 	if (optional && n == 0)
 		return NULL;
 	if (sp->counting) {
+		/* too much for any allocation: message_build refuses it */
 		if (n >= SIZE_MAX / 2 - sp->need)
-			sp->need = SIZE_MAX / 2;	/* refused by the allocation */
+			sp->need = SIZE_MAX / 2;
 		else
 			sp->need += n + 1;
 		return "";

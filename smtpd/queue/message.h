@@ -14,7 +14,7 @@ enum msg_kind { MSG_SMS = 0, MSG_DSN = 1 };
 
 struct message_rcpt {
 	const char	*addr;		/* RCPT TO as given */
-	const char	*to;		/* E.164, or the mail address of a DSN */
+	const char	*to;		/* E.164, or a DSN's mail address */
 	const char	*orcpt;		/* NULL if none */
 	uint8_t		 notify;	/* SMTP_NOTIFY_*, 0 when absent */
 };
@@ -36,12 +36,12 @@ struct message {
 	const char	*text;		/* SMS text, or the whole DSN mail */
 	uint32_t	 parts;
 	uint8_t		 encoding;
-	const char	*headers;	/* the original header block, for DSNs */
+	const char	*headers;	/* the original header block */
 	size_t		 headers_len;
 	const char	*raw;
 	size_t		 raw_len;
 	int64_t		 not_before;	/* [JOBPERIOD:], 0: at once */
-	uint32_t	 lifetime;	/* [VALIDITY:] seconds, 0: queue.lifetime */
+	uint32_t	 lifetime;	/* [VALIDITY:], 0: queue.lifetime */
 	const struct message_rcpt *rcpts;
 	uint32_t	 nrcpts;
 };
@@ -64,14 +64,14 @@ typedef int (*message_fill)(const void *src, struct message *m,
 	    struct message_space *sp);
 
 /* message_build - the message fill describes, one free(); NULL: errno */
-struct message		*message_build(message_fill, const void *src);
-/* message_space_str - s[0..n) as a C string in the message; optional: "" is NULL */
-const char		*message_space_str(struct message_space *, const char *s,
-			    size_t n, int optional);
+struct message	*message_build(message_fill, const void *src);
+/* message_space_str - s[0..n) as a C string; optional: "" is NULL */
+const char	*message_space_str(struct message_space *, const char *s,
+		    size_t n, int optional);
 /* message_space_rcpts - room for n recipients; NULL while counting */
-struct message_rcpt	*message_space_rcpts(struct message_space *, uint32_t n);
+struct message_rcpt *message_space_rcpts(struct message_space *, uint32_t n);
 /* message_copy - a copy of m without raw, in one allocation (free()) */
-struct message		*message_copy(const struct message *);
+struct message	*message_copy(const struct message *);
 
 /* a recipient's journaled state; the values are in the journal */
 enum rcpt_state {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/time.h>
 
 #include "sms/transport/backend.h"
@@ -22,6 +23,33 @@
 #include "sms/lib/log.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/queue/schedule.h"
+#include "smtpd/queue/spool.h"
+
+/* a recipient as the queue schedules it; its status is msg->status[index] */
+struct qrcpt {
+	struct qmsg		*msg;
+	uint32_t		 index;
+	struct rcpt_status	*st;
+	TAILQ_ENTRY(qrcpt)	 ready;
+	int			 on_ready;
+};
+
+struct qmsg {
+	uint64_t		 id;
+	char			 idstr[QID_LEN + 1];
+	struct queue		*q;
+	struct message		*msg;		/* immutable, one allocation */
+	struct rcpt_status	*status;	/* msg->nrcpts of them */
+	struct qrcpt		*rcpts;
+	struct spool_loc	 loc;
+	struct event		*timer;
+	unsigned		 in_flight;
+	int			 committed;	/* the 250 was given */
+	int			 owes_dsn;	/* on the queue's owed list */
+	TAILQ_ENTRY(qmsg)	 entry;
+	TAILQ_ENTRY(qmsg)	 owed;
+	struct qmsg		*hnext;		/* id hash chain */
+};
 
 TAILQ_HEAD(msgq, qmsg);
 TAILQ_HEAD(rcptq, qrcpt);
@@ -146,6 +174,15 @@ msg_new(struct queue *q, uint64_t id, struct message *desc)
 	return m;
 }
 
+/* msg_view - what others may see of m */
+static void
+msg_view(const struct qmsg *m, struct queue_view *v)
+{
+	v->idstr = m->idstr;
+	v->msg = m->msg;
+	v->rcpts = m->status;
+}
+
 static size_t
 id_bucket(uint64_t id, size_t nhash)
 {
@@ -226,7 +263,7 @@ msg_remove(struct queue *q, struct qmsg *m)
 }
 
 static struct qmsg *
-msg_find(struct queue *q, uint64_t id)
+msg_find(const struct queue *q, uint64_t id)
 {
 	struct qmsg *m;
 
@@ -536,6 +573,7 @@ bounce_some(struct queue *q, struct qmsg *m)
 {
 	struct qmsg		*dsn;
 	struct message		*copy;
+	struct queue_view	 v;
 	uint32_t		 idx[64], i;
 	size_t			 n, len;
 	char			*text;
@@ -545,7 +583,8 @@ bounce_some(struct queue *q, struct qmsg *m)
 			idx[n++] = i;
 	if (n == 0)
 		return 0;
-	if ((text = bounce_compose(q->conf, m, idx, n, now_sec(),
+	msg_view(m, &v);
+	if ((text = bounce_compose(q->conf, &v, idx, n, now_sec(),
 	    &len)) == NULL) {
 		log_warnx("%s cannot compose DSN", m->idstr);
 		return 0;
@@ -844,7 +883,7 @@ queue_flush(struct queue *q)
 }
 
 static struct qmsg *
-msg_by_idstr(struct queue *q, const char *idstr)
+msg_by_idstr(const struct queue *q, const char *idstr)
 {
 	char		*end;
 	uint64_t	 id;
@@ -874,94 +913,33 @@ queue_delete(struct queue *q, const char *idstr)
 	return 0;
 }
 
-/* msg_state - the least advanced recipient state, for the list view */
-static const char *
-msg_state(const struct qmsg *m)
-{
-	static const int rank[] = { [RCPT_SENDING] = 0, [RCPT_QUEUED] = 1,
-	    [RCPT_DEFERRED] = 2, [RCPT_FAILED] = 3, [RCPT_BOUNCED] = 4,
-	    [RCPT_REPORT_OWED] = 5, [RCPT_SENT] = 6 };
-	enum rcpt_state best = RCPT_SENT;
-	uint32_t i;
-
-	for (i = 0; i < m->msg->nrcpts; i++)
-		if (rank[m->status[i].state] < rank[best])
-			best = m->status[i].state;
-	return rcpt_state_name(best);
-}
-
-
-/* queue_list - one line per message, recipients indented */
+/* queue_iter_start - see queue.h */
 void
-queue_list(struct queue *q, struct evbuffer *out)
+queue_iter_start(const struct queue *q, struct queue_iter *it)
 {
-	struct qmsg	*m;
-	int64_t		 now = now_sec(), next;
-	uint32_t	 i;
-
-	evbuffer_add_printf(out, "%-16s %8s %5s %-9s %s\n", "ID", "AGE",
-	    "RCPTS", "STATE", "NEXT-TRY");
-	TAILQ_FOREACH(m, &q->msgs, entry) {
-		const struct message *d = m->msg;
-
-		next = schedule_next_try(m->status, d->nrcpts);
-		evbuffer_add_printf(out, "%-16s %7" PRId64 "s %5u %-9s ",
-		    m->idstr, now - d->arrival, d->nrcpts, msg_state(m));
-		if (next > 0)
-			evbuffer_add_printf(out, "in %" PRId64 "s\n",
-			    next > now ? next - now : 0);
-		else
-			evbuffer_add_printf(out, "-\n");
-		for (i = 0; i < d->nrcpts; i++)
-			evbuffer_add_printf(out, "    %-8s %s%s%s\n",
-			    rcpt_state_name(m->status[i].state),
-			    d->kind == MSG_DSN ? "dsn to <" : "",
-			    d->rcpts[i].to, d->kind == MSG_DSN ? ">" : "");
-	}
-	evbuffer_add_printf(out, "-- %zu message%s\n", q->nmsgs,
-	    q->nmsgs == 1 ? "" : "s");
+	it->next = TAILQ_FIRST(&q->msgs);
 }
 
-/* queue_show - everything known about one message */
+/* queue_iter_next - see queue.h */
 int
-queue_show(struct queue *q, const char *idstr, struct evbuffer *out)
+queue_iter_next(struct queue_iter *it, struct queue_view *v)
 {
-	struct qmsg		*m = msg_by_idstr(q, idstr);
-	const struct message	*d;
-	int64_t			 now = now_sec();
-	uint32_t		 i;
+	if (it->next == NULL)
+		return 0;
+	msg_view(it->next, v);
+	it->next = TAILQ_NEXT(it->next, entry);
+	return 1;
+}
+
+/* queue_find - see queue.h */
+int
+queue_find(const struct queue *q, const char *idstr, struct queue_view *v)
+{
+	const struct qmsg *m = msg_by_idstr(q, idstr);
 
 	if (m == NULL)
 		return -1;
-	d = m->msg;
-	evbuffer_add_printf(out, "id: %s\nkind: %s\narrival: %" PRId64
-	    " (%" PRId64 "s ago)\nsender: <%s>\nclient: %s\nhelo: %s\n",
-	    m->idstr, d->kind == MSG_DSN ? "dsn" : "sms", d->arrival,
-	    now - d->arrival, d->sender, d->client, d->helo);
-	if (d->not_before > 0)
-		evbuffer_add_printf(out, "scheduled: %" PRId64 " (%s)\n",
-		    d->not_before, d->not_before > now ? "waiting" : "due");
-	if (d->lifetime > 0)
-		evbuffer_add_printf(out, "lifetime: %us\n", d->lifetime);
-	if (d->kind == MSG_SMS)
-		evbuffer_add_printf(out, "sender-id: %s\nparts: %u\n"
-		    "encoding: %s\ntext: %s\n", d->sender_id ? d->sender_id : "-",
-		    d->parts, gsm_encoding_name(d->encoding), d->text);
-	for (i = 0; i < d->nrcpts; i++) {
-		const struct rcpt_status *st = &m->status[i];
-
-		evbuffer_add_printf(out, "recipient %u: %s <%s>\n"
-		    "  state: %s\n  attempts: %u\n", i, d->rcpts[i].to,
-		    d->rcpts[i].addr, rcpt_state_name(st->state), st->attempts);
-		if (st->state == RCPT_DEFERRED)
-			evbuffer_add_printf(out, "  next-try: in %" PRId64 "s\n",
-			    st->next_try > now ? st->next_try - now : 0);
-		if (st->provider_id != NULL)
-			evbuffer_add_printf(out, "  provider-id: %s\n",
-			    st->provider_id);
-		if (st->reason != NULL)
-			evbuffer_add_printf(out, "  reason: %s\n", st->reason);
-	}
+	msg_view(m, v);
 	return 0;
 }
 

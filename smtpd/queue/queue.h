@@ -1,50 +1,18 @@
 /*
- * queue.h - accepted messages between spool and backends: per-recipient
- * state, dispatch, retry with backoff, expiry, bounces, admin views.
+ * queue.h - accepted messages between spool and transports: per-recipient
+ * state, dispatch, retry, DSNs, and read-only views for the admin.
  */
 #ifndef SMSRELAY_QUEUE_H
 #define SMSRELAY_QUEUE_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/queue.h>
-#include <time.h>
-#include <event2/buffer.h>
 #include <event2/event.h>
 
 #include "conf/conf.h"
 #include "smtpd/queue/message.h"
-#include "smtpd/queue/spool.h"
 
 #define QID_LEN	16
-
-struct qmsg;
-
-/* a recipient as the queue schedules it; its status is msg->status[index] */
-struct qrcpt {
-	struct qmsg		*msg;
-	uint32_t		 index;
-	struct rcpt_status	*st;
-	TAILQ_ENTRY(qrcpt)	 ready;
-	int			 on_ready;
-};
-
-struct qmsg {
-	uint64_t		 id;
-	char			 idstr[QID_LEN + 1];
-	struct queue		*q;
-	struct message		*msg;		/* immutable, one allocation */
-	struct rcpt_status	*status;	/* msg->nrcpts of them */
-	struct qrcpt		*rcpts;
-	struct spool_loc	 loc;
-	struct event		*timer;
-	unsigned		 in_flight;
-	int			 committed;	/* the 250 was given */
-	int			 owes_dsn;	/* on the queue's owed list */
-	TAILQ_ENTRY(qmsg)	 entry;
-	TAILQ_ENTRY(qmsg)	 owed;
-	struct qmsg		*hnext;		/* id hash chain */
-};
 
 struct queue;
 
@@ -64,11 +32,33 @@ int		 queue_submit(struct queue *, const struct message *, queue_accept_cb,
 		    void *arg, char idstr[QID_LEN + 1]);
 void		 queue_flush(struct queue *);
 int		 queue_delete(struct queue *, const char *idstr);
-void		 queue_list(struct queue *, struct evbuffer *);
-int		 queue_show(struct queue *, const char *idstr, struct evbuffer *);
 size_t		 queue_size(const struct queue *);
 /* queue_drain - stop dispatching; cb once nothing is in flight or committing */
 void		 queue_drain(struct queue *, void (*cb)(void *), void *arg);
 void		 queue_free(struct queue *);
+
+/*
+ * A read-only look at one queued message for the admin views and the DSN
+ * composer; valid until the loop runs again.
+ */
+struct queue_view {
+	const char			*idstr;
+	const struct message		*msg;
+	const struct rcpt_status	*rcpts;		/* msg->nrcpts */
+};
+
+struct qmsg;
+
+/* walks the queue in arrival order; the queue must not change meanwhile */
+struct queue_iter {
+	const struct qmsg	*next;
+};
+
+void		 queue_iter_start(const struct queue *, struct queue_iter *);
+/* queue_iter_next - 1 and the next message's view, or 0 at the end */
+int		 queue_iter_next(struct queue_iter *, struct queue_view *);
+/* queue_find - the view of the message whose id is idstr; -1 if none */
+int		 queue_find(const struct queue *, const char *idstr,
+		    struct queue_view *);
 
 #endif

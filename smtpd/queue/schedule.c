@@ -72,7 +72,7 @@ schedule_due(const struct rcpt_status *st, int64_t now)
 	return st->state == RCPT_DEFERRED && st->next_try <= now;
 }
 
-/* schedule_failure_notice - RFC 3461 4.1: no NOTIFY means FAILURE (and DELAY) */
+/* schedule_failure_notice - RFC 3461 4.1: no NOTIFY means FAILURE, DELAY */
 enum fail_notice
 schedule_failure_notice(const struct message *m, uint32_t i)
 {

@@ -22,7 +22,7 @@ enum fail_notice {
 enum dsn_owed {
 	DSN_NONE,
 	DSN_FAILED,		/* "failed": permanent failure or expiry */
-	DSN_RELAYED,		/* "relayed": NOTIFY=SUCCESS, the provider took it */
+	DSN_RELAYED,		/* "relayed": NOTIFY=SUCCESS, provider took it */
 };
 
 /* schedule_retry_delay - seconds of backoff after the attempts-th try */
@@ -35,8 +35,8 @@ int64_t		 schedule_release(const struct message *, int64_t now);
  * schedule_retry - the next try after a temporary failure at now (never
  * past the expiry), or 0 when the message has expired.
  */
-int64_t		 schedule_retry(const struct message *, const struct rcpt_status *,
-		    const struct conf *, int64_t now);
+int64_t		 schedule_retry(const struct message *,
+		    const struct rcpt_status *, const struct conf *, int64_t now);
 /* schedule_next_try - the earliest retry of n recipients, 0 if none waits */
 int64_t		 schedule_next_try(const struct rcpt_status *, uint32_t n);
 /* schedule_due - a deferred recipient whose time has come */

@@ -632,7 +632,8 @@ test_smarthost(void **state)
 	assert_true(file_has(log, "HLO relay.test\r\n"));
 	assert_true(file_has(log, "MAIL FROM:<>"));
 	assert_true(file_has(log, "RCPT TO:<clerk@example.com>\r\n"));
-	assert_true(file_has(log, "Subject: Undelivered\r\n\r\nsorry\r\n.\r\n"));
+	assert_true(file_has(log,
+	    "Subject: Undelivered\r\n\r\nsorry\r\n.\r\n"));
 
 	smarthost_send(550, &rs, log);
 	assert_int_equal(rs.n, 2);
