@@ -100,6 +100,16 @@ backend_has_capacity(const struct backend *b)
 	return b->in_flight < b->max_in_flight;
 }
 
+/* sms_report_name - see backend.h */
+const char *
+sms_report_name(enum sms_report r)
+{
+	static const char *names[] = { "none", "enroute", "delivered",
+	    "expired", "undeliverable", "rejected", "unknown" };
+
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}
+
 /* sms_kept_set - see backend.h */
 void
 sms_kept_set(struct sms_kept *k, enum sms_result result,

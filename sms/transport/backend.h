@@ -27,6 +27,25 @@ struct sms {
 enum sms_result { SMS_SENT, SMS_TEMPFAIL, SMS_PERMFAIL, SMS_BADNUMBER };
 
 /*
+ * What a provider's delivery report says of an SMS it took: still on its
+ * way, or a final state. Reports reach the queue by the provider's message
+ * id or by the client reference (queue_report).
+ */
+enum sms_report {
+	SMS_REPORT_NONE = 0,	/* no report came */
+	SMS_REPORT_ENROUTE,	/* with the carrier, not final */
+	SMS_REPORT_DELIVERED,	/* on the handset */
+	SMS_REPORT_EXPIRED,	/* the carrier gave up */
+	SMS_REPORT_UNDELIVERABLE, /* unknown or unreachable subscriber */
+	SMS_REPORT_REJECTED,	/* blocked, opted out, filtered */
+	SMS_REPORT_UNKNOWN,	/* final, but the provider does not know how */
+};
+#define SMS_REPORT_LAST	SMS_REPORT_UNKNOWN
+
+/* sms_report_name - "delivered", ... for logs and smsrelayctl */
+const char	*sms_report_name(enum sms_report);
+
+/*
  * Called exactly once per accepted submit, always from the event loop and
  * never from inside backend_submit. provider_id is set on SMS_SENT when the
  * provider gave one; reason is a short human sentence on failures. Both

@@ -81,6 +81,11 @@ show_rcpt(const struct queue_view *v, uint32_t i, int64_t now,
 		    st->provider_id);
 	if (st->reason != NULL)
 		evbuffer_add_printf(out, "  reason: %s\n", st->reason);
+	if (st->report != SMS_REPORT_NONE)
+		evbuffer_add_printf(out, "  report: %s at %" PRId64 "%s%s\n",
+		    sms_report_name(st->report), st->report_time,
+		    st->report_status != NULL ? ": " : "",
+		    st->report_status != NULL ? st->report_status : "");
 }
 
 /* ctl_queue_show - see queue_view.h */

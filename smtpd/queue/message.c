@@ -3,9 +3,12 @@
  * session's description or from a journal record) and freed with free().
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sms/lib/ascii.h"
 #include "smtpd/queue/message.h"
 
 /* message_space_str - see message.h */
@@ -134,5 +137,30 @@ rcpt_status_clear(struct rcpt_status *st)
 {
 	free(st->provider_id);
 	free(st->reason);
-	st->provider_id = st->reason = NULL;
+	free(st->report_status);
+	st->provider_id = st->reason = st->report_status = NULL;
+}
+
+/* qid_format - see message.h */
+void
+qid_format(char out[QID_LEN + 1], uint64_t id)
+{
+	snprintf(out, QID_LEN + 1, "%016" PRIX64, id);
+}
+
+/* qid_parse - see message.h */
+int
+qid_parse(const char *s, uint64_t *id)
+{
+	uint64_t v = 0;
+	size_t	 i;
+	int	 x;
+
+	for (i = 0; i < QID_LEN; i++) {
+		if ((x = ascii_hex((unsigned char)s[i])) == -1)
+			return -1;
+		v = v << 4 | (uint64_t)x;
+	}
+	*id = v;
+	return 0;
 }

@@ -8,6 +8,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sms/transport/backend.h"
+
+/* a queue id: 16 upper-case hex digits, increasing with time */
+#define QID_LEN		16
+
+/* qid_format - id as its QID_LEN digits and a NUL */
+void	 qid_format(char out[QID_LEN + 1], uint64_t id);
+/* qid_parse - the id whose QID_LEN hex digits s starts with; -1 if none */
+int	 qid_parse(const char *s, uint64_t *id);
+
 /* what a message is; each kind goes out through its own transport */
 enum msg_kind { MSG_SMS = 0, MSG_DSN = 1 };
 #define MSG_KINDS	2
@@ -94,6 +104,9 @@ struct rcpt_status {
 	char		*provider_id;
 	char		*reason;
 	char		 status[8];	/* enhanced status of a failure */
+	enum sms_report	 report;	/* the provider's latest delivery report */
+	int64_t		 report_time;	/* when the report says it happened */
+	char		*report_status;	/* the report in the provider's words */
 };
 
 const char	*rcpt_state_name(enum rcpt_state);

@@ -20,8 +20,10 @@
 #include "sms/transport/backend.h"
 #include "sms/convert/gsm.h"
 #include "smtpd/queue/bounce.h"
+#include "smtpd/queue/hash.h"
 #include "sms/lib/log.h"
 #include "smtpd/queue/queue.h"
+#include "smtpd/queue/report.h"
 #include "smtpd/queue/schedule.h"
 #include "smtpd/queue/spool.h"
 
@@ -48,7 +50,7 @@ struct qmsg {
 	int			 owes_dsn;	/* on the queue's owed list */
 	TAILQ_ENTRY(qmsg)	 entry;
 	TAILQ_ENTRY(qmsg)	 owed;
-	struct qmsg		*hnext;		/* id hash chain */
+	struct hash_entry	 by_id;
 };
 
 TAILQ_HEAD(msgq, qmsg);
@@ -60,9 +62,8 @@ struct queue {
 	struct spool		*spool;
 	struct backend		*transport[MSG_KINDS];
 	struct msgq		 msgs;
-	size_t			 nmsgs;
-	struct qmsg		**hash;		/* by id, chained */
-	size_t			 nhash;		/* buckets, a power of two */
+	struct hash		 ids;		/* the messages by id */
+	struct report_map	*reports;	/* recipients by provider id */
 	struct msgq		 owed;		/* failed recipients, no DSN yet */
 	struct rcptq		 ready;
 	struct event		*pump_ev;
@@ -163,7 +164,7 @@ msg_new(struct queue *q, uint64_t id, struct message *desc)
 	    (m->timer = evtimer_new(q->base, msg_timer_cb, m)) == NULL)
 		fatal("queue: out of memory");
 	m->id = id;
-	snprintf(m->idstr, sizeof(m->idstr), "%016" PRIX64, id);
+	qid_format(m->idstr, id);
 	m->q = q;
 	m->msg = desc;
 	for (i = 0; i < n; i++) {
@@ -183,48 +184,13 @@ msg_view(const struct qmsg *m, struct queue_view *v)
 	v->rcpts = m->status;
 }
 
-static size_t
-id_bucket(uint64_t id, size_t nhash)
-{
-	return (size_t)((id * 0x9E3779B97F4A7C15ull) >> 32) & (nhash - 1);
-}
-
-/* hash_grow - keep chains short: double the buckets and rehash */
-static void
-hash_grow(struct queue *q)
-{
-	struct qmsg	**nh, *m, *next;
-	size_t		 n = q->nhash ? q->nhash * 2 : 1024, i, b;
-
-	if ((nh = calloc(n, sizeof(*nh))) == NULL)
-		return;			/* longer chains, still correct */
-	for (i = 0; i < q->nhash; i++)
-		for (m = q->hash[i]; m != NULL; m = next) {
-			next = m->hnext;
-			b = id_bucket(m->id, n);
-			m->hnext = nh[b];
-			nh[b] = m;
-		}
-	free(q->hash);
-	q->hash = nh;
-	q->nhash = n;
-}
-
 /* msg_insert - make the message known (admin views, replay, lookups) */
 static void
 msg_insert(struct queue *q, struct qmsg *m)
 {
-	size_t b;
-
-	if (q->nmsgs + 1 > q->nhash * 2)
-		hash_grow(q);
-	if (q->nhash == 0)
+	if (hash_insert(&q->ids, &m->by_id, hash_u64(m->id)) == -1)
 		fatal("queue: out of memory");
-	b = id_bucket(m->id, q->nhash);
-	m->hnext = q->hash[b];
-	q->hash[b] = m;
 	TAILQ_INSERT_TAIL(&q->msgs, m, entry);
-	q->nmsgs++;
 }
 
 /* msg_owes_dsn - put a message with newly failed recipients on the list */
@@ -238,41 +204,60 @@ msg_owes_dsn(struct queue *q, struct qmsg *m)
 	event_active(q->bounce_ev, EV_TIMEOUT, 1);
 }
 
+/* msg_remove - forget a message: lists, lookups, memory */
 static void
 msg_remove(struct queue *q, struct qmsg *m)
 {
-	struct qmsg	**pp;
 	uint32_t	 i;
 
-	for (i = 0; i < m->msg->nrcpts; i++)
+	for (i = 0; i < m->msg->nrcpts; i++) {
 		if (m->rcpts[i].on_ready) {
 			TAILQ_REMOVE(&q->ready, &m->rcpts[i], ready);
 			m->rcpts[i].on_ready = 0;
 		}
+		if (m->status[i].provider_id != NULL)
+			report_forget(q->reports, m->status[i].provider_id,
+			    m->id, i);
+	}
 	if (m->owes_dsn)
 		TAILQ_REMOVE(&q->owed, m, owed);
-	for (pp = &q->hash[id_bucket(m->id, q->nhash)]; *pp != NULL;
-	    pp = &(*pp)->hnext)
-		if (*pp == m) {
-			*pp = m->hnext;
-			break;
-		}
+	hash_remove(&q->ids, &m->by_id);
 	TAILQ_REMOVE(&q->msgs, m, entry);
-	q->nmsgs--;
 	msg_free(m);
 }
 
 static struct qmsg *
 msg_find(const struct queue *q, uint64_t id)
 {
-	struct qmsg *m;
+	uint64_t		 hv = hash_u64(id);
+	struct hash_entry	*e;
+	struct qmsg		*m;
 
-	if (q->nhash == 0)
-		return NULL;
-	for (m = q->hash[id_bucket(id, q->nhash)]; m != NULL; m = m->hnext)
+	for (e = hash_first(&q->ids, hv); e != NULL; e = hash_next(e, hv)) {
+		m = HASH_OWNER(e, struct qmsg, by_id);
 		if (m->id == id)
 			return m;
+	}
 	return NULL;
+}
+
+/*
+ * rcpt_set_provider_id - the provider's id of recipient i; reports about
+ * it will find the recipient (while the message is in the queue).
+ */
+static void
+rcpt_set_provider_id(struct queue *q, struct qmsg *m, uint32_t i,
+    const char *id, size_t n)
+{
+	struct rcpt_status *st = &m->status[i];
+
+	if (st->provider_id != NULL)
+		report_forget(q->reports, st->provider_id, m->id, i);
+	set_str(&st->provider_id, id, n);
+	if (st->provider_id != NULL && report_expect(q->reports,
+	    st->provider_id, m->id, i) == -1)
+		log_warnx("%s no memory to expect reports for rcpt %u",
+		    m->idstr, i);
 }
 
 /* journal_state - append a recipient's state; rides the next commit */
@@ -289,6 +274,33 @@ journal_state(struct queue *q, const struct qrcpt *r)
 	if (spool_put_state(q->spool, &rec) == -1)
 		log_warnx("%s spool: cannot journal state of rcpt %u",
 		    r->msg->idstr, r->index);
+}
+
+/* journal_report - append a recipient's delivery report */
+static void
+journal_report(struct queue *q, const struct qmsg *m, uint32_t i)
+{
+	const struct rcpt_status *st = &m->status[i];
+	struct rec_report rec = {
+		.id = m->id, .rcpt = i, .report = (uint8_t)st->report,
+		.when = st->report_time, .status = rs(st->report_status),
+	};
+
+	if (spool_put_report(q->spool, &rec) == -1)
+		log_warnx("%s spool: cannot journal the report of rcpt %u",
+		    m->idstr, i);
+}
+
+/* rcpt_report - what a delivery report says of recipient i */
+static void
+rcpt_report(struct qmsg *m, uint32_t i, enum sms_report report, int64_t when,
+    const char *status, size_t n)
+{
+	struct rcpt_status *st = &m->status[i];
+
+	st->report = report;
+	st->report_time = when;
+	set_str(&st->report_status, status, n);
 }
 
 /* rcpt_make_ready - put a recipient in line for the backend */
@@ -423,7 +435,7 @@ rcpt_sent(struct queue *q, struct qrcpt *r, const char *provider_id)
 	const struct message_rcpt	*d = &m->msg->rcpts[r->index];
 
 	r->st->state = schedule_after_sent(m->msg, r->index);
-	set_str(&r->st->provider_id, provider_id,
+	rcpt_set_provider_id(q, m, r->index, provider_id,
 	    provider_id != NULL ? strlen(provider_id) : 0);
 	set_str(&r->st->reason, NULL, 0);
 	if (r->st->state == RCPT_REPORT_OWED)
@@ -475,11 +487,11 @@ delivery_done(void *arg, enum sms_result res, const char *provider_id,
  * with a provider's delivery reports.
  */
 static struct sms
-rcpt_sms(const struct qrcpt *r, char *ref, size_t reflen)
+rcpt_sms(const struct qrcpt *r, char ref[REPORT_REF_MAX])
 {
 	const struct message *d = r->msg->msg;
 
-	snprintf(ref, reflen, "%s.%u", r->msg->idstr, r->index);
+	report_ref(ref, r->msg->idstr, r->index);
 	return (struct sms){ .ref = ref, .to = d->rcpts[r->index].to,
 	    .from = d->sender_id, .text = d->text, .parts = d->parts,
 	    .encoding = gsm_encoding_name(d->encoding) };
@@ -490,8 +502,8 @@ static int
 rcpt_dispatch(struct queue *q, struct qrcpt *r)
 {
 	struct qmsg	*m = r->msg;
-	char		 ref[QID_LEN + 16];
-	struct sms	 sms = rcpt_sms(r, ref, sizeof(ref));
+	char		 ref[REPORT_REF_MAX];
+	struct sms	 sms = rcpt_sms(r, ref);
 	int		 rc;
 
 	r->st->state = RCPT_SENDING;
@@ -745,10 +757,23 @@ replay_state(void *arg, const struct rec_state *rec)
 	st->state = rec->state;
 	st->attempts = rec->attempts;
 	st->next_try = rec->next_try;
-	set_str(&st->provider_id, rec->provider_id.len ? rec->provider_id.p :
-	    NULL, rec->provider_id.len);
+	rcpt_set_provider_id(q, m, rec->rcpt, rec->provider_id.len ?
+	    rec->provider_id.p : NULL, rec->provider_id.len);
 	set_str(&st->reason, rec->reason.len ? rec->reason.p : NULL,
 	    rec->reason.len);
+}
+
+static void
+replay_report(void *arg, const struct rec_report *rec)
+{
+	struct queue	*q = arg;
+	struct qmsg	*m = msg_find(q, rec->id);
+
+	if (m == NULL || rec->rcpt >= m->msg->nrcpts ||
+	    rec->report == SMS_REPORT_NONE || rec->report > SMS_REPORT_LAST)
+		return;
+	rcpt_report(m, rec->rcpt, rec->report, rec->when, rec->status.len ?
+	    rec->status.p : NULL, rec->status.len);
 }
 
 static void
@@ -776,8 +801,11 @@ relocate_segment(void *arg, uint32_t seg)
 			log_warnx("%s spool: relocation failed", m->idstr);
 			return;
 		}
-		for (i = 0; i < m->msg->nrcpts; i++)
+		for (i = 0; i < m->msg->nrcpts; i++) {
 			journal_state(q, &m->rcpts[i]);
+			if (m->status[i].report != SMS_REPORT_NONE)
+				journal_report(q, m, i);
+		}
 	}
 }
 
@@ -828,17 +856,18 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 	}
 	q->base = base;
 	q->conf = conf;
+	q->reports = report_map_new();
 	TAILQ_INIT(&q->msgs);
 	TAILQ_INIT(&q->ready);
 	TAILQ_INIT(&q->owed);
 	q->pump_ev = event_new(base, -1, 0, queue_pump, q);
 	q->bounce_ev = event_new(base, -1, 0, queue_bounce_owed, q);
-	if (q->pump_ev == NULL || q->bounce_ev == NULL) {
+	if (q->pump_ev == NULL || q->bounce_ev == NULL || q->reports == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	rp = (struct spool_replay){ replay_msg, replay_state, replay_done,
-	    relocate_segment, queue_spool_writable, q };
+	    relocate_segment, queue_spool_writable, q, replay_report };
 	if ((q->spool = spool_open(conf->spool, base, 0, err, errlen)) == NULL ||
 	    spool_replay(q->spool, &rp, err, errlen) == -1)
 		goto fail;
@@ -885,14 +914,9 @@ queue_flush(struct queue *q)
 static struct qmsg *
 msg_by_idstr(const struct queue *q, const char *idstr)
 {
-	char		*end;
-	uint64_t	 id;
+	uint64_t id;
 
-	if (strlen(idstr) != QID_LEN)
-		return NULL;
-	errno = 0;
-	id = strtoull(idstr, &end, 16);
-	if (errno || *end != '\0')
+	if (strlen(idstr) != QID_LEN || qid_parse(idstr, &id) == -1)
 		return NULL;
 	return msg_find(q, id);
 }
@@ -910,6 +934,38 @@ queue_delete(struct queue *q, const char *idstr)
 	spool_commit(q->spool, NULL, NULL);
 	log_info("%s deleted by the administrator", m->idstr);
 	msg_remove(q, m);
+	return 0;
+}
+
+/*
+ * queue_report - see queue.h; the state the report gives is journaled, and
+ * what it means for the sender is the delivery-report work's to decide.
+ */
+int
+queue_report(struct queue *q, const char *id, enum sms_report report,
+    int64_t when, const char *raw_status)
+{
+	struct qmsg	*m;
+	uint64_t	 msgid;
+	uint32_t	 i;
+
+	if (report == SMS_REPORT_NONE || report > SMS_REPORT_LAST) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((report_lookup(q->reports, id, &msgid, &i) == -1 &&
+	    report_ref_parse(id, &msgid, &i) == -1) ||
+	    (m = msg_find(q, msgid)) == NULL || i >= m->msg->nrcpts ||
+	    m->msg->kind != MSG_SMS) {
+		errno = ENOENT;
+		return -1;
+	}
+	rcpt_report(m, i, report, when, raw_status,
+	    raw_status != NULL ? strlen(raw_status) : 0);
+	journal_report(q, m, i);
+	spool_commit(q->spool, NULL, NULL);
+	log_info("%s report to=%s state=%s", m->idstr, m->msg->rcpts[i].to,
+	    sms_report_name(report));
 	return 0;
 }
 
@@ -946,7 +1002,7 @@ queue_find(const struct queue *q, const char *idstr, struct queue_view *v)
 size_t
 queue_size(const struct queue *q)
 {
-	return q->nmsgs;
+	return q->ids.count;
 }
 
 /* in_flight_total - sends and commits not yet answered */
@@ -1008,6 +1064,7 @@ queue_free(struct queue *q)
 		event_free(q->pump_ev);
 	if (q->bounce_ev != NULL)
 		event_free(q->bounce_ev);
-	free(q->hash);
+	hash_clear(&q->ids);
+	report_map_free(q->reports);
 	free(q);
 }

@@ -12,8 +12,6 @@
 #include "conf/conf.h"
 #include "smtpd/queue/message.h"
 
-#define QID_LEN	16
-
 struct queue;
 
 /*
@@ -33,6 +31,15 @@ int		 queue_submit(struct queue *, const struct message *, queue_accept_cb,
 void		 queue_flush(struct queue *);
 int		 queue_delete(struct queue *, const char *idstr);
 size_t		 queue_size(const struct queue *);
+/*
+ * queue_report - the report channel: a provider says what became of an SMS
+ * it took, naming it by its message id (matched case-folded) or by our
+ * client reference (ID.N). The recipient's report state, time and the
+ * provider's words are journaled. -1 with errno ENOENT when no queued
+ * recipient is known by that id, EINVAL for SMS_REPORT_NONE.
+ */
+int		 queue_report(struct queue *, const char *id, enum sms_report,
+		    int64_t when, const char *raw_status);
 /* queue_drain - stop dispatching; cb once nothing is in flight or committing */
 void		 queue_drain(struct queue *, void (*cb)(void *), void *arg);
 void		 queue_free(struct queue *);

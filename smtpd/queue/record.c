@@ -202,6 +202,24 @@ rec_put_done(struct buf *b, uint64_t id)
 	return 0;
 }
 
+/* rec_put_report - a delivery report about one recipient */
+int
+rec_put_report(struct buf *b, const struct rec_report *r)
+{
+	size_t	 start;
+
+	if (rec_begin(b, 8 + 4 + 1 + 8 + 4 + (size_t)r->status.len,
+	    REC_REPORT, &start) == -1)
+		return -1;
+	enc_u64(b, r->id);
+	enc_u32(b, r->rcpt);
+	enc_u8(b, r->report);
+	enc_u64(b, (uint64_t)r->when);
+	enc_str(b, r->status);
+	rec_end(b, start);
+	return 0;
+}
+
 /*
  * rec_void - a record that must never be replayed (its message was refused)
  * keeps its length, so that the offsets after it hold, and loses its content.
@@ -402,4 +420,18 @@ rec_get_done(const uint8_t *p, size_t len, uint64_t *id)
 
 	*id = dec_u64(&r);
 	return r.bad || r.pos != len ? -1 : 0;
+}
+
+/* rec_get_report - decode a REC_REPORT payload */
+int
+rec_get_report(const uint8_t *p, size_t len, struct rec_report *r)
+{
+	struct rd rd = { p, len, 0, 0 };
+
+	r->id = dec_u64(&rd);
+	r->rcpt = dec_u32(&rd);
+	r->report = dec_u8(&rd);
+	r->when = (int64_t)dec_u64(&rd);
+	r->status = dec_str(&rd);
+	return rd.bad || rd.pos != len ? -1 : 0;
 }

@@ -16,8 +16,13 @@
 #define REC_HDR_LEN	9		/* u32 length, u32 crc32, u8 type */
 #define REC_MAX_LEN	(256u * 1024 * 1024)
 
-/* REC_VOID: a refused message's record, blanked; replay skips it */
-enum rec_type { REC_MSG = 1, REC_STATE = 2, REC_DONE = 3, REC_VOID = 4 };
+/*
+ * REC_VOID: a refused message's record, blanked; replay skips it.
+ * REC_REPORT: a provider's delivery report about a recipient.
+ */
+enum rec_type {
+	REC_MSG = 1, REC_STATE = 2, REC_DONE = 3, REC_VOID = 4, REC_REPORT = 5
+};
 
 struct rec_str {
 	const char	*p;
@@ -34,6 +39,14 @@ struct rec_state {
 	struct rec_str	 reason;
 };
 
+struct rec_report {
+	uint64_t	 id;
+	uint32_t	 rcpt;
+	uint8_t		 report;	/* enum sms_report */
+	int64_t		 when;
+	struct rec_str	 status;	/* the provider's own words */
+};
+
 /*
  * encoders append one whole framed record; -1 on allocation failure.
  * REC_MSG holds a message whole (raw bytes too): written once, copied
@@ -42,6 +55,7 @@ struct rec_state {
 int	 rec_put_msg(struct buf *, uint64_t id, const struct message *);
 int	 rec_put_state(struct buf *, const struct rec_state *);
 int	 rec_put_done(struct buf *, uint64_t id);
+int	 rec_put_report(struct buf *, const struct rec_report *);
 /* rec_void - blank the framed record of total bytes at p into a REC_VOID */
 void	 rec_void(uint8_t *p, size_t total);
 
@@ -58,5 +72,6 @@ int	 rec_frame(const uint8_t *p, size_t avail, uint8_t *type,
 struct message *rec_get_msg(const uint8_t *, size_t, uint64_t *id);
 int	 rec_get_state(const uint8_t *, size_t, struct rec_state *);
 int	 rec_get_done(const uint8_t *, size_t, uint64_t *id);
+int	 rec_get_report(const uint8_t *, size_t, struct rec_report *);
 
 #endif

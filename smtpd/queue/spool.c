@@ -918,6 +918,16 @@ spool_put_state(struct spool *s, const struct rec_state *st)
 	return spool_append(s, &scratch, NULL);
 }
 
+/* spool_put_report - append a delivery report */
+int
+spool_put_report(struct spool *s, const struct rec_report *r)
+{
+	scratch.len = 0;
+	if (rec_put_report(&scratch, r) == -1)
+		return -1;
+	return spool_append(s, &scratch, NULL);
+}
+
 /* spool_put_done - append the end of a message and release its segment */
 int
 spool_put_done(struct spool *s, uint64_t id, const struct spool_loc *loc)
@@ -1082,6 +1092,7 @@ replay_segment(struct spool *s, uint32_t seg, const struct buf *b)
 	    &plen, &total)) == 1) {
 		struct message	*m;
 		struct rec_state st;
+		struct rec_report rr;
 		struct spool_loc loc = { seg, pos, (uint32_t)total };
 		uint64_t	 id;
 
@@ -1094,7 +1105,11 @@ replay_segment(struct spool *s, uint32_t seg, const struct buf *b)
 			s->replay.state(s->replay.arg, &st);
 		else if (type == REC_DONE && rec_get_done(payload, plen, &id) == 0)
 			s->replay.done(s->replay.arg, id);
-		else if (type == REC_VOID)
+		else if (type == REC_REPORT && rec_get_report(payload, plen,
+		    &rr) == 0) {
+			if (s->replay.report != NULL)
+				s->replay.report(s->replay.arg, &rr);
+		} else if (type == REC_VOID)
 			;	/* a message refused after it was placed */
 		else
 			log_warnx("spool: segment %08" PRIx32 " offset %zu: "

@@ -41,6 +41,8 @@ struct spool_replay {
 	/* after a failed write or while full: records may go again */
 	void	(*writable)(void *);
 	void	*arg;
+	/* a delivery report; NULL: skipped */
+	void	(*report)(void *, const struct rec_report *);
 };
 
 /*
@@ -65,6 +67,7 @@ void		 spool_close(struct spool *);
 int		 spool_put_msg(struct spool *, uint64_t id, const struct message *,
 		    struct spool_loc *, spool_done_cb, void *);
 int		 spool_put_state(struct spool *, const struct rec_state *);
+int		 spool_put_report(struct spool *, const struct rec_report *);
 /* spool_put_done - the message at loc is finished; its segment may go */
 int		 spool_put_done(struct spool *, uint64_t id, const struct spool_loc *);
 /* spool_relocate - copy the record at *loc to the head; *loc is updated */

@@ -147,7 +147,7 @@ open_spool_reserve(struct event_base *base, struct model *md, size_t segmax,
     size_t min_free)
 {
 	struct spool_replay rp = { on_msg, on_state, on_done, on_relocate,
-	    on_writable, md };
+	    on_writable, md, NULL };
 	char	 err[256];
 	uint64_t i;
 
@@ -452,7 +452,8 @@ static void
 crash_replay(struct model *md)
 {
 	struct event_base *base = event_base_new();
-	struct spool_replay rp = { on_msg, on_state, on_done, NULL, NULL, md };
+	struct spool_replay rp = { on_msg, on_state, on_done, NULL, NULL, md,
+	    NULL };
 	struct spool	*s;
 	char		 copy[128], cmd[512], err[256];
 
