@@ -135,6 +135,34 @@ test_msg_bytes(void **state)
 	buf_free(&b);
 }
 
+/* a delivery report's record: what the report channel journals */
+static void
+test_report(void **state)
+{
+	struct rec_report in = { .id = 0x1122334455667788ull, .rcpt = 3,
+	    .report = 2, .when = 1700000300, .status = S("stat:DELIVRD") };
+	struct rec_report out;
+	struct buf	 b = { 0 };
+	const uint8_t	*pl;
+	size_t		 plen, total;
+	uint8_t		 type;
+
+	(void)state;
+	assert_int_equal(rec_put_report(&b, &in), 0);
+	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
+	assert_int_equal(type, REC_REPORT);
+	assert_int_equal(total, b.len);
+	assert_int_equal(rec_get_report(pl, plen, &out), 0);
+	assert_true(out.id == in.id);
+	assert_int_equal(out.rcpt, 3);
+	assert_int_equal(out.report, 2);
+	assert_int_equal(out.when, 1700000300);
+	assert_int_equal(out.status.len, 12);
+	assert_memory_equal(out.status.p, "stat:DELIVRD", 12);
+	assert_int_equal(rec_get_report(pl, plen - 1, &out), -1);
+	buf_free(&b);
+}
+
 /* every prefix of a record is "truncated", never "whole" */
 static void
 test_truncation(void **state)
@@ -181,12 +209,14 @@ test_lying_lengths(void **state)
 {
 	uint8_t		 p[64];
 	struct rec_state st;
+	struct rec_report rr;
 	uint64_t	 id;
 
 	(void)state;
 	memset(p, 0xff, sizeof(p));
 	assert_null(rec_get_msg(p, sizeof(p), &id));
 	assert_int_equal(rec_get_state(p, sizeof(p), &st), -1);
+	assert_int_equal(rec_get_report(p, sizeof(p), &rr), -1);
 	assert_int_equal(rec_get_done(p, 7, &id), -1);
 	assert_int_equal(rec_get_done(p, 9, &id), -1);
 }
@@ -226,6 +256,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_msg_bytes),
+		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_bit_flips),
 		cmocka_unit_test(test_lying_lengths),
