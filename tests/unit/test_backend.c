@@ -78,6 +78,17 @@ submit(struct backend *b, struct results *rs, const struct sms *sms)
 	return rc;
 }
 
+/* outbox_conf - an outbox backend writing to path, in a new directory */
+static void
+outbox_conf(struct conf *conf, char *dir, char *path, size_t pathlen)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, pathlen, "%s/outbox.jsonl", dir);
+	memset(conf, 0, sizeof(*conf));
+	conf->backend.type = BACKEND_OUTBOX;
+	conf->backend.path = path;
+}
+
 static void
 test_outbox(void **state)
 {
@@ -102,11 +113,7 @@ test_outbox(void **state)
 
 	(void)state;
 	umask(022);
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/outbox.jsonl", dir);
-	memset(&conf, 0, sizeof(conf));
-	conf.backend.type = BACKEND_OUTBOX;
-	conf.backend.path = path;
+	outbox_conf(&conf, dir, path, sizeof(path));
 	conf.backend.from = "Service";
 	base = event_base_new();
 	assert_non_null(base);
@@ -429,11 +436,7 @@ test_threaded_burst(void **state)
 	int		 i, lines = 0;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/outbox.jsonl", dir);
-	memset(&conf, 0, sizeof(conf));
-	conf.backend.type = BACKEND_OUTBOX;
-	conf.backend.path = path;
+	outbox_conf(&conf, dir, path, sizeof(path));
 	base = event_base_new();
 	b = backend_new(&conf, base, err, sizeof(err));
 	assert_non_null(b);
@@ -481,11 +484,7 @@ test_dsn_outbox_words(void **state)
 	    .to = "clerk@example.com", .text = "\xff" };
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/outbox.jsonl", dir);
-	memset(&conf, 0, sizeof(conf));
-	conf.backend.type = BACKEND_OUTBOX;
-	conf.backend.path = path;
+	outbox_conf(&conf, dir, path, sizeof(path));
 	base = event_base_new();
 	b = backend_dsn_new(&conf, base, err, sizeof(err));
 	assert_non_null(b);
