@@ -125,14 +125,6 @@ set_str(char **dst, const char *s, size_t n)
 		fatal("queue: out of memory");
 }
 
-static struct rec_str
-rs(const char *s)
-{
-	struct rec_str r = { s != NULL ? s : "", s != NULL ? (uint32_t)strlen(s) : 0 };
-
-	return r;
-}
-
 /* msg_free - release a message and everything it owns */
 static void
 msg_free(struct qmsg *m)
@@ -264,12 +256,7 @@ rcpt_set_provider_id(struct queue *q, struct qmsg *m, uint32_t i,
 static void
 journal_state(struct queue *q, const struct qrcpt *r)
 {
-	const struct rcpt_status *st = r->st;
-	struct rec_state rec = {
-		.id = r->msg->id, .rcpt = r->index, .state = st->state,
-		.attempts = st->attempts, .next_try = st->next_try,
-		.provider_id = rs(st->provider_id), .reason = rs(st->reason),
-	};
+	struct rec_state rec = rec_state_of(r->msg->id, r->index, r->st);
 
 	if (spool_put_state(q->spool, &rec) == -1)
 		log_warnx("%s spool: cannot journal state of rcpt %u",
@@ -280,11 +267,7 @@ journal_state(struct queue *q, const struct qrcpt *r)
 static void
 journal_report(struct queue *q, const struct qmsg *m, uint32_t i)
 {
-	const struct rcpt_status *st = &m->status[i];
-	struct rec_report rec = {
-		.id = m->id, .rcpt = i, .report = (uint8_t)st->report,
-		.when = st->report_time, .status = rs(st->report_status),
-	};
+	struct rec_report rec = rec_report_of(m->id, i, &m->status[i]);
 
 	if (spool_put_report(q->spool, &rec) == -1)
 		log_warnx("%s spool: cannot journal the report of rcpt %u",

@@ -108,6 +108,29 @@ bytes_of(const char *p, size_t n)
 	return r;
 }
 
+/* rec_state_of - see record.h; strings point into st */
+struct rec_state
+rec_state_of(uint64_t id, uint32_t rcpt, const struct rcpt_status *st)
+{
+	struct rec_state r = { .id = id, .rcpt = rcpt,
+	    .state = (uint8_t)st->state, .attempts = st->attempts,
+	    .next_try = st->next_try, .provider_id = str_of(st->provider_id),
+	    .reason = str_of(st->reason) };
+
+	return r;
+}
+
+/* rec_report_of - see record.h; the status points into st */
+struct rec_report
+rec_report_of(uint64_t id, uint32_t rcpt, const struct rcpt_status *st)
+{
+	struct rec_report r = { .id = id, .rcpt = rcpt,
+	    .report = (uint8_t)st->report, .when = st->report_time,
+	    .status = str_of(st->report_status) };
+
+	return r;
+}
+
 /* str_size - the encoded size of an optional C string */
 static size_t
 str_size(const char *s)

@@ -47,6 +47,12 @@ struct rec_report {
 	struct rec_str	 status;	/* the provider's own words */
 };
 
+/* rec_state_of, rec_report_of - the records of recipient rcpt's status */
+struct rec_state  rec_state_of(uint64_t id, uint32_t rcpt,
+		    const struct rcpt_status *);
+struct rec_report rec_report_of(uint64_t id, uint32_t rcpt,
+		    const struct rcpt_status *);
+
 /*
  * encoders append one whole framed record; -1 on allocation failure.
  * REC_MSG holds a message whole (raw bytes too): written once, copied
