@@ -79,11 +79,17 @@ backend_new(const struct conf *conf, struct event_base *base, char *err,
 	return on_thread(concrete_new, conf, base, err, errlen);
 }
 
-/* backend_dsn_outbox_new - see backend.h */
+/*
+ * backend_dsn_new - see backend.h; the smarthost's client stays on the
+ * caller's loop (libcurl multi never blocks it), the outbox's fdatasync
+ * must not.
+ */
 struct backend *
-backend_dsn_outbox_new(const struct conf *conf, struct event_base *base,
+backend_dsn_new(const struct conf *conf, struct event_base *base,
     char *err, size_t errlen)
 {
+	if (conf->bounce.smarthost != NULL)
+		return smarthost_backend_new(conf, base, err, errlen);
 	return on_thread(outbox_dsn_backend_new, conf, base, err, errlen);
 }
 
@@ -92,6 +98,16 @@ int
 backend_has_capacity(const struct backend *b)
 {
 	return b->in_flight < b->max_in_flight;
+}
+
+/* sms_report_name - see backend.h */
+const char *
+sms_report_name(enum sms_report r)
+{
+	static const char *names[] = { "none", "enroute", "delivered",
+	    "expired", "undeliverable", "rejected", "unknown" };
+
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
 }
 
 /* sms_kept_set - see backend.h */
@@ -111,6 +127,13 @@ void
 sms_kept_report(struct sms_kept *k, sms_done_cb cb, void *arg)
 {
 	cb(arg, k->result, k->provider_id, k->reason);
+	sms_kept_clear(k);
+}
+
+/* sms_kept_clear - see backend.h */
+void
+sms_kept_clear(struct sms_kept *k)
+{
 	free(k->provider_id);
 	free(k->reason);
 	k->provider_id = k->reason = NULL;

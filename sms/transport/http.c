@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "sms/lib/ascii.h"
+#include "sms/lib/buf.h"
 #include "sms/transport/backend.h"
 #include "sms/transport/curlev.h"
 #include "sms/transport/http.h"
@@ -48,60 +49,23 @@ static const char *const ph_names[PH_COUNT] = {
 	"to", "to_digits", "from", "text", "ref", "parts", "encoding", "user",
 };
 
-/* a growing string; a failed allocation sticks until sb_finish */
-struct sbuf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-	int	 failed;
-};
-
-/* sb_add - append n bytes */
-static void
-sb_add(struct sbuf *sb, const char *s, size_t n)
-{
-	char	*np;
-	size_t	 ncap;
-
-	if (sb->failed)
-		return;
-	if (n >= SIZE_MAX / 2 - sb->len) {
-		sb->failed = 1;
-		return;
-	}
-	if (sb->len + n + 1 > sb->cap) {
-		ncap = sb->cap < 64 ? 64 : sb->cap;
-		while (ncap < sb->len + n + 1)
-			ncap *= 2;
-		if ((np = realloc(sb->p, ncap)) == NULL) {
-			sb->failed = 1;
-			return;
-		}
-		sb->p = np;
-		sb->cap = ncap;
-	}
-	memcpy(sb->p + sb->len, s, n);
-	sb->len += n;
-	sb->p[sb->len] = '\0';
-}
-
-/* sb_finish - the string, or NULL (errno ENOMEM) if anything failed */
+/* text_finish - the text built in b, or NULL (errno ENOMEM) if it failed */
 static char *
-sb_finish(struct sbuf *sb)
+text_finish(struct buf *b)
 {
-	if (sb->failed) {
-		free(sb->p);
+	if (b->failed) {
+		buf_free(b);
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (sb->p == NULL)
+	if (b->s == NULL)
 		return strdup("");
-	return sb->p;
+	return b->s;
 }
 
-/* sb_add_escaped - percent-encode but RFC 3986 unreserved; form: ' ' as '+' */
+/* add_escaped - percent-encode but RFC 3986 unreserved; form: ' ' as '+' */
 static void
-sb_add_escaped(struct sbuf *sb, const char *s, size_t n, int form)
+add_escaped(struct buf *b, const char *s, size_t n, int form)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	unsigned char		 c;
@@ -112,14 +76,14 @@ sb_add_escaped(struct sbuf *sb, const char *s, size_t n, int form)
 		c = (unsigned char)s[i];
 		if (ascii_alnum(c) || c == '-' || c == '.' || c == '_' ||
 		    c == '~')
-			sb_add(sb, &s[i], 1);
+			buf_add(b, &s[i], 1);
 		else if (form && c == ' ')
-			sb_add(sb, "+", 1);
+			buf_add(b, "+", 1);
 		else {
 			enc[0] = '%';
 			enc[1] = hex[c >> 4];
 			enc[2] = hex[c & 15];
-			sb_add(sb, enc, 3);
+			buf_add(b, enc, 3);
 		}
 	}
 }
@@ -208,7 +172,7 @@ http_template_check(const char *tmpl, char *err, size_t errlen)
 char *
 http_expand(const char *tmpl, const struct http_vars *v, enum http_escape esc)
 {
-	struct sbuf	 sb = { NULL, 0, 0, 0 };
+	struct buf	 text = { 0 };
 	const char	*p, *val;
 	char		 num[16];
 	size_t		 skip;
@@ -216,32 +180,32 @@ http_expand(const char *tmpl, const struct http_vars *v, enum http_escape esc)
 
 	for (p = tmpl; *p != '\0'; ) {
 		if (*p != '{' || (ph = ph_scan(p, &skip)) == -2) {
-			sb_add(&sb, p++, 1);
+			buf_add(&text, p++, 1);
 			continue;
 		}
 		if (ph == -1) {
-			free(sb.p);
+			buf_free(&text);
 			errno = EINVAL;
 			return NULL;
 		}
 		val = ph_value(ph, v, num, sizeof(num));
 		if (esc == HTTP_ESCAPE_URL)
-			sb_add_escaped(&sb, val, strlen(val), 0);
+			add_escaped(&text, val, strlen(val), 0);
 		else
-			sb_add(&sb, val, strlen(val));
+			buf_add(&text, val, strlen(val));
 		p += skip;
 	}
-	return sb_finish(&sb);
+	return text_finish(&text);
 }
 
 /* http_form_encode - one key or value of an x-www-form-urlencoded body */
 char *
 http_form_encode(const char *s, size_t len)
 {
-	struct sbuf	 sb = { NULL, 0, 0, 0 };
+	struct buf	 text = { 0 };
 
-	sb_add_escaped(&sb, s, len, 1);
-	return sb_finish(&sb);
+	add_escaped(&text, s, len, 1);
+	return text_finish(&text);
 }
 
 /* json_value - a JSON string, or EILSEQ when s is not UTF-8 */
@@ -309,27 +273,27 @@ fail:
 static char *
 http_body_form(const struct http_conf *hc, const struct http_vars *v)
 {
-	struct sbuf	 sb = { NULL, 0, 0, 0 };
+	struct buf	 text = { 0 };
 	char		*val;
 	size_t		 i;
 
 	for (i = 0; i < hc->nfields; i++) {
 		if ((val = http_expand(hc->fields[i].value, v,
 		    HTTP_ESCAPE_NONE)) == NULL) {
-			free(sb.p);
+			buf_free(&text);
 			return NULL;
 		}
 		if (*val != '\0') {
-			if (sb.len > 0)
-				sb_add(&sb, "&", 1);
-			sb_add_escaped(&sb, hc->fields[i].key,
+			if (text.len > 0)
+				buf_add(&text, "&", 1);
+			add_escaped(&text, hc->fields[i].key,
 			    strlen(hc->fields[i].key), 1);
-			sb_add(&sb, "=", 1);
-			sb_add_escaped(&sb, val, strlen(val), 1);
+			buf_add(&text, "=", 1);
+			add_escaped(&text, val, strlen(val), 1);
 		}
 		free(val);
 	}
-	return sb_finish(&sb);
+	return text_finish(&text);
 }
 
 /* http_body - the request body in the configured format */
@@ -801,9 +765,7 @@ struct http_request {
 	struct http_backend	*hb;
 	CURL			*easy;
 	struct curl_slist	*headers;
-	char			*resp;
-	size_t			 resplen;
-	size_t			 respcap;
+	struct buf		 resp;
 	int			 truncated;
 	char			 error[CURL_ERROR_SIZE];
 	sms_done_cb		 cb;
@@ -847,7 +809,7 @@ request_free(struct http_request *req)
 			curl_easy_cleanup(req->easy);
 	}
 	curl_slist_free_all(req->headers);
-	free(req->resp);
+	buf_free(&req->resp);
 	free(req);
 }
 
@@ -856,27 +818,13 @@ static size_t
 request_write(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_request	*req = arg;
-	size_t			 n = size * nmemb, ncap;
-	char			*np;
+	size_t			 n = size * nmemb;
 
-	if (n > HTTP_BODY_MAX - req->resplen) {
+	if (n > HTTP_BODY_MAX - req->resp.len) {
 		req->truncated = 1;
 		return 0;
 	}
-	if (req->resplen + n > req->respcap) {
-		ncap = req->respcap < 1024 ? 1024 : req->respcap;
-		while (ncap < req->resplen + n)
-			ncap *= 2;
-		if (ncap > HTTP_BODY_MAX)
-			ncap = HTTP_BODY_MAX;
-		if ((np = realloc(req->resp, ncap)) == NULL)
-			return 0;
-		req->resp = np;
-		req->respcap = ncap;
-	}
-	memcpy(req->resp + req->resplen, data, n);
-	req->resplen += n;
-	return n;
+	return buf_append(&req->resp, data, n) == -1 ? 0 : n;
 }
 
 /* has_header - did the configuration set header name itself? */
@@ -1033,8 +981,8 @@ http_done(void *arg, CURL *easy, CURLcode result)
 	r.result = result;
 	r.error = req->error;
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &r.status);
-	r.body = req->resp;
-	r.len = req->resplen;
+	r.body = req->resp.s;
+	r.len = req->resp.len;
 	r.truncated = req->truncated;
 	http_classify(&req->hb->hc, &r, &o);
 	TAILQ_REMOVE(&req->hb->requests, req, entry);

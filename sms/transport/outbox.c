@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +26,7 @@ struct outbox_result {
 	TAILQ_ENTRY(outbox_result) entry;
 	sms_done_cb		 cb;
 	void			*arg;
-	enum sms_result		 result;
-	char			*provider_id;
-	char			*reason;
+	struct sms_kept		 kept;
 };
 
 TAILQ_HEAD(outbox_results, outbox_result);
@@ -157,6 +157,21 @@ outbox_line(const struct outbox *ob, const struct sms *sms, char **line,
 	return rc;
 }
 
+/* outbox_why - a failure in words; the bounce sender's say what failed */
+static void __attribute__((format(printf, 4, 5)))
+outbox_why(const struct outbox *ob, char *why, size_t len, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+	size_t	 n;
+
+	n = (size_t)snprintf(why, len, "%s", ob->dsn ?
+	    "cannot write the DSN: " : "");
+	va_start(ap, fmt);
+	vsnprintf(why + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
 /* outbox_flush - make the batch durable, then report every result in it */
 static void
 outbox_flush(evutil_socket_t fd, short events, void *arg)
@@ -164,7 +179,7 @@ outbox_flush(evutil_socket_t fd, short events, void *arg)
 	struct outbox		*ob = arg;
 	struct outbox_results	 batch;
 	struct outbox_result	*r;
-	char			 why[128];
+	char			 why[256];
 	int			 synced;
 
 	(void)fd;
@@ -173,23 +188,23 @@ outbox_flush(evutil_socket_t fd, short events, void *arg)
 	TAILQ_CONCAT(&batch, &ob->results, entry);
 	synced = fdatasync(ob->fd);
 	if (synced == -1)
-		snprintf(why, sizeof(why), "outbox %s: fdatasync: %s",
+		outbox_why(ob, why, sizeof(why), "outbox %s: fdatasync: %s",
 		    ob->path, strerror(errno));
 	while ((r = TAILQ_FIRST(&batch)) != NULL) {
 		TAILQ_REMOVE(&batch, r, entry);
-		if (r->result == SMS_SENT && synced == -1)
-			r->cb(r->arg, SMS_TEMPFAIL, NULL, why);
-		else
-			r->cb(r->arg, r->result, r->provider_id, r->reason);
-		free(r->provider_id);
-		free(r->reason);
+		if (r->kept.result == SMS_SENT && synced == -1) {
+			sms_kept_clear(&r->kept);
+			sms_kept_set(&r->kept, SMS_TEMPFAIL, NULL, why);
+		}
+		sms_kept_report(&r->kept, r->cb, r->arg);
 		free(r);
 	}
 }
 
 /*
  * outbox_submit - append the line now, report after the batch's sync.
- * Text that is not UTF-8 can never be written: a permanent failure.
+ * Text that is not UTF-8 can never be written: a permanent failure. An
+ * SMS's provider id names the line; a DSN has none.
  */
 static int
 outbox_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
@@ -197,28 +212,31 @@ outbox_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 {
 	struct outbox		*ob = (struct outbox *)b;
 	struct outbox_result	*r;
-	char			*line = NULL;
+	char			*line = NULL, *id = NULL, why[PATH_MAX + 256];
 	size_t			 len;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		return -1;
 	r->cb = cb;
 	r->arg = arg;
-	r->result = SMS_SENT;
 	if (outbox_line(ob, sms, &line, &len) == -1) {
 		if (errno != EILSEQ) {
 			free(r);
 			return -1;
 		}
-		r->result = SMS_PERMFAIL;
-		r->reason = strdup("text or sender is not valid UTF-8");
+		outbox_why(ob, why, sizeof(why), "%s",
+		    "text or sender is not valid UTF-8");
+		sms_kept_set(&r->kept, SMS_PERMFAIL, NULL, why);
 	} else if (append_line(ob->fd, line, len) == -1) {
-		r->result = SMS_TEMPFAIL;
-		if (asprintf(&r->reason, "outbox %s: %s", ob->path,
-		    strerror(errno)) == -1)
-			r->reason = NULL;
-	} else if (asprintf(&r->provider_id, "outbox-%s", sms->ref) == -1)
-		r->provider_id = NULL;
+		outbox_why(ob, why, sizeof(why), "outbox %s: %s", ob->path,
+		    strerror(errno));
+		sms_kept_set(&r->kept, SMS_TEMPFAIL, NULL, why);
+	} else {
+		if (!ob->dsn && asprintf(&id, "outbox-%s", sms->ref) == -1)
+			id = NULL;
+		sms_kept_set(&r->kept, SMS_SENT, id, NULL);
+		free(id);
+	}
 	free(line);
 	TAILQ_INSERT_TAIL(&ob->results, r, entry);
 	event_active(ob->flush, EV_TIMEOUT, 1);
@@ -299,6 +317,7 @@ outbox_dsn_backend_new(const struct conf *conf, struct event_base *base,
 	if ((b = outbox_backend_new(conf, base, err, errlen)) != NULL) {
 		((struct outbox *)b)->dsn = 1;
 		b->ops = &dsn_outbox_ops;
+		b->max_in_flight = BACKEND_DSN_MAX_IN_FLIGHT;
 	}
 	return b;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -16,6 +17,7 @@
 
 #include "smtpd/smtp/accept_backoff.h"
 #include "smtpd/ctl/control.h"
+#include "smtpd/ctl/queue_view.h"
 #include "smtpd/queue/queue.h"
 #include "sms/lib/log.h"
 
@@ -31,11 +33,12 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 {
 	if (strcmp(line, "queue") == 0) {
 		evbuffer_add_printf(out, "ok\n");
-		queue_list(srv->queue, out);
+		ctl_queue_list(srv->queue, (int64_t)time(NULL), out);
 	} else if (strncmp(line, "show ", 5) == 0) {
 		struct evbuffer *tmp = evbuffer_new();
 
-		if (tmp != NULL && queue_show(srv->queue, line + 5, tmp) == 0) {
+		if (tmp != NULL && ctl_queue_show(srv->queue, line + 5,
+		    (int64_t)time(NULL), tmp) == 0) {
 			evbuffer_add_printf(out, "ok\n");
 			evbuffer_add_buffer(out, tmp);
 		} else

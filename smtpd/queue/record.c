@@ -90,48 +90,103 @@ rec_end(struct buf *b, size_t start)
 	put_u32(b->p + start + 4, (uint32_t)crc);
 }
 
-static size_t
-rcpt_size(const struct rec_rcpt *r)
+/* str_of - a record string of an optional C string */
+static struct rec_str
+str_of(const char *s)
 {
-	return 12 + (size_t)r->addr.len + r->to.len + r->orcpt.len + 1;
+	struct rec_str r = { s != NULL ? s : "", s != NULL ? (uint32_t)strlen(s) : 0 };
+
+	return r;
+}
+
+/* bytes_of - a record string of n bytes at p (NULL: none) */
+static struct rec_str
+bytes_of(const char *p, size_t n)
+{
+	struct rec_str r = { p != NULL ? p : "", p != NULL ? (uint32_t)n : 0 };
+
+	return r;
+}
+
+/* rec_state_of - see record.h; strings point into st */
+struct rec_state
+rec_state_of(uint64_t id, uint32_t rcpt, const struct rcpt_status *st)
+{
+	struct rec_state r = { .id = id, .rcpt = rcpt,
+	    .state = (uint8_t)st->state, .attempts = st->attempts,
+	    .next_try = st->next_try, .provider_id = str_of(st->provider_id),
+	    .reason = str_of(st->reason) };
+
+	return r;
+}
+
+/* rec_report_of - see record.h; the status points into st */
+struct rec_report
+rec_report_of(uint64_t id, uint32_t rcpt, const struct rcpt_status *st)
+{
+	struct rec_report r = { .id = id, .rcpt = rcpt,
+	    .report = (uint8_t)st->report, .when = st->report_time,
+	    .status = str_of(st->report_status) };
+
+	return r;
+}
+
+/* str_size - the encoded size of an optional C string */
+static size_t
+str_size(const char *s)
+{
+	return 4 + (s != NULL ? strlen(s) : 0);
+}
+
+/* msg_size - the payload of a REC_MSG record; more than REC_MAX_LEN if huge */
+static size_t
+msg_size(const struct message *m)
+{
+	size_t	 need, i;
+
+	if (m->headers_len > REC_MAX_LEN || m->raw_len > REC_MAX_LEN)
+		return (size_t)REC_MAX_LEN + 1;
+	need = 8 + 1 + 8 + 1 + 4 + 1 + 8 + 4 + 4 + str_size(m->sender) +
+	    str_size(m->client) + str_size(m->helo) + str_size(m->envid) +
+	    str_size(m->sender_id) + str_size(m->text) + 4 + m->headers_len +
+	    4 + m->raw_len;
+	for (i = 0; i < m->nrcpts; i++)
+		need += str_size(m->rcpts[i].addr) + str_size(m->rcpts[i].to) +
+		    str_size(m->rcpts[i].orcpt) + 1;
+	return need;
 }
 
 /* rec_put_msg - a whole message: envelope, text, headers, raw bytes, rcpts */
 int
-rec_put_msg(struct buf *b, const struct rec_msg *m, const struct rec_rcpt *r)
+rec_put_msg(struct buf *b, uint64_t id, const struct message *m)
 {
-	size_t	 need, start;
+	size_t	 start;
 	uint32_t i;
 
-	need = 8 + 1 + 8 + 1 + 4 + 1 + 8 + 4 + 4 * 8 + m->sender.len + m->client.len +
-	    m->helo.len + m->envid.len + m->sender_id.len + m->text.len +
-	    m->headers.len + (size_t)m->raw.len + 4;
-	for (i = 0; i < m->nrcpts; i++)
-		need += rcpt_size(&r[i]);
-	if (rec_begin(b, need, REC_MSG, &start) == -1)
+	if (rec_begin(b, msg_size(m), REC_MSG, &start) == -1)
 		return -1;
-	enc_u64(b, m->id);
-	enc_u8(b, m->kind);
+	enc_u64(b, id);
+	enc_u8(b, (uint8_t)m->kind);
 	enc_u64(b, (uint64_t)m->arrival);
-	enc_str(b, m->sender);
-	enc_str(b, m->client);
-	enc_str(b, m->helo);
-	enc_str(b, m->envid);
+	enc_str(b, str_of(m->sender));
+	enc_str(b, str_of(m->client));
+	enc_str(b, str_of(m->helo));
+	enc_str(b, str_of(m->envid));
 	enc_u8(b, m->ret);
-	enc_str(b, m->sender_id);
-	enc_str(b, m->text);
+	enc_str(b, str_of(m->sender_id));
+	enc_str(b, str_of(m->text));
 	enc_u32(b, m->parts);
 	enc_u8(b, m->encoding);
-	enc_str(b, m->headers);
-	enc_str(b, m->raw);
+	enc_str(b, bytes_of(m->headers, m->headers_len));
+	enc_str(b, bytes_of(m->raw, m->raw_len));
 	enc_u64(b, (uint64_t)m->not_before);
 	enc_u32(b, m->lifetime);
 	enc_u32(b, m->nrcpts);
 	for (i = 0; i < m->nrcpts; i++) {
-		enc_str(b, r[i].addr);
-		enc_str(b, r[i].to);
-		enc_str(b, r[i].orcpt);
-		enc_u8(b, r[i].notify);
+		enc_str(b, str_of(m->rcpts[i].addr));
+		enc_str(b, str_of(m->rcpts[i].to));
+		enc_str(b, str_of(m->rcpts[i].orcpt));
+		enc_u8(b, m->rcpts[i].notify);
 	}
 	rec_end(b, start);
 	return 0;
@@ -166,6 +221,24 @@ rec_put_done(struct buf *b, uint64_t id)
 	if (rec_begin(b, 8, REC_DONE, &start) == -1)
 		return -1;
 	enc_u64(b, id);
+	rec_end(b, start);
+	return 0;
+}
+
+/* rec_put_report - a delivery report about one recipient */
+int
+rec_put_report(struct buf *b, const struct rec_report *r)
+{
+	size_t	 start;
+
+	if (rec_begin(b, 8 + 4 + 1 + 8 + 4 + (size_t)r->status.len,
+	    REC_REPORT, &start) == -1)
+		return -1;
+	enc_u64(b, r->id);
+	enc_u32(b, r->rcpt);
+	enc_u8(b, r->report);
+	enc_u64(b, (uint64_t)r->when);
+	enc_str(b, r->status);
 	rec_end(b, start);
 	return 0;
 }
@@ -269,50 +342,81 @@ dec_str(struct rd *r)
 	return s;
 }
 
-/* rec_get_msg - decode a REC_MSG payload; strings point into it */
-int
-rec_get_msg(const uint8_t *p, size_t len, struct rec_msg *m)
+/* dec_cstr - a string of the payload as a C string of the message */
+static const char *
+dec_cstr(struct rd *r, struct message_space *sp, int optional)
 {
-	struct rd r = { p, len, 0, 0 };
+	struct rec_str s = dec_str(r);
 
-	m->id = dec_u64(&r);
-	m->kind = dec_u8(&r);
-	m->arrival = (int64_t)dec_u64(&r);
-	m->sender = dec_str(&r);
-	m->client = dec_str(&r);
-	m->helo = dec_str(&r);
-	m->envid = dec_str(&r);
-	m->ret = dec_u8(&r);
-	m->sender_id = dec_str(&r);
-	m->text = dec_str(&r);
-	m->parts = dec_u32(&r);
-	m->encoding = dec_u8(&r);
-	m->headers = dec_str(&r);
-	m->raw = dec_str(&r);
-	m->not_before = (int64_t)dec_u64(&r);
-	m->lifetime = dec_u32(&r);
-	m->nrcpts = dec_u32(&r);
-	if (r.bad)
-		return -1;
-	m->rcpts = p + r.pos;
-	m->rcpts_len = len - r.pos;
-	return 0;
+	return message_space_str(sp, s.p, s.len, optional);
 }
 
-/* rec_next_rcpt - the next recipient of a decoded message */
-int
-rec_next_rcpt(const struct rec_msg *m, size_t *pos, struct rec_rcpt *out)
-{
-	struct rd r = { m->rcpts, m->rcpts_len, *pos, 0 };
+/* the smallest encoded recipient: three empty strings and NOTIFY */
+#define REC_RCPT_MIN	13
+/* more than a session ever takes: a count beyond it is damage */
+#define REC_RCPTS_MAX	100000
 
-	out->addr = dec_str(&r);
-	out->to = dec_str(&r);
-	out->orcpt = dec_str(&r);
-	out->notify = dec_u8(&r);
-	if (r.bad)
+struct msg_payload {
+	const uint8_t	*p;
+	size_t		 len;
+	uint64_t	*id;
+};
+
+/* fill_decoded - the fill of rec_get_msg: every field in the record's order */
+static int
+fill_decoded(const void *arg, struct message *m, struct message_space *sp)
+{
+	const struct msg_payload *pl = arg;
+	struct rd		 r = { pl->p, pl->len, 0, 0 };
+	struct message_rcpt	*rcpts;
+	struct rec_str		 hs;
+	uint32_t		 i, n;
+
+	memset(m, 0, sizeof(*m));
+	*pl->id = dec_u64(&r);
+	m->kind = dec_u8(&r) == MSG_DSN ? MSG_DSN : MSG_SMS;
+	m->arrival = (int64_t)dec_u64(&r);
+	m->sender = dec_cstr(&r, sp, 0);
+	m->client = dec_cstr(&r, sp, 0);
+	m->helo = dec_cstr(&r, sp, 0);
+	m->envid = dec_cstr(&r, sp, 1);
+	m->ret = dec_u8(&r);
+	m->sender_id = dec_cstr(&r, sp, 1);
+	m->text = dec_cstr(&r, sp, 0);
+	m->parts = dec_u32(&r);
+	m->encoding = dec_u8(&r);
+	hs = dec_str(&r);
+	m->headers = message_space_str(sp, hs.p, hs.len, 0);
+	m->headers_len = hs.len;
+	(void)dec_str(&r);		/* raw: only the journal keeps it */
+	m->not_before = (int64_t)dec_u64(&r);
+	m->lifetime = dec_u32(&r);
+	n = dec_u32(&r);
+	if (r.bad || n > REC_RCPTS_MAX || n > (r.len - r.pos) / REC_RCPT_MIN)
 		return -1;
-	*pos = r.pos;
-	return 0;
+	rcpts = message_space_rcpts(sp, n);
+	for (i = 0; i < n; i++) {
+		struct message_rcpt rr;
+
+		rr.addr = dec_cstr(&r, sp, 0);
+		rr.to = dec_cstr(&r, sp, 0);
+		rr.orcpt = dec_cstr(&r, sp, 1);
+		rr.notify = dec_u8(&r);
+		if (rcpts != NULL)
+			rcpts[i] = rr;
+	}
+	m->rcpts = rcpts;
+	m->nrcpts = n;
+	return r.bad || r.pos != r.len ? -1 : 0;
+}
+
+/* rec_get_msg - see record.h */
+struct message *
+rec_get_msg(const uint8_t *p, size_t len, uint64_t *id)
+{
+	struct msg_payload pl = { p, len, id };
+
+	return message_build(fill_decoded, &pl);
 }
 
 /* rec_get_state - decode a REC_STATE payload */
@@ -339,4 +443,18 @@ rec_get_done(const uint8_t *p, size_t len, uint64_t *id)
 
 	*id = dec_u64(&r);
 	return r.bad || r.pos != len ? -1 : 0;
+}
+
+/* rec_get_report - decode a REC_REPORT payload */
+int
+rec_get_report(const uint8_t *p, size_t len, struct rec_report *r)
+{
+	struct rd rd = { p, len, 0, 0 };
+
+	r->id = dec_u64(&rd);
+	r->rcpt = dec_u32(&rd);
+	r->report = dec_u8(&rd);
+	r->when = (int64_t)dec_u64(&rd);
+	r->status = dec_str(&rd);
+	return rd.bad || rd.pos != len ? -1 : 0;
 }

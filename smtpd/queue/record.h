@@ -9,48 +9,24 @@
 #include <stdint.h>
 
 #include "sms/lib/buf.h"
+#include "smtpd/queue/message.h"
 
 #define SEG_MAGIC	"SMSRJ001"	/* first 8 bytes of every segment */
 #define SEG_MAGIC_LEN	8
 #define REC_HDR_LEN	9		/* u32 length, u32 crc32, u8 type */
 #define REC_MAX_LEN	(256u * 1024 * 1024)
 
-/* REC_VOID: a refused message's record, blanked; replay skips it */
-enum rec_type { REC_MSG = 1, REC_STATE = 2, REC_DONE = 3, REC_VOID = 4 };
+/*
+ * REC_VOID: a refused message's record, blanked; replay skips it.
+ * REC_REPORT: a provider's delivery report about a recipient.
+ */
+enum rec_type {
+	REC_MSG = 1, REC_STATE = 2, REC_DONE = 3, REC_VOID = 4, REC_REPORT = 5
+};
 
 struct rec_str {
 	const char	*p;
 	uint32_t	 len;
-};
-
-struct rec_rcpt {
-	struct rec_str	 addr;		/* as given in RCPT TO */
-	struct rec_str	 to;		/* E.164 or, for a DSN, the mail address */
-	struct rec_str	 orcpt;
-	uint8_t		 notify;
-};
-
-/* The immutable part of a message: written once, copied when relocated. */
-struct rec_msg {
-	uint64_t	 id;
-	uint8_t		 kind;		/* enum qmsg_kind */
-	int64_t		 arrival;
-	struct rec_str	 sender;	/* envelope sender, "" for <> */
-	struct rec_str	 client;
-	struct rec_str	 helo;
-	struct rec_str	 envid;
-	uint8_t		 ret;
-	struct rec_str	 sender_id;
-	struct rec_str	 text;		/* SMS text, or the DSN message */
-	uint32_t	 parts;
-	uint8_t		 encoding;
-	struct rec_str	 headers;	/* original header block, for DSNs */
-	struct rec_str	 raw;		/* the message as received */
-	int64_t		 not_before;	/* scheduled send time, 0: at once */
-	uint32_t	 lifetime;	/* seconds, 0: queue.lifetime */
-	uint32_t	 nrcpts;
-	const uint8_t	*rcpts;		/* encoded rcpts, walk with rec_next_rcpt */
-	size_t		 rcpts_len;
 };
 
 struct rec_state {
@@ -63,10 +39,29 @@ struct rec_state {
 	struct rec_str	 reason;
 };
 
-/* encoders append one whole framed record; -1 on allocation failure */
-int	 rec_put_msg(struct buf *, const struct rec_msg *, const struct rec_rcpt *);
+struct rec_report {
+	uint64_t	 id;
+	uint32_t	 rcpt;
+	uint8_t		 report;	/* enum sms_report */
+	int64_t		 when;
+	struct rec_str	 status;	/* the provider's own words */
+};
+
+/* rec_state_of, rec_report_of - the records of recipient rcpt's status */
+struct rec_state  rec_state_of(uint64_t id, uint32_t rcpt,
+		    const struct rcpt_status *);
+struct rec_report rec_report_of(uint64_t id, uint32_t rcpt,
+		    const struct rcpt_status *);
+
+/*
+ * encoders append one whole framed record; -1 on allocation failure.
+ * REC_MSG holds a message whole (raw bytes too): written once, copied
+ * verbatim when its segment is relocated.
+ */
+int	 rec_put_msg(struct buf *, uint64_t id, const struct message *);
 int	 rec_put_state(struct buf *, const struct rec_state *);
 int	 rec_put_done(struct buf *, uint64_t id);
+int	 rec_put_report(struct buf *, const struct rec_report *);
 /* rec_void - blank the framed record of total bytes at p into a REC_VOID */
 void	 rec_void(uint8_t *p, size_t total);
 
@@ -76,10 +71,13 @@ void	 rec_void(uint8_t *p, size_t total);
  */
 int	 rec_frame(const uint8_t *p, size_t avail, uint8_t *type,
 	    const uint8_t **payload, size_t *paylen, size_t *total);
-int	 rec_get_msg(const uint8_t *, size_t, struct rec_msg *);
+/*
+ * rec_get_msg - the message of a REC_MSG payload, in one allocation (free()),
+ * without its raw bytes; NULL with errno EINVAL (malformed) or ENOMEM.
+ */
+struct message *rec_get_msg(const uint8_t *, size_t, uint64_t *id);
 int	 rec_get_state(const uint8_t *, size_t, struct rec_state *);
 int	 rec_get_done(const uint8_t *, size_t, uint64_t *id);
-/* rec_next_rcpt - decode the next recipient; advances *pos; -1 on error */
-int	 rec_next_rcpt(const struct rec_msg *, size_t *pos, struct rec_rcpt *);
+int	 rec_get_report(const uint8_t *, size_t, struct rec_report *);
 
 #endif

@@ -877,9 +877,8 @@ static struct buf scratch;
 
 /* spool_put_msg - append a message; loc tells where its record lives */
 int
-spool_put_msg(struct spool *s, const struct rec_msg *m,
-    const struct rec_rcpt *r, struct spool_loc *loc, spool_done_cb cb,
-    void *arg)
+spool_put_msg(struct spool *s, uint64_t id, const struct message *m,
+    struct spool_loc *loc, spool_done_cb cb, void *arg)
 {
 	struct waiter	 w = { cb, arg, 0, 0, { 0, 0, 0 } };
 	struct batch	*b = s->open;
@@ -889,7 +888,7 @@ spool_put_msg(struct spool *s, const struct rec_msg *m,
 		return -1;
 	}
 	scratch.len = 0;
-	if (rec_put_msg(&scratch, m, r) == -1 ||
+	if (rec_put_msg(&scratch, id, m) == -1 ||
 	    spool_append(s, &scratch, &w.rec_off) == -1)
 		return -1;
 	loc->seg = s->cur_seg;
@@ -915,6 +914,16 @@ spool_put_state(struct spool *s, const struct rec_state *st)
 {
 	scratch.len = 0;
 	if (rec_put_state(&scratch, st) == -1)
+		return -1;
+	return spool_append(s, &scratch, NULL);
+}
+
+/* spool_put_report - append a delivery report */
+int
+spool_put_report(struct spool *s, const struct rec_report *r)
+{
+	scratch.len = 0;
+	if (rec_put_report(&scratch, r) == -1)
 		return -1;
 	return spool_append(s, &scratch, NULL);
 }
@@ -1081,18 +1090,26 @@ replay_segment(struct spool *s, uint32_t seg, const struct buf *b)
 		return 0;
 	while ((r = rec_frame(b->p + pos, b->len - pos, &type, &payload,
 	    &plen, &total)) == 1) {
-		struct rec_msg	 m;
+		struct message	*m;
 		struct rec_state st;
+		struct rec_report rr;
 		struct spool_loc loc = { seg, pos, (uint32_t)total };
 		uint64_t	 id;
 
-		if (type == REC_MSG && rec_get_msg(payload, plen, &m) == 0)
-			s->replay.msg(s->replay.arg, &m, &loc);
+		if (type == REC_MSG && (m = rec_get_msg(payload, plen,
+		    &id)) != NULL)
+			s->replay.msg(s->replay.arg, id, m, &loc);
+		else if (type == REC_MSG && errno == ENOMEM)
+			fatal("spool: out of memory");
 		else if (type == REC_STATE && rec_get_state(payload, plen, &st) == 0)
 			s->replay.state(s->replay.arg, &st);
 		else if (type == REC_DONE && rec_get_done(payload, plen, &id) == 0)
 			s->replay.done(s->replay.arg, id);
-		else if (type == REC_VOID)
+		else if (type == REC_REPORT && rec_get_report(payload, plen,
+		    &rr) == 0) {
+			if (s->replay.report != NULL)
+				s->replay.report(s->replay.arg, &rr);
+		} else if (type == REC_VOID)
 			;	/* a message refused after it was placed */
 		else
 			log_warnx("spool: segment %08" PRIx32 " offset %zu: "

@@ -31,7 +31,9 @@ struct spool_loc {
 typedef void (*spool_done_cb)(void *arg, int error);
 
 struct spool_replay {
-	void	(*msg)(void *, const struct rec_msg *, const struct spool_loc *);
+	/* a message and its id; the callback owns m (free()) */
+	void	(*msg)(void *, uint64_t id, struct message *m,
+		    const struct spool_loc *);
 	void	(*state)(void *, const struct rec_state *);
 	void	(*done)(void *, uint64_t id);
 	/* move every live message whose record is in seg to the head */
@@ -39,6 +41,8 @@ struct spool_replay {
 	/* after a failed write or while full: records may go again */
 	void	(*writable)(void *);
 	void	*arg;
+	/* a delivery report; NULL: skipped */
+	void	(*report)(void *, const struct rec_report *);
 };
 
 /*
@@ -60,10 +64,10 @@ void		 spool_close(struct spool *);
  * error) while the spool is not accepting. cb: once it is on disk, or
  * refused (its record voided); NULL: it simply rides the batches.
  */
-int		 spool_put_msg(struct spool *, const struct rec_msg *,
-		    const struct rec_rcpt *, struct spool_loc *, spool_done_cb,
-		    void *);
+int		 spool_put_msg(struct spool *, uint64_t id, const struct message *,
+		    struct spool_loc *, spool_done_cb, void *);
 int		 spool_put_state(struct spool *, const struct rec_state *);
+int		 spool_put_report(struct spool *, const struct rec_report *);
 /* spool_put_done - the message at loc is finished; its segment may go */
 int		 spool_put_done(struct spool *, uint64_t id, const struct spool_loc *);
 /* spool_relocate - copy the record at *loc to the head; *loc is updated */

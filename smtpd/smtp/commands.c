@@ -836,18 +836,18 @@ static int
 submit(struct session *s, const struct sms_text *st)
 {
 	struct smtp_tx	*tx = &s->tx;
-	struct qsubmit	 sub;
-	struct qsubmit_rcpt *qr;
+	struct message	 sub;
+	struct message_rcpt *qr;
 	size_t		 i, hlen;
 	int		 rc, err;
 
 	if ((qr = calloc(tx->nrcpts, sizeof(*qr))) == NULL)
 		return -1;
 	for (i = 0; i < tx->nrcpts; i++)
-		qr[i] = (struct qsubmit_rcpt){ tx->rcpts[i].addr,
+		qr[i] = (struct message_rcpt){ tx->rcpts[i].addr,
 		    tx->rcpts[i].e164, tx->rcpts[i].orcpt, tx->rcpts[i].notify };
 	hlen = header_block_len(tx->data.s, tx->data.len);
-	sub = (struct qsubmit){ .sender = tx->sender, .client = s->addr,
+	sub = (struct message){ .sender = tx->sender, .client = s->addr,
 	    .helo = s->helo, .envid = tx->envid[0] ? tx->envid : NULL,
 	    .ret = tx->ret, .sender_id = sender_id(s, st), .text = st->text,
 	    .not_before = (int64_t)st->subject_options.send_at,

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -22,23 +23,23 @@ S(const char *s)
 static void
 encode_sample(struct buf *b)
 {
-	struct rec_rcpt r[2] = {
-		{ S("+4917012345678@sms.example"), S("+4917012345678"), S(""), 0 },
-		{ S("0170 1234567@sms.example"), S("+491701234567"),
-		  S("rfc822;x@y"), 6 },
+	struct message_rcpt r[2] = {
+		{ "+4917012345678@sms.example", "+4917012345678", NULL, 0 },
+		{ "0170 1234567@sms.example", "+491701234567", "rfc822;x@y", 6 },
 	};
-	struct rec_msg m = { .id = 0x1122334455667788ull, .kind = 0,
-	    .arrival = 1700000000, .sender = S("clerk@example.com"),
-	    .client = S("127.0.0.1"), .helo = S("pc1"), .envid = S("E1"),
-	    .ret = 2, .sender_id = S("Service"), .text = S("Pickup: ready"),
-	    .parts = 1, .encoding = 0, .headers = S("Subject: Pickup\r\n\r\n"),
-	    .raw = S("Subject: Pickup\r\n\r\nready\r\n"),
-	    .not_before = 1700003600, .lifetime = 7200, .nrcpts = 2 };
+	struct message m = { .kind = MSG_SMS,
+	    .arrival = 1700000000, .sender = "clerk@example.com",
+	    .client = "127.0.0.1", .helo = "pc1", .envid = "E1",
+	    .ret = 2, .sender_id = "Service", .text = "Pickup: ready",
+	    .parts = 1, .encoding = 0, .headers = "Subject: Pickup\r\n\r\n",
+	    .headers_len = 19, .raw = "Subject: Pickup\r\n\r\nready\r\n",
+	    .raw_len = 26, .not_before = 1700003600, .lifetime = 7200,
+	    .rcpts = r, .nrcpts = 2 };
 	struct rec_state st = { .id = 0x1122334455667788ull, .rcpt = 1,
 	    .state = 3, .attempts = 2, .next_try = 1700000060,
 	    .provider_id = S(""), .reason = S("HTTP 503") };
 
-	assert_int_equal(rec_put_msg(b, &m, r), 0);
+	assert_int_equal(rec_put_msg(b, 0x1122334455667788ull, &m), 0);
 	assert_int_equal(rec_put_state(b, &st), 0);
 	assert_int_equal(rec_put_done(b, 0x1122334455667788ull), 0);
 }
@@ -48,10 +49,9 @@ test_round_trip(void **state)
 {
 	struct buf	 b = { 0 };
 	const uint8_t	*pl;
-	size_t		 plen, total, pos = 0, rpos = 0;
+	size_t		 plen, total, pos = 0;
 	uint8_t		 type;
-	struct rec_msg	 m;
-	struct rec_rcpt	 r;
+	struct message	*m;
 	struct rec_state st;
 	uint64_t	 id;
 
@@ -59,22 +59,32 @@ test_round_trip(void **state)
 	encode_sample(&b);
 	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
 	assert_int_equal(type, REC_MSG);
-	assert_int_equal(rec_get_msg(pl, plen, &m), 0);
-	assert_true(m.id == 0x1122334455667788ull);
-	assert_int_equal(m.arrival, 1700000000);
-	assert_memory_equal(m.sender.p, "clerk@example.com", m.sender.len);
-	assert_memory_equal(m.text.p, "Pickup: ready", m.text.len);
-	assert_int_equal(m.ret, 2);
-	assert_int_equal(m.not_before, 1700003600);
-	assert_int_equal(m.lifetime, 7200);
-	assert_int_equal(m.nrcpts, 2);
-	assert_int_equal(rec_next_rcpt(&m, &rpos, &r), 0);
-	assert_memory_equal(r.to.p, "+4917012345678", r.to.len);
-	assert_int_equal(rec_next_rcpt(&m, &rpos, &r), 0);
-	assert_memory_equal(r.orcpt.p, "rfc822;x@y", r.orcpt.len);
-	assert_int_equal(r.notify, 6);
-	assert_int_equal(rpos, m.rcpts_len);
-	assert_int_equal(rec_next_rcpt(&m, &rpos, &r), -1);
+	m = rec_get_msg(pl, plen, &id);
+	assert_non_null(m);
+	assert_true(id == 0x1122334455667788ull);
+	assert_int_equal(m->kind, MSG_SMS);
+	assert_int_equal(m->arrival, 1700000000);
+	assert_string_equal(m->sender, "clerk@example.com");
+	assert_string_equal(m->client, "127.0.0.1");
+	assert_string_equal(m->helo, "pc1");
+	assert_string_equal(m->envid, "E1");
+	assert_string_equal(m->sender_id, "Service");
+	assert_string_equal(m->text, "Pickup: ready");
+	assert_int_equal(m->headers_len, 19);
+	assert_memory_equal(m->headers, "Subject: Pickup\r\n\r\n", 19);
+	assert_int_equal(m->ret, 2);
+	assert_int_equal(m->not_before, 1700003600);
+	assert_int_equal(m->lifetime, 7200);
+	/* the raw bytes stay in the journal */
+	assert_null(m->raw);
+	assert_int_equal(m->nrcpts, 2);
+	assert_string_equal(m->rcpts[0].to, "+4917012345678");
+	assert_null(m->rcpts[0].orcpt);
+	assert_string_equal(m->rcpts[1].orcpt, "rfc822;x@y");
+	assert_int_equal(m->rcpts[1].notify, 6);
+	free(m);
+	/* the recipients end the record: a byte more is damage */
+	assert_null(rec_get_msg(pl, plen - 1, &id));
 	pos += total;
 	assert_int_equal(rec_frame(b.p + pos, b.len - pos, &type, &pl, &plen,
 	    &total), 1);
@@ -92,6 +102,64 @@ test_round_trip(void **state)
 	assert_true(id == 0x1122334455667788ull);
 	pos += total;
 	assert_int_equal(pos, b.len);
+	buf_free(&b);
+}
+
+/* the bytes of a message record: those of the format before this one */
+static void
+test_msg_bytes(void **state)
+{
+	struct message_rcpt r = { "a@b", "+49170", NULL, 2 };
+	struct message	 m = { .kind = MSG_DSN, .arrival = 1, .sender = "s",
+	    .client = "c", .text = "t", .parts = 3, .encoding = 1,
+	    .rcpts = &r, .nrcpts = 1 };
+	static const uint8_t payload[] = {
+		REC_MSG, 7, 0, 0, 0, 0, 0, 0, 0,	/* type, id */
+		1, 1, 0, 0, 0, 0, 0, 0, 0,		/* kind, arrival */
+		1, 0, 0, 0, 's', 1, 0, 0, 0, 'c',	/* sender, client */
+		0, 0, 0, 0, 0, 0, 0, 0, 0,		/* helo, envid, ret */
+		0, 0, 0, 0, 1, 0, 0, 0, 't',		/* sender id, text */
+		3, 0, 0, 0, 1,				/* parts, encoding */
+		0, 0, 0, 0, 0, 0, 0, 0,			/* headers, raw */
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* not before, lifetime */
+		1, 0, 0, 0,				/* recipients */
+		3, 0, 0, 0, 'a', '@', 'b', 6, 0, 0, 0,
+		'+', '4', '9', '1', '7', '0', 0, 0, 0, 0, 2,
+	};
+	struct buf	 b = { 0 };
+
+	(void)state;
+	assert_int_equal(rec_put_msg(&b, 7, &m), 0);
+	assert_int_equal(b.len, 8 + sizeof(payload));
+	assert_memory_equal(b.p + 8, payload, sizeof(payload));
+	buf_free(&b);
+}
+
+/* a delivery report's record: what the report channel journals */
+static void
+test_report(void **state)
+{
+	struct rec_report in = { .id = 0x1122334455667788ull, .rcpt = 3,
+	    .report = 2, .when = 1700000300, .status = S("stat:DELIVRD") };
+	struct rec_report out;
+	struct buf	 b = { 0 };
+	const uint8_t	*pl;
+	size_t		 plen, total;
+	uint8_t		 type;
+
+	(void)state;
+	assert_int_equal(rec_put_report(&b, &in), 0);
+	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
+	assert_int_equal(type, REC_REPORT);
+	assert_int_equal(total, b.len);
+	assert_int_equal(rec_get_report(pl, plen, &out), 0);
+	assert_true(out.id == in.id);
+	assert_int_equal(out.rcpt, 3);
+	assert_int_equal(out.report, 2);
+	assert_int_equal(out.when, 1700000300);
+	assert_int_equal(out.status.len, 12);
+	assert_memory_equal(out.status.p, "stat:DELIVRD", 12);
+	assert_int_equal(rec_get_report(pl, plen - 1, &out), -1);
 	buf_free(&b);
 }
 
@@ -140,14 +208,15 @@ static void
 test_lying_lengths(void **state)
 {
 	uint8_t		 p[64];
-	struct rec_msg	 m;
 	struct rec_state st;
+	struct rec_report rr;
 	uint64_t	 id;
 
 	(void)state;
 	memset(p, 0xff, sizeof(p));
-	assert_int_equal(rec_get_msg(p, sizeof(p), &m), -1);
+	assert_null(rec_get_msg(p, sizeof(p), &id));
 	assert_int_equal(rec_get_state(p, sizeof(p), &st), -1);
+	assert_int_equal(rec_get_report(p, sizeof(p), &rr), -1);
 	assert_int_equal(rec_get_done(p, 7, &id), -1);
 	assert_int_equal(rec_get_done(p, 9, &id), -1);
 }
@@ -186,6 +255,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_msg_bytes),
+		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_bit_flips),
 		cmocka_unit_test(test_lying_lengths),

@@ -88,14 +88,15 @@ S(const char *s)
 }
 
 static void
-on_msg(void *arg, const struct rec_msg *m, const struct spool_loc *loc)
+on_msg(void *arg, uint64_t id, struct message *m, const struct spool_loc *loc)
 {
 	struct model *md = arg;
 
-	assert_true(m->id < MAXMSG);
-	md->live[m->id] = 1;
-	md->loc[m->id] = *loc;
+	assert_true(id < MAXMSG);
+	md->live[id] = 1;
+	md->loc[id] = *loc;
 	md->nmsg_records++;
+	free(m);
 }
 
 static void
@@ -146,7 +147,7 @@ open_spool_reserve(struct event_base *base, struct model *md, size_t segmax,
     size_t min_free)
 {
 	struct spool_replay rp = { on_msg, on_state, on_done, on_relocate,
-	    on_writable, md };
+	    on_writable, md, NULL };
 	char	 err[256];
 	uint64_t i;
 
@@ -174,18 +175,17 @@ try_msg(struct model *md, uint64_t id, size_t rawlen, spool_done_cb cb,
     void *arg)
 {
 	static char	 raw[256 * 1024];
-	struct rec_rcpt	 r = { S("+49170@x"), S("+49170"), S(""), 0 };
-	struct rec_msg	 m = { .id = id, .sender = S("a@b"), .client = S(""),
-	    .helo = S(""), .envid = S(""), .sender_id = S(""), .text = S("hi"),
-	    .headers = S(""), .nrcpts = 1 };
+	struct message_rcpt r = { "+49170@x", "+49170", NULL, 0 };
+	struct message	 m = { .sender = "a@b", .client = "", .helo = "",
+	    .text = "hi", .headers = "", .rcpts = &r, .nrcpts = 1 };
 
 	assert_true(rawlen <= sizeof(raw));
 	memset(raw, 'x', rawlen);
 	if (rawlen >= 16)
 		snprintf(raw, 16, "message-%03u", (unsigned)id);
-	m.raw.p = raw;
-	m.raw.len = (uint32_t)rawlen;
-	return spool_put_msg(md->s, &m, &r, &md->loc[id], cb, arg);
+	m.raw = raw;
+	m.raw_len = rawlen;
+	return spool_put_msg(md->s, id, &m, &md->loc[id], cb, arg);
 }
 
 static void
@@ -452,7 +452,8 @@ static void
 crash_replay(struct model *md)
 {
 	struct event_base *base = event_base_new();
-	struct spool_replay rp = { on_msg, on_state, on_done, NULL, NULL, md };
+	struct spool_replay rp = { on_msg, on_state, on_done, NULL, NULL, md,
+	    NULL };
 	struct spool	*s;
 	char		 copy[128], cmd[512], err[256];
 

@@ -1,0 +1,119 @@
+/*
+ * queue_view.c - the queue as the administrator reads it: a list with the
+ * least advanced state of each message, or one message in every detail.
+ */
+#include <inttypes.h>
+
+#include "sms/convert/gsm.h"
+#include "smtpd/ctl/queue_view.h"
+#include "smtpd/queue/schedule.h"
+
+/* least_state - the least advanced recipient state, for the list */
+static const char *
+least_state(const struct queue_view *v)
+{
+	static const int rank[] = { [RCPT_SENDING] = 0, [RCPT_QUEUED] = 1,
+	    [RCPT_DEFERRED] = 2, [RCPT_FAILED] = 3, [RCPT_BOUNCED] = 4,
+	    [RCPT_REPORT_OWED] = 5, [RCPT_SENT] = 6 };
+	enum rcpt_state best = RCPT_SENT;
+	uint32_t i;
+
+	for (i = 0; i < v->msg->nrcpts; i++)
+		if (rank[v->rcpts[i].state] < rank[best])
+			best = v->rcpts[i].state;
+	return rcpt_state_name(best);
+}
+
+/* list_entry - a message's line, then a line per recipient */
+static void
+list_entry(const struct queue_view *v, int64_t now, struct evbuffer *out)
+{
+	const struct message	*d = v->msg;
+	int64_t			 next = schedule_next_try(v->rcpts, d->nrcpts);
+	uint32_t		 i;
+
+	evbuffer_add_printf(out, "%-16s %7" PRId64 "s %5u %-9s ", v->idstr,
+	    now - d->arrival, d->nrcpts, least_state(v));
+	if (next > 0)
+		evbuffer_add_printf(out, "in %" PRId64 "s\n",
+		    next > now ? next - now : 0);
+	else
+		evbuffer_add_printf(out, "-\n");
+	for (i = 0; i < d->nrcpts; i++)
+		evbuffer_add_printf(out, "    %-8s %s%s%s\n",
+		    rcpt_state_name(v->rcpts[i].state),
+		    d->kind == MSG_DSN ? "dsn to <" : "", d->rcpts[i].to,
+		    d->kind == MSG_DSN ? ">" : "");
+}
+
+/* ctl_queue_list - see queue_view.h */
+void
+ctl_queue_list(const struct queue *q, int64_t now, struct evbuffer *out)
+{
+	struct queue_iter	 it;
+	struct queue_view	 v;
+	size_t			 n = queue_size(q);
+
+	evbuffer_add_printf(out, "%-16s %8s %5s %-9s %s\n", "ID", "AGE",
+	    "RCPTS", "STATE", "NEXT-TRY");
+	queue_iter_start(q, &it);
+	while (queue_iter_next(&it, &v))
+		list_entry(&v, now, out);
+	evbuffer_add_printf(out, "-- %zu message%s\n", n, n == 1 ? "" : "s");
+}
+
+/* show_rcpt - one recipient's state, tries, next try, provider id, reason */
+static void
+show_rcpt(const struct queue_view *v, uint32_t i, int64_t now,
+    struct evbuffer *out)
+{
+	const struct message_rcpt	*r = &v->msg->rcpts[i];
+	const struct rcpt_status	*st = &v->rcpts[i];
+
+	evbuffer_add_printf(out, "recipient %u: %s <%s>\n"
+	    "  state: %s\n  attempts: %u\n", i, r->to, r->addr,
+	    rcpt_state_name(st->state), st->attempts);
+	if (st->state == RCPT_DEFERRED)
+		evbuffer_add_printf(out, "  next-try: in %" PRId64 "s\n",
+		    st->next_try > now ? st->next_try - now : 0);
+	if (st->provider_id != NULL)
+		evbuffer_add_printf(out, "  provider-id: %s\n",
+		    st->provider_id);
+	if (st->reason != NULL)
+		evbuffer_add_printf(out, "  reason: %s\n", st->reason);
+	if (st->report != SMS_REPORT_NONE)
+		evbuffer_add_printf(out, "  report: %s at %" PRId64 "%s%s\n",
+		    sms_report_name(st->report), st->report_time,
+		    st->report_status != NULL ? ": " : "",
+		    st->report_status != NULL ? st->report_status : "");
+}
+
+/* ctl_queue_show - see queue_view.h */
+int
+ctl_queue_show(const struct queue *q, const char *idstr, int64_t now,
+    struct evbuffer *out)
+{
+	struct queue_view	 v;
+	const struct message	*d;
+	uint32_t		 i;
+
+	if (queue_find(q, idstr, &v) == -1)
+		return -1;
+	d = v.msg;
+	evbuffer_add_printf(out, "id: %s\nkind: %s\narrival: %" PRId64
+	    " (%" PRId64 "s ago)\nsender: <%s>\nclient: %s\nhelo: %s\n",
+	    v.idstr, d->kind == MSG_DSN ? "dsn" : "sms", d->arrival,
+	    now - d->arrival, d->sender, d->client, d->helo);
+	if (d->not_before > 0)
+		evbuffer_add_printf(out, "scheduled: %" PRId64 " (%s)\n",
+		    d->not_before, d->not_before > now ? "waiting" : "due");
+	if (d->lifetime > 0)
+		evbuffer_add_printf(out, "lifetime: %us\n", d->lifetime);
+	if (d->kind == MSG_SMS)
+		evbuffer_add_printf(out, "sender-id: %s\nparts: %u\n"
+		    "encoding: %s\ntext: %s\n", d->sender_id ? d->sender_id : "-",
+		    d->parts, gsm_encoding_name(d->encoding), d->text);
+	for (i = 0; i < d->nrcpts; i++)
+		show_rcpt(&v, i, now, out);
+	return 0;
+}

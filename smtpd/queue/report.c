@@ -1,0 +1,177 @@
+/*
+ * report.c - the report channel's lookups: a hash from normalised provider
+ * ids to (message, recipient), filled from sent states as they happen and
+ * as the journal replays them, and the client references the queue sends.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sms/lib/ascii.h"
+#include "smtpd/queue/hash.h"
+#include "smtpd/queue/message.h"
+#include "smtpd/queue/report.h"
+
+struct expected {
+	struct hash_entry	 he;
+	uint64_t		 id;
+	uint32_t		 rcpt;
+	char			 key[];		/* the normal form */
+};
+
+struct report_map {
+	struct hash		 ids;
+};
+
+/* report_map_new - an empty map */
+struct report_map *
+report_map_new(void)
+{
+	return calloc(1, sizeof(struct report_map));
+}
+
+/* report_id_normal - see report.h */
+char *
+report_id_normal(const char *provider_id)
+{
+	char	*s, *p;
+
+	if ((s = strdup(provider_id)) == NULL)
+		return NULL;
+	for (p = s; *p != '\0'; p++)
+		*p = (char)ascii_lower((unsigned char)*p);
+	return s;
+}
+
+/* find - the entry of a normal key */
+static struct expected *
+find(const struct report_map *rm, const char *key)
+{
+	uint64_t		 hv = hash_str(key);
+	struct hash_entry	*e;
+	struct expected		*x;
+
+	for (e = hash_first(&rm->ids, hv); e != NULL; e = hash_next(e, hv)) {
+		x = HASH_OWNER(e, struct expected, he);
+		if (strcmp(x->key, key) == 0)
+			return x;
+	}
+	return NULL;
+}
+
+/* report_expect - see report.h */
+int
+report_expect(struct report_map *rm, const char *provider_id, uint64_t id,
+    uint32_t rcpt)
+{
+	struct expected	*x;
+	char		*key;
+	size_t		 n;
+
+	if ((key = report_id_normal(provider_id)) == NULL)
+		return -1;
+	if ((x = find(rm, key)) == NULL) {
+		n = strlen(key) + 1;
+		if ((x = malloc(sizeof(*x) + n)) == NULL) {
+			free(key);
+			return -1;
+		}
+		memcpy(x->key, key, n);
+		if (hash_insert(&rm->ids, &x->he, hash_str(key)) == -1) {
+			free(x);
+			free(key);
+			return -1;
+		}
+	}
+	free(key);
+	x->id = id;
+	x->rcpt = rcpt;
+	return 0;
+}
+
+/* report_lookup - see report.h */
+int
+report_lookup(const struct report_map *rm, const char *provider_id,
+    uint64_t *id, uint32_t *rcpt)
+{
+	struct expected	*x;
+	char		*key;
+
+	if ((key = report_id_normal(provider_id)) == NULL)
+		return -1;
+	x = find(rm, key);
+	free(key);
+	if (x == NULL)
+		return -1;
+	*id = x->id;
+	*rcpt = x->rcpt;
+	return 0;
+}
+
+/* report_forget - see report.h; a key taken over by another stays */
+void
+report_forget(struct report_map *rm, const char *provider_id, uint64_t id,
+    uint32_t rcpt)
+{
+	struct expected	*x;
+	char		*key;
+
+	if ((key = report_id_normal(provider_id)) == NULL)
+		return;
+	x = find(rm, key);
+	free(key);
+	if (x == NULL || x->id != id || x->rcpt != rcpt)
+		return;
+	hash_remove(&rm->ids, &x->he);
+	free(x);
+}
+
+size_t
+report_map_size(const struct report_map *rm)
+{
+	return rm->ids.count;
+}
+
+/* report_map_free - every entry, then the map */
+void
+report_map_free(struct report_map *rm)
+{
+	struct hash_entry	*e;
+	size_t			 i;
+
+	if (rm == NULL)
+		return;
+	for (i = 0; i < rm->ids.nbuckets; i++)
+		while ((e = rm->ids.buckets[i]) != NULL) {
+			rm->ids.buckets[i] = e->next;
+			free(HASH_OWNER(e, struct expected, he));
+		}
+	hash_clear(&rm->ids);
+	free(rm);
+}
+
+/* report_ref - see report.h */
+void
+report_ref(char ref[REPORT_REF_MAX], const char *idstr, uint32_t rcpt)
+{
+	snprintf(ref, REPORT_REF_MAX, "%s.%" PRIu32, idstr, rcpt);
+}
+
+/* report_ref_parse - a queue id, '.', a recipient index in decimal */
+int
+report_ref_parse(const char *ref, uint64_t *id, uint32_t *rcpt)
+{
+	unsigned long	 r;
+	char		*end;
+
+	if (qid_parse(ref, id) == -1 || ref[QID_LEN] != '.' || !ascii_digit((unsigned char)ref[QID_LEN + 1]))
+		return -1;
+	errno = 0;
+	r = strtoul(ref + QID_LEN + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || r > UINT32_MAX)
+		return -1;
+	*rcpt = (uint32_t)r;
+	return 0;
+}

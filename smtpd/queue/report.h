@@ -1,0 +1,46 @@
+/*
+ * report.h - where a provider's delivery report belongs: provider message
+ * ids (as the journal's sent states record them) and client references
+ * mapped to a message and recipient; the queue applies the report.
+ */
+#ifndef SMSRELAY_REPORT_H
+#define SMSRELAY_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct report_map;
+
+struct report_map	*report_map_new(void);
+void			 report_map_free(struct report_map *);
+/*
+ * report_expect - reports about provider_id concern recipient rcpt of
+ * message id (replacing what it concerned before); -1 if no memory.
+ */
+int			 report_expect(struct report_map *, const char *provider_id,
+			    uint64_t id, uint32_t rcpt);
+/* report_lookup - the recipient reports about provider_id concern; -1: none */
+int			 report_lookup(const struct report_map *,
+			    const char *provider_id, uint64_t *id, uint32_t *rcpt);
+/* report_forget - provider_id no longer concerns recipient rcpt of id */
+void			 report_forget(struct report_map *, const char *provider_id,
+			    uint64_t id, uint32_t rcpt);
+size_t			 report_map_size(const struct report_map *);
+
+/*
+ * report_id_normal - the one form provider ids are matched in (ASCII case
+ * folded), a new string; NULL if no memory. Providers that give an id back
+ * in another base or padding are made equal here.
+ */
+char			*report_id_normal(const char *provider_id);
+
+/* a client reference: the queue id, '.', the recipient's index */
+#define REPORT_REF_MAX	32
+/* report_ref - the client reference of recipient rcpt of message idstr */
+void			 report_ref(char ref[REPORT_REF_MAX], const char *idstr,
+			    uint32_t rcpt);
+/* report_ref_parse - the message id and recipient of a reference; -1: none */
+int			 report_ref_parse(const char *ref, uint64_t *id,
+			    uint32_t *rcpt);
+
+#endif
