@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "conf/conf.h"
+#include "conf/lookup.h"
 
 #define FIXTURES	"tests/unit/conf"
 /* the path in long_socket.conf and long_spool.conf: over sun_path's 107 */
