@@ -82,12 +82,16 @@ struct keydef {
 	const char *const	 *choices;	/* K_ENUM, NULL-terminated */
 	const struct keydef	 *sub;		/* groups, sections */
 	size_t			  size;		/* K_GROUPLIST: one element */
-	const char		 *example;	/* in "must be a list, e.g." */
+	const char		 *example;	/* K_KV, K_GROUPLIST: in errors */
 	conf_parse_fn		 *parse;	/* instead of the type's */
 	conf_print_fn		 *print;	/* instead of the type's */
 	conf_elem_fn		 *check;	/* K_GROUPLIST: each element */
-	bool			(*when)(const void *base); /* else unused */
-	unsigned		  flags;
+	/*
+	 * the key applies only when this holds: else -n leaves it out and
+	 * conf_check_when refuses it ("only used with type = \"http\"")
+	 */
+	bool			(*when)(const void *base);
+	unsigned		  flags;	/* KF_* */
 };
 
 #define OFF(member)	offsetof(struct conf, member)
@@ -154,9 +158,9 @@ int	 conf_check_when(struct loader *, const conf_setting *grp,
 	    const struct keydef *keys, const void *base, const char *why);
 
 /* validators shared by several tables: NULL, or why the value is refused */
-const char	*conf_valid_text(const char *);
-const char	*conf_valid_domain(const char *);
-const char	*conf_valid_prefix(const char *);
+const char	*conf_valid_text(const char *);		/* conf.c */
+const char	*conf_valid_domain(const char *);	/* top.c */
+const char	*conf_valid_prefix(const char *);	/* message.c */
 /* conf_has_scheme - "scheme://x" or "schemes://x" ("http", "smtp") */
 bool	 conf_has_scheme(const char *, const char *scheme);
 
