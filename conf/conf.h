@@ -211,27 +211,26 @@ int	 conf_load(const char *file, struct conf **out, char *err, size_t errlen);
 /* conf_default - the embedded default: loopback, ./spool, outbox backend. */
 struct conf	*conf_default(void);
 void	 conf_free(struct conf *);
-/* conf_print - the effective settings, in the config file's own syntax. */
+/*
+ * conf_print - the effective settings, in the config file's own syntax;
+ * passwords, tokens and header values show as "********".
+ */
 void	 conf_print(const struct conf *, FILE *);
 
-/* helpers used by the policy checks */
-bool	 conf_domain_served(const struct conf *, const char *domain);
-bool	 conf_relay_allowed(const struct conf *, const struct sockaddr *);
-/* conf_cidr_match - whether the address is inside one of n networks */
-bool	 conf_cidr_match(const struct cidr *, size_t n, const struct sockaddr *);
+/* value spellings (value.c) */
 int	 conf_parse_duration(const char *, unsigned *seconds);
 /* conf_parse_duration_ms - like conf_parse_duration, "250ms" allowed */
 int	 conf_parse_duration_ms(const char *, unsigned *ms);
 int	 conf_parse_size(const char *, size_t *bytes);
 int	 conf_parse_cidr(const char *, struct cidr *);
+/* conf_parse_address - numeric "a.b.c.d:port" or "[v6]:port", no DNS */
+int	 conf_parse_address(const char *, struct sockaddr_storage *, socklen_t *);
 /* conf_listen_tls_name, conf_listen_auth_name - as written in the file */
 const char *conf_listen_tls_name(enum listen_tls);
 const char *conf_listen_auth_name(enum listen_auth);
-/* conf_user - the policy entry of a user, NULL if none */
-const struct user_conf *conf_user(const struct conf *, const char *name);
 /* conf_valid_sender_id - alphanumeric up to 11 characters, or a number */
 bool	 conf_valid_sender_id(const char *);
-/* conf_parse_address - numeric "a.b.c.d:port" or "[v6]:port", no DNS */
-int	 conf_parse_address(const char *, struct sockaddr_storage *, socklen_t *);
+
+/* the lookups the daemon makes while it runs are in conf/lookup.h */
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conf/lookup.h"
 #include "sms/lib/buf.h"
 #include "sms/convert/mime.h"
 #include "sms/convert/text.h"

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <event2/bufferevent_ssl.h>
 
+#include "conf/lookup.h"
 #include "smtpd/smtp/deadline.h"
 #include "sms/lib/log.h"
 #include "smtpd/smtp/proxy.h"

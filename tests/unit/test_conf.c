@@ -1,10 +1,12 @@
 /*
- * test_conf.c - unit tests of conf/conf.c: the value parsers, every validation
- * error with its FILE:LINE, defaults, policy checks, the print round trip.
+ * test_conf.c - unit tests of conf/: the value parsers, every validation
+ * error with its FILE:LINE, defaults, the lookups, the print round trip of
+ * every loadable configuration, and secrets that -n never shows.
  */
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,8 +19,12 @@
 #include <cmocka.h>
 
 #include "conf/conf.h"
+#include "conf/lookup.h"
+#include "conf/schema.h"
 
 #define FIXTURES	"tests/unit/conf"
+/* what the secrets fixtures hold in every secret value, and nowhere else */
+#define SECRET_MARK	"SECRET"
 /* the path in long_socket.conf and long_spool.conf: over sun_path's 107 */
 #define LONG_PATH	"/var/spool/smsrelay/a/very/long/path/that/goes/" \
 			"on/and/on/and/on/and/on/and/on/beyond/what/sun_path/" \
@@ -794,6 +800,297 @@ test_sample(void **state)
 	conf_free(c);
 }
 
+/* pointer_at - the string or list a row points to in base */
+static const void *
+pointer_at(const struct keydef *kd, const void *base)
+{
+	const void	*p;
+
+	memcpy(&p, (const char *)base + kd->off, sizeof(p));
+	return p;
+}
+
+/* count_at - a list row's count in base */
+static size_t
+count_at(const struct keydef *kd, const void *base)
+{
+	size_t	 n;
+
+	memcpy(&n, (const char *)base + kd->noff, sizeof(n));
+	return n;
+}
+
+/* same_string - a value read back; a secret must come back as the mask */
+static void
+same_string(const char *path, unsigned flags, const char *a, const char *b)
+{
+	if (a == NULL || b == NULL) {
+		if (a != b)
+			fail_msg("%s: %s, then %s", path, a ? a : "unset",
+			    b ? b : "unset");
+		return;
+	}
+	if ((flags & KF_SECRET) && strstr(b, SECRET_MASK) == NULL)
+		fail_msg("%s: secret read back as \"%s\"", path, b);
+	if (!(flags & KF_SECRET) && strcmp(a, b) != 0)
+		fail_msg("%s: \"%s\", then \"%s\"", path, a, b);
+}
+
+/* same_bytes - a scalar or a flat list: the same bytes in a and b */
+static void
+same_bytes(const char *path, const void *a, const void *b, size_t len)
+{
+	if (len > 0 && (a == NULL || b == NULL || memcmp(a, b, len) != 0))
+		fail_msg("%s: differs after the round trip", path);
+}
+
+static void	same_keys(const struct keydef *, const void *, const void *,
+		    const char *);
+
+/* scalar_size - the bytes of a scalar row's value */
+static size_t
+scalar_size(enum ktype t)
+{
+	switch (t) {
+	case K_SIZE:
+		return sizeof(size_t);
+	case K_BOOL:
+		return sizeof(bool);
+	case K_ENUM:
+		return sizeof(int);
+	default:
+		return sizeof(unsigned);
+	}
+}
+
+/* same_list - a list row: count, then every element */
+static void
+same_list(const struct keydef *kd, const void *a, const void *b,
+    const char *path)
+{
+	const void	*la = pointer_at(kd, a), *lb = pointer_at(kd, b);
+	size_t		 i, n = count_at(kd, a), size = 0;
+	char		 sub[256];
+
+	if (count_at(kd, b) != n || (la == NULL) != (lb == NULL))
+		fail_msg("%s: %zu elements, then %zu", path, n,
+		    count_at(kd, b));
+	for (i = 0; i < n; i++) {
+		if (snprintf(sub, sizeof(sub), "%s[%zu]", path, i) >=
+		    (int)sizeof(sub))
+			fail_msg("%s: path too long", path);
+		switch (kd->type) {
+		case K_STRLIST:
+			same_string(sub, kd->flags, ((char *const *)la)[i],
+			    ((char *const *)lb)[i]);
+			break;
+		case K_KV:
+			same_string(sub, 0, ((const struct kv *)la)[i].key,
+			    ((const struct kv *)lb)[i].key);
+			same_string(sub, kd->flags,
+			    ((const struct kv *)la)[i].value,
+			    ((const struct kv *)lb)[i].value);
+			break;
+		case K_GROUPLIST:
+			same_keys(kd->sub, (const char *)la + i * kd->size,
+			    (const char *)lb + i * kd->size, sub);
+			break;
+		default:
+			size = kd->type == K_CODES ? sizeof(long) :
+			    kd->type == K_CIDRS ? sizeof(struct cidr) :
+			    sizeof(unsigned);
+			break;
+		}
+	}
+	same_bytes(path, la, lb, n * size);
+}
+
+/*
+ * same_keys - every row of a table holds the same value in a and b, as the
+ * tables describe them (not as conf_print prints them, which is under test)
+ */
+static void
+same_keys(const struct keydef *keys, const void *a, const void *b,
+    const char *path)
+{
+	const struct keydef	*kd;
+	char			 sub[256];
+
+	for (kd = keys; kd->type != K_END; kd++) {
+		snprintf(sub, sizeof(sub), "%s%s%s", path,
+		    path[0] != '\0' && kd->name != NULL ? "." : "",
+		    kd->name != NULL ? kd->name : "");
+		switch (kd->type) {
+		case K_SECTION:
+		case K_GROUP:
+			same_keys(kd->sub, a, b, sub);
+			break;
+		case K_STRING:
+			same_string(sub, kd->flags, pointer_at(kd, a),
+			    pointer_at(kd, b));
+			break;
+		case K_UINT:
+		case K_DURATION:
+		case K_DURATION_MS:
+		case K_SIZE:
+		case K_BOOL:
+		case K_ENUM:
+			same_bytes(sub, (const char *)a + kd->off,
+			    (const char *)b + kd->off, scalar_size(kd->type));
+			break;
+		case K_STRLIST:
+		case K_DURATIONS:
+		case K_CODES:
+		case K_CIDRS:
+		case K_KV:
+		case K_GROUPLIST:
+			same_list(kd, a, b, sub);
+			break;
+		default:
+			fail_msg("%s: type %d has no comparison here", sub,
+			    (int)kd->type);
+		}
+	}
+}
+
+/* round_trip - c printed and read back is the same configuration */
+static void
+round_trip(const struct conf *c, const char *name)
+{
+	struct conf	*again;
+	char		*text, *text2;
+	size_t		 i;
+
+	again = reload(c, &text);
+	same_keys(conf_top_keys, c, again, "");
+	/* the socket address is no key of its own: it comes from address */
+	for (i = 0; i < c->nlisten; i++)
+		if (c->listen[i].sslen != again->listen[i].sslen ||
+		    memcmp(&c->listen[i].ss, &again->listen[i].ss,
+		    c->listen[i].sslen) != 0)
+			fail_msg("%s: listen[%zu] address differs", name, i);
+	text2 = printed(again);
+	same_body(text, text2);
+	free(text);
+	free(text2);
+	conf_free(again);
+}
+
+/*
+ * test_round_trip_every - what -n prints loads again to an equal
+ * configuration: every fixture that loads, the embedded default, the sample
+ */
+static void
+test_round_trip_every(void **state)
+{
+	char		 dir[1024], path[1024], err[1024];
+	struct dirent	*de;
+	struct conf	*c;
+	size_t		 len, loaded = 0;
+	DIR		*d;
+
+	(void)state;
+	assert_non_null(c = conf_default());
+	round_trip(c, "embedded default");
+	conf_free(c);
+	srcpath(path, sizeof(path), "conf/smsrelay.conf");
+	if (conf_load(path, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	round_trip(c, path);
+	conf_free(c);
+
+	srcpath(dir, sizeof(dir), FIXTURES);
+	assert_non_null(d = opendir(dir));
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len < 5 || strcmp(de->d_name + len - 5, ".conf") != 0)
+			continue;
+		fixture(path, sizeof(path), de->d_name);
+		if (conf_load(path, &c, err, sizeof(err)) != 0)
+			continue;
+		round_trip(c, de->d_name);
+		conf_free(c);
+		loaded++;
+	}
+	closedir(d);
+	/* the valid fixtures: minimal, relay, full_http, full_submission, ... */
+	assert_true(loaded >= 10);
+}
+
+/* note_secrets - every secret row of the tables, and whether base sets it */
+static void
+note_secrets(const struct keydef *keys, const void *base,
+    const struct keydef **rows, bool *set, size_t *n, size_t max)
+{
+	const struct keydef	*kd;
+	const char		*elems;
+	size_t			 i, j;
+
+	for (kd = keys; kd->type != K_END; kd++) {
+		if (kd->type == K_SECTION || kd->type == K_GROUP)
+			note_secrets(kd->sub, base, rows, set, n, max);
+		if (kd->type == K_GROUPLIST) {
+			note_secrets(kd->sub, NULL, rows, set, n, max);
+			elems = base != NULL ? pointer_at(kd, base) : NULL;
+			for (i = 0; elems != NULL && i < count_at(kd, base);
+			    i++)
+				note_secrets(kd->sub, elems + i * kd->size,
+				    rows, set, n, max);
+		}
+		if (!(kd->flags & KF_SECRET))
+			continue;
+		for (j = 0; j < *n && rows[j] != kd; j++)
+			;
+		if (j == *n) {
+			assert_true(*n < max);
+			rows[(*n)++] = kd;
+		}
+		if (base != NULL && pointer_at(kd, base) != NULL)
+			set[j] = true;
+	}
+}
+
+/*
+ * test_secrets - with every secret key set (a basic-auth and a bearer file
+ * between them), no secret value appears in what -n prints
+ */
+static void
+test_secrets(void **state)
+{
+	static const char *const files[] = {
+		"secrets_basic.conf", "secrets_bearer.conf"
+	};
+	const struct keydef	*rows[32];
+	bool			 set[32] = { false };
+	struct conf		*c;
+	char			*text;
+	const char		*leak;
+	size_t			 i, n = 0;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		c = load_fixture(files[i]);
+		note_secrets(conf_top_keys, c, rows, set, &n, 32);
+		text = printed(c);
+		if ((leak = strstr(text, SECRET_MARK)) != NULL) {
+			while (leak > text && leak[-1] != '\n')
+				leak--;
+			fail_msg("%s: a secret in -n's output: %.*s", files[i],
+			    (int)strcspn(leak, "\n"), leak);
+		}
+		assert_non_null(strstr(text, SECRET_MASK));
+		free(text);
+		conf_free(c);
+	}
+	/* backend password, token and headers, bounce password at least */
+	assert_true(n >= 4);
+	for (i = 0; i < n; i++)
+		if (!set[i])
+			fail_msg("secret key %s is in no secrets fixture: add "
+			    "it to one, with \"" SECRET_MARK "\" in its value",
+			    rows[i]->name);
+}
+
 /* test_submission - listeners, TLS, AUTH, users, sender ids and limits */
 static void
 test_submission(void **state)
@@ -1143,6 +1440,8 @@ main(void)
 		cmocka_unit_test(test_message_off),
 		cmocka_unit_test(test_transliterate),
 		cmocka_unit_test(test_sample),
+		cmocka_unit_test(test_round_trip_every),
+		cmocka_unit_test(test_secrets),
 		cmocka_unit_test(test_submission),
 		cmocka_unit_test(test_sender_id),
 		cmocka_unit_test(test_missing_file),

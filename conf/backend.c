@@ -1,0 +1,210 @@
+/*
+ * backend.c - where SMS go: backend = { } (the outbox file, or an HTTP
+ * provider: profile, request template, authentication, how to read its
+ * replies), and the rules between those keys.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/schema.h"
+
+#define HOFF(member)	OFF(backend.http.member)
+
+static const char *const type_names[] = { "outbox", "http", NULL };
+static const char *const format_names[] = { "json", "form", NULL };
+static const char *const auth_names[] = { "none", "basic", "bearer", NULL };
+
+/* valid_profile - a provider profile known to the http backend */
+static const char *
+valid_profile(const char *s)
+{
+	if (strcmp(s, "generic") != 0 && strcmp(s, "twilio") != 0)
+		return "must be \"generic\" or \"twilio\"";
+	return NULL;
+}
+
+/* valid_url - an http or https URL template */
+static const char *
+valid_url(const char *s)
+{
+	if (!conf_has_scheme(s, "http"))
+		return "must start with http:// or https://";
+	return conf_valid_text(s);
+}
+
+/* valid_method - an HTTP method token */
+static const char *
+valid_method(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	if (n == 0 || n > 16)
+		return "must be an HTTP method such as \"POST\"";
+	for (i = 0; i < n; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return "must be an HTTP method in capitals, "
+			    "e.g. \"POST\"";
+	return NULL;
+}
+
+/* valid_header - "Name: value" with a token as the name */
+static const char *
+valid_header(const char *s)
+{
+	const char	*colon = strchr(s, ':');
+	const char	*p;
+
+	if (colon == NULL || colon == s)
+		return "must be \"Name: value\"";
+	for (p = s; p < colon; p++)
+		if (*p <= ' ' || *p >= 0x7f || strchr("()<>@,;\\\"/[]?={}", *p))
+			return "has an invalid header name";
+	return conf_valid_text(s);
+}
+
+/*
+ * print_headers - "Name: ********": the values often carry API keys, the
+ * names (tokens, nothing to escape) say what is sent
+ */
+static void
+print_headers(FILE *fp, const struct keydef *kd, const void *base, int depth)
+{
+	const struct http_conf	*h = &((const struct conf *)base)->backend.http;
+	size_t			 i;
+
+	(void)kd;
+	(void)depth;
+	fputs("[ ", fp);
+	for (i = 0; i < h->nheaders; i++)
+		fprintf(fp, "%s\"%.*s: " SECRET_MASK "\"", i > 0 ? ", " : "",
+		    (int)strcspn(h->headers[i], ":"), h->headers[i]);
+	fputs(" ]", fp);
+}
+
+/* is_http - the key belongs to the http backend */
+static bool
+is_http(const void *base)
+{
+	return ((const struct conf *)base)->backend.type == BACKEND_HTTP;
+}
+
+static const struct keydef response_keys[] = {
+	{ .name = "id", .type = K_STRING, .off = HOFF(id_field),
+	  .valid = conf_valid_text },
+	{ .name = "code", .type = K_STRING, .off = HOFF(code_field),
+	  .valid = conf_valid_text },
+	{ .name = "message", .type = K_STRING, .off = HOFF(message_field),
+	  .valid = conf_valid_text },
+	{ .name = "permanent_codes", .type = K_CODES,
+	  .off = HOFF(permanent_codes), .noff = HOFF(npermanent_codes) },
+	{ .name = "temporary_codes", .type = K_CODES,
+	  .off = HOFF(temporary_codes), .noff = HOFF(ntemporary_codes) },
+	{ .name = "invalid_number_codes", .type = K_CODES,
+	  .off = HOFF(invalid_number_codes),
+	  .noff = HOFF(ninvalid_number_codes) },
+	{ .name = NULL }
+};
+
+static const struct keydef backend_keys[] = {
+	{ .name = "type", .type = K_ENUM, .off = OFF(backend.type),
+	  .def = BACKEND_OUTBOX, .choices = type_names },
+	{ .name = "path", .type = K_STRING, .off = OFF(backend.path),
+	  .valid = conf_valid_text },
+	{ .name = "from", .type = K_STRING, .off = OFF(backend.from),
+	  .valid = conf_valid_text },
+	{ .name = "profile", .type = K_STRING, .off = HOFF(profile),
+	  .valid = valid_profile, .when = is_http },
+	{ .name = "url", .type = K_STRING, .off = HOFF(url),
+	  .valid = valid_url, .when = is_http },
+	{ .name = "method", .type = K_STRING, .off = HOFF(method),
+	  .valid = valid_method, .when = is_http },
+	{ .name = "format", .type = K_ENUM, .off = HOFF(format),
+	  .def = HTTP_FORMAT_JSON, .choices = format_names, .when = is_http },
+	{ .name = "fields", .type = K_KV, .off = HOFF(fields),
+	  .noff = HOFF(nfields),
+	  .example = "{ to = \"{to}\"; text = \"{text}\"; }",
+	  .when = is_http },
+	{ .name = "headers", .type = K_STRLIST, .off = HOFF(headers),
+	  .noff = HOFF(nheaders), .valid = valid_header,
+	  .print = print_headers, .when = is_http, .flags = KF_SECRET },
+	{ .name = "auth", .type = K_ENUM, .off = HOFF(auth),
+	  .def = HTTP_AUTH_NONE, .choices = auth_names, .when = is_http },
+	{ .name = "user", .type = K_STRING, .off = HOFF(user),
+	  .valid = conf_valid_text, .when = is_http },
+	{ .name = "password", .type = K_STRING, .off = HOFF(password),
+	  .valid = conf_valid_text, .when = is_http, .flags = KF_SECRET },
+	{ .name = "token", .type = K_STRING, .off = HOFF(token),
+	  .valid = conf_valid_text, .when = is_http, .flags = KF_SECRET },
+	{ .name = "response", .type = K_GROUP, .sub = response_keys,
+	  .when = is_http, .flags = KF_TERSE },
+	{ .name = "timeout", .type = K_DURATION, .off = HOFF(timeout),
+	  .min = 1, .max = HOUR, .def = 30, .when = is_http },
+	{ .name = "max_in_flight", .type = K_UINT, .off = HOFF(max_in_flight),
+	  .min = 1, .max = 100000, .def = 64, .when = is_http },
+	{ .name = "max_connections", .type = K_UINT,
+	  .off = HOFF(max_connections), .min = 1, .max = 10000, .def = 16,
+	  .when = is_http },
+	{ .name = NULL }
+};
+
+const struct keydef conf_backend_section[] = {
+	{ .name = "backend", .type = K_GROUP, .sub = backend_keys },
+	{ .name = NULL }
+};
+
+/* conf_backend_check - the rules that tie the backend keys together */
+int
+conf_backend_check(struct loader *ld, const conf_setting *root, struct conf *c)
+{
+	const conf_setting	*grp = conf_member(root, "backend"), *auth;
+	struct http_conf	*h = &c->backend.http;
+
+	if (grp == NULL)
+		return 0;
+	if (c->backend.type == BACKEND_OUTBOX)
+		return conf_check_when(ld, grp, backend_keys, c,
+		    "only used with type = \"http\"");
+
+	if (h->profile == NULL && (h->profile = strdup("generic")) == NULL)
+		return conf_nomem(ld);
+	auth = conf_member(grp, "auth");
+	if (strcmp(h->profile, "twilio") == 0) {
+		/* Twilio wants a form and basic auth; enums have no "unset" */
+		if (conf_member(grp, "format") == NULL)
+			h->format = HTTP_FORMAT_FORM;
+		if (auth == NULL)
+			h->auth = HTTP_AUTH_BASIC;
+		if (h->user == NULL || h->password == NULL)
+			return conf_fail(ld, grp, "profile \"twilio\" requires "
+			    "user (the account SID) and password (the auth "
+			    "token)");
+	} else if (h->url == NULL)
+		return conf_fail(ld, grp, "type \"http\" requires url");
+
+	if (auth == NULL)
+		auth = grp;
+	if (h->auth == HTTP_AUTH_BASIC &&
+	    (h->user == NULL || h->password == NULL))
+		return conf_fail(ld, auth,
+		    "auth \"basic\" requires user and password");
+	if (h->auth == HTTP_AUTH_BEARER && h->token == NULL)
+		return conf_fail(ld, auth, "auth \"bearer\" requires token");
+	if (h->auth != HTTP_AUTH_BASIC && h->password != NULL)
+		return conf_fail(ld, conf_member(grp, "password"),
+		    "only used with auth = \"basic\"");
+	if (h->auth != HTTP_AUTH_BEARER && h->token != NULL)
+		return conf_fail(ld, conf_member(grp, "token"),
+		    "only used with auth = \"bearer\"");
+	return 0;
+}
+
+/* conf_backend_fill - the outbox file in the spool */
+int
+conf_backend_fill(struct loader *ld, const conf_setting *root, struct conf *c)
+{
+	(void)root;
+	if (c->backend.path == NULL &&
+	    (c->backend.path = conf_join(c->spool, "/outbox.jsonl")) == NULL)
+		return conf_nomem(ld);
+	return 0;
+}

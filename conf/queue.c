@@ -1,0 +1,118 @@
+/*
+ * queue.c - accepted mail: queue = { } (retries, lifetime, group commit,
+ * the spool's reserve) and bounce = { } (where delivery status
+ * notifications go), their rules and derived defaults.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/schema.h"
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const unsigned	 default_retry[] = {
+	MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR
+};
+
+/* valid_smarthost - smtp://host[:port] or smtps://host[:port] */
+static const char *
+valid_smarthost(const char *s)
+{
+	if (!conf_has_scheme(s, "smtp"))
+		return "must start with smtp:// or smtps://";
+	return conf_valid_text(s);
+}
+
+/* valid_mailbox - local@domain, as used in a From: header */
+static const char *
+valid_mailbox(const char *s)
+{
+	const char	*at = strrchr(s, '@');
+
+	if (at == NULL || at == s || at[1] == '\0')
+		return "must be an address like MAILER-DAEMON@example.com";
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f || *s == '<' ||
+		    *s == '>')
+			return "must be a bare address without spaces or <>";
+	return NULL;
+}
+
+/* has_smarthost - SMTP AUTH and STARTTLS are for a smarthost only */
+static bool
+has_smarthost(const void *base)
+{
+	return ((const struct conf *)base)->bounce.smarthost != NULL;
+}
+
+static const struct keydef queue_keys[] = {
+	{ .name = "retry", .type = K_DURATIONS, .off = OFF(queue.retry),
+	  .noff = OFF(queue.nretry), .min = 1, .max = 7 * DAY,
+	  .flags = KF_NONEMPTY },
+	{ .name = "lifetime", .type = K_DURATION, .off = OFF(queue.lifetime),
+	  .min = 1, .max = 365 * DAY, .def = 2 * DAY },
+	{ .name = "commit_delay", .type = K_DURATION_MS,
+	  .off = OFF(queue.commit_delay_ms), .min = 0, .max = 1000 },
+	{ .name = "min_free", .type = K_SIZE, .off = OFF(queue.min_free),
+	  .min = 64 * 1024, .max = 1024 * 1024 * 1024, .def = 1024 * 1024 },
+	{ .name = NULL }
+};
+
+static const struct keydef bounce_keys[] = {
+	{ .name = "smarthost", .type = K_STRING, .off = OFF(bounce.smarthost),
+	  .valid = valid_smarthost },
+	{ .name = "from", .type = K_STRING, .off = OFF(bounce.from),
+	  .valid = valid_mailbox },
+	{ .name = "user", .type = K_STRING, .off = OFF(bounce.user),
+	  .valid = conf_valid_text, .when = has_smarthost },
+	{ .name = "password", .type = K_STRING, .off = OFF(bounce.password),
+	  .valid = conf_valid_text, .when = has_smarthost,
+	  .flags = KF_SECRET },
+	{ .name = "starttls", .type = K_BOOL, .off = OFF(bounce.starttls),
+	  .when = has_smarthost },
+	{ .name = NULL }
+};
+
+const struct keydef conf_queue_section[] = {
+	{ .name = "queue", .type = K_GROUP, .sub = queue_keys },
+	{ .name = "bounce", .type = K_GROUP, .sub = bounce_keys },
+	{ .name = NULL }
+};
+
+/* conf_bounce_check - SMTP AUTH and STARTTLS only make sense with a smarthost */
+int
+conf_bounce_check(struct loader *ld, const conf_setting *root, struct conf *c)
+{
+	const conf_setting	*grp = conf_member(root, "bounce");
+
+	if (grp == NULL)
+		return 0;
+	if (c->bounce.smarthost == NULL)
+		return conf_check_when(ld, grp, bounce_keys, c,
+		    "only used with a smarthost");
+	if ((c->bounce.user == NULL) != (c->bounce.password == NULL))
+		return conf_fail(ld, grp, "user and password go together");
+	if (c->bounce.starttls &&
+	    strncmp(c->bounce.smarthost, "smtps://", 8) == 0)
+		return conf_fail(ld, conf_member(grp, "starttls"),
+		    "only used with smtp:// (smtps:// is TLS from the start)");
+	return 0;
+}
+
+/* conf_queue_fill - the retry schedule, and bounces from MAILER-DAEMON */
+int
+conf_queue_fill(struct loader *ld, const conf_setting *root, struct conf *c)
+{
+	(void)root;
+	if (c->queue.retry == NULL) {
+		if ((c->queue.retry = calloc(nitems(default_retry),
+		    sizeof(*c->queue.retry))) == NULL)
+			return conf_nomem(ld);
+		c->queue.nretry = nitems(default_retry);
+		memcpy(c->queue.retry, default_retry, sizeof(default_retry));
+	}
+	if (c->bounce.from == NULL &&
+	    (c->bounce.from = conf_join("MAILER-DAEMON@", c->hostname)) == NULL)
+		return conf_nomem(ld);
+	return 0;
+}
