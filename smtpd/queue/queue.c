@@ -20,7 +20,7 @@
 #include "smtpd/queue/bounce.h"
 #include "sms/lib/log.h"
 #include "smtpd/queue/queue.h"
-#include "smtpd/smtp/parse.h"
+#include "smtpd/envelope.h"
 
 #define MAX_RCPTS_REPLAY	100000
 
