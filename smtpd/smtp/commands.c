@@ -1,6 +1,7 @@
 /*
- * commands.c - the SMTP commands of a session: a table of verbs and their
- * handlers (check, reply, act), DATA and BDAT input, and the end of a message.
+ * commands.c - the SMTP commands of a session: a table of verbs with their
+ * protocol facts (states, STARTTLS, pipelining, line length) and handlers,
+ * DATA and BDAT input, and the end of a message.
  *
  * Who may send what is decided here, command by command: relay networks or
  * AUTH at MAIL, the user's senders at MAIL and in From: and Sender:, the
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sms/lib/ascii.h"
 #include "sms/lib/buf.h"
 #include "sms/convert/mime.h"
 #include "sms/convert/text.h"
@@ -24,8 +26,26 @@
 #include "smtpd/queue/record.h"
 #include "smtpd/smtp/session_priv.h"
 
+/* the states a command may come in, as bits of struct command.states */
+#define IN(st)		(1u << (st))
+#define ANY_STATE	(IN(S_CONNECTED) | IN(S_HELO) | IN(S_MAIL) | IN(S_RCPT))
+
+#define CMD_PRE_TLS	0x01	/* answered as usual before a required STARTTLS */
+#define CMD_ENDS_GROUP	0x02	/* RFC 2920 3.1: nothing may follow unanswered */
+
+/*
+ * One verb and its protocol facts. A command line is refused, in this order:
+ * 530 before a required STARTTLS (RFC 3207 4) unless CMD_PRE_TLS; by
+ * unavailable(), when the session cannot take the verb at all (not offered,
+ * bad arguments); by wrong_state() outside its states; else it proceeds.
+ */
 struct command {
 	enum smtp_verb	 verb;
+	unsigned	 states;	/* IN() of each state it may come in */
+	unsigned	 flags;		/* CMD_* */
+	size_t		 line_max;	/* octets of its line, CRLF included */
+	int		(*unavailable)(struct session *, const char *, size_t);
+	void		(*wrong_state)(struct session *);
 	void		(*proceed)(struct session *, const char *, size_t);
 };
 
@@ -216,27 +236,28 @@ cmd_helo(struct session *s, const char *arg, size_t len)
 	cmd_helo_common(s, arg, len, 0);
 }
 
-static void
-cmd_starttls(struct session *s, const char *arg, size_t len)
+/* starttls_unavailable - not offered here, or with arguments; 1 if refused */
+static int
+starttls_unavailable(struct session *s, const char *arg, size_t len)
 {
 	(void)arg;
 	if (s->lst->tls != LISTEN_TLS_STARTTLS || s->tls ||
 	    s->srv->tls_ctx == NULL) {
 		reply_error(s, "502 5.5.1 Error: STARTTLS not offered here");
-		return;
+		return 1;
 	}
 	if (len != 0) {
 		reply_error(s, "501 5.5.4 Syntax: STARTTLS");
-		return;
+		return 1;
 	}
-	if (s->state == S_CONNECTED) {
-		reply_error(s, "503 5.5.1 Error: send EHLO first");
-		return;
-	}
-	if (s->state != S_HELO) {
-		reply_error(s, "503 5.5.1 Error: MAIL transaction in progress");
-		return;
-	}
+	return 0;
+}
+
+static void
+cmd_starttls(struct session *s, const char *arg, size_t len)
+{
+	(void)arg;
+	(void)len;
 	/* RFC 3207 5: anything after STARTTLS in the same batch is injected */
 	if (evbuffer_get_length(bufferevent_get_input(s->bev)) > 0) {
 		reply(s, "554 5.5.0 Error: pipelined input after STARTTLS");
@@ -249,14 +270,10 @@ cmd_starttls(struct session *s, const char *arg, size_t len)
 	s->tls_pending = 1;
 }
 
-/* may_transact - TLS and AUTH as this listener and client need them */
+/* may_relay - AUTH as this listener and client need it; replies when not */
 static int
-may_transact(struct session *s)
+may_relay(struct session *s)
 {
-	if (s->lst->starttls == STARTTLS_REQUIRED && !s->tls) {
-		reply_error(s, "530 5.7.0 Must issue a STARTTLS command first");
-		return 0;
-	}
 	if (s->user == NULL && (s->lst->auth == LISTEN_AUTH_REQUIRED ||
 	    !s->relay_ok)) {
 		reply_error(s, "530 5.7.0 Authentication required");
@@ -274,15 +291,7 @@ cmd_mail(struct session *s, const char *arg, size_t len)
 	struct smtp_mail m;
 	struct smtp_error err;
 
-	if (s->state == S_CONNECTED) {
-		reply_error(s, "503 5.5.1 Error: send HELO/EHLO first");
-		return;
-	}
-	if (s->state != S_HELO) {
-		reply_error(s, "503 5.5.1 Error: nested MAIL command");
-		return;
-	}
-	if (!may_transact(s))
+	if (!may_relay(s))
 		return;
 	if (smtp_parse_mail(arg, len, &m, &err) == -1) {
 		reply_error(s, "%d %s %s", err.code, err.enhanced, err.text);
@@ -378,10 +387,6 @@ cmd_rcpt(struct session *s, const char *arg, size_t len)
 	struct smtp_addr a;
 	char		 e164[E164_MAX + 1];
 
-	if (s->state != S_MAIL && s->state != S_RCPT) {
-		reply_error(s, "503 5.5.1 Error: need MAIL command");
-		return;
-	}
 	if (smtp_parse_rcpt(arg, len, s->tx.smtputf8, &r, &err) == -1) {
 		reply_error(s, "%d %s %s", err.code, err.enhanced, err.text);
 		return;
@@ -412,24 +417,25 @@ cmd_rcpt(struct session *s, const char *arg, size_t len)
 	reply(s, "250 2.1.5 Ok");
 }
 
-static void
-cmd_data(struct session *s, const char *arg, size_t len)
+/* data_unavailable - DATA takes no argument; 1 if refused */
+static int
+data_unavailable(struct session *s, const char *arg, size_t len)
 {
 	(void)arg;
 	if (len != 0) {
 		reply_error(s, "501 5.5.4 Syntax: DATA");
-		return;
+		return 1;
 	}
+	return 0;
+}
+
+static void
+cmd_data(struct session *s, const char *arg, size_t len)
+{
+	(void)arg;
+	(void)len;
 	if (s->tx.bdat) {
 		reply_error(s, "503 5.5.1 Error: DATA after BDAT; send RSET");
-		return;
-	}
-	if (s->state == S_MAIL) {
-		reply_error(s, "554 5.5.1 Error: no valid recipients");
-		return;
-	}
-	if (s->state != S_RCPT) {
-		reply_error(s, "503 5.5.1 Error: need RCPT command");
 		return;
 	}
 	enter_state(s, S_BODY);
@@ -577,28 +583,138 @@ cmd_expn(struct session *s, const char *arg, size_t len)
 	reply_error(s, "502 5.5.1 Error: command not implemented");
 }
 
+/* mail_wrong_state - MAIL before HELO/EHLO or within a transaction */
 static void
-cmd_auth(struct session *s, const char *arg, size_t len)
+mail_wrong_state(struct session *s)
 {
-	smtp_auth_command(s, arg, len);
+	if (s->state == S_CONNECTED)
+		reply_error(s, "503 5.5.1 Error: send HELO/EHLO first");
+	else
+		reply_error(s, "503 5.5.1 Error: nested MAIL command");
 }
 
+/* rcpt_wrong_state - RCPT outside a transaction */
+static void
+rcpt_wrong_state(struct session *s)
+{
+	reply_error(s, "503 5.5.1 Error: need MAIL command");
+}
+
+/* data_wrong_state - DATA without a recipient */
+static void
+data_wrong_state(struct session *s)
+{
+	if (s->state == S_MAIL)
+		reply_error(s, "554 5.5.1 Error: no valid recipients");
+	else
+		reply_error(s, "503 5.5.1 Error: need RCPT command");
+}
+
+/* between_transactions - STARTTLS and AUTH before EHLO or in a transaction */
+static void
+between_transactions(struct session *s)
+{
+	if (s->state == S_CONNECTED)
+		reply_error(s, "503 5.5.1 Error: send EHLO first");
+	else
+		reply_error(s, "503 5.5.1 Error: MAIL transaction in progress");
+}
+
+/*
+ * The verbs. BDAT may come in any state: its chunk is read whatever the
+ * verdict, and cmd_bdat refuses it once the octets are in (RFC 3030 2).
+ */
 static const struct command commands[] = {
-	{ SMTP_CMD_HELO, cmd_helo },
-	{ SMTP_CMD_EHLO, cmd_ehlo },
-	{ SMTP_CMD_MAIL, cmd_mail },
-	{ SMTP_CMD_RCPT, cmd_rcpt },
-	{ SMTP_CMD_DATA, cmd_data },
-	{ SMTP_CMD_BDAT, cmd_bdat },
-	{ SMTP_CMD_RSET, cmd_rset },
-	{ SMTP_CMD_NOOP, cmd_noop },
-	{ SMTP_CMD_QUIT, cmd_quit },
-	{ SMTP_CMD_VRFY, cmd_vrfy },
-	{ SMTP_CMD_HELP, cmd_help },
-	{ SMTP_CMD_EXPN, cmd_expn },
-	{ SMTP_CMD_STARTTLS, cmd_starttls },
-	{ SMTP_CMD_AUTH, cmd_auth },
+	{ SMTP_CMD_HELO, ANY_STATE, CMD_PRE_TLS | CMD_ENDS_GROUP, CMD_LINE_MAX,
+	    NULL, NULL, cmd_helo },
+	{ SMTP_CMD_EHLO, ANY_STATE, CMD_PRE_TLS | CMD_ENDS_GROUP, CMD_LINE_MAX,
+	    NULL, NULL, cmd_ehlo },
+	{ SMTP_CMD_MAIL, IN(S_HELO), 0, CMD_LINE_MAX,
+	    NULL, mail_wrong_state, cmd_mail },
+	{ SMTP_CMD_RCPT, IN(S_MAIL) | IN(S_RCPT), CMD_PRE_TLS, CMD_LINE_MAX,
+	    NULL, rcpt_wrong_state, cmd_rcpt },
+	{ SMTP_CMD_DATA, IN(S_RCPT), CMD_PRE_TLS | CMD_ENDS_GROUP, CMD_LINE_MAX,
+	    data_unavailable, data_wrong_state, cmd_data },
+	{ SMTP_CMD_BDAT, ANY_STATE, CMD_PRE_TLS, CMD_LINE_MAX,
+	    NULL, NULL, cmd_bdat },
+	{ SMTP_CMD_RSET, ANY_STATE, CMD_PRE_TLS, CMD_LINE_MAX,
+	    NULL, NULL, cmd_rset },
+	{ SMTP_CMD_NOOP, ANY_STATE, CMD_PRE_TLS | CMD_ENDS_GROUP, CMD_LINE_MAX,
+	    NULL, NULL, cmd_noop },
+	{ SMTP_CMD_QUIT, ANY_STATE, CMD_PRE_TLS | CMD_ENDS_GROUP, CMD_LINE_MAX,
+	    NULL, NULL, cmd_quit },
+	{ SMTP_CMD_VRFY, ANY_STATE, CMD_PRE_TLS | CMD_ENDS_GROUP, CMD_LINE_MAX,
+	    NULL, NULL, cmd_vrfy },
+	{ SMTP_CMD_HELP, ANY_STATE, CMD_PRE_TLS, CMD_LINE_MAX,
+	    NULL, NULL, cmd_help },
+	{ SMTP_CMD_EXPN, ANY_STATE, CMD_PRE_TLS | CMD_ENDS_GROUP, CMD_LINE_MAX,
+	    NULL, NULL, cmd_expn },
+	{ SMTP_CMD_STARTTLS, IN(S_HELO), CMD_PRE_TLS | CMD_ENDS_GROUP,
+	    CMD_LINE_MAX, starttls_unavailable, between_transactions,
+	    cmd_starttls },
+	{ SMTP_CMD_AUTH, IN(S_HELO), 0, AUTH_LINE_MAX,
+	    smtp_auth_unavailable, between_transactions, smtp_auth_command },
 };
+
+/* command_of - the table entry of a verb; NULL for SMTP_CMD_UNKNOWN */
+static const struct command *
+command_of(enum smtp_verb verb)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (commands[i].verb == verb)
+			return &commands[i];
+	return NULL;
+}
+
+/* smtp_ends_group - see session_priv.h */
+bool
+smtp_ends_group(enum smtp_verb verb)
+{
+	const struct command *c = command_of(verb);
+
+	return c != NULL && (c->flags & CMD_ENDS_GROUP);
+}
+
+/*
+ * smtp_line_max - see session_priv.h. The verb is the letters before the
+ * first SP, as RFC 5321 writes commands; anything else gets CMD_LINE_MAX.
+ */
+size_t
+smtp_line_max(const char *start, size_t len)
+{
+	struct smtp_command cmd;
+	const struct command *c;
+	size_t	 n = 0;
+
+	while (n < len && n < SMTP_VERB_MAX && ascii_alpha((unsigned char)start[n]))
+		n++;
+	if (n == len || start[n] != ' ' ||
+	    smtp_parse_command(start, n, &cmd) == -1 ||
+	    (c = command_of(cmd.verb)) == NULL)
+		return CMD_LINE_MAX;
+	return c->line_max;
+}
+
+/* refused - the table's refusals before a verb proceeds; 1 if refused */
+static int
+refused(struct session *s, const struct command *c, const char *args,
+    size_t len)
+{
+	if (!(c->flags & CMD_PRE_TLS) && s->lst->starttls == STARTTLS_REQUIRED &&
+	    !s->tls) {
+		reply_error(s, "530 5.7.0 Must issue a STARTTLS command first");
+		return 1;
+	}
+	if (c->unavailable != NULL && c->unavailable(s, args, len))
+		return 1;
+	if (!(c->states & IN(s->state))) {
+		c->wrong_state(s);
+		return 1;
+	}
+	return 0;
+}
 
 /* smtp_command - one complete command line, CRLF removed; its verb */
 enum smtp_verb
@@ -606,7 +722,7 @@ smtp_command(struct session *s, const char *line, size_t len)
 {
 	struct smtp_command cmd;
 	struct smtp_error err;
-	size_t		 i;
+	const struct command *c;
 	int		 known = smtp_parse_command(line, len, &cmd) == 0;
 
 	if (smtp_check_line(line, len, &err) == -1) {
@@ -620,16 +736,12 @@ smtp_command(struct session *s, const char *line, size_t len)
 		enter_state(s, S_QUIT);
 		return cmd.verb;
 	}
-	if (!known) {
+	if (!known || (c = command_of(cmd.verb)) == NULL) {
 		reply_error(s, "500 5.5.1 Error: command not recognized");
 		return SMTP_CMD_UNKNOWN;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (commands[i].verb == cmd.verb) {
-			commands[i].proceed(s, cmd.args, cmd.argslen);
-			return cmd.verb;
-		}
-	reply_error(s, "500 5.5.1 Error: command not recognized");
+	if (!refused(s, c, cmd.args, cmd.argslen))
+		c->proceed(s, cmd.args, cmd.argslen);
 	return cmd.verb;
 }
 

@@ -197,37 +197,21 @@ smtp_smuggling(struct session *s, const char *where)
 	enter_state(s, S_QUIT);
 }
 
-/* line_limit - AUTH lines may be longer than commands (RFC 4954 4) */
+/*
+ * line_limit - the longest the line now arriving may be: as the command
+ * table says for its verb, or for the lines of an AUTH exchange as for AUTH
+ * (RFC 4954 4)
+ */
 static size_t
 line_limit(const struct session *s, struct evbuffer *in)
 {
-	unsigned char	*p;
+	size_t	 n = evbuffer_get_length(in);
 
 	if (s->state == S_AUTH)
 		return AUTH_LINE_MAX;
-	p = evbuffer_pullup(in, 5);
-	if (p != NULL && strncasecmp((const char *)p, "AUTH ", 5) == 0)
-		return AUTH_LINE_MAX;
-	return CMD_LINE_MAX;
-}
-
-/* must_end_group - RFC 2920 3.1: nothing may follow these unanswered */
-static int
-must_end_group(enum smtp_verb verb)
-{
-	switch (verb) {
-	case SMTP_CMD_EHLO:
-	case SMTP_CMD_HELO:
-	case SMTP_CMD_DATA:
-	case SMTP_CMD_STARTTLS:
-	case SMTP_CMD_QUIT:
-	case SMTP_CMD_NOOP:
-	case SMTP_CMD_VRFY:
-	case SMTP_CMD_EXPN:
-		return 1;
-	default:
-		return 0;
-	}
+	if (n > SMTP_VERB_MAX + 1)
+		n = SMTP_VERB_MAX + 1;
+	return smtp_line_max((const char *)evbuffer_pullup(in, n), n);
 }
 
 /* read_command - take one line; 1 if one was handled, 0 if none is whole */
@@ -236,19 +220,20 @@ read_command(struct session *s, struct evbuffer *in)
 {
 	struct evbuffer_ptr p;
 	enum smtp_verb verb;
-	char	 line[AUTH_LINE_MAX + 1];
-	size_t	 n, limit = line_limit(s, in);
+	char	 line[LINE_MAX_ANY + 1];
+	size_t	 n;
 
 	p = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
 	if (p.pos == -1) {
-		if (evbuffer_get_length(in) > AUTH_LINE_MAX) {
+		if (evbuffer_get_length(in) > LINE_MAX_ANY) {
 			evbuffer_drain(in, evbuffer_get_length(in));
 			s->discarding = 1;
 		}
 		return 0;
 	}
 	n = (size_t)p.pos + 1;
-	if (s->discarding || n > limit) {
+	/* most lines are short: the verb is looked at only for a long one */
+	if (s->discarding || (n > CMD_LINE_MAX && n > line_limit(s, in))) {
 		evbuffer_drain(in, n);
 		s->discarding = 0;
 		if (s->state == S_AUTH)
@@ -271,7 +256,7 @@ read_command(struct session *s, struct evbuffer *in)
 	verb = smtp_command(s, line, n - 2);
 	if (s->user == NULL && s->srv->conf->smtp.forbid_unauth_pipelining &&
 	    s->state != S_QUIT && evbuffer_get_length(in) > 0 &&
-	    must_end_group(verb))
+	    smtp_ends_group(verb))
 		sync_error(s, "command");
 	explicit_bzero(line, n);
 	/* the next command line gets a deadline of its own */

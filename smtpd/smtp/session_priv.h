@@ -8,6 +8,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -23,6 +24,8 @@
 
 #define CMD_LINE_MAX	1000	/* RFC 5321 4.5.3.1.4 text line, with CRLF */
 #define AUTH_LINE_MAX	12288	/* RFC 4954 4: AUTH lines, with CRLF */
+#define LINE_MAX_ANY	AUTH_LINE_MAX	/* the longest line of any kind */
+#define SMTP_VERB_MAX	8	/* letters of the longest verb, STARTTLS */
 #define HELO_MAX	255
 
 enum smtp_state {
@@ -133,6 +136,11 @@ void	 smtp_smuggling(struct session *, const char *where);
 
 /* commands.c */
 enum smtp_verb smtp_command(struct session *, const char *line, size_t len);
+/* smtp_ends_group - RFC 2920 3.1: nothing may follow verb unanswered */
+bool	 smtp_ends_group(enum smtp_verb verb);
+/* smtp_line_max - the longest line (CRLF included) of the command whose
+ * first len bytes (at least the verb and a SP, if it is long) are start */
+size_t	 smtp_line_max(const char *start, size_t len);
 int	 smtp_read_data(struct session *, struct evbuffer *);
 int	 smtp_read_bdat(struct session *, struct evbuffer *);
 void	 smtp_end_of_data(struct session *);
@@ -141,7 +149,8 @@ void	 tx_free(struct smtp_tx *);
 
 /* sasl.c */
 int	 smtp_auth_offered(const struct session *);
-int	 smtp_auth_command(struct session *, const char *args, size_t len);
+int	 smtp_auth_unavailable(struct session *, const char *args, size_t len);
+void	 smtp_auth_command(struct session *, const char *args, size_t len);
 void	 smtp_auth_response(struct session *, const char *line, size_t len);
 void	 smtp_auth_abort(struct session *);
 
