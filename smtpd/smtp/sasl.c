@@ -78,9 +78,7 @@ auth_done(void *arg, int ok)
 			too_many_failures(s);
 	}
 	explicit_bzero(s->auth_user, sizeof(s->auth_user));
-	if (s->state != S_QUIT && !s->eof)
-		bufferevent_enable(s->bev, EV_READ);
-	session_process(s);
+	session_resume(s);
 }
 
 /* check_password - user and password are known: the hash check starts */

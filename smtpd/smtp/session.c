@@ -40,7 +40,8 @@
 #define OUT_MAX			(64 * 1024)	/* unread replies: stop reading */
 
 static const char *state_names[] = { "proxy", "greeting", "connected", "helo",
-    "auth", "auth-check", "mail", "rcpt", "body", "bdat", "commit", "quit" };
+    "auth", "auth-check", "mail", "rcpt", "body", "bdat", "check", "commit",
+    "quit" };
 
 static uint64_t	 next_sid = 1;
 static LIST_HEAD(, session) sessions = LIST_HEAD_INITIALIZER(sessions);
@@ -58,6 +59,17 @@ enter_state(struct session *s, enum smtp_state st)
 	    state_names[s->state], state_names[st]);
 	s->state = st;
 	session_deadline(s);
+}
+
+/*
+ * server_moves - the server, not the client, has the next move: a password
+ * or policy check, or the queue, answers before more input is taken
+ */
+static int
+server_moves(const struct session *s)
+{
+	return s->state == S_AUTH_CHECK || s->state == S_CHECK ||
+	    s->state == S_COMMIT;
 }
 
 /* deadline_arm - the deadline is ms from now, for w */
@@ -104,6 +116,7 @@ session_deadline(struct session *s)
 	switch (s->state) {
 	case S_GREETING:
 	case S_AUTH_CHECK:
+	case S_CHECK:
 	case S_COMMIT:
 		s->wait = WAIT_NONE;
 		evtimer_del(s->deadline);
@@ -265,6 +278,18 @@ read_command(struct session *s, struct evbuffer *in)
 	return 1;
 }
 
+/*
+ * session_resume - the server has answered (a check, the queue): read
+ * again unless the session is closing, and take what input waits
+ */
+void
+session_resume(struct session *s)
+{
+	if (s->state != S_QUIT && !s->eof)
+		bufferevent_enable(s->bev, EV_READ);
+	session_process(s);
+}
+
 /* say_shutdown - 421 and close: nothing more is accepted */
 static void
 say_shutdown(struct session *s)
@@ -298,7 +323,7 @@ session_process(struct session *s)
 	struct evbuffer *in = bufferevent_get_input(s->bev);
 
 	while (!s->hold && !s->tls_pending && s->state != S_QUIT &&
-	    s->state != S_COMMIT && s->state != S_AUTH_CHECK) {
+	    !server_moves(s)) {
 		if (s->srv->stopping) {
 			say_shutdown(s);
 			break;
@@ -321,8 +346,7 @@ session_process(struct session *s)
 			break;
 	}
 	/* a client that half-closed after pipelining still gets its replies */
-	if (s->eof && s->state != S_COMMIT && s->state != S_AUTH_CHECK &&
-	    s->state != S_QUIT)
+	if (s->eof && !server_moves(s) && s->state != S_QUIT)
 		enter_state(s, S_QUIT);
 	if (s->state == S_QUIT)
 		bufferevent_disable(s->bev, EV_READ);
@@ -485,7 +509,7 @@ session_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
-	    (s->state == S_COMMIT || s->state == S_AUTH_CHECK)) {
+	    server_moves(s)) {
 		/* e.g. exim: BDAT LAST, QUIT, shutdown; answer both first */
 		s->eof = 1;
 		bufferevent_disable(s->bev, EV_READ);
@@ -876,7 +900,8 @@ session_start(struct listener *l, evutil_socket_t fd,
 
 /*
  * session_shutdown - SIGTERM: every session is told to go at once, but one
- * whose message is being committed (it gets its 250 first) or checked.
+ * whose message is being committed (it gets its 250 first) or whose
+ * password or policy is being checked (it hears the verdict first).
  */
 void
 session_shutdown(struct server *srv)
@@ -885,8 +910,7 @@ session_shutdown(struct server *srv)
 
 	for (s = LIST_FIRST(&sessions); s != NULL; s = next) {
 		next = LIST_NEXT(s, entry);
-		if (s->srv != srv || s->state == S_COMMIT ||
-		    s->state == S_AUTH_CHECK || s->state == S_QUIT)
+		if (s->srv != srv || server_moves(s) || s->state == S_QUIT)
 			continue;
 		if (s->state == S_PROXY || (s->tls && !s->tls_up)) {
 			/* nothing can be said before the header or handshake */

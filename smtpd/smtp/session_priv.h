@@ -14,12 +14,10 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "sms/lib/buf.h"
-#include "sms/convert/gsm.h"
-#include "sms/convert/number.h"
+#include "smtpd/intake/check.h"
+#include "smtpd/intake/tx.h"
 #include "smtpd/policy/auth.h"
 #include "smtpd/smtp/listen.h"
-#include "smtpd/queue/queue.h"
 #include "smtpd/smtp/parse.h"
 
 #define CMD_LINE_MAX	1000	/* RFC 5321 4.5.3.1.4 text line, with CRLF */
@@ -39,6 +37,7 @@ enum smtp_state {
 	S_RCPT,			/* at least one RCPT accepted */
 	S_BODY,			/* DATA content streaming in */
 	S_BDAT,			/* a BDAT chunk streaming in */
+	S_CHECK,		/* a policy check waits for its answer */
 	S_COMMIT,		/* message handed to the queue, 250 pending */
 	S_QUIT,			/* closing once the output is flushed */
 };
@@ -53,28 +52,6 @@ enum session_wait {
 	WAIT_COMMAND,		/* one whole command line */
 	WAIT_DATA,		/* message content at the minimum rate */
 	WAIT_CLOSE,		/* the last replies going out */
-};
-
-struct tx_rcpt {
-	char		*addr;
-	char		 e164[E164_MAX + 1];
-	char		*orcpt;
-	uint8_t		 notify;
-};
-
-struct smtp_tx {
-	char		*sender;
-	char		 envid[SMTP_ENVID_MAX + 1];
-	uint8_t		 ret;
-	int		 smtputf8;
-	struct tx_rcpt	*rcpts;
-	size_t		 nrcpts;
-	size_t		 rcap;
-	struct buf	 data;		/* the message, dot-unstuffed, CRLF */
-	int		 too_big;
-	int		 bdat;		/* chunks came by BDAT: DATA is refused */
-	unsigned	 parts;		/* of the SMS it became */
-	enum sms_encoding encoding;
 };
 
 struct session {
@@ -119,7 +96,9 @@ struct session {
 	int			 bdat_last;
 	const char		*bdat_error;	/* reply once the chunk is read */
 	struct smtp_tx		 tx;
-	char			 queue_id[QID_LEN + 1];
+	enum smtp_state		 check_from;	/* the state S_CHECK returns to */
+	void			(*checked)(struct session *,
+				    const struct verdict *);
 	LIST_ENTRY(session)	 entry;
 };
 
@@ -130,6 +109,7 @@ void	 reply(struct session *, const char *, ...)
 void	 reply_error(struct session *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 session_process(struct session *);
+void	 session_resume(struct session *);
 void	 session_deadline(struct session *);
 void	 session_close(struct session *);
 void	 smtp_smuggling(struct session *, const char *where);
@@ -144,8 +124,6 @@ size_t	 smtp_line_max(const char *start, size_t len);
 int	 smtp_read_data(struct session *, struct evbuffer *);
 int	 smtp_read_bdat(struct session *, struct evbuffer *);
 void	 smtp_end_of_data(struct session *);
-void	 tx_reset(struct smtp_tx *);
-void	 tx_free(struct smtp_tx *);
 
 /* sasl.c */
 int	 smtp_auth_offered(const struct session *);
