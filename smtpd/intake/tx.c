@@ -22,6 +22,10 @@ tx_reset(struct smtp_tx *tx)
 	}
 	free(tx->sender);
 	tx->sender = NULL;
+	/* the session's strings: they may change before the next MAIL */
+	tx->client = NULL;
+	tx->helo = NULL;
+	tx->user = NULL;
 	tx->nrcpts = 0;
 	tx->envid[0] = '\0';
 	tx->ret = 0;

@@ -30,7 +30,7 @@ struct tx_rcpt {
 };
 
 struct smtp_tx {
-	/* who sends it: set by the session at MAIL, fixed while it lasts */
+	/* who sends it: set by the session at MAIL, fixed until tx_reset() */
 	struct server	*srv;
 	uint64_t	 sid;		/* the session's, for the log */
 	const char	*client;	/* the client's address, as text */
@@ -61,7 +61,7 @@ struct smtp_tx {
 	void		*events_arg;
 };
 
-/* tx_reset - forget the transaction (RSET, after DATA, HELO); who stays */
+/* tx_reset - forget the transaction (RSET, after DATA, HELO) and who sent it */
 void	 tx_reset(struct smtp_tx *);
 /* tx_free - the transaction, its buffers, and any check it waits for */
 void	 tx_free(struct smtp_tx *);

@@ -282,6 +282,17 @@ cmd_rcpt(struct session *s, const char *arg, size_t len)
 	wait_checks(s, CHECK_RCPT, rcpt_checked);
 }
 
+/* no_recipients - why DATA or BDAT cannot come now; NULL: they can */
+static const char *
+no_recipients(const struct session *s)
+{
+	if (s->state == S_RCPT)
+		return NULL;
+	if (s->state == S_MAIL)
+		return "554 5.5.1 Error: no valid recipients";
+	return "503 5.5.1 Error: need RCPT command";
+}
+
 /* data_unavailable - DATA takes no argument; 1 if refused */
 static int
 data_unavailable(struct session *s, const char *arg, size_t len)
@@ -327,13 +338,9 @@ cmd_bdat(struct session *s, const char *arg, size_t len)
 	}
 	s->bdat_left = size;
 	s->bdat_last = last;
-	s->bdat_error = NULL;
-	if (s->state == S_MAIL)
-		s->bdat_error = "554 5.5.1 Error: no valid recipients";
-	else if (s->state != S_RCPT)
-		s->bdat_error = "503 5.5.1 Error: need RCPT command";
-	else if (s->tx.too_big || size > c->smtp.max_message_size -
-	    s->tx.data.len)
+	s->bdat_error = no_recipients(s);
+	if (s->bdat_error == NULL && (s->tx.too_big ||
+	    size > c->smtp.max_message_size - s->tx.data.len))
 		s->bdat_error = "552 5.3.4 Message size exceeds fixed limit";
 	s->tx.bdat = s->bdat_error == NULL;
 	enter_state(s, S_BDAT);
@@ -469,10 +476,7 @@ rcpt_wrong_state(struct session *s)
 static void
 data_wrong_state(struct session *s)
 {
-	if (s->state == S_MAIL)
-		reply_error(s, "554 5.5.1 Error: no valid recipients");
-	else
-		reply_error(s, "503 5.5.1 Error: need RCPT command");
+	reply_error(s, "%s", no_recipients(s));
 }
 
 /* between_transactions - STARTTLS and AUTH before EHLO or in a transaction */
