@@ -20,6 +20,7 @@
 #include "smtpd/smtp/fdlimit.h"
 #include "smtpd/smtp/listen.h"
 #include "sms/lib/log.h"
+#include "smtpd/policy/limiter.h"
 #include "smtpd/privdrop.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/policy/ratelimit.h"
@@ -285,7 +286,8 @@ main(int argc, char *argv[])
 		fatalx("%s", err);
 	if (d.boot_conf->run_as != NULL && geteuid() != 0)
 		log_info("running as %s", d.boot_conf->run_as);
-	if ((d.srv.limits = ratelimit_new()) == NULL)
+	if ((d.srv.limits = ratelimit_new()) == NULL ||
+	    (d.srv.limiter = limiter_local_new(d.srv.limits)) == NULL)
 		fatalx("out of memory");
 	if (users != NULL) {
 		if ((d.srv.auth = auth_checker_new(d.base,
@@ -325,6 +327,7 @@ main(int argc, char *argv[])
 	server_free(&d.srv);
 	if (d.srv.auth != NULL)
 		auth_checker_free(d.srv.auth);
+	limiter_free(d.srv.limiter);
 	ratelimit_free(d.srv.limits);
 	SSL_CTX_free(d.srv.tls_ctx);
 	event_free(d.expire);

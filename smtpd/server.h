@@ -13,6 +13,7 @@
 
 struct auth_checker;
 struct client_count;
+struct limiter;
 struct listener;
 struct queue;
 struct ratelimit;
@@ -24,6 +25,7 @@ struct server {
 	SSL_CTX			*tls_ctx;	/* NULL: no TLS configured */
 	struct auth_checker	*auth;		/* NULL: no users file */
 	struct ratelimit	*limits;
+	struct limiter		*limiter;	/* rate limit checks: limits' by default */
 	struct listener		*listeners;
 	size_t			 nlisteners;
 	unsigned		 nsessions;

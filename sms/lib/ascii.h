@@ -6,6 +6,7 @@
 #define SMSRELAY_ASCII_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 static inline bool
 ascii_digit(unsigned char c)
@@ -30,6 +31,18 @@ static inline unsigned char
 ascii_lower(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* ascii_iequal - s[0..n) is the literal lit, ASCII case ignored */
+static inline bool
+ascii_iequal(const unsigned char *s, size_t n, const char *lit)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (lit[i] == '\0' || ascii_lower(s[i]) != ascii_lower(lit[i]))
+			return false;
+	return lit[n] == '\0';
 }
 
 /* ascii_hex - the value of a hex digit, -1 for any other byte */

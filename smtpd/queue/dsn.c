@@ -13,8 +13,8 @@
 #include "sms/lib/ascii.h"
 #include "sms/lib/buf.h"
 #include "sms/lib/utf8.h"
+#include "smtpd/envelope.h"
 #include "smtpd/queue/dsn.h"
-#include "smtpd/smtp/parse.h"
 
 #define LINE_MAX_OCTETS	998	/* RFC 5322 2.1.1, without the CRLF */
 #define FOLD_AT		78	/* where header folding starts */

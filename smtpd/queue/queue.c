@@ -26,6 +26,7 @@
 #include "smtpd/queue/report.h"
 #include "smtpd/queue/schedule.h"
 #include "smtpd/queue/spool.h"
+#include "smtpd/envelope.h"
 
 /* a recipient as the queue schedules it; its status is msg->status[index] */
 struct qrcpt {

@@ -3,7 +3,7 @@
  * and what is owed to the sender; functions of their arguments alone.
  */
 #include "smtpd/queue/schedule.h"
-#include "smtpd/smtp/parse.h"
+#include "smtpd/envelope.h"
 
 /* the backoff without queue.retry: a minute, every time */
 #define RETRY_DEFAULT	60

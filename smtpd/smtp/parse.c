@@ -1,21 +1,17 @@
 /*
  * parse.c - SMTP command lines taken apart with explicit bounds and no
  * allocation: verbs, MAIL/RCPT paths and ESMTP parameters, AUTH and BDAT
- * arguments, xtext, addresses.
+ * arguments, xtext. The address grammar is envelope.c's.
  */
 #include <arpa/inet.h>
 #include <string.h>
 
 #include "sms/lib/ascii.h"
 #include "sms/lib/utf8.h"
+#include "smtpd/envelope.h"
 #include "smtpd/smtp/parse.h"
 
 enum role { ROLE_SENDER, ROLE_RECIPIENT };
-
-/* How an address failed; mapped to a reply per role by addr_error(). */
-enum addr_fault {
-	ADDR_OK, ADDR_SYNTAX, ADDR_LOCAL_LONG, ADDR_DOMAIN_LONG, ADDR_PATH_LONG
-};
 
 struct param {
 	const unsigned char	*kw;
@@ -57,14 +53,6 @@ is_wsp(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
-/* is_atext - RFC 5322 atext, ASCII part */
-static int
-is_atext(unsigned char c)
-{
-	return ascii_alnum(c) ||
-	    (c != 0 && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
-}
-
 /* is_mech_char - a character of a SASL mechanism name, either case */
 static int
 is_mech_char(unsigned char c)
@@ -79,237 +67,31 @@ is_base64_char(unsigned char c)
 	return ascii_alnum(c) || c == '+' || c == '/';
 }
 
-/* ci_equal - s[0..n) equals the literal, ignoring ASCII case */
-static int
-ci_equal(const unsigned char *s, size_t n, const char *lit)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (lit[i] == '\0' || ascii_lower(s[i]) != ascii_lower(lit[i]))
-			return 0;
-	return lit[n] == '\0';
-}
-
-/*
- * scan_local - length of the Local-part (Dot-string or Quoted-string) that
- * starts s, 0 if there is none; *nonascii is set for UTF-8 (RFC 6531), read
- * strictly (no overlong forms, no surrogates) so addresses compare reliably.
- */
-static size_t
-scan_local(const unsigned char *s, size_t n, int *nonascii)
-{
-	size_t	 i, k, atom = 0;
-
-	if (n > 0 && s[0] == '"') {
-		for (i = 1; i < n; i++) {
-			if (s[i] == '"')
-				return i + 1;
-			if (s[i] == '\\') {
-				if (++i == n || s[i] < 32 || s[i] > 126)
-					return 0;
-			} else if (s[i] >= 0x80) {
-				if ((k = utf8_decode(s + i, n - i, NULL)) == 0)
-					return 0;
-				*nonascii = 1;
-				i += k - 1;
-			} else if (s[i] < 32 || s[i] > 126)
-				return 0;
-		}
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		if (s[i] == '.') {
-			if (atom == 0)
-				return 0;
-			atom = 0;
-		} else if (s[i] >= 0x80) {
-			if ((k = utf8_decode(s + i, n - i, NULL)) == 0)
-				return 0;
-			*nonascii = 1;
-			i += k - 1;
-			atom += k;
-		} else if (is_atext(s[i]))
-			atom++;
-		else
-			break;
-	}
-	return atom == 0 ? 0 : i;
-}
-
-/* check_ipv4 - dotted quad of Snum (RFC 5321 4.1.3) */
-static int
-check_ipv4(const unsigned char *s, size_t n)
-{
-	size_t	 i = 0, digits;
-	unsigned value;
-	int	 part;
-
-	for (part = 0; part < 4; part++) {
-		if (part > 0) {
-			if (i == n || s[i] != '.')
-				return -1;
-			i++;
-		}
-		value = 0;
-		for (digits = 0; i < n && ascii_digit(s[i]); digits++, i++) {
-			if (digits == 3)
-				return -1;
-			value = value * 10 + (s[i] - '0');
-		}
-		if (digits == 0 || value > 255)
-			return -1;
-	}
-	return i == n ? 0 : -1;
-}
-
-/*
- * check_literal - "[1.2.3.4]" or "[IPv6:...]"; general address literals
- * have no registered tags besides IPv6, so they are refused.
- */
-static int
-check_literal(const unsigned char *s, size_t n)
-{
-	char	 buf[INET6_ADDRSTRLEN + 1];
-	unsigned char addr[16];
-
-	if (n < 3 || s[n - 1] != ']')
-		return -1;
-	s++;
-	n -= 2;
-	if (ascii_digit(s[0]))
-		return check_ipv4(s, n);
-	if (n < 5 || !ci_equal(s, 5, "IPv6:"))
-		return -1;
-	s += 5;
-	n -= 5;
-	if (n == 0 || n >= sizeof(buf) || memchr(s, '\0', n) != NULL)
-		return -1;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return inet_pton(AF_INET6, buf, addr) == 1 ? 0 : -1;
-}
-
-/*
- * check_domain - s[0..n) is a Domain or an address literal. Labels are
- * LDH with at most 63 octets; labels with UTF-8 (U-labels) are not held to
- * that, since their A-label length is what DNS limits.
- */
-static int
-check_domain(const unsigned char *s, size_t n, int *nonascii)
-{
-	size_t	 i, k, label = 0;
-	int	 hyphen_last = 0, label_utf8 = 0;
-
-	if (n > 0 && s[0] == '[')
-		return check_literal(s, n);
-	for (i = 0; i < n; i++) {
-		if (s[i] == '.') {
-			if (label == 0 || hyphen_last)
-				return -1;
-			label = 0;
-			label_utf8 = 0;
-			continue;
-		}
-		if (s[i] == '-') {
-			if (label == 0)
-				return -1;
-			hyphen_last = 1;
-			label++;
-		} else if (ascii_alpha(s[i]) || ascii_digit(s[i])) {
-			hyphen_last = 0;
-			label++;
-		} else if (s[i] >= 0x80 && (k = utf8_decode(s + i, n - i, NULL)) != 0) {
-			*nonascii = label_utf8 = 1;
-			hyphen_last = 0;
-			i += k - 1;
-			label += k;
-		} else
-			return -1;
-		if (label > 63 && !label_utf8)
-			return -1;
-	}
-	return (label == 0 || hyphen_last) ? -1 : 0;
-}
-
-/* skip_route - length of the A-d-l and ':' at s ("@a,@b:"), 0 if malformed */
-static size_t
-skip_route(const unsigned char *s, size_t n)
-{
-	const unsigned char *colon, *p, *comma;
-	int	 ignored = 0;
-
-	if ((colon = memchr(s, ':', n)) == NULL)
-		return 0;
-	for (p = s; p < colon; p = comma + 1) {
-		if (*p != '@')
-			return 0;
-		if ((comma = memchr(p, ',', colon - p)) == NULL)
-			comma = colon;
-		if (check_domain(p + 1, comma - p - 1, &ignored) == -1 ||
-		    ignored)
-			return 0;
-		if (comma == colon)
-			return colon - s + 1;
-	}
-	return 0;
-}
-
-/*
- * parse_address - the inside of a path (no <>) into addr[SMTP_PATH_MAX+1].
- * A source route, where allowed, is checked and dropped (RFC 5321 4.1.2);
- * a recipient may be a bare "postmaster".
- */
-static enum addr_fault
-parse_address(const unsigned char *s, size_t n, int allow_route,
-    enum role role, char *addr, size_t *addrlen, int *nonascii)
-{
-	size_t	 local, route;
-
-	if (n > 0 && s[0] == '@') {
-		if (!allow_route || (route = skip_route(s, n)) == 0)
-			return ADDR_SYNTAX;
-		s += route;
-		n -= route;
-	}
-	if (role == ROLE_RECIPIENT && ci_equal(s, n, "postmaster"))
-		local = n;
-	else {
-		if ((local = scan_local(s, n, nonascii)) == 0 || local == n ||
-		    s[local] != '@' ||
-		    check_domain(s + local + 1, n - local - 1, nonascii) == -1)
-			return ADDR_SYNTAX;
-		if (local > SMTP_LOCAL_MAX)
-			return ADDR_LOCAL_LONG;
-		if (n - local - 1 > SMTP_DOMAIN_MAX)
-			return ADDR_DOMAIN_LONG;
-	}
-	if (n > SMTP_PATH_MAX)
-		return ADDR_PATH_LONG;
-	memcpy(addr, s, n);
-	addr[n] = '\0';
-	*addrlen = n;
-	return ADDR_OK;
-}
-
 /* addr_error - the reply for an address fault, sender or recipient flavour */
 static int
-addr_error(enum addr_fault fault, enum role role, struct smtp_error *err)
+addr_error(enum smtp_addr_fault fault, enum role role, struct smtp_error *err)
 {
 	const char *enh = role == ROLE_SENDER ? "5.1.7" : "5.1.3";
 
 	switch (fault) {
-	case ADDR_LOCAL_LONG:
+	case SMTP_ADDR_LOCAL_LONG:
 		return set_error(err, 501, enh, "Local part too long");
-	case ADDR_DOMAIN_LONG:
+	case SMTP_ADDR_DOMAIN_LONG:
 		return set_error(err, 501, enh, "Domain too long");
-	case ADDR_PATH_LONG:
+	case SMTP_ADDR_PATH_LONG:
 		return set_error(err, 501, enh, "Path too long");
 	default:
 		return set_error(err, 501, enh, role == ROLE_SENDER ?
 		    "Bad sender address syntax" :
 		    "Bad recipient address syntax");
 	}
+}
+
+/* addr_flags - a recipient may be a bare postmaster (RFC 5321 4.1.1.3) */
+static unsigned
+addr_flags(enum role role)
+{
+	return role == ROLE_RECIPIENT ? SMTP_ADDR_POSTMASTER : 0;
 }
 
 /*
@@ -344,7 +126,7 @@ static int
 take_path(const unsigned char *s, size_t n, enum role role, char *addr,
     size_t *addrlen, int *nonascii, size_t *consumed, struct smtp_error *err)
 {
-	enum addr_fault fault;
+	enum smtp_addr_fault fault;
 	size_t	 i = 0, end;
 
 	while (i < n && is_wsp(s[i]))
@@ -355,27 +137,28 @@ take_path(const unsigned char *s, size_t n, enum role role, char *addr,
 	if (s[i] == '<') {
 		i++;
 		if ((end = i + path_end(s + i, n - i, 0)) == n)
-			return addr_error(ADDR_SYNTAX, role, err);
+			return addr_error(SMTP_ADDR_SYNTAX, role, err);
 		if (end == i) {
 			if (role == ROLE_RECIPIENT)
 				return set_error(err, 501, "5.1.3",
 				    "Null recipient address not allowed");
 			addr[0] = '\0';
 			*addrlen = 0;
-			fault = ADDR_OK;
+			fault = SMTP_ADDR_OK;
 		} else
-			fault = parse_address(s + i, end - i, 1, role, addr,
-			    addrlen, nonascii);
+			fault = smtp_addr_parse((const char *)s + i, end - i,
+			    SMTP_ADDR_ROUTE | addr_flags(role), addr, addrlen,
+			    nonascii);
 		end++;
 	} else {
 		end = i + path_end(s + i, n - i, 1);
-		fault = parse_address(s + i, end - i, 0, role, addr, addrlen,
-		    nonascii);
+		fault = smtp_addr_parse((const char *)s + i, end - i,
+		    addr_flags(role), addr, addrlen, nonascii);
 	}
-	if (fault != ADDR_OK)
+	if (fault != SMTP_ADDR_OK)
 		return addr_error(fault, role, err);
 	if (end < n && !is_wsp(s[end]))
-		return addr_error(ADDR_SYNTAX, role, err);
+		return addr_error(SMTP_ADDR_SYNTAX, role, err);
 	*consumed = end;
 	return 0;
 }
@@ -476,17 +259,17 @@ mail_param(struct smtp_mail *m, const struct param *p, struct smtp_error *err)
 	size_t	 n = p->vallen, len;
 	unsigned bit;
 
-	if (ci_equal(p->kw, p->kwlen, "SIZE"))
+	if (ascii_iequal(p->kw, p->kwlen, "SIZE"))
 		bit = SMTP_PARAM_SIZE;
-	else if (ci_equal(p->kw, p->kwlen, "BODY"))
+	else if (ascii_iequal(p->kw, p->kwlen, "BODY"))
 		bit = SMTP_PARAM_BODY;
-	else if (ci_equal(p->kw, p->kwlen, "RET"))
+	else if (ascii_iequal(p->kw, p->kwlen, "RET"))
 		bit = SMTP_PARAM_RET;
-	else if (ci_equal(p->kw, p->kwlen, "ENVID"))
+	else if (ascii_iequal(p->kw, p->kwlen, "ENVID"))
 		bit = SMTP_PARAM_ENVID;
-	else if (ci_equal(p->kw, p->kwlen, "SMTPUTF8"))
+	else if (ascii_iequal(p->kw, p->kwlen, "SMTPUTF8"))
 		bit = SMTP_PARAM_SMTPUTF8;
-	else if (ci_equal(p->kw, p->kwlen, "AUTH"))
+	else if (ascii_iequal(p->kw, p->kwlen, "AUTH"))
 		bit = SMTP_PARAM_AUTH;
 	else
 		return set_error(err, 555, "5.5.4", "Unsupported parameter");
@@ -502,18 +285,18 @@ mail_param(struct smtp_mail *m, const struct param *p, struct smtp_error *err)
 			    "Bad SIZE parameter");
 		break;
 	case SMTP_PARAM_BODY:
-		if (v != NULL && ci_equal(p->val, n, "7BIT"))
+		if (v != NULL && ascii_iequal(p->val, n, "7BIT"))
 			m->body = SMTP_BODY_7BIT;
-		else if (v != NULL && ci_equal(p->val, n, "8BITMIME"))
+		else if (v != NULL && ascii_iequal(p->val, n, "8BITMIME"))
 			m->body = SMTP_BODY_8BITMIME;
 		else
 			return set_error(err, 501, "5.5.4",
 			    "Bad BODY parameter");
 		break;
 	case SMTP_PARAM_RET:
-		if (v != NULL && ci_equal(p->val, n, "FULL"))
+		if (v != NULL && ascii_iequal(p->val, n, "FULL"))
 			m->ret = SMTP_RET_FULL;
-		else if (v != NULL && ci_equal(p->val, n, "HDRS"))
+		else if (v != NULL && ascii_iequal(p->val, n, "HDRS"))
 			m->ret = SMTP_RET_HDRS;
 		else
 			return set_error(err, 501, "5.5.4",
@@ -537,7 +320,7 @@ mail_param(struct smtp_mail *m, const struct param *p, struct smtp_error *err)
 		 * the session authenticated, never what a client claims for
 		 * a message (RFC 4954 5 leaves trusting it to us).
 		 */
-		if (v == NULL || (!ci_equal(p->val, n, "<>") &&
+		if (v == NULL || (!ascii_iequal(p->val, n, "<>") &&
 		    (smtp_xtext_decode(v, n, scratch, sizeof(scratch),
 		    &len) == -1 || len == 0 || !is_mailbox_text(scratch, len))))
 			return set_error(err, 501, "5.5.4",
@@ -558,13 +341,13 @@ parse_notify(const unsigned char *v, size_t n, unsigned *notify)
 		start = i;
 		while (i < n && v[i] != ',')
 			i++;
-		if (ci_equal(v + start, i - start, "NEVER"))
+		if (ascii_iequal(v + start, i - start, "NEVER"))
 			bit = SMTP_NOTIFY_NEVER;
-		else if (ci_equal(v + start, i - start, "SUCCESS"))
+		else if (ascii_iequal(v + start, i - start, "SUCCESS"))
 			bit = SMTP_NOTIFY_SUCCESS;
-		else if (ci_equal(v + start, i - start, "FAILURE"))
+		else if (ascii_iequal(v + start, i - start, "FAILURE"))
 			bit = SMTP_NOTIFY_FAILURE;
-		else if (ci_equal(v + start, i - start, "DELAY"))
+		else if (ascii_iequal(v + start, i - start, "DELAY"))
 			bit = SMTP_NOTIFY_DELAY;
 		else
 			return -1;
@@ -591,7 +374,7 @@ parse_orcpt(const unsigned char *v, size_t n, char *out, size_t outsz)
 
 	if (n > SMTP_ORCPT_MAX)
 		return -1;
-	for (type = 0; type < n && is_atext(v[type]); type++)
+	for (type = 0; type < n && smtp_atext(v[type]); type++)
 		;
 	if (type == 0 || type == n || v[type] != ';' || type + 1 >= outsz)
 		return -1;
@@ -609,9 +392,9 @@ rcpt_param(struct smtp_rcpt *r, const struct param *p, struct smtp_error *err)
 {
 	unsigned bit;
 
-	if (ci_equal(p->kw, p->kwlen, "NOTIFY"))
+	if (ascii_iequal(p->kw, p->kwlen, "NOTIFY"))
 		bit = SMTP_PARAM_NOTIFY;
-	else if (ci_equal(p->kw, p->kwlen, "ORCPT"))
+	else if (ascii_iequal(p->kw, p->kwlen, "ORCPT"))
 		bit = SMTP_PARAM_ORCPT;
 	else
 		return set_error(err, 555, "5.5.4", "Unsupported parameter");
@@ -650,7 +433,7 @@ smtp_parse_command(const char *line, size_t len, struct smtp_command *out)
 		out->argslen--;
 	out->verb = SMTP_CMD_UNKNOWN;
 	for (v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++) {
-		if (ci_equal(s + start, end - start, verbs[v].name)) {
+		if (ascii_iequal(s + start, end - start, verbs[v].name)) {
 			out->verb = verbs[v].verb;
 			return 0;
 		}
@@ -683,7 +466,7 @@ smtp_parse_mail(const char *args, size_t len, struct smtp_mail *out,
 	int	 nonascii = 0, r;
 
 	memset(out, 0, sizeof(*out));
-	if (len < 5 || !ci_equal(s, 5, "FROM:"))
+	if (len < 5 || !ascii_iequal(s, 5, "FROM:"))
 		return set_error(err, 501, "5.5.4",
 		    "Syntax: MAIL FROM:<address>");
 	if (take_path(s + 5, len - 5, ROLE_SENDER, out->addr, &out->addrlen,
@@ -712,7 +495,7 @@ smtp_parse_rcpt(const char *args, size_t len, int smtputf8,
 	int	 nonascii = 0, r;
 
 	memset(out, 0, sizeof(*out));
-	if (len < 3 || !ci_equal(s, 3, "TO:"))
+	if (len < 3 || !ascii_iequal(s, 3, "TO:"))
 		return set_error(err, 501, "5.5.4",
 		    "Syntax: RCPT TO:<address>");
 	if (take_path(s + 3, len - 3, ROLE_RECIPIENT, out->addr,
@@ -769,9 +552,9 @@ smtp_parse_auth(const char *args, size_t len, struct smtp_auth *out,
 		    "Syntax: AUTH mechanism [initial-response]");
 	out->name = args;
 	out->namelen = i;
-	if (ci_equal(s, i, "PLAIN"))
+	if (ascii_iequal(s, i, "PLAIN"))
 		out->mech = SMTP_AUTH_PLAIN;
-	else if (ci_equal(s, i, "LOGIN"))
+	else if (ascii_iequal(s, i, "LOGIN"))
 		out->mech = SMTP_AUTH_LOGIN;
 	else
 		out->mech = SMTP_AUTH_OTHER;
@@ -785,7 +568,7 @@ smtp_parse_auth(const char *args, size_t len, struct smtp_auth *out,
 	if (i - start > SMTP_AUTH_RESP_MAX)
 		return set_error(err, 500, "5.5.6",
 		    "Authentication exchange line is too long");
-	if (i != len || !(ci_equal(s + start, i - start, "=") ||
+	if (i != len || !(ascii_iequal(s + start, i - start, "=") ||
 	    is_base64(s + start, i - start)))
 		return set_error(err, 501, "5.5.4",
 		    "Syntax: AUTH mechanism [initial-response]");
@@ -814,7 +597,7 @@ smtp_parse_bdat(const char *args, size_t len, uint64_t *size, int *last,
 		digits++;
 	if (parse_digits(s, digits, SMTP_BDAT_DIGITS_MAX, &value) == -1 ||
 	    (digits < len && (len - digits != 5 || s[digits] != ' ' ||
-	    !ci_equal(s + digits + 1, 4, "LAST"))))
+	    !ascii_iequal(s + digits + 1, 4, "LAST"))))
 		return set_error(err, 501, "5.5.4",
 		    "Syntax: BDAT chunk-size [LAST]");
 	*size = value;
@@ -854,42 +637,5 @@ smtp_xtext_decode(const char *in, size_t len, char *out, size_t outsz,
 	out[o] = '\0';
 	if (outlen != NULL)
 		*outlen = o;
-	return 0;
-}
-
-/* smtp_addr_split - local part (unquoted) and domain of a mailbox */
-int
-smtp_addr_split(const char *addr, size_t len, struct smtp_addr *out)
-{
-	const unsigned char *s = (const unsigned char *)addr;
-	char	 copy[SMTP_PATH_MAX + 1];
-	size_t	 copylen, local, i, o = 0;
-	int	 nonascii = 0;
-
-	memset(out, 0, sizeof(*out));
-	if (len == 0 || parse_address(s, len, 0, ROLE_RECIPIENT, copy,
-	    &copylen, &nonascii) != ADDR_OK)
-		return -1;
-	if (ci_equal(s, len, "postmaster")) {
-		memcpy(out->local, addr, len);
-		out->locallen = len;
-		return 0;
-	}
-	local = scan_local(s, len, &nonascii);
-	if (s[0] == '"') {
-		for (i = 1; i + 1 < local; i++) {
-			if (s[i] == '\\')
-				i++;
-			out->local[o++] = (char)s[i];
-		}
-	} else {
-		memcpy(out->local, addr, local);
-		o = local;
-	}
-	out->local[o] = '\0';
-	out->locallen = o;
-	out->domainlen = len - local - 1;
-	memcpy(out->domain, addr + local + 1, out->domainlen);
-	out->domain[out->domainlen] = '\0';
 	return 0;
 }

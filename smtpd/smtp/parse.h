@@ -1,7 +1,8 @@
 /*
  * parse.h - pure parsers for SMTP command lines (RFC 5321): the verb,
  * MAIL FROM and RCPT TO with their ESMTP parameters, AUTH and BDAT
- * arguments, and address splitting.
+ * arguments. The envelope's own facts (addresses, NOTIFY, RET) are in
+ * smtpd/envelope.h.
  */
 #ifndef SMSRELAY_SMTP_PARSE_H
 #define SMSRELAY_SMTP_PARSE_H
@@ -9,11 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SMTP_LOCAL_MAX	64	/* octets, as written (RFC 5321 4.5.3.1.1) */
-#define SMTP_DOMAIN_MAX	255	/* octets (RFC 5321 4.5.3.1.2) */
-#define SMTP_PATH_MAX	256	/* local@domain as stored: no <>, no route */
-#define SMTP_ENVID_MAX	100	/* ENVID value as sent, xtext (RFC 3461 4.4) */
-#define SMTP_ORCPT_MAX	500	/* ORCPT value as sent, xtext (RFC 3461 4.2) */
+#include "smtpd/envelope.h"
+
 #define SMTP_SASL_MECH_MAX	20	/* sasl-mech (RFC 4422 3.1) */
 #define SMTP_AUTH_RESP_MAX	12288	/* initial response octets (RFC 4954 4) */
 #define SMTP_BDAT_DIGITS_MAX	19	/* chunk-size digits: always fits uint64 */
@@ -49,12 +47,6 @@ struct smtp_error {
 #define SMTP_PARAM_ORCPT	0x80
 
 enum smtp_body { SMTP_BODY_UNSET, SMTP_BODY_7BIT, SMTP_BODY_8BITMIME };
-enum smtp_ret { SMTP_RET_UNSET, SMTP_RET_FULL, SMTP_RET_HDRS };
-
-#define SMTP_NOTIFY_NEVER	0x01
-#define SMTP_NOTIFY_SUCCESS	0x02
-#define SMTP_NOTIFY_FAILURE	0x04
-#define SMTP_NOTIFY_DELAY	0x08
 
 struct smtp_mail {
 	char		 addr[SMTP_PATH_MAX + 1];	/* "" for <>; source route dropped */
@@ -84,14 +76,6 @@ struct smtp_auth {
 	int		 initial;	/* an initial response was given */
 	const char	*resp;		/* its base64; "=" gives resplen 0 */
 	size_t		 resplen;
-};
-
-/* An address taken apart: both halves copied and NUL-terminated. */
-struct smtp_addr {
-	char		 local[SMTP_LOCAL_MAX + 1];	/* quotes and quoting '\' removed */
-	size_t		 locallen;
-	char		 domain[SMTP_DOMAIN_MAX + 1];	/* "" for a bare postmaster */
-	size_t		 domainlen;
 };
 
 /*
@@ -147,11 +131,5 @@ int	smtp_parse_bdat(const char *args, size_t len, uint64_t *size,
  */
 int	smtp_xtext_decode(const char *in, size_t len, char *out, size_t outsz,
 	    size_t *outlen);
-
-/*
- * smtp_addr_split - a stored address (smtp_mail.addr, smtp_rcpt.addr) into
- * local part and domain; -1 if it is not a mailbox or a bare postmaster.
- */
-int	smtp_addr_split(const char *addr, size_t len, struct smtp_addr *out);
 
 #endif

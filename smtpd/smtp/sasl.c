@@ -78,9 +78,7 @@ auth_done(void *arg, int ok)
 			too_many_failures(s);
 	}
 	explicit_bzero(s->auth_user, sizeof(s->auth_user));
-	if (s->state != S_QUIT && !s->eof)
-		bufferevent_enable(s->bev, EV_READ);
-	session_process(s);
+	session_resume(s);
 }
 
 /* check_password - user and password are known: the hash check starts */
@@ -185,14 +183,15 @@ smtp_auth_abort(struct session *s)
 	enter_state(s, S_HELO);
 }
 
-/* auth_refused - whether AUTH may start now; replies when not */
-static int
-auth_refused(struct session *s)
+/*
+ * smtp_auth_unavailable - see session_priv.h: AUTH is not offered to this
+ * session, or it has authenticated already; 1 if refused.
+ */
+int
+smtp_auth_unavailable(struct session *s, const char *args, size_t len)
 {
-	if (s->lst->starttls == STARTTLS_REQUIRED && !s->tls) {
-		reply_error(s, "530 5.7.0 Must issue a STARTTLS command first");
-		return 1;
-	}
+	(void)args;
+	(void)len;
 	if (!smtp_auth_offered(s)) {
 		if (s->srv->auth != NULL && s->lst->auth != LISTEN_AUTH_NONE &&
 		    !s->tls)
@@ -203,55 +202,46 @@ auth_refused(struct session *s)
 			    "enabled");
 		return 1;
 	}
-	if (s->state == S_CONNECTED) {
-		reply_error(s, "503 5.5.1 Error: send EHLO first");
-		return 1;
-	}
 	if (s->user != NULL) {
 		reply_error(s, "503 5.5.1 Error: already authenticated");
 		return 1;
 	}
-	if (s->state != S_HELO) {
-		reply_error(s, "503 5.5.1 Error: MAIL transaction in progress");
-		return 1;
-	}
-	return too_many_failures(s);
+	return 0;
 }
 
 /* smtp_auth_command - see session_priv.h */
-int
+void
 smtp_auth_command(struct session *s, const char *args, size_t len)
 {
 	struct smtp_auth a;
 	struct smtp_error err;
 
-	if (auth_refused(s))
-		return 0;
+	if (too_many_failures(s))
+		return;
 	if (smtp_parse_auth(args, len, &a, &err) == -1) {
 		reply_error(s, "%d %s %s", err.code, err.enhanced, err.text);
-		return 0;
+		return;
 	}
 	if (a.mech == SMTP_AUTH_OTHER) {
 		reply_error(s, "504 5.5.4 Error: unrecognized authentication "
 		    "type; PLAIN and LOGIN are offered");
-		return 0;
+		return;
 	}
 	if (a.mech == SMTP_AUTH_PLAIN) {
 		s->auth_step = AUTH_PLAIN_RESPONSE;
 		if (a.initial) {
 			plain_response(s, a.resp, a.resplen);
-			return 0;
+			return;
 		}
 		enter_state(s, S_AUTH);
 		reply(s, "334 ");
-		return 0;
+		return;
 	}
 	if (a.initial) {
 		login_user(s, a.resp, a.resplen);
-		return 0;
+		return;
 	}
 	s->auth_step = AUTH_LOGIN_USER;
 	enter_state(s, S_AUTH);
 	reply(s, "334 " B64_USERNAME);
-	return 0;
 }

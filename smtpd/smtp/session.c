@@ -41,7 +41,8 @@
 #define OUT_MAX			(64 * 1024)	/* unread replies: stop reading */
 
 static const char *state_names[] = { "proxy", "greeting", "connected", "helo",
-    "auth", "auth-check", "mail", "rcpt", "body", "bdat", "commit", "quit" };
+    "auth", "auth-check", "mail", "rcpt", "body", "bdat", "check", "commit",
+    "quit" };
 
 static uint64_t	 next_sid = 1;
 static LIST_HEAD(, session) sessions = LIST_HEAD_INITIALIZER(sessions);
@@ -59,6 +60,17 @@ enter_state(struct session *s, enum smtp_state st)
 	    state_names[s->state], state_names[st]);
 	s->state = st;
 	session_deadline(s);
+}
+
+/*
+ * server_moves - the server, not the client, has the next move: a password
+ * or policy check, or the queue, answers before more input is taken
+ */
+static int
+server_moves(const struct session *s)
+{
+	return s->state == S_AUTH_CHECK || s->state == S_CHECK ||
+	    s->state == S_COMMIT;
 }
 
 /* deadline_arm - the deadline is ms from now, for w */
@@ -105,6 +117,7 @@ session_deadline(struct session *s)
 	switch (s->state) {
 	case S_GREETING:
 	case S_AUTH_CHECK:
+	case S_CHECK:
 	case S_COMMIT:
 		s->wait = WAIT_NONE;
 		evtimer_del(s->deadline);
@@ -198,37 +211,21 @@ smtp_smuggling(struct session *s, const char *where)
 	enter_state(s, S_QUIT);
 }
 
-/* line_limit - AUTH lines may be longer than commands (RFC 4954 4) */
+/*
+ * line_limit - the longest the line now arriving may be: as the command
+ * table says for its verb, or for the lines of an AUTH exchange as for AUTH
+ * (RFC 4954 4)
+ */
 static size_t
 line_limit(const struct session *s, struct evbuffer *in)
 {
-	unsigned char	*p;
+	size_t	 n = evbuffer_get_length(in);
 
 	if (s->state == S_AUTH)
 		return AUTH_LINE_MAX;
-	p = evbuffer_pullup(in, 5);
-	if (p != NULL && strncasecmp((const char *)p, "AUTH ", 5) == 0)
-		return AUTH_LINE_MAX;
-	return CMD_LINE_MAX;
-}
-
-/* must_end_group - RFC 2920 3.1: nothing may follow these unanswered */
-static int
-must_end_group(enum smtp_verb verb)
-{
-	switch (verb) {
-	case SMTP_CMD_EHLO:
-	case SMTP_CMD_HELO:
-	case SMTP_CMD_DATA:
-	case SMTP_CMD_STARTTLS:
-	case SMTP_CMD_QUIT:
-	case SMTP_CMD_NOOP:
-	case SMTP_CMD_VRFY:
-	case SMTP_CMD_EXPN:
-		return 1;
-	default:
-		return 0;
-	}
+	if (n > SMTP_VERB_MAX + 1)
+		n = SMTP_VERB_MAX + 1;
+	return smtp_line_max((const char *)evbuffer_pullup(in, n), n);
 }
 
 /* read_command - take one line; 1 if one was handled, 0 if none is whole */
@@ -237,19 +234,20 @@ read_command(struct session *s, struct evbuffer *in)
 {
 	struct evbuffer_ptr p;
 	enum smtp_verb verb;
-	char	 line[AUTH_LINE_MAX + 1];
-	size_t	 n, limit = line_limit(s, in);
+	char	 line[LINE_MAX_ANY + 1];
+	size_t	 n;
 
 	p = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
 	if (p.pos == -1) {
-		if (evbuffer_get_length(in) > AUTH_LINE_MAX) {
+		if (evbuffer_get_length(in) > LINE_MAX_ANY) {
 			evbuffer_drain(in, evbuffer_get_length(in));
 			s->discarding = 1;
 		}
 		return 0;
 	}
 	n = (size_t)p.pos + 1;
-	if (s->discarding || n > limit) {
+	/* most lines are short: the verb is looked at only for a long one */
+	if (s->discarding || (n > CMD_LINE_MAX && n > line_limit(s, in))) {
 		evbuffer_drain(in, n);
 		s->discarding = 0;
 		if (s->state == S_AUTH)
@@ -272,13 +270,25 @@ read_command(struct session *s, struct evbuffer *in)
 	verb = smtp_command(s, line, n - 2);
 	if (s->user == NULL && s->srv->conf->smtp.forbid_unauth_pipelining &&
 	    s->state != S_QUIT && evbuffer_get_length(in) > 0 &&
-	    must_end_group(verb))
+	    smtp_ends_group(verb))
 		sync_error(s, "command");
 	explicit_bzero(line, n);
 	/* the next command line gets a deadline of its own */
 	if (s->state != S_BODY && s->state != S_BDAT)
 		session_deadline(s);
 	return 1;
+}
+
+/*
+ * session_resume - the server has answered (a check, the queue): read
+ * again unless the session is closing, and take what input waits
+ */
+void
+session_resume(struct session *s)
+{
+	if (s->state != S_QUIT && !s->eof)
+		bufferevent_enable(s->bev, EV_READ);
+	session_process(s);
 }
 
 /* say_shutdown - 421 and close: nothing more is accepted */
@@ -314,7 +324,7 @@ session_process(struct session *s)
 	struct evbuffer *in = bufferevent_get_input(s->bev);
 
 	while (!s->hold && !s->tls_pending && s->state != S_QUIT &&
-	    s->state != S_COMMIT && s->state != S_AUTH_CHECK) {
+	    !server_moves(s)) {
 		if (s->srv->stopping) {
 			say_shutdown(s);
 			break;
@@ -337,8 +347,7 @@ session_process(struct session *s)
 			break;
 	}
 	/* a client that half-closed after pipelining still gets its replies */
-	if (s->eof && s->state != S_COMMIT && s->state != S_AUTH_CHECK &&
-	    s->state != S_QUIT)
+	if (s->eof && !server_moves(s) && s->state != S_QUIT)
 		enter_state(s, S_QUIT);
 	if (s->state == S_QUIT)
 		bufferevent_disable(s->bev, EV_READ);
@@ -501,7 +510,7 @@ session_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
-	    (s->state == S_COMMIT || s->state == S_AUTH_CHECK)) {
+	    server_moves(s)) {
 		/* e.g. exim: BDAT LAST, QUIT, shutdown; answer both first */
 		s->eof = 1;
 		bufferevent_disable(s->bev, EV_READ);
@@ -892,7 +901,8 @@ session_start(struct listener *l, evutil_socket_t fd,
 
 /*
  * session_shutdown - SIGTERM: every session is told to go at once, but one
- * whose message is being committed (it gets its 250 first) or checked.
+ * whose message is being committed (it gets its 250 first) or whose
+ * password or policy is being checked (it hears the verdict first).
  */
 void
 session_shutdown(struct server *srv)
@@ -901,8 +911,7 @@ session_shutdown(struct server *srv)
 
 	for (s = LIST_FIRST(&sessions); s != NULL; s = next) {
 		next = LIST_NEXT(s, entry);
-		if (s->srv != srv || s->state == S_COMMIT ||
-		    s->state == S_AUTH_CHECK || s->state == S_QUIT)
+		if (s->srv != srv || server_moves(s) || s->state == S_QUIT)
 			continue;
 		if (s->state == S_PROXY || (s->tls && !s->tls_up)) {
 			/* nothing can be said before the header or handshake */

@@ -8,21 +8,22 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
-#include "sms/lib/buf.h"
-#include "sms/convert/gsm.h"
-#include "sms/convert/number.h"
+#include "smtpd/intake/check.h"
+#include "smtpd/intake/tx.h"
 #include "smtpd/policy/auth.h"
 #include "smtpd/smtp/listen.h"
-#include "smtpd/queue/queue.h"
 #include "smtpd/smtp/parse.h"
 
 #define CMD_LINE_MAX	1000	/* RFC 5321 4.5.3.1.4 text line, with CRLF */
 #define AUTH_LINE_MAX	12288	/* RFC 4954 4: AUTH lines, with CRLF */
+#define LINE_MAX_ANY	AUTH_LINE_MAX	/* the longest line of any kind */
+#define SMTP_VERB_MAX	8	/* letters of the longest verb, STARTTLS */
 #define HELO_MAX	255
 
 enum smtp_state {
@@ -36,6 +37,7 @@ enum smtp_state {
 	S_RCPT,			/* at least one RCPT accepted */
 	S_BODY,			/* DATA content streaming in */
 	S_BDAT,			/* a BDAT chunk streaming in */
+	S_CHECK,		/* a policy check waits for its answer */
 	S_COMMIT,		/* message handed to the queue, 250 pending */
 	S_QUIT,			/* closing once the output is flushed */
 };
@@ -50,28 +52,6 @@ enum session_wait {
 	WAIT_COMMAND,		/* one whole command line */
 	WAIT_DATA,		/* message content at the minimum rate */
 	WAIT_CLOSE,		/* the last replies going out */
-};
-
-struct tx_rcpt {
-	char		*addr;
-	char		 e164[E164_MAX + 1];
-	char		*orcpt;
-	uint8_t		 notify;
-};
-
-struct smtp_tx {
-	char		*sender;
-	char		 envid[SMTP_ENVID_MAX + 1];
-	uint8_t		 ret;
-	int		 smtputf8;
-	struct tx_rcpt	*rcpts;
-	size_t		 nrcpts;
-	size_t		 rcap;
-	struct buf	 data;		/* the message, dot-unstuffed, CRLF */
-	int		 too_big;
-	int		 bdat;		/* chunks came by BDAT: DATA is refused */
-	unsigned	 parts;		/* of the SMS it became */
-	enum sms_encoding encoding;
 };
 
 struct session {
@@ -116,7 +96,9 @@ struct session {
 	int			 bdat_last;
 	const char		*bdat_error;	/* reply once the chunk is read */
 	struct smtp_tx		 tx;
-	char			 queue_id[QID_LEN + 1];
+	enum smtp_state		 check_from;	/* the state S_CHECK returns to */
+	void			(*checked)(struct session *,
+				    const struct verdict *);
 	LIST_ENTRY(session)	 entry;
 };
 
@@ -127,21 +109,26 @@ void	 reply(struct session *, const char *, ...)
 void	 reply_error(struct session *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 session_process(struct session *);
+void	 session_resume(struct session *);
 void	 session_deadline(struct session *);
 void	 session_close(struct session *);
 void	 smtp_smuggling(struct session *, const char *where);
 
 /* commands.c */
 enum smtp_verb smtp_command(struct session *, const char *line, size_t len);
+/* smtp_ends_group - RFC 2920 3.1: nothing may follow verb unanswered */
+bool	 smtp_ends_group(enum smtp_verb verb);
+/* smtp_line_max - the longest line (CRLF included) of the command whose
+ * first len bytes (at least the verb and a SP, if it is long) are start */
+size_t	 smtp_line_max(const char *start, size_t len);
 int	 smtp_read_data(struct session *, struct evbuffer *);
 int	 smtp_read_bdat(struct session *, struct evbuffer *);
 void	 smtp_end_of_data(struct session *);
-void	 tx_reset(struct smtp_tx *);
-void	 tx_free(struct smtp_tx *);
 
 /* sasl.c */
 int	 smtp_auth_offered(const struct session *);
-int	 smtp_auth_command(struct session *, const char *args, size_t len);
+int	 smtp_auth_unavailable(struct session *, const char *args, size_t len);
+void	 smtp_auth_command(struct session *, const char *args, size_t len);
 void	 smtp_auth_response(struct session *, const char *line, size_t len);
 void	 smtp_auth_abort(struct session *);
 

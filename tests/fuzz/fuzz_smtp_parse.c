@@ -10,6 +10,7 @@
 
 #include "sms/convert/number.h"
 #include "smtpd/policy/auth.h"
+#include "smtpd/envelope.h"
 #include "smtpd/smtp/parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

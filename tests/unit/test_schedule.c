@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "smtpd/queue/schedule.h"
-#include "smtpd/smtp/parse.h"
+#include "smtpd/envelope.h"
 
 static unsigned	 retries[] = { 60, 300, 900 };
 

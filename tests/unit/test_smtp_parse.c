@@ -1,7 +1,7 @@
 /*
  * test_smtp_parse.c - table-driven tests of the SMTP command parsers: verbs,
  * MAIL/RCPT paths and parameters, AUTH and BDAT arguments, every error
- * reply, bounds, xtext, splits.
+ * reply, bounds, xtext. Addresses split: test_envelope.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -749,45 +749,6 @@ test_bdat_table(void **state)
 	}
 }
 
-/* test_split - local part unquoted, domain kept */
-static void
-test_split(void **state)
-{
-	static const struct {
-		const char	*addr;
-		int		 rc;
-		const char	*local, *domain;
-	} cases[] = {
-		{ "+4917012345678@sms.example", 0, "+4917012345678", "sms.example" },
-		{ "\"+49 170 1234567\"@sms.example", 0, "+49 170 1234567", "sms.example" },
-		{ "\"a\\\"b@c\"@d.example", 0, "a\"b@c", "d.example" },
-		{ "\"\"@d.example", 0, "", "d.example" },
-		{ "u@[192.0.2.1]", 0, "u", "[192.0.2.1]" },
-		{ "postmaster", 0, "postmaster", "" },
-		{ "", -1, NULL, NULL },
-		{ "nodomain", -1, NULL, NULL },
-		{ "a@b@c", -1, NULL, NULL },
-		{ "<a@b>", -1, NULL, NULL },
-	};
-	struct smtp_addr a;
-	size_t	 i;
-
-	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		CHECK(i, smtp_addr_split(cases[i].addr, strlen(cases[i].addr),
-		    &a) == cases[i].rc);
-		if (cases[i].rc == 0) {
-			CHECK(i, strcmp(a.local, cases[i].local) == 0);
-			CHECK(i, a.locallen == strlen(cases[i].local));
-			CHECK(i, strcmp(a.domain, cases[i].domain) == 0);
-			CHECK(i, a.domainlen == strlen(cases[i].domain));
-		}
-	}
-	/* the length bounds the address, not a NUL */
-	assert_int_equal(smtp_addr_split("a@b.example", 3, &a), 0);
-	assert_string_equal(a.domain, "b");
-}
-
 /* test_bounded_input - parsers never read past len */
 static void
 test_bounded_input(void **state)
@@ -830,7 +791,6 @@ main(void)
 		cmocka_unit_test(test_auth_table),
 		cmocka_unit_test(test_auth_lengths),
 		cmocka_unit_test(test_bdat_table),
-		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_bounded_input),
 	};
 

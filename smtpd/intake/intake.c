@@ -1,0 +1,229 @@
+/*
+ * intake.c - the end of DATA: convert the message to SMS text, check it
+ * (the header's originators at once; rate limits and whatever else may
+ * answer later through check_later()), submit it to the queue, charge the
+ * limits, log what was accepted. The transaction holds what this makes.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sms/convert/mime.h"
+#include "sms/convert/text.h"
+#include "sms/lib/log.h"
+#include "smtpd/intake/intake.h"
+#include "smtpd/intake/limits.h"
+#include "smtpd/policy/policy.h"
+#include "smtpd/queue/queue.h"
+#include "smtpd/server.h"
+
+/* convert - the message as SMS text in tx->sms; 0, or -1 with the refusal */
+static int
+convert(struct smtp_tx *tx, struct verdict *v)
+{
+	const struct conf *c = tx->srv->conf;
+	struct mime_text mt = { 0 };
+	char		 why[256];
+	int		 err;
+
+	if (tx->too_big)
+		return verdict_set(v, 552, "5.3.4",
+		    "Message size exceeds fixed limit");
+	if ((tx->sms = calloc(1, sizeof(*tx->sms))) == NULL)
+		err = ENOMEM;
+	else if (mime_extract(tx->data.s, tx->data.len, &mt) == -1)
+		err = ENODATA;
+	else
+		err = text_compose(&mt, c, tx->sms) == 0 ? 0 : errno;
+	mime_text_free(&mt);
+	if (err == 0) {
+		tx->parts = tx->sms->layout.parts;
+		tx->encoding = tx->sms->layout.encoding;
+		return 0;
+	}
+	verdict_parse(v, text_reply(err, c, why, sizeof(why)));
+	v->server_fault = err == ENOMEM;
+	return -1;
+}
+
+/* sender_id - [SRC:] unless the user's id is fixed, else by policy */
+static const char *
+sender_id(const struct smtp_tx *tx)
+{
+	const struct user_conf *u = tx_user_conf(tx);
+	const struct sms_text *st = tx->sms;
+
+	if (st->subject_options.src[0] != '\0' &&
+	    (u == NULL || u->sender_id == NULL))
+		return st->subject_options.src;
+	return policy_sender_id(tx->srv->conf, u, tx->sender);
+}
+
+/* header_block_len - the length of the header section, with its blank line */
+static size_t
+header_block_len(const char *p, size_t len)
+{
+	const char *e = memmem(p, len, "\r\n\r\n", 4);
+
+	return e != NULL ? (size_t)(e - p) + 4 : len;
+}
+
+/* queue_refusal - the reply when the queue cannot take a message */
+static void
+queue_refusal(int error, struct verdict *v)
+{
+	if (error == ENOSPC || error == EDQUOT)
+		verdict_set(v, 452, "4.3.1", "Insufficient system storage");
+	else
+		verdict_set(v, 451, "4.3.0", "Error: queue file write error, "
+		    "try again later");
+	v->server_fault = true;
+}
+
+/* queued - the queue's answer for a submitted message, handed on */
+static void
+queued(void *arg, int error)
+{
+	struct smtp_tx	*tx = arg;
+	struct verdict	 v;
+
+	if (error == 0) {
+		tx->events->committed(tx->events_arg, NULL);
+		return;
+	}
+	log_warnx("%016" PRIx64 " smtp queue write failed client=%s "
+	    "reason=\"%s\"", tx->sid, tx->client, strerror(error));
+	queue_refusal(error, &v);
+	tx->events->committed(tx->events_arg, &v);
+}
+
+/* enqueue - the one place a transaction becomes a message; -1 with errno */
+static int
+enqueue(struct smtp_tx *tx)
+{
+	const struct sms_text *st = tx->sms;
+	struct message	 sub;
+	struct message_rcpt *qr;
+	size_t		 i, hlen;
+	int		 rc, err;
+
+	if ((qr = calloc(tx->nrcpts, sizeof(*qr))) == NULL)
+		return -1;
+	for (i = 0; i < tx->nrcpts; i++)
+		qr[i] = (struct message_rcpt){ tx->rcpts[i].addr,
+		    tx->rcpts[i].e164, tx->rcpts[i].orcpt, tx->rcpts[i].notify };
+	hlen = header_block_len(tx->data.s, tx->data.len);
+	sub = (struct message){ .sender = tx->sender, .client = tx->client,
+	    .helo = tx->helo, .envid = tx->envid[0] ? tx->envid : NULL,
+	    .ret = tx->ret, .sender_id = sender_id(tx), .text = st->text,
+	    .not_before = (int64_t)st->subject_options.send_at,
+	    .lifetime = st->subject_options.validity_hours * 3600,
+	    .parts = st->layout.parts, .encoding = (uint8_t)st->layout.encoding,
+	    .headers = tx->data.s, .headers_len = hlen,
+	    .raw = tx->data.s, .raw_len = tx->data.len,
+	    .rcpts = qr, .nrcpts = (uint32_t)tx->nrcpts };
+	rc = queue_submit(tx->srv->queue, &sub, queued, tx, tx->queue_id);
+	err = errno;
+	free(qr);
+	errno = err;
+	return rc;
+}
+
+/* log_translit - which characters became their GSM look-alikes */
+static void
+log_translit(const char *id, const struct translit_log *t)
+{
+	char	 list[512];
+	size_t	 i, n = 0;
+	int	 w;
+
+	list[0] = '\0';
+	for (i = 0; i < t->nchanges && n < sizeof(list); i++) {
+		char	 to[sizeof(t->changes[i].to) * 4];
+		size_t	 j, k = 0;
+
+		/* one line per event: a look-alike such as "\n" is escaped */
+		for (j = 0; t->changes[i].to[j] != '\0' && k + 5 < sizeof(to); j++) {
+			unsigned char c = (unsigned char)t->changes[i].to[j];
+
+			if (c < 0x20 || c == 0x7f)
+				k += (size_t)snprintf(to + k, sizeof(to) - k,
+				    "\\x%02x", c);
+			else
+				to[k++] = (char)c;
+		}
+		to[k] = '\0';
+		w = snprintf(list + n, sizeof(list) - n, "%sU+%04X>%s x%u",
+		    i ? ", " : "", t->changes[i].codepoint, to,
+		    t->changes[i].count);
+		if (w < 0)
+			break;
+		n += (size_t)w;
+	}
+	log_info("%s transliterated n=%u to stay in GSM-7: %s", id, t->total,
+	    list);
+}
+
+/* log_accepted - the message is the queue's now */
+static void
+log_accepted(const struct smtp_tx *tx)
+{
+	const struct sms_text *st = tx->sms;
+
+	log_info("%s accepted from=<%s> nrcpt=%zu size=%zu parts=%u "
+	    "encoding=%s%s client=%s%s%s%s", tx->queue_id, tx->sender,
+	    tx->nrcpts, tx->data.len, st->layout.parts,
+	    gsm_encoding_name(st->layout.encoding), st->truncated ?
+	    " truncated" : "", tx->client, tx->user != NULL ? " user=" : "",
+	    tx->user != NULL ? tx->user : "", tx->tls ? " tls" : "");
+	if (st->transliterated && st->translit.total > 0)
+		log_translit(tx->queue_id, &st->translit);
+}
+
+/* submit - queue, charge and log the checked message; -1 with the refusal */
+static int
+submit(struct smtp_tx *tx, struct verdict *v)
+{
+	if (enqueue(tx) == -1) {
+		queue_refusal(errno, v);
+		return -1;
+	}
+	limits_charge(tx);
+	log_accepted(tx);
+	/* the queue has its own copy of the text */
+	text_free(tx->sms);
+	free(tx->sms);
+	tx->sms = NULL;
+	return 0;
+}
+
+/* data_checked - the checks that waited have answered: submit, or refuse */
+static void
+data_checked(void *arg, const struct verdict *answer)
+{
+	struct smtp_tx	*tx = arg;
+	struct verdict	 v = *answer;
+
+	if (v.code == 0)
+		submit(tx, &v);
+	tx->events->checked(tx->events_arg, &v);
+}
+
+/* intake_message - see intake.h */
+enum intake_step
+intake_message(struct smtp_tx *tx, struct verdict *v,
+    const struct intake_events *ev, void *arg)
+{
+	tx->events = ev;
+	tx->events_arg = arg;
+	if (convert(tx, v) == -1 || check_originators(tx, v) == -1)
+		return INTAKE_REFUSED;
+	if (check_later(&tx->check, tx, CHECK_DATA, v, data_checked, tx) ==
+	    CHECK_LATER)
+		return INTAKE_WAITING;
+	if (v->code != 0 || submit(tx, v) == -1)
+		return INTAKE_REFUSED;
+	return INTAKE_SUBMITTED;
+}
