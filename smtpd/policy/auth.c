@@ -2,7 +2,6 @@
  * auth.c - SMTP AUTH support: the users file of password hashes, hash checks
  * on worker threads reporting back to the event loop, strict SASL decoding.
  */
-#include <sys/eventfd.h>
 #include <sys/queue.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -21,6 +20,7 @@
 #include <event2/event.h>
 
 #include "sms/lib/buf.h"
+#include "sms/lib/mailbox.h"
 #include "smtpd/policy/auth.h"
 
 #define USERS_LINE_MAX	4096	/* octets of a users file line */
@@ -53,7 +53,8 @@ struct auth_users {
 enum req_state { REQ_QUEUED, REQ_RUNNING, REQ_DONE };
 
 struct auth_request {
-	TAILQ_ENTRY(auth_request) entry;
+	TAILQ_ENTRY(auth_request) entry;	/* in the checker's queue */
+	struct mailbox_item done;	/* on its way back to the loop */
 	struct auth_checker *c;
 	enum req_state	 state;
 	int		 cancelled;
@@ -75,12 +76,11 @@ struct worker {
 
 /*
  * Everything below the mutex is shared with the workers. A request is in
- * queue (QUEUED), owned by one worker (RUNNING) or in done (DONE) until the
- * loop thread delivers it.
+ * queue (QUEUED), owned by one worker (RUNNING) or in the results mailbox
+ * (DONE) until the loop thread delivers it.
  */
 struct auth_checker {
-	struct event	*ev;
-	int		 efd;
+	struct mailbox	*results;
 	struct worker	*w;
 	unsigned	 nw;
 	char		 dummy[CRYPT_GENSALT_OUTPUT_SIZE];
@@ -88,7 +88,6 @@ struct auth_checker {
 	pthread_cond_t	 cv;
 	int		 stopping;
 	struct req_list	 queue;
-	struct req_list	 done;
 	struct auth_users *users;
 };
 
@@ -621,8 +620,7 @@ worker_main(void *arg)
 	struct auth_checker	*c = w->c;
 	struct auth_request	*req;
 	struct auth_users	*u, *unused;
-	const uint64_t		 one = 1;
-	int			 ok, wake;
+	int			 ok, answer;
 
 	pthread_mutex_lock(&c->mu);
 	for (;;) {
@@ -642,50 +640,45 @@ worker_main(void *arg)
 
 		pthread_mutex_lock(&c->mu);
 		unused = users_unref(u);
-		wake = 0;
-		if (req->cancelled)
-			req_free(req);
-		else {
+		answer = !req->cancelled;
+		if (answer) {
 			req->ok = ok;
 			req->state = REQ_DONE;
-			wake = TAILQ_EMPTY(&c->done);
-			TAILQ_INSERT_TAIL(&c->done, req, entry);
-		}
+		} else
+			req_free(req);
 		pthread_mutex_unlock(&c->mu);
 		auth_users_free(unused);
-		/* EAGAIN: the counter is full, the loop wakes anyway; else a bug */
-		if (wake && write(c->efd, &one, sizeof(one)) == -1 &&
-		    errno != EAGAIN)
-			abort();
+		/* DONE: auth_cancel only flags it, the loop frees it */
+		if (answer)
+			mailbox_post(c->results, &req->done);
 		pthread_mutex_lock(&c->mu);
 	}
 	pthread_mutex_unlock(&c->mu);
 	return NULL;
 }
 
-/* on_results - loop thread: deliver finished checks */
+/*
+ * deliver_result - loop thread: a finished check. A callback may cancel a
+ * request the mailbox has yet to deliver: the flag is read here.
+ */
 static void
-on_results(evutil_socket_t fd, short events, void *arg)
+deliver_result(struct mailbox_item *item, void *arg)
 {
-	struct auth_checker	*c = arg;
-	struct req_list		 ready = TAILQ_HEAD_INITIALIZER(ready);
-	struct auth_request	*req;
-	uint64_t		 n;
+	struct auth_request	*req = mailbox_entry(item, struct auth_request,
+				    done);
 
-	(void)events;
-	/* EAGAIN: a worker's wake-up after we had taken its result */
-	if (read(fd, &n, sizeof(n)) == -1 && errno != EAGAIN)
-		abort();
-	pthread_mutex_lock(&c->mu);
-	TAILQ_CONCAT(&ready, &c->done, entry);
-	pthread_mutex_unlock(&c->mu);
-	/* a callback may cancel a request still in ready: the flag is read here */
-	while ((req = TAILQ_FIRST(&ready)) != NULL) {
-		TAILQ_REMOVE(&ready, req, entry);
-		if (!req->cancelled)
-			req->cb(req->arg, req->ok);
-		req_free(req);
-	}
+	(void)arg;
+	if (!req->cancelled)
+		req->cb(req->arg, req->ok);
+	req_free(req);
+}
+
+/* discard_result - the checker is freed: a finished check goes unheard */
+static void
+discard_result(struct mailbox_item *item, void *arg)
+{
+	(void)arg;
+	req_free(mailbox_entry(item, struct auth_request, done));
 }
 
 /* checker_stop - stop and join the first n workers */
@@ -713,15 +706,8 @@ checker_release(struct auth_checker *c)
 		TAILQ_REMOVE(&c->queue, req, entry);
 		req_free(req);
 	}
-	while ((req = TAILQ_FIRST(&c->done)) != NULL) {
-		TAILQ_REMOVE(&c->done, req, entry);
-		req_free(req);
-	}
+	mailbox_free(c->results);
 	auth_users_free(users_unref(c->users));
-	if (c->ev != NULL)
-		event_free(c->ev);
-	if (c->efd != -1)
-		close(c->efd);
 	for (i = 0; i < c->nw; i++)
 		free(c->w[i].cd);
 	free(c->w);
@@ -743,9 +729,7 @@ auth_checker_new(struct event_base *base, unsigned nthreads)
 		nthreads = 1;
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return NULL;
-	c->efd = -1;
 	TAILQ_INIT(&c->queue);
-	TAILQ_INIT(&c->done);
 	if (pthread_mutex_init(&c->mu, NULL) != 0) {
 		free(c);
 		return NULL;
@@ -766,10 +750,8 @@ auth_checker_new(struct event_base *base, unsigned nthreads)
 	if (crypt_gensalt_rn("$y$", 0, NULL, 0, c->dummy,
 	    sizeof(c->dummy)) == NULL)
 		goto fail;
-	if ((c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1)
-		goto fail;
-	if ((c->ev = event_new(base, c->efd, EV_READ | EV_PERSIST, on_results,
-	    c)) == NULL || event_add(c->ev, NULL) == -1)
+	if ((c->results = mailbox_new(base, deliver_result, discard_result,
+	    c)) == NULL)
 		goto fail;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
