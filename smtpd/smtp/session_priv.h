@@ -16,7 +16,7 @@
 #include "sms/lib/buf.h"
 #include "sms/convert/gsm.h"
 #include "sms/convert/number.h"
-#include "smtpd/policy/auth.h"
+#include "smtpd/policy/passwd_check.h"
 #include "smtpd/smtp/listen.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/smtp/parse.h"
