@@ -35,6 +35,7 @@
 #include "sms/lib/buf.h"
 #include "sms/lib/log.h"
 #include "sms/lib/mailbox.h"
+#include "sms/lib/stats.h"
 #include "smtpd/queue/spool.h"
 
 #define RELOCATE_AFTER	4	/* segments behind the head before moving pins */
@@ -488,6 +489,7 @@ io_main(void *arg)
 {
 	struct spool	*s = arg;
 	struct batch	*b;
+	uint64_t	 t0;
 
 	for (;;) {
 		pthread_mutex_lock(&s->mtx);
@@ -499,8 +501,11 @@ io_main(void *arg)
 		if (b == NULL)
 			break;
 		errno = 0;
+		t0 = stats_now_us();
 		if (io_run(s, b) == -1)
 			b->error = errno ? errno : EIO;
+		stats_observe(STAT_SPOOL_COMMIT_US, stats_now_us() - t0);
+		stats_observe(STAT_SPOOL_BATCH_WAITERS, b->nwaiters);
 		b->ahead = s->io.fsize > s->io.wpos ?
 		    s->io.fsize - s->io.wpos : 0;
 		mailbox_post(s->answers, &b->back);
