@@ -115,7 +115,7 @@ stats_read(enum stat_id id, struct stat_reading *r)
 	r->name = d->name;
 	r->label = d->label;
 	r->help = d->help;
-	r->value = atomic_load_explicit(&cells[id].value, memory_order_relaxed);
+	r->value = stats_value(id);
 	if (d->buckets == NULL)
 		return;
 	r->nbuckets = d->buckets->n;
@@ -125,6 +125,12 @@ stats_read(enum stat_id id, struct stat_reading *r)
 		    memory_order_relaxed);
 		r->counts[i] = sum;
 	}
+}
+
+int64_t
+stats_value(enum stat_id id)
+{
+	return atomic_load_explicit(&cells[id].value, memory_order_relaxed);
 }
 
 /* stats_foreach - a reading on the stack, one metric at a time */

@@ -120,6 +120,8 @@ struct stat_reading {
  * them at one instant: a histogram's sum may be ahead of its buckets.
  */
 void	 stats_read(enum stat_id, struct stat_reading *);
+/* stats_value - a counter's or gauge's value, a histogram's sum */
+int64_t	 stats_value(enum stat_id);
 
 typedef void stats_visit_cb(const struct stat_reading *, void *arg);
 /* stats_foreach - every metric in table order (rows of a name together) */

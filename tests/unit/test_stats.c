@@ -113,37 +113,28 @@ test_table(void **state)
 	}
 }
 
-static int64_t
-value_of(enum stat_id id)
-{
-	struct stat_reading	 r;
-
-	stats_read(id, &r);
-	return r.value;
-}
-
 /* test_counter_gauge - increments add up; a gauge also goes down and is set */
 static void
 test_counter_gauge(void **state)
 {
 	(void)state;
-	assert_int_equal(value_of(STAT_MSG_ACCEPTED), 0);
+	assert_int_equal(stats_value(STAT_MSG_ACCEPTED), 0);
 	stats_increment(STAT_MSG_ACCEPTED, 1);
 	stats_increment(STAT_MSG_ACCEPTED, 41);
-	assert_int_equal(value_of(STAT_MSG_ACCEPTED), 42);
+	assert_int_equal(stats_value(STAT_MSG_ACCEPTED), 42);
 	/* a neighbour is untouched */
-	assert_int_equal(value_of(STAT_MSG_REFUSED_POLICY), 0);
+	assert_int_equal(stats_value(STAT_MSG_REFUSED_POLICY), 0);
 
 	stats_increment(STAT_SESSIONS_OPEN, 3);
 	stats_decrement(STAT_SESSIONS_OPEN, 1);
-	assert_int_equal(value_of(STAT_SESSIONS_OPEN), 2);
+	assert_int_equal(stats_value(STAT_SESSIONS_OPEN), 2);
 	stats_set(STAT_BACKEND_IN_FLIGHT, 64);
 	stats_set(STAT_BACKEND_IN_FLIGHT, 17);
-	assert_int_equal(value_of(STAT_BACKEND_IN_FLIGHT), 17);
+	assert_int_equal(stats_value(STAT_BACKEND_IN_FLIGHT), 17);
 
 	stats_reset();
-	assert_int_equal(value_of(STAT_MSG_ACCEPTED), 0);
-	assert_int_equal(value_of(STAT_SESSIONS_OPEN), 0);
+	assert_int_equal(stats_value(STAT_MSG_ACCEPTED), 0);
+	assert_int_equal(stats_value(STAT_SESSIONS_OPEN), 0);
 }
 
 /* test_histogram - a value on a bound counts in that bound's bucket */
@@ -218,8 +209,8 @@ test_threads(void **state)
 		assert_int_equal(pthread_join(t[i], NULL), 0);
 	for (i = 0; i < PER_THREAD; i++)
 		per_thread_sum += (int64_t)(i % 3000);
-	assert_int_equal(value_of(STAT_RCPT_SENT), THREADS * PER_THREAD);
-	assert_int_equal(value_of(STAT_BACKEND_IN_FLIGHT), 0);
+	assert_int_equal(stats_value(STAT_RCPT_SENT), THREADS * PER_THREAD);
+	assert_int_equal(stats_value(STAT_BACKEND_IN_FLIGHT), 0);
 	stats_read(STAT_BACKEND_REQUEST_US, &r);
 	assert_int_equal(r.counts[r.nbuckets - 1], THREADS * PER_THREAD);
 	assert_int_equal(r.value, THREADS * per_thread_sum);
@@ -258,7 +249,7 @@ test_cost(void **state)
 	now = ns_per_call(t0, BENCH_CALLS);
 	printf("# stats_increment %.1f ns, stats_observe %.1f ns, "
 	    "stats_now_us %.1f ns per call\n", inc, obs, now);
-	assert_int_equal(value_of(STAT_RCPT_SENT), BENCH_CALLS);
+	assert_int_equal(stats_value(STAT_RCPT_SENT), BENCH_CALLS);
 	assert_true(inc < 1000 && obs < 1000 && now < 1000);
 }
 
