@@ -13,6 +13,7 @@
 #include <event2/event.h>
 
 #include "sms/lib/mailbox.h"
+#include "sms/lib/stats.h"
 #include "smtpd/policy/passwd_check.h"
 
 enum req_state { REQ_QUEUED, REQ_RUNNING, REQ_DONE };
@@ -89,6 +90,7 @@ worker_main(void *arg)
 		ok = auth_users_verify(u, req->invalid ? NULL : req->user,
 		    req->pass, w->scratch);
 		explicit_bzero(req->pass, sizeof(req->pass));
+		stats_increment(ok ? STAT_AUTH_OK : STAT_AUTH_FAILED, 1);
 
 		pthread_mutex_lock(&c->mu);
 		unused = auth_users_drop(u);

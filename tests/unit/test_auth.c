@@ -18,6 +18,7 @@
 #include <crypt.h>
 #include <event2/event.h>
 
+#include "sms/lib/stats.h"
 #include "smtpd/policy/passwd_check.h"
 #include "smtpd/policy/users_file.h"
 
@@ -409,6 +410,7 @@ test_round_trip(void **state)
 	c = auth_checker_new(w.base, 2);
 	assert_non_null(c);
 	auth_checker_set_users(c, load_text(text));
+	stats_reset();
 	memset(right, 0, sizeof(right));
 	memset(wrong, 0, sizeof(wrong));
 	memset(&unknown, 0, sizeof(unknown));
@@ -442,6 +444,9 @@ test_round_trip(void **state)
 	assert_int_equal(unknown.ok, 0);
 	assert_int_equal(toolong.called, 1);
 	assert_int_equal(toolong.ok, 0);
+	/* every check counted by its result */
+	assert_int_equal(stats_value(STAT_AUTH_OK), NM + 1);
+	assert_int_equal(stats_value(STAT_AUTH_FAILED), NM + 1 + 2);
 	auth_checker_free(c);
 	event_base_free(w.base);
 }
