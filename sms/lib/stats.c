@@ -63,6 +63,7 @@ stats_increment(enum stat_id id, uint64_t n)
 	    memory_order_relaxed);
 }
 
+/* stats_decrement - a gauge comes down: sessions closed, answers back */
 void
 stats_decrement(enum stat_id id, uint64_t n)
 {
@@ -70,6 +71,7 @@ stats_decrement(enum stat_id id, uint64_t n)
 	    memory_order_relaxed);
 }
 
+/* stats_set - a gauge read off its owner, such as a queue length */
 void
 stats_set(enum stat_id id, int64_t value)
 {
@@ -127,6 +129,7 @@ stats_read(enum stat_id id, struct stat_reading *r)
 	}
 }
 
+/* stats_value - one number, without the histogram buckets */
 int64_t
 stats_value(enum stat_id id)
 {

@@ -572,6 +572,7 @@ auth_scratch_new(void)
 	return sc;
 }
 
+/* auth_scratch_free - crypt_matches has wiped it after each use */
 void
 auth_scratch_free(struct auth_scratch *sc)
 {

@@ -44,6 +44,7 @@ state_set_nx(struct shared_state *st, const char *key, const void *value,
 	return st->ops->set_nx(st, key, value, len, ttl_ms, cb, arg);
 }
 
+/* state_get - see shared_state.h */
 struct state_req *
 state_get(struct shared_state *st, const char *key, state_done_cb *cb,
     void *arg)
@@ -53,6 +54,7 @@ state_get(struct shared_state *st, const char *key, state_done_cb *cb,
 	return st->ops->get(st, key, cb, arg);
 }
 
+/* state_del - see shared_state.h */
 struct state_req *
 state_del(struct shared_state *st, const char *key, state_done_cb *cb,
     void *arg)
@@ -70,6 +72,7 @@ state_cancel(struct state_req *req)
 		req->cancelled = 1;
 }
 
+/* state_free - the store drops what it has not answered */
 void
 state_free(struct shared_state *st)
 {

@@ -81,6 +81,7 @@ mono_ms(void *arg)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* entry_size - what a key costs against max_bytes */
 static size_t
 entry_size(size_t keylen, size_t len)
 {
