@@ -15,7 +15,7 @@
 #include "sms/convert/charset.h"
 #include "sms/lib/evbase.h"
 #include "sms/convert/mime.h"
-#include "smtpd/policy/auth.h"
+#include "smtpd/policy/passwd_check.h"
 #include "smtpd/ctl/control.h"
 #include "smtpd/smtp/fdlimit.h"
 #include "smtpd/smtp/listen.h"

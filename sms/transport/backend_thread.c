@@ -2,30 +2,27 @@
  * backend_thread.c - runs a concrete backend on a thread with its own event
  * loop, so that provider I/O (libcurl, the outbox's fdatasync) leaves the SMTP loop.
  *
- * Submissions and results cross in two job lists under one mutex; an eventfd
- * wakes the other side only when a list turns non-empty, so a burst costs one
+ * Submissions and results cross in two mailboxes (sms/lib/mailbox.h), which
+ * wake the other side only when they turn non-empty, so a burst costs one
  * wake-up. The backend's callbacks still run on the caller's loop, as
  * backend.h promises; the thread never touches the queue's memory.
  */
-#include <sys/eventfd.h>
-#include <sys/queue.h>
-
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdint.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <event2/event.h>
 
+#include "sms/lib/mailbox.h"
 #include "sms/transport/backend.h"
 
 /* one SMS on its way to the thread and its result on the way back */
 struct job {
-	TAILQ_ENTRY(job)	 entry;
+	struct mailbox_item	 item;	/* in the inbox, then in the results */
 	struct threaded		*t;
 	sms_done_cb		 cb;	/* the caller's side */
 	void			*arg;
@@ -34,72 +31,17 @@ struct job {
 	char			 strings[];
 };
 
-TAILQ_HEAD(jobs, job);
-
 struct threaded {
 	struct backend		 b;	/* first: backend.c sees only this */
 	struct backend		*inner;	/* lives on tbase, used by the thread */
 	struct event_base	*tbase;
-	struct event		*thread_ev;	/* on tbase: the inbox is fed */
-	struct event		*loop_ev;	/* on b.base: results are back */
-	int			 to_thread;	/* eventfds */
-	int			 to_loop;
+	struct mailbox		*inbox;		/* read on tbase: jobs to send */
+	struct mailbox		*results;	/* read on b.base: jobs answered */
+	struct mailbox_item	 stop;	/* the inbox's last item: end the thread */
+	atomic_int		 quit;	/* jobs not yet submitted fail */
 	pthread_t		 tid;
 	int			 running;
-
-	pthread_mutex_t		 mu;	/* guards what follows */
-	struct jobs		 inbox;
-	struct jobs		 outbox;
-	int			 quit;
 };
-
-/* wake - count an event on an eventfd; it only ever needs to be non-zero */
-static void
-wake(int fd)
-{
-	uint64_t one = 1;
-
-	while (write(fd, &one, sizeof(one)) == -1 && errno == EINTR)
-		;
-}
-
-/* drain - reset an eventfd */
-static void
-drain(int fd)
-{
-	uint64_t n;
-
-	while (read(fd, &n, sizeof(n)) == -1 && errno == EINTR)
-		;
-}
-
-/* post - append j to a list; wake its reader if the list was empty */
-static void
-post(struct threaded *t, struct jobs *list, struct job *j, int fd)
-{
-	int	 was_empty;
-
-	pthread_mutex_lock(&t->mu);
-	was_empty = TAILQ_EMPTY(list);
-	TAILQ_INSERT_TAIL(list, j, entry);
-	pthread_mutex_unlock(&t->mu);
-	if (was_empty)
-		wake(fd);
-}
-
-/* take - move every job of list into mine; also tell whether to quit */
-static int
-take(struct threaded *t, struct jobs *list, struct jobs *mine)
-{
-	int	 quit;
-
-	TAILQ_INIT(mine);
-	pthread_mutex_lock(&t->mu);
-	TAILQ_CONCAT(mine, list, entry);
-	quit = t->quit;
-	pthread_mutex_unlock(&t->mu);
-	return quit;
-}
 
 /* ---- the thread ---- */
 
@@ -111,34 +53,30 @@ job_done(void *arg, enum sms_result result, const char *provider_id,
 	struct job	*j = arg;
 
 	sms_kept_set(&j->kept, result, provider_id, reason);
-	post(j->t, &j->t->outbox, j, j->t->to_loop);
+	mailbox_post(j->t->results, &j->item);
 }
 
-/* thread_fed - new jobs, or the order to stop, arrived */
+/* thread_fed - a new job, or the order to stop, arrived */
 static void
-thread_fed(evutil_socket_t fd, short ev, void *arg)
+thread_fed(struct mailbox_item *item, void *arg)
 {
 	struct threaded	*t = arg;
-	struct jobs	 mine;
 	struct job	*j;
 	int		 quit;
 
-	(void)ev;
-	drain(fd);
-	quit = take(t, &t->inbox, &mine);
-	while ((j = TAILQ_FIRST(&mine)) != NULL) {
-		TAILQ_REMOVE(&mine, j, entry);
-		if (!quit && backend_submit(t->inner, &j->sms, job_done, j) == 0)
-			continue;
-		job_done(j, SMS_TEMPFAIL, NULL, quit ? "backend shut down" :
-		    "backend cannot take it now");
-	}
-	if (quit) {
+	if (item == &t->stop) {
 		/* what is still in flight is reported through job_done */
 		backend_free(t->inner);
 		t->inner = NULL;
 		event_base_loopbreak(t->tbase);
+		return;
 	}
+	j = mailbox_entry(item, struct job, item);
+	quit = atomic_load(&t->quit);
+	if (!quit && backend_submit(t->inner, &j->sms, job_done, j) == 0)
+		return;
+	job_done(j, SMS_TEMPFAIL, NULL, quit ? "backend shut down" :
+	    "backend cannot take it now");
 }
 
 static void *
@@ -152,32 +90,32 @@ thread_main(void *arg)
 
 /* ---- the caller's loop ---- */
 
-/* report - the results that came back reach their callers */
+/* result_back - the thread answered; idle, the loop keeps no event here */
 static void
-report(struct threaded *t)
-{
-	struct jobs	 mine;
-	struct job	*j;
-
-	(void)take(t, &t->outbox, &mine);
-	while ((j = TAILQ_FIRST(&mine)) != NULL) {
-		TAILQ_REMOVE(&mine, j, entry);
-		sms_kept_report(&j->kept, j->cb, j->arg);
-		free(j);
-	}
-}
-
-/* results_back - the thread answered; idle, the loop keeps no event here */
-static void
-results_back(evutil_socket_t fd, short ev, void *arg)
+result_back(struct mailbox_item *item, void *arg)
 {
 	struct threaded	*t = arg;
+	struct job	*j = mailbox_entry(item, struct job, item);
 
-	(void)ev;
-	drain(fd);
-	report(t);
+	sms_kept_report(&j->kept, j->cb, j->arg);
+	free(j);
 	if (t->b.in_flight == 0)
-		event_del(t->loop_ev);
+		(void)mailbox_watch(t->results, 0);
+}
+
+/* job_discard - a mailbox freed with a job in it (only if a bug left one) */
+static void
+job_discard(struct mailbox_item *item, void *arg)
+{
+	struct threaded	*t = arg;
+	struct job	*j;
+
+	if (item == &t->stop)
+		return;
+	j = mailbox_entry(item, struct job, item);
+	free(j->kept.provider_id);
+	free(j->kept.reason);
+	free(j);
 }
 
 /* copy - place s in the job's string space */
@@ -215,7 +153,7 @@ threaded_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	if (j == NULL)
 		return -1;
 	/* b.in_flight counts the jobs not back yet (backend.c keeps it) */
-	if (t->b.in_flight == 0 && event_add(t->loop_ev, NULL) == -1) {
+	if (t->b.in_flight == 0 && mailbox_watch(t->results, 1) == -1) {
 		free(j);
 		return -1;
 	}
@@ -229,7 +167,7 @@ threaded_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	j->sms.text = copy(&space, sms->text);
 	j->sms.encoding = copy(&space, sms->encoding);
 	j->sms.parts = sms->parts;
-	post(t, &t->inbox, j, t->to_thread);
+	mailbox_post(t->inbox, &j->item);
 	return 0;
 }
 
@@ -243,25 +181,16 @@ threaded_free(struct backend *b)
 	struct threaded	*t = (struct threaded *)b;
 
 	if (t->running) {
-		pthread_mutex_lock(&t->mu);
-		t->quit = 1;
-		pthread_mutex_unlock(&t->mu);
-		wake(t->to_thread);
+		atomic_store(&t->quit, 1);
+		mailbox_post(t->inbox, &t->stop);
 		pthread_join(t->tid, NULL);
-		report(t);
+		mailbox_drain(t->results);
 	}
 	if (t->inner != NULL)
 		backend_free(t->inner);
-	if (t->thread_ev != NULL)
-		event_free(t->thread_ev);
-	if (t->loop_ev != NULL)
-		event_free(t->loop_ev);
-	if (t->to_thread != -1)
-		close(t->to_thread);
-	if (t->to_loop != -1)
-		close(t->to_loop);
+	mailbox_free(t->inbox);
+	mailbox_free(t->results);
 	event_base_free(t->tbase);
-	pthread_mutex_destroy(&t->mu);
 	free(t);
 }
 
@@ -310,16 +239,12 @@ backend_thread_new(struct backend *inner, struct event_base *tbase,
 	t->b.max_in_flight = inner->max_in_flight;
 	t->inner = inner;
 	t->tbase = tbase;
-	TAILQ_INIT(&t->inbox);
-	TAILQ_INIT(&t->outbox);
-	pthread_mutex_init(&t->mu, NULL);
-	t->to_thread = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	t->to_loop = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (t->to_thread == -1 || t->to_loop == -1 ||
-	    (t->thread_ev = event_new(tbase, t->to_thread, EV_READ | EV_PERSIST,
-	    thread_fed, t)) == NULL || event_add(t->thread_ev, NULL) == -1 ||
-	    (t->loop_ev = event_new(base, t->to_loop, EV_READ | EV_PERSIST,
-	    results_back, t)) == NULL || start(t) == -1) {
+	atomic_init(&t->quit, 0);
+	/* the results are watched only while jobs are out */
+	if ((t->inbox = mailbox_new(tbase, thread_fed, job_discard, t)) == NULL ||
+	    (t->results = mailbox_new(base, result_back, job_discard,
+	    t)) == NULL || mailbox_watch(t->results, 0) == -1 ||
+	    start(t) == -1) {
 		snprintf(err, errlen, "backend thread: %s", strerror(errno));
 		threaded_free(&t->b);
 		return NULL;

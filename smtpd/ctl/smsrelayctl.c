@@ -23,7 +23,7 @@
 #include "conf/conf.h"
 #include "sms/convert/report.h"
 #include "sms/lib/utf8.h"
-#include "smtpd/policy/auth.h"
+#include "smtpd/policy/users_file.h"
 #include "smtpd/ctl/ctl_proto.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/smsrelay.conf"

@@ -12,6 +12,7 @@
 
 #include "sms/lib/log.h"
 #include "smtpd/policy/ratelimit.h"
+#include "smtpd/smtp/sasl_codec.h"
 #include "smtpd/smtp/session_priv.h"
 
 #define B64_USERNAME	"VXNlcm5hbWU6"	/* "Username:" */

@@ -16,7 +16,7 @@
 
 #include "smtpd/intake/check.h"
 #include "smtpd/intake/tx.h"
-#include "smtpd/policy/auth.h"
+#include "smtpd/policy/passwd_check.h"
 #include "smtpd/smtp/listen.h"
 #include "smtpd/smtp/parse.h"
 

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "sms/convert/number.h"
-#include "smtpd/policy/auth.h"
 #include "smtpd/envelope.h"
+#include "smtpd/smtp/sasl_codec.h"
 #include "smtpd/smtp/parse.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "smtpd/policy/auth.h"
+#include "smtpd/policy/users_file.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

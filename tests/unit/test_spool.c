@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "sms/lib/log.h"
+#include "sms/lib/stats.h"
 #include "smtpd/queue/spool.h"
 
 #define MAXMSG	256
@@ -674,6 +675,39 @@ test_full_recording(void **state)
 	event_base_free(base);
 }
 
+/* test_measured - every batch's sync time and waiters reach the stats */
+static void
+test_measured(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct model	 md;
+	struct stat_reading waiters, commit;
+	int		 answer[3] = { NOT_YET, NOT_YET, NOT_YET };
+	uint64_t	 i;
+
+	(void)state;
+	stats_reset();
+	open_spool(base, &md, 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(try_msg(&md, i + 1, 100, answered,
+		    &answer[i]), 0);
+		md.live[i + 1] = 1;
+	}
+	for (i = 0; i < 3; i++) {
+		run_until(base, &answer[i]);
+		assert_int_equal(answer[i], 0);
+	}
+	/* the thread measures before it posts: the answers saw the numbers */
+	stats_read(STAT_SPOOL_BATCH_WAITERS, &waiters);
+	stats_read(STAT_SPOOL_COMMIT_US, &commit);
+	assert_int_equal(waiters.value, 3);
+	assert_true(waiters.counts[waiters.nbuckets - 1] >= 1);
+	assert_int_equal(commit.counts[commit.nbuckets - 1],
+	    waiters.counts[waiters.nbuckets - 1]);
+	spool_close(md.s);
+	event_base_free(base);
+}
+
 int
 main(void)
 {
@@ -686,6 +720,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_failed_sync, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_rotation, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_measured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_recording, setup,
 		    teardown),
 	};

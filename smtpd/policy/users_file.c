@@ -1,15 +1,12 @@
 /*
- * auth.c - SMTP AUTH support: the users file of password hashes, hash checks
- * on worker threads reporting back to the event loop, strict SASL decoding.
+ * users_file.c - the users file of AUTH: "name:hash" lines read and checked
+ * whole, the entry an unknown name is checked against, a password verified
+ * against an entry (crypt(3) or Argon2), new hashes for smsrelayctl passwd.
  */
-#include <sys/eventfd.h>
-#include <sys/queue.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +15,9 @@
 
 #include <argon2.h>
 #include <crypt.h>
-#include <event2/event.h>
 
 #include "sms/lib/buf.h"
-#include "smtpd/policy/auth.h"
+#include "smtpd/policy/users_file.h"
 
 #define USERS_LINE_MAX	4096	/* octets of a users file line */
 
@@ -50,46 +46,9 @@ struct auth_users {
 	unsigned	 refs;		/* checker's lock: current set + running checks */
 };
 
-enum req_state { REQ_QUEUED, REQ_RUNNING, REQ_DONE };
-
-struct auth_request {
-	TAILQ_ENTRY(auth_request) entry;
-	struct auth_checker *c;
-	enum req_state	 state;
-	int		 cancelled;
-	int		 invalid;	/* name or password too long: fails */
-	int		 ok;
-	auth_done_cb	*cb;
-	void		*arg;
-	char		 user[AUTH_USER_MAX + 1];
-	char		 pass[AUTH_PASS_MAX + 1];
-};
-
-TAILQ_HEAD(req_list, auth_request);
-
-struct worker {
-	struct auth_checker *c;
-	pthread_t	 tid;
-	struct crypt_data *cd;		/* crypt_rn scratch, ~32 KiB */
-};
-
-/*
- * Everything below the mutex is shared with the workers. A request is in
- * queue (QUEUED), owned by one worker (RUNNING) or in done (DONE) until the
- * loop thread delivers it.
- */
-struct auth_checker {
-	struct event	*ev;
-	int		 efd;
-	struct worker	*w;
-	unsigned	 nw;
-	char		 dummy[CRYPT_GENSALT_OUTPUT_SIZE];
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	int		 stopping;
-	struct req_list	 queue;
-	struct req_list	 done;
-	struct auth_users *users;
+struct auth_scratch {
+	struct crypt_data cd;		/* crypt_rn's, wiped after each use */
+	char		 dummy[CRYPT_GENSALT_OUTPUT_SIZE];	/* no entries */
 };
 
 /* users_cmp - order of auth_user by name, for qsort and bsearch */
@@ -508,7 +467,7 @@ auth_users_count(const struct auth_users *u)
 	return u != NULL ? u->n : 0;
 }
 
-/* auth_users_dummy_cost - see auth.h */
+/* auth_users_dummy_cost - see users_file.h */
 void
 auth_users_dummy_cost(const struct auth_users *u, char *out, size_t outsz)
 {
@@ -565,442 +524,76 @@ crypt_matches(struct crypt_data *cd, const char *hash, const char *pass)
 
 /* entry_matches - the password against one entry's hash */
 static int
-entry_matches(struct worker *w, const struct auth_user *e, const char *pass)
+entry_matches(struct auth_scratch *sc, const struct auth_user *e,
+    const char *pass)
 {
 	if (e->kind == HASH_ARGON2)
 		return argon2_verify(e->hash, pass, strlen(pass), e->atype) ==
 		    ARGON2_OK;
-	return crypt_matches(w->cd, e->hash, pass);
+	return crypt_matches(&sc->cd, e->hash, pass);
 }
 
 /*
- * verify - the worker's job. An unknown name is checked against the entry
+ * auth_users_verify - an unknown name is checked against the entry
  * pick_dummy() chose and fails whatever the outcome: it pays for the
  * method and cost a known name would, so the reply time does not tell who
  * exists. Without entries, the default method's dummy stands in.
  */
-static int
-verify(struct worker *w, const struct auth_users *u,
-    const struct auth_request *req)
+int
+auth_users_verify(const struct auth_users *u, const char *user,
+    const char *pass, struct auth_scratch *sc)
 {
 	const struct auth_user	*e = NULL;
 
-	if (!req->invalid)
-		e = users_find(u, req->user);
+	if (user != NULL)
+		e = users_find(u, user);
 	if (e != NULL)
-		return entry_matches(w, e, req->pass);
+		return entry_matches(sc, e, pass);
 	if (u != NULL && u->n > 0)
-		entry_matches(w, &u->v[u->dummy], req->pass);
+		entry_matches(sc, &u->v[u->dummy], pass);
 	else
-		crypt_matches(w->cd, w->c->dummy, req->pass);
+		crypt_matches(&sc->cd, sc->dummy, pass);
 	return 0;
 }
 
-/* req_free - wipe the password copy and free */
-static void
-req_free(struct auth_request *req)
+/* auth_scratch_new - the dummy has a fresh salt, as a real hash would */
+struct auth_scratch *
+auth_scratch_new(void)
 {
-	explicit_bzero(req->pass, sizeof(req->pass));
-	free(req);
+	struct auth_scratch	*sc;
+
+	if ((sc = calloc(1, sizeof(*sc))) == NULL)
+		return NULL;
+	if (crypt_gensalt_rn("$y$", 0, NULL, 0, sc->dummy,
+	    sizeof(sc->dummy)) == NULL) {
+		free(sc);
+		return NULL;
+	}
+	return sc;
 }
 
-/* users_unref - drop a reference under the lock; the set if now unused */
-static struct auth_users *
-users_unref(struct auth_users *u)
+/* auth_scratch_free - crypt_matches has wiped it after each use */
+void
+auth_scratch_free(struct auth_scratch *sc)
+{
+	free(sc);
+}
+
+/* auth_users_hold - under the checker's lock */
+void
+auth_users_hold(struct auth_users *u)
+{
+	if (u != NULL)
+		u->refs++;
+}
+
+/* auth_users_drop - under the checker's lock; the set if now unused */
+struct auth_users *
+auth_users_drop(struct auth_users *u)
 {
 	if (u != NULL && --u->refs == 0)
 		return u;
 	return NULL;
-}
-
-/* worker_main - take queued requests until the checker stops */
-static void *
-worker_main(void *arg)
-{
-	struct worker		*w = arg;
-	struct auth_checker	*c = w->c;
-	struct auth_request	*req;
-	struct auth_users	*u, *unused;
-	const uint64_t		 one = 1;
-	int			 ok, wake;
-
-	pthread_mutex_lock(&c->mu);
-	for (;;) {
-		while (!c->stopping && TAILQ_EMPTY(&c->queue))
-			pthread_cond_wait(&c->cv, &c->mu);
-		if (c->stopping)
-			break;
-		req = TAILQ_FIRST(&c->queue);
-		TAILQ_REMOVE(&c->queue, req, entry);
-		req->state = REQ_RUNNING;
-		if ((u = c->users) != NULL)
-			u->refs++;
-		pthread_mutex_unlock(&c->mu);
-
-		ok = verify(w, u, req);
-		explicit_bzero(req->pass, sizeof(req->pass));
-
-		pthread_mutex_lock(&c->mu);
-		unused = users_unref(u);
-		wake = 0;
-		if (req->cancelled)
-			req_free(req);
-		else {
-			req->ok = ok;
-			req->state = REQ_DONE;
-			wake = TAILQ_EMPTY(&c->done);
-			TAILQ_INSERT_TAIL(&c->done, req, entry);
-		}
-		pthread_mutex_unlock(&c->mu);
-		auth_users_free(unused);
-		/* EAGAIN: the counter is full, the loop wakes anyway; else a bug */
-		if (wake && write(c->efd, &one, sizeof(one)) == -1 &&
-		    errno != EAGAIN)
-			abort();
-		pthread_mutex_lock(&c->mu);
-	}
-	pthread_mutex_unlock(&c->mu);
-	return NULL;
-}
-
-/* on_results - loop thread: deliver finished checks */
-static void
-on_results(evutil_socket_t fd, short events, void *arg)
-{
-	struct auth_checker	*c = arg;
-	struct req_list		 ready = TAILQ_HEAD_INITIALIZER(ready);
-	struct auth_request	*req;
-	uint64_t		 n;
-
-	(void)events;
-	/* EAGAIN: a worker's wake-up after we had taken its result */
-	if (read(fd, &n, sizeof(n)) == -1 && errno != EAGAIN)
-		abort();
-	pthread_mutex_lock(&c->mu);
-	TAILQ_CONCAT(&ready, &c->done, entry);
-	pthread_mutex_unlock(&c->mu);
-	/* a callback may cancel a request still in ready: the flag is read here */
-	while ((req = TAILQ_FIRST(&ready)) != NULL) {
-		TAILQ_REMOVE(&ready, req, entry);
-		if (!req->cancelled)
-			req->cb(req->arg, req->ok);
-		req_free(req);
-	}
-}
-
-/* checker_stop - stop and join the first n workers */
-static void
-checker_stop(struct auth_checker *c, unsigned n)
-{
-	unsigned	 i;
-
-	pthread_mutex_lock(&c->mu);
-	c->stopping = 1;
-	pthread_cond_broadcast(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-	for (i = 0; i < n; i++)
-		pthread_join(c->w[i].tid, NULL);
-}
-
-/* checker_release - everything but the threads */
-static void
-checker_release(struct auth_checker *c)
-{
-	struct auth_request	*req;
-	unsigned		 i;
-
-	while ((req = TAILQ_FIRST(&c->queue)) != NULL) {
-		TAILQ_REMOVE(&c->queue, req, entry);
-		req_free(req);
-	}
-	while ((req = TAILQ_FIRST(&c->done)) != NULL) {
-		TAILQ_REMOVE(&c->done, req, entry);
-		req_free(req);
-	}
-	auth_users_free(users_unref(c->users));
-	if (c->ev != NULL)
-		event_free(c->ev);
-	if (c->efd != -1)
-		close(c->efd);
-	for (i = 0; i < c->nw; i++)
-		free(c->w[i].cd);
-	free(c->w);
-	pthread_cond_destroy(&c->cv);
-	pthread_mutex_destroy(&c->mu);
-	free(c);
-}
-
-/* auth_checker_new - workers block all signals: the loop handles them */
-struct auth_checker *
-auth_checker_new(struct event_base *base, unsigned nthreads)
-{
-	struct auth_checker	*c;
-	sigset_t		 all, old;
-	unsigned		 i;
-	int			 rc;
-
-	if (nthreads == 0)
-		nthreads = 1;
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		return NULL;
-	c->efd = -1;
-	TAILQ_INIT(&c->queue);
-	TAILQ_INIT(&c->done);
-	if (pthread_mutex_init(&c->mu, NULL) != 0) {
-		free(c);
-		return NULL;
-	}
-	if (pthread_cond_init(&c->cv, NULL) != 0) {
-		pthread_mutex_destroy(&c->mu);
-		free(c);
-		return NULL;
-	}
-	if ((c->w = calloc(nthreads, sizeof(*c->w))) == NULL)
-		goto fail;
-	c->nw = nthreads;
-	for (i = 0; i < nthreads; i++) {
-		c->w[i].c = c;
-		if ((c->w[i].cd = calloc(1, sizeof(*c->w[i].cd))) == NULL)
-			goto fail;
-	}
-	if (crypt_gensalt_rn("$y$", 0, NULL, 0, c->dummy,
-	    sizeof(c->dummy)) == NULL)
-		goto fail;
-	if ((c->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) == -1)
-		goto fail;
-	if ((c->ev = event_new(base, c->efd, EV_READ | EV_PERSIST, on_results,
-	    c)) == NULL || event_add(c->ev, NULL) == -1)
-		goto fail;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (i = 0; i < nthreads; i++) {
-		if ((rc = pthread_create(&c->w[i].tid, NULL, worker_main,
-		    &c->w[i])) != 0)
-			break;
-		pthread_setname_np(c->w[i].tid, "auth");
-	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (i < nthreads) {
-		checker_stop(c, i);
-		checker_release(c);
-		errno = rc;
-		return NULL;
-	}
-	return c;
-fail:
-	rc = errno;
-	checker_release(c);
-	errno = rc;
-	return NULL;
-}
-
-/* auth_checker_free - not from inside an auth_done_cb */
-void
-auth_checker_free(struct auth_checker *c)
-{
-	if (c == NULL)
-		return;
-	checker_stop(c, c->nw);
-	checker_release(c);
-}
-
-/* auth_checker_set_users - running checks hold a reference to the old set */
-void
-auth_checker_set_users(struct auth_checker *c, struct auth_users *u)
-{
-	struct auth_users	*unused;
-
-	if (u != NULL)
-		u->refs = 1;
-	pthread_mutex_lock(&c->mu);
-	unused = users_unref(c->users);
-	c->users = u;
-	pthread_mutex_unlock(&c->mu);
-	auth_users_free(unused);
-}
-
-/* auth_check - queue a check; the request is freed after its callback */
-struct auth_request *
-auth_check(struct auth_checker *c, const char *user, const char *password,
-    auth_done_cb *cb, void *arg)
-{
-	struct auth_request	*req;
-	size_t			 ulen, plen;
-
-	if ((req = calloc(1, sizeof(*req))) == NULL)
-		return NULL;
-	req->c = c;
-	req->cb = cb;
-	req->arg = arg;
-	ulen = strnlen(user, AUTH_USER_MAX + 1);
-	plen = strnlen(password, AUTH_PASS_MAX + 1);
-	if (ulen > AUTH_USER_MAX || plen > AUTH_PASS_MAX)
-		req->invalid = 1;
-	else {
-		memcpy(req->user, user, ulen);
-		memcpy(req->pass, password, plen);
-	}
-	pthread_mutex_lock(&c->mu);
-	req->state = REQ_QUEUED;
-	TAILQ_INSERT_TAIL(&c->queue, req, entry);
-	pthread_cond_signal(&c->cv);
-	pthread_mutex_unlock(&c->mu);
-	return req;
-}
-
-/*
- * auth_cancel - a queued request is freed now; a running or finished one
- * when its worker or the loop gets to it. Not valid once the callback ran.
- */
-void
-auth_cancel(struct auth_request *req)
-{
-	struct auth_checker	*c;
-	int			 drop = 0;
-
-	if (req == NULL)
-		return;
-	c = req->c;
-	pthread_mutex_lock(&c->mu);
-	if (req->state == REQ_QUEUED) {
-		TAILQ_REMOVE(&c->queue, req, entry);
-		drop = 1;
-	} else
-		req->cancelled = 1;
-	pthread_mutex_unlock(&c->mu);
-	if (drop)
-		req_free(req);
-}
-
-/* b64_value - the 6 bits of an RFC 4648 base64 character, -1 if none */
-static int
-b64_value(unsigned char ch)
-{
-	if (ch >= 'A' && ch <= 'Z')
-		return ch - 'A';
-	if (ch >= 'a' && ch <= 'z')
-		return ch - 'a' + 26;
-	if (ch >= '0' && ch <= '9')
-		return ch - '0' + 52;
-	if (ch == '+')
-		return 62;
-	if (ch == '/')
-		return 63;
-	return -1;
-}
-
-/* sasl_base64_decode - canonical base64 only: the bits padding hides are 0 */
-int
-sasl_base64_decode(const char *in, size_t len, char *out, size_t outsz,
-    size_t *outlen)
-{
-	size_t	 pad = 0, n, i, o = 0;
-	int	 v[4], k;
-
-	if (outsz == 0)
-		return -1;
-	if (len == 0 || (len == 1 && in[0] == '=')) {
-		out[0] = '\0';
-		*outlen = 0;
-		return 0;
-	}
-	if (len % 4 != 0)
-		return -1;
-	if (in[len - 1] == '=')
-		pad = in[len - 2] == '=' ? 2 : 1;
-	n = len / 4 * 3 - pad;
-	if (n >= outsz)
-		return -1;
-	for (i = 0; i < len; i += 4) {
-		for (k = 0; k < 4; k++) {
-			if (i + 4 == len && k >= 4 - (int)pad)
-				v[k] = 0;
-			else if ((v[k] = b64_value((unsigned char)in[i + k])) == -1)
-				goto bad;
-		}
-		if (i + 4 == len && ((pad == 2 && (v[1] & 0x0f) != 0) ||
-		    (pad == 1 && (v[2] & 0x03) != 0)))
-			goto bad;
-		out[o++] = (char)(v[0] << 2 | v[1] >> 4);
-		if (o < n)
-			out[o++] = (char)((v[1] & 0x0f) << 4 | v[2] >> 2);
-		if (o < n)
-			out[o++] = (char)((v[2] & 0x03) << 6 | v[3]);
-	}
-	out[n] = '\0';
-	*outlen = n;
-	return 0;
-bad:
-	/* the prefix decoded so far may be part of a password */
-	explicit_bzero(out, o);
-	return -1;
-}
-
-/* sasl_base64_encode - NUL-terminated; 0, or -1 if out is too small */
-int
-sasl_base64_encode(const char *in, size_t len, char *out, size_t outsz)
-{
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const unsigned char	*p = (const unsigned char *)in;
-	size_t			 quanta = len / 3 + (len % 3 != 0), i, o = 0;
-	unsigned		 b;
-
-	if (outsz == 0 || quanta > (outsz - 1) / 4)
-		return -1;
-	for (i = 0; i + 2 < len; i += 3) {
-		b = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
-		out[o++] = alphabet[b >> 18];
-		out[o++] = alphabet[(b >> 12) & 0x3f];
-		out[o++] = alphabet[(b >> 6) & 0x3f];
-		out[o++] = alphabet[b & 0x3f];
-	}
-	if (len - i == 1) {
-		b = (unsigned)p[i] << 16;
-		out[o++] = alphabet[b >> 18];
-		out[o++] = alphabet[(b >> 12) & 0x3f];
-		out[o++] = '=';
-		out[o++] = '=';
-	} else if (len - i == 2) {
-		b = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
-		out[o++] = alphabet[b >> 18];
-		out[o++] = alphabet[(b >> 12) & 0x3f];
-		out[o++] = alphabet[(b >> 6) & 0x3f];
-		out[o++] = '=';
-	}
-	out[o] = '\0';
-	return 0;
-}
-
-/* sasl_plain_split - RFC 4616 message; we do not let one user act as another */
-int
-sasl_plain_split(const char *msg, size_t len, char user[AUTH_USER_MAX + 1],
-    char pass[AUTH_PASS_MAX + 1])
-{
-	const char	*nul1, *nul2, *authcid, *pw;
-	size_t		 zlen, clen, plen;
-
-	user[0] = '\0';
-	pass[0] = '\0';
-	if ((nul1 = memchr(msg, '\0', len)) == NULL)
-		return -1;
-	zlen = (size_t)(nul1 - msg);
-	authcid = nul1 + 1;
-	if ((nul2 = memchr(authcid, '\0', len - zlen - 1)) == NULL)
-		return -1;
-	clen = (size_t)(nul2 - authcid);
-	pw = nul2 + 1;
-	plen = len - zlen - 1 - clen - 1;
-	if (clen == 0 || clen > AUTH_USER_MAX || plen == 0 ||
-	    plen > AUTH_PASS_MAX || memchr(pw, '\0', plen) != NULL)
-		return -1;
-	if (zlen != 0 && (zlen != clen || memcmp(msg, authcid, clen) != 0))
-		return -1;
-	memcpy(user, authcid, clen);
-	user[clen] = '\0';
-	memcpy(pass, pw, plen);
-	pass[plen] = '\0';
-	return 0;
 }
 
 /* argon2id_new - an encoded argon2id hash with a fresh random salt */
