@@ -13,6 +13,7 @@
 #include "sms/convert/mime.h"
 #include "sms/convert/text.h"
 #include "sms/lib/log.h"
+#include "sms/lib/stats.h"
 #include "smtpd/intake/intake.h"
 #include "smtpd/intake/limits.h"
 #include "smtpd/policy/policy.h"
@@ -82,6 +83,32 @@ queue_refusal(int error, struct verdict *v)
 	v->server_fault = true;
 }
 
+/* count_refusal - a message refused at the end of DATA, by its reason */
+static void
+count_refusal(const struct verdict *v)
+{
+	enum stat_id id = STAT_MSG_REFUSED_POLICY;
+
+	if (v->code == 552)
+		id = STAT_MSG_REFUSED_SIZE;
+	else if (strcmp(v->enhanced, "5.6.0") == 0)
+		id = STAT_MSG_REFUSED_NO_TEXT;
+	else if (strcmp(v->enhanced, "4.7.1") == 0)
+		id = STAT_MSG_REFUSED_LIMIT;
+	else if (v->server_fault)
+		id = STAT_MSG_REFUSED_STORAGE;
+	stats_increment(id, 1);
+}
+
+/* count_accepted - a message on stable storage: its 250 goes out */
+static void
+count_accepted(const struct smtp_tx *tx)
+{
+	stats_increment(STAT_MSG_ACCEPTED, 1);
+	stats_increment(tx->encoding == SMS_UCS2 ? STAT_PARTS_UCS2 :
+	    STAT_PARTS_GSM7, (uint64_t)tx->parts * tx->nrcpts);
+}
+
 /* queued - the queue's answer for a submitted message, handed on */
 static void
 queued(void *arg, int error)
@@ -90,12 +117,14 @@ queued(void *arg, int error)
 	struct verdict	 v;
 
 	if (error == 0) {
+		count_accepted(tx);
 		tx->events->committed(tx->events_arg, NULL);
 		return;
 	}
 	log_warnx("%016" PRIx64 " smtp queue write failed client=%s "
 	    "reason=\"%s\"", tx->sid, tx->client, strerror(error));
 	queue_refusal(error, &v);
+	count_refusal(&v);
 	tx->events->committed(tx->events_arg, &v);
 }
 
@@ -208,6 +237,8 @@ data_checked(void *arg, const struct verdict *answer)
 
 	if (v.code == 0)
 		submit(tx, &v);
+	if (v.code != 0)
+		count_refusal(&v);
 	tx->events->checked(tx->events_arg, &v);
 }
 
@@ -219,11 +250,14 @@ intake_message(struct smtp_tx *tx, struct verdict *v,
 	tx->events = ev;
 	tx->events_arg = arg;
 	if (convert(tx, v) == -1 || check_originators(tx, v) == -1)
-		return INTAKE_REFUSED;
+		goto refused;
 	if (check_later(&tx->check, tx, CHECK_DATA, v, data_checked, tx) ==
 	    CHECK_LATER)
 		return INTAKE_WAITING;
 	if (v->code != 0 || submit(tx, v) == -1)
-		return INTAKE_REFUSED;
+		goto refused;
 	return INTAKE_SUBMITTED;
+refused:
+	count_refusal(v);
+	return INTAKE_REFUSED;
 }

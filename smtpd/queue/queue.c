@@ -22,6 +22,7 @@
 #include "smtpd/queue/bounce.h"
 #include "smtpd/queue/hash.h"
 #include "sms/lib/log.h"
+#include "sms/lib/stats.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/queue/report.h"
 #include "smtpd/queue/schedule.h"
@@ -35,6 +36,7 @@ struct qrcpt {
 	struct rcpt_status	*st;
 	TAILQ_ENTRY(qrcpt)	 ready;
 	int			 on_ready;
+	uint64_t		 submitted_us;	/* handed to the transport */
 };
 
 struct qmsg {
@@ -341,6 +343,9 @@ rcpt_fail(struct queue *q, struct qrcpt *r, const char *status, const char *why)
 	const char		*to = d->rcpts[r->index].to;
 
 	r->st->state = RCPT_FAILED;
+	if (d->kind == MSG_SMS)
+		stats_increment(strcmp(status, "4.4.7") == 0 ?
+		    STAT_RCPT_EXPIRED : STAT_RCPT_FAILED, 1);
 	snprintf(r->st->status, sizeof(r->st->status), "%s", status);
 	set_str(&r->st->reason, why, strlen(why));
 	switch (schedule_failure_notice(d, r->index)) {
@@ -404,6 +409,8 @@ rcpt_defer(struct queue *q, struct qrcpt *r, const char *why)
 	}
 	r->st->state = RCPT_DEFERRED;
 	r->st->next_try = next;
+	if (m->msg->kind == MSG_SMS)
+		stats_increment(STAT_RCPT_DEFERRED, 1);
 	set_str(&r->st->reason, why, strlen(why));
 	log_info("%s deferred to=%s attempt=%u delay=%" PRId64 " reason=\"%s\"",
 	    m->idstr, m->msg->rcpts[r->index].to, r->st->attempts, next - now,
@@ -426,10 +433,12 @@ rcpt_sent(struct queue *q, struct qrcpt *r, const char *provider_id)
 		msg_owes_dsn(q, m);
 	if (m->msg->kind == MSG_DSN)
 		log_info("%s dsn sent to=<%s>", m->idstr, d->to);
-	else
+	else {
+		stats_increment(STAT_RCPT_SENT, 1);
 		log_info("%s sent to=%s rcpt=<%s> parts=%u provider_id=%s",
 		    m->idstr, d->to, d->addr, m->msg->parts,
 		    provider_id != NULL ? provider_id : "-");
+	}
 }
 
 /* delivery_done - the transport's answer */
@@ -442,6 +451,11 @@ delivery_done(void *arg, enum sms_result res, const char *provider_id,
 	struct queue	*q = m->q;
 
 	m->in_flight--;
+	if (m->msg->kind == MSG_SMS) {
+		stats_decrement(STAT_BACKEND_IN_FLIGHT, 1);
+		stats_observe(STAT_BACKEND_REQUEST_US,
+		    stats_now_us() - r->submitted_us);
+	}
 	r->st->last_try = now_sec();
 	switch (res) {
 	case SMS_SENT:
@@ -494,12 +508,14 @@ rcpt_dispatch(struct queue *q, struct qrcpt *r)
 	r->st->attempts++;
 	journal_state(q, r);
 	m->in_flight++;
+	r->submitted_us = stats_now_us();
 	rc = backend_submit(q->transport[m->msg->kind], &sms, delivery_done, r);
 	if (rc == -1) {
 		m->in_flight--;
 		r->st->attempts--;
 		r->st->state = RCPT_QUEUED;
-	}
+	} else if (m->msg->kind == MSG_SMS)
+		stats_increment(STAT_BACKEND_IN_FLIGHT, 1);
 	return rc;
 }
 

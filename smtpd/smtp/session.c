@@ -30,6 +30,7 @@
 #include "conf/lookup.h"
 #include "smtpd/smtp/deadline.h"
 #include "sms/lib/log.h"
+#include "sms/lib/stats.h"
 #include "smtpd/smtp/proxy.h"
 #include "smtpd/policy/ratelimit.h"
 #include "smtpd/smtp/session.h"
@@ -505,6 +506,7 @@ session_event(struct bufferevent *bev, short what, void *arg)
 		log_info("%016" PRIx64 " smtp tls client=%s %s", s->sid, s->addr,
 		    desc);
 		s->tls_up = 1;
+		stats_increment(STAT_TLS_OK, 1);
 		s->wait = WAIT_NONE;
 		session_deadline(s);
 		return;
@@ -602,6 +604,9 @@ session_close(struct session *s)
 	LIST_REMOVE(s, entry);
 	if (s->counted)
 		client_leave(srv, (struct sockaddr *)&s->ss);
+	if (s->tls && !s->tls_up)
+		stats_increment(STAT_TLS_FAILED, 1);
+	stats_decrement(STAT_SESSIONS_OPEN, 1);
 	srv->nsessions--;
 	free(s->user);
 	explicit_bzero(s->auth_user, sizeof(s->auth_user));
@@ -888,6 +893,10 @@ session_start(struct listener *l, evutil_socket_t fd,
 	s->state = l->proxy ? S_PROXY : S_GREETING;
 	set_address(s, sa, salen);
 	srv->nsessions++;
+	stats_increment(l->tls == LISTEN_TLS_IMPLICIT ? STAT_SESSIONS_IMPLICIT :
+	    l->tls == LISTEN_TLS_STARTTLS ? STAT_SESSIONS_STARTTLS :
+	    STAT_SESSIONS_PLAIN, 1);
+	stats_increment(STAT_SESSIONS_OPEN, 1);
 	LIST_INSERT_HEAD(&sessions, s, entry);
 	if ((s->deadline = evtimer_new(srv->base, deadline_cb, s)) == NULL) {
 		session_close(s);

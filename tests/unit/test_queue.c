@@ -18,6 +18,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "sms/lib/stats.h"
 #include "sms/lib/log.h"
 #include "smtpd/ctl/queue_view.h"
 #include "smtpd/queue/queue.h"
@@ -196,6 +197,8 @@ test_submit_dispatch_replay(void **state)
 	char			 idstr[QID_LEN + 1], ref[64], id[64], err[256];
 	int			 answer = -1, i;
 
+	int64_t			 sent = stats_value(STAT_RCPT_SENT);
+
 	(void)state;
 	assert_non_null(q = queue_new(base, &conf, err, sizeof(err)));
 	assert_int_equal(queue_submit(q, &pickup, accepted, &answer, idstr), 0);
@@ -203,6 +206,9 @@ test_submit_dispatch_replay(void **state)
 	assert_int_equal(queue_size(q), 1);
 	run_until_empty(base, q);
 	assert_int_equal(answer, 0);
+	/* the stats seam: two recipients sent, nothing left in flight */
+	assert_int_equal(stats_value(STAT_RCPT_SENT), sent + 2);
+	assert_int_equal(stats_value(STAT_BACKEND_IN_FLIGHT), 0);
 	queue_free(q);
 
 	for (i = 0; i < 2; i++) {

@@ -24,6 +24,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "sms/lib/stats.h"
 #include "sms/lib/evbase.h"
 #include "smtpd/policy/limiter.h"
 #include "smtpd/policy/ratelimit.h"
@@ -447,12 +448,19 @@ test_happy_path(void **state)
 		{ CLOSED, NULL },
 	};
 	struct fixture *fx = *state;
+	int64_t	 sessions = stats_value(STAT_SESSIONS_PLAIN);
+	int64_t	 accepted = stats_value(STAT_MSG_ACCEPTED);
+	int64_t	 parts = stats_value(STAT_PARTS_GSM7);
 
 	connect_to(fx, &fx->plain);
 	RUN(fx, greeting);
 	RUN(fx, steps);
 	if (!run_until(fx, outbox_has_number, REPLY_WAIT_MS))
 		fail_msg("no SMS to " NUMBER " in %s", fx->conf->backend.path);
+	/* the stats seam saw the session and the message */
+	assert_int_equal(stats_value(STAT_SESSIONS_PLAIN), sessions + 1);
+	assert_int_equal(stats_value(STAT_MSG_ACCEPTED), accepted + 1);
+	assert_int_equal(stats_value(STAT_PARTS_GSM7), parts + 1);
 }
 
 /* test_pipelining - a group may end only at its end (RFC 2920 3.1) */
@@ -628,12 +636,14 @@ test_policy_refusals(void **state)
 		{ EXPECT, "503 5.5.1 Error: need RCPT command" },
 	};
 	struct fixture *fx = *state;
+	int64_t	 accepted = stats_value(STAT_MSG_ACCEPTED);
 
 	fx->conf->smtp.max_recipients = 1;
 	fx->conf->limits.client.messages_per_minute = 1;
 	connect_to(fx, &fx->plain);
 	RUN(fx, greeting);
 	RUN(fx, steps);
+	assert_int_equal(stats_value(STAT_MSG_ACCEPTED), accepted + 1);
 }
 
 /*
