@@ -12,6 +12,7 @@
 
 #include "sms/transport/backend.h"
 #include "sms/lib/evbase.h"
+#include "sms/lib/log.h"
 
 /*
  * One accepted submit. A backend may learn the result while its submit
@@ -110,23 +111,62 @@ sms_report_name(enum sms_report r)
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
 }
 
+/* sms_result_name - see backend.h */
+const char *
+sms_result_name(enum sms_result r)
+{
+	static const char *names[] = { "sent", "tempfail", "permfail",
+	    "badnumber", "blocked", "throttled" };
+
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
+}
+
+/* kept_ids - copy the per-part ids; none kept if memory runs out */
+static void
+kept_ids(struct sms_kept *k, const char *const *ids, size_t n)
+{
+	size_t	 i;
+
+	if (n == 0 || (k->part_ids = calloc(n, sizeof(*k->part_ids))) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		if ((k->part_ids[i] = strdup(ids[i])) == NULL)
+			break;
+	k->npart_ids = i;
+}
+
 /* sms_kept_set - see backend.h */
 void
-sms_kept_set(struct sms_kept *k, enum sms_result result,
-    const char *provider_id, const char *reason)
+sms_kept_set(struct sms_kept *k, const struct sms_outcome *o)
 {
-	k->result = result;
-	if (provider_id != NULL)
-		k->provider_id = strdup(provider_id);
-	if (reason != NULL && (k->reason = strdup(reason)) == NULL)
+	k->result = o->result;
+	k->retry_after = o->retry_after;
+	if (o->provider_id != NULL)
+		k->provider_id = strdup(o->provider_id);
+	kept_ids(k, o->part_ids, o->npart_ids);
+	if (o->reason != NULL && (k->reason = strdup(o->reason)) == NULL)
 		k->reason = strdup("out of memory");
+}
+
+/* sms_kept_fail - see backend.h */
+void
+sms_kept_fail(struct sms_kept *k, enum sms_result result, const char *reason)
+{
+	sms_kept_set(k, &(struct sms_outcome){ .result = result,
+	    .reason = reason });
 }
 
 /* sms_kept_report - see backend.h */
 void
 sms_kept_report(struct sms_kept *k, sms_done_cb cb, void *arg)
 {
-	cb(arg, k->result, k->provider_id, k->reason);
+	struct sms_outcome o = { .result = k->result,
+	    .provider_id = k->provider_id,
+	    .part_ids = (const char *const *)k->part_ids,
+	    .npart_ids = k->npart_ids, .reason = k->reason,
+	    .retry_after = k->retry_after };
+
+	cb(arg, &o);
 	sms_kept_clear(k);
 }
 
@@ -134,9 +174,38 @@ sms_kept_report(struct sms_kept *k, sms_done_cb cb, void *arg)
 void
 sms_kept_clear(struct sms_kept *k)
 {
+	size_t	 i;
+
+	for (i = 0; i < k->npart_ids; i++)
+		free(k->part_ids[i]);
+	free(k->part_ids);
 	free(k->provider_id);
 	free(k->reason);
+	k->part_ids = NULL;
+	k->npart_ids = 0;
 	k->provider_id = k->reason = NULL;
+}
+
+/* backend_set_reporter - see backend.h */
+void
+backend_set_reporter(struct backend *b, sms_report_cb cb, void *arg)
+{
+	b->report_cb = cb;
+	b->report_arg = arg;
+	if (b->ops->reporter_set != NULL)
+		b->ops->reporter_set(b, cb != NULL);
+}
+
+/* backend_report - see backend.h */
+void
+backend_report(struct backend *b, const struct sms_delivery_report *r)
+{
+	if (b->report_cb == NULL) {
+		log_debug("%s report for %s dropped: nobody listens",
+		    b->ops->name, r->provider_id);
+		return;
+	}
+	b->report_cb(b->report_arg, r);
 }
 
 /* submission_forget - s is answered */
@@ -158,19 +227,18 @@ submission_report(struct submission *s)
 
 /* submission_done - the callback the concrete backends see */
 static void
-submission_done(void *arg, enum sms_result result, const char *provider_id,
-    const char *reason)
+submission_done(void *arg, const struct sms_outcome *o)
 {
 	struct submission	*s = arg;
 
 	if (s->submitting) {
 		/* backend.h promises no callback inside submit: park it */
 		s->finished = 1;
-		sms_kept_set(&s->kept, result, provider_id, reason);
+		sms_kept_set(&s->kept, o);
 		return;
 	}
 	s->b->in_flight--;
-	s->cb(s->arg, result, provider_id, reason);
+	s->cb(s->arg, o);
 	submission_forget(s);
 }
 
@@ -208,8 +276,7 @@ backend_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	s->submitting = 1;
 	if (b->ops->submit(b, sms, submission_done, s) == -1) {
 		event_free(s->ev);
-		free(s->kept.provider_id);
-		free(s->kept.reason);
+		sms_kept_clear(&s->kept);
 		free(s);
 		return -1;
 	}

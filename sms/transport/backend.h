@@ -7,6 +7,7 @@
 
 #include <sys/queue.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <event2/event.h>
 
 #include "conf/conf.h"
@@ -18,13 +19,39 @@ struct sms {
 	const char	*text;		/* UTF-8 */
 	unsigned	 parts;
 	const char	*encoding;	/* "GSM-7" / "UCS-2" */
+	int		 want_report;	/* ask the provider for delivery reports */
 };
 
 /*
- * SMS_BADNUMBER is a permanent failure in which the provider says the number
- * cannot receive SMS (invalid, unreachable, not a mobile): the DSN says 5.1.1.
+ * How a provider answered an SMS. Permanent: SMS_PERMFAIL (5.0.0),
+ * SMS_BADNUMBER (the number cannot receive SMS: invalid, unreachable, not
+ * a mobile; 5.1.1), SMS_BLOCKED (blocked, opted out, barred; 5.7.1).
+ * SMS_TEMPFAIL may succeed later or through another backend.
+ * SMS_THROTTLED: the provider wants fewer (HTTP 429, ESME_RTHROTTLED): the
+ * backend pauses, the SMS keeps its place and is charged no attempt.
  */
-enum sms_result { SMS_SENT, SMS_TEMPFAIL, SMS_PERMFAIL, SMS_BADNUMBER };
+enum sms_result { SMS_SENT, SMS_TEMPFAIL, SMS_PERMFAIL, SMS_BADNUMBER,
+	SMS_BLOCKED, SMS_THROTTLED };
+
+/* sms_result_name - "sent", "tempfail", ... for logs */
+const char	*sms_result_name(enum sms_result);
+
+/*
+ * The answer, valid only during the callback. provider_id is set on
+ * SMS_SENT when the provider gave one; a provider that gives one id per
+ * part (SMPP: a submit_sm each) lists them all in part_ids, the first
+ * being provider_id. reason is a short human sentence on anything else.
+ * retry_after: SMS_THROTTLED, the seconds the provider asked for, 0 if it
+ * did not say.
+ */
+struct sms_outcome {
+	enum sms_result	 result;
+	const char	*provider_id;
+	const char *const *part_ids;
+	size_t		 npart_ids;
+	const char	*reason;
+	unsigned	 retry_after;
+};
 
 /*
  * What a provider's delivery report says of an SMS it took: still on its
@@ -47,27 +74,44 @@ const char	*sms_report_name(enum sms_report);
 
 /*
  * Called exactly once per accepted submit, always from the event loop and
- * never from inside backend_submit. provider_id is set on SMS_SENT when the
- * provider gave one; reason is a short human sentence on failures. Both
- * strings are only valid during the call.
+ * never from inside backend_submit.
  */
-typedef void (*sms_done_cb)(void *arg, enum sms_result, const char *provider_id,
-	    const char *reason);
+typedef void (*sms_done_cb)(void *arg, const struct sms_outcome *);
 
 /* a result kept past its callback: parked for the loop, or across threads */
 struct sms_kept {
 	enum sms_result	 result;
 	char		*provider_id;
+	char		**part_ids;
+	size_t		 npart_ids;
 	char		*reason;
+	unsigned	 retry_after;
 };
 
-/* sms_kept_set - copy a callback's result (a reason survives no memory) */
-void		 sms_kept_set(struct sms_kept *, enum sms_result,
-		    const char *provider_id, const char *reason);
+/* sms_kept_set - copy an outcome (a reason survives no memory, ids may not) */
+void		 sms_kept_set(struct sms_kept *, const struct sms_outcome *);
+/* sms_kept_fail - keep a failure of this kind with this reason */
+void		 sms_kept_fail(struct sms_kept *, enum sms_result,
+		    const char *reason);
 /* sms_kept_report - hand the kept result to cb, then free its strings */
 void		 sms_kept_report(struct sms_kept *, sms_done_cb, void *);
 /* sms_kept_clear - free the kept strings */
 void		 sms_kept_clear(struct sms_kept *);
+
+/*
+ * A delivery report a backend learned of (an SMPP deliver_sm receipt, later
+ * a provider's callback): the provider's id of the SMS, what it says, when
+ * (seconds since the epoch; 0: now) and in the provider's own words
+ * ("stat:DELIVRD err:000"). Valid only during the callback.
+ */
+struct sms_delivery_report {
+	const char	*provider_id;
+	enum sms_report	 state;
+	int64_t		 when;
+	const char	*raw;
+};
+
+typedef void (*sms_report_cb)(void *arg, const struct sms_delivery_report *);
 
 struct backend;
 
@@ -75,6 +119,9 @@ struct backend_ops {
 	const char	*name;
 	int		(*submit)(struct backend *, const struct sms *, sms_done_cb, void *);
 	void		(*free)(struct backend *);
+	/* optional: a wrapper hears whether reports are wanted now */
+	void		(*reporter_set)(struct backend *, int on);
+	int		 reports;	/* may learn of delivery reports */
 };
 
 struct submission;
@@ -85,6 +132,8 @@ struct backend {
 	size_t			 in_flight;
 	size_t			 max_in_flight;
 	LIST_HEAD(, submission)	 parked;	/* results known during submit */
+	sms_report_cb		 report_cb;	/* delivery reports go here */
+	void			*report_arg;
 };
 
 /*
@@ -96,6 +145,13 @@ struct backend	*backend_new(const struct conf *, struct event_base *, char *err,
 int		 backend_submit(struct backend *, const struct sms *, sms_done_cb, void *);
 int		 backend_has_capacity(const struct backend *);
 void		 backend_free(struct backend *);
+/*
+ * backend_set_reporter - delivery reports of b go to cb, on the loop b is
+ * used from; backend_report - a concrete backend hands one on (dropped,
+ * with a debug line, while nobody listens).
+ */
+void		 backend_set_reporter(struct backend *, sms_report_cb, void *);
+void		 backend_report(struct backend *, const struct sms_delivery_report *);
 
 /*
  * backend_dsn_new - the transport of DSNs: each submit is a mail (to: its

@@ -5,7 +5,9 @@
  * Submissions and results cross in two mailboxes (sms/lib/mailbox.h), which
  * wake the other side only when they turn non-empty, so a burst costs one
  * wake-up. The backend's callbacks still run on the caller's loop, as
- * backend.h promises; the thread never touches the queue's memory.
+ * backend.h promises; the thread never touches the queue's memory. Delivery
+ * reports the backend learns of come back through a third mailbox, watched
+ * while someone listens and the backend can report at all.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -31,12 +33,22 @@ struct job {
 	char			 strings[];
 };
 
+/* a delivery report on its way from the thread to the caller's loop */
+struct report_item {
+	struct mailbox_item	 item;
+	enum sms_report		 state;
+	int64_t			 when;
+	char			*raw;		/* into strings[] */
+	char			 provider_id[];	/* then raw */
+};
+
 struct threaded {
 	struct backend		 b;	/* first: backend.c sees only this */
 	struct backend		*inner;	/* lives on tbase, used by the thread */
 	struct event_base	*tbase;
 	struct mailbox		*inbox;		/* read on tbase: jobs to send */
 	struct mailbox		*results;	/* read on b.base: jobs answered */
+	struct mailbox		*reports;	/* read on b.base: delivery reports */
 	struct mailbox_item	 stop;	/* the inbox's last item: end the thread */
 	atomic_int		 quit;	/* jobs not yet submitted fail */
 	pthread_t		 tid;
@@ -47,13 +59,31 @@ struct threaded {
 
 /* job_done - the inner backend's answer: send the job back */
 static void
-job_done(void *arg, enum sms_result result, const char *provider_id,
-    const char *reason)
+job_done(void *arg, const struct sms_outcome *o)
 {
 	struct job	*j = arg;
 
-	sms_kept_set(&j->kept, result, provider_id, reason);
+	sms_kept_set(&j->kept, o);
 	mailbox_post(j->t->results, &j->item);
+}
+
+/* thread_report - the inner backend learned of a report: send it over */
+static void
+thread_report(void *arg, const struct sms_delivery_report *r)
+{
+	struct threaded		*t = arg;
+	struct report_item	*ri;
+	size_t			 idlen = strlen(r->provider_id) + 1;
+	size_t			 rawlen = r->raw != NULL ? strlen(r->raw) + 1 : 1;
+
+	if ((ri = calloc(1, sizeof(*ri) + idlen + rawlen)) == NULL)
+		return;		/* a report lost: the provider's is not final */
+	ri->state = r->state;
+	ri->when = r->when;
+	memcpy(ri->provider_id, r->provider_id, idlen);
+	ri->raw = ri->provider_id + idlen;
+	memcpy(ri->raw, r->raw != NULL ? r->raw : "", rawlen);
+	mailbox_post(t->reports, &ri->item);
 }
 
 /* thread_fed - a new job, or the order to stop, arrived */
@@ -75,8 +105,9 @@ thread_fed(struct mailbox_item *item, void *arg)
 	quit = atomic_load(&t->quit);
 	if (!quit && backend_submit(t->inner, &j->sms, job_done, j) == 0)
 		return;
-	job_done(j, SMS_TEMPFAIL, NULL, quit ? "backend shut down" :
-	    "backend cannot take it now");
+	job_done(j, &(struct sms_outcome){ .result = SMS_TEMPFAIL,
+	    .reason = quit ? "backend shut down" :
+	    "backend cannot take it now" });
 }
 
 static void *
@@ -113,9 +144,40 @@ job_discard(struct mailbox_item *item, void *arg)
 	if (item == &t->stop)
 		return;
 	j = mailbox_entry(item, struct job, item);
-	free(j->kept.provider_id);
-	free(j->kept.reason);
+	sms_kept_clear(&j->kept);
 	free(j);
+}
+
+/* report_back - a delivery report reaches the caller's listener */
+static void
+report_back(struct mailbox_item *item, void *arg)
+{
+	struct threaded		*t = arg;
+	struct report_item	*ri = mailbox_entry(item, struct report_item,
+				    item);
+
+	backend_report(&t->b, &(struct sms_delivery_report){
+	    .provider_id = ri->provider_id, .state = ri->state,
+	    .when = ri->when, .raw = ri->raw });
+	free(ri);
+}
+
+/* report_discard - a report still in the mailbox when it is freed */
+static void
+report_discard(struct mailbox_item *item, void *arg)
+{
+	(void)arg;
+	free(mailbox_entry(item, struct report_item, item));
+}
+
+/* threaded_reporter_set - watch for reports while they are wanted */
+static void
+threaded_reporter_set(struct backend *b, int on)
+{
+	struct threaded	*t = (struct threaded *)b;
+
+	if (t->inner->ops->reports)
+		(void)mailbox_watch(t->reports, on);
 }
 
 /* copy - place s in the job's string space */
@@ -167,6 +229,7 @@ threaded_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	j->sms.text = copy(&space, sms->text);
 	j->sms.encoding = copy(&space, sms->encoding);
 	j->sms.parts = sms->parts;
+	j->sms.want_report = sms->want_report;
 	mailbox_post(t->inbox, &j->item);
 	return 0;
 }
@@ -185,17 +248,20 @@ threaded_free(struct backend *b)
 		mailbox_post(t->inbox, &t->stop);
 		pthread_join(t->tid, NULL);
 		mailbox_drain(t->results);
+		mailbox_drain(t->reports);
 	}
 	if (t->inner != NULL)
 		backend_free(t->inner);
 	mailbox_free(t->inbox);
 	mailbox_free(t->results);
+	mailbox_free(t->reports);
 	event_base_free(t->tbase);
 	free(t);
 }
 
 static const struct backend_ops threaded_ops = {
-	"threaded", threaded_submit, threaded_free
+	.name = "threaded", .submit = threaded_submit, .free = threaded_free,
+	.reporter_set = threaded_reporter_set,
 };
 
 /* start - the thread, with every signal left to the main thread */
@@ -239,11 +305,15 @@ backend_thread_new(struct backend *inner, struct event_base *tbase,
 	t->b.max_in_flight = inner->max_in_flight;
 	t->inner = inner;
 	t->tbase = tbase;
+	/* set before the thread starts; it calls it on tbase */
+	backend_set_reporter(inner, thread_report, t);
 	atomic_init(&t->quit, 0);
 	/* the results are watched only while jobs are out */
 	if ((t->inbox = mailbox_new(tbase, thread_fed, job_discard, t)) == NULL ||
 	    (t->results = mailbox_new(base, result_back, job_discard,
 	    t)) == NULL || mailbox_watch(t->results, 0) == -1 ||
+	    (t->reports = mailbox_new(base, report_back, report_discard,
+	    t)) == NULL || mailbox_watch(t->reports, 0) == -1 ||
 	    start(t) == -1) {
 		snprintf(err, errlen, "backend thread: %s", strerror(errno));
 		threaded_free(&t->b);

@@ -987,8 +987,9 @@ http_done(void *arg, CURL *easy, CURLcode result)
 	http_classify(&req->hb->hc, &r, &o);
 	TAILQ_REMOVE(&req->hb->requests, req, entry);
 	request_free(req);
-	cb(cbarg, o.result, o.provider_id[0] != '\0' ? o.provider_id : NULL,
-	    o.result == SMS_SENT ? NULL : o.reason);
+	cb(cbarg, &(struct sms_outcome){ .result = o.result,
+	    .provider_id = o.provider_id[0] != '\0' ? o.provider_id : NULL,
+	    .reason = o.result == SMS_SENT ? NULL : o.reason });
 }
 
 /* http_submit - start the request of one SMS */
@@ -1020,8 +1021,8 @@ http_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 		}
 		/* retrying cannot help; backend.c reports it from the loop */
 		request_free(req);
-		cb(arg, SMS_PERMFAIL, NULL,
-		    "text or sender is not valid UTF-8");
+		cb(arg, &(struct sms_outcome){ .result = SMS_PERMFAIL,
+		    .reason = "text or sender is not valid UTF-8" });
 		return 0;
 	}
 	if (curlev_add(hb->cev, req->easy, http_done, req) == -1) {
@@ -1047,7 +1048,8 @@ http_free(struct backend *b)
 		cb = req->cb;
 		arg = req->arg;
 		request_free(req);
-		cb(arg, SMS_TEMPFAIL, NULL, "backend shut down");
+		cb(arg, &(struct sms_outcome){ .result = SMS_TEMPFAIL,
+		    .reason = "backend shut down" });
 	}
 	while (hb->nidle > 0)
 		curl_easy_cleanup(hb->idle[--hb->nidle]);
@@ -1058,7 +1060,7 @@ http_free(struct backend *b)
 }
 
 static const struct backend_ops http_ops = {
-	"http", http_submit, http_free
+	.name = "http", .submit = http_submit, .free = http_free,
 };
 
 /* http_backend_new - the provider backend of conf->backend.http */

@@ -194,7 +194,7 @@ outbox_flush(evutil_socket_t fd, short events, void *arg)
 		TAILQ_REMOVE(&batch, r, entry);
 		if (r->kept.result == SMS_SENT && synced == -1) {
 			sms_kept_clear(&r->kept);
-			sms_kept_set(&r->kept, SMS_TEMPFAIL, NULL, why);
+			sms_kept_fail(&r->kept, SMS_TEMPFAIL, why);
 		}
 		sms_kept_report(&r->kept, r->cb, r->arg);
 		free(r);
@@ -226,15 +226,16 @@ outbox_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 		}
 		outbox_why(ob, why, sizeof(why), "%s",
 		    "text or sender is not valid UTF-8");
-		sms_kept_set(&r->kept, SMS_PERMFAIL, NULL, why);
+		sms_kept_fail(&r->kept, SMS_PERMFAIL, why);
 	} else if (append_line(ob->fd, line, len) == -1) {
 		outbox_why(ob, why, sizeof(why), "outbox %s: %s", ob->path,
 		    strerror(errno));
-		sms_kept_set(&r->kept, SMS_TEMPFAIL, NULL, why);
+		sms_kept_fail(&r->kept, SMS_TEMPFAIL, why);
 	} else {
 		if (!ob->dsn && asprintf(&id, "outbox-%s", sms->ref) == -1)
 			id = NULL;
-		sms_kept_set(&r->kept, SMS_SENT, id, NULL);
+		sms_kept_set(&r->kept, &(struct sms_outcome){ .result = SMS_SENT,
+		    .provider_id = id });
 		free(id);
 	}
 	free(line);
@@ -259,11 +260,11 @@ outbox_free(struct backend *b)
 }
 
 static const struct backend_ops outbox_ops = {
-	"outbox", outbox_submit, outbox_free
+	.name = "outbox", .submit = outbox_submit, .free = outbox_free,
 };
 
 static const struct backend_ops dsn_outbox_ops = {
-	"dsn-outbox", outbox_submit, outbox_free
+	.name = "dsn-outbox", .submit = outbox_submit, .free = outbox_free,
 };
 
 /* outbox_backend_new - open conf->backend.path for appending, once */

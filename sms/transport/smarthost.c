@@ -79,7 +79,8 @@ mail_done(void *arg, CURL *easy, CURLcode rc)
 		}
 	}
 	curl_easy_cleanup(easy);
-	ml->cb(ml->arg, result, NULL, result == SMS_SENT ? NULL : ml->reason);
+	ml->cb(ml->arg, &(struct sms_outcome){ .result = result,
+	    .reason = result == SMS_SENT ? NULL : ml->reason });
 	mail_free(ml);
 }
 
@@ -161,7 +162,7 @@ smarthost_free(struct backend *b)
 }
 
 static const struct backend_ops smarthost_ops = {
-	"smarthost", smarthost_submit, smarthost_free
+	.name = "smarthost", .submit = smarthost_submit, .free = smarthost_free,
 };
 
 /* has_path - curl takes the URL path as the EHLO name */

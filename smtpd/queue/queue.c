@@ -443,12 +443,12 @@ rcpt_sent(struct queue *q, struct qrcpt *r, const char *provider_id)
 
 /* delivery_done - the transport's answer */
 static void
-delivery_done(void *arg, enum sms_result res, const char *provider_id,
-    const char *reason)
+delivery_done(void *arg, const struct sms_outcome *o)
 {
 	struct qrcpt	*r = arg;
 	struct qmsg	*m = r->msg;
 	struct queue	*q = m->q;
+	const char	*reason = o->reason;
 
 	m->in_flight--;
 	if (m->msg->kind == MSG_SMS) {
@@ -457,12 +457,22 @@ delivery_done(void *arg, enum sms_result res, const char *provider_id,
 		    stats_now_us() - r->submitted_us);
 	}
 	r->st->last_try = now_sec();
-	switch (res) {
+	switch (o->result) {
 	case SMS_SENT:
-		rcpt_sent(q, r, provider_id);
+		rcpt_sent(q, r, o->provider_id);
+		break;
+	case SMS_THROTTLED:
+		/* not the SMS's fault: this attempt does not count */
+		r->st->attempts--;
+		rcpt_defer(q, r, reason != NULL ? reason :
+		    "the provider asks for fewer SMS");
 		break;
 	case SMS_TEMPFAIL:
 		rcpt_defer(q, r, reason != NULL ? reason : "temporary failure");
+		break;
+	case SMS_BLOCKED:
+		rcpt_fail(q, r, "5.7.1", reason != NULL ? reason :
+		    "the provider refuses SMS to this number");
 		break;
 	case SMS_PERMFAIL:
 		rcpt_fail(q, r, "5.0.0", reason != NULL ? reason :
@@ -840,6 +850,17 @@ queue_resume(struct queue *q)
 		    n == 1 ? "" : "s");
 }
 
+/* backend_reported - a backend learned of a delivery report */
+static void
+backend_reported(void *arg, const struct sms_delivery_report *r)
+{
+	struct queue	*q = arg;
+
+	if (queue_report(q, r->provider_id, r->state, r->when, r->raw) == -1)
+		log_info("report for unknown provider_id=%s state=%s",
+		    r->provider_id, sms_report_name(r->state));
+}
+
 /* queue_new - open the spool, replay it, and start the transports */
 struct queue *
 queue_new(struct event_base *base, const struct conf *conf, char *err,
@@ -875,6 +896,7 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 		if ((q->transport[kind] = transports[kind](conf, base, err,
 		    errlen)) == NULL)
 			goto fail;
+	backend_set_reporter(q->transport[MSG_SMS], backend_reported, q);
 	TAILQ_FOREACH(m, &q->msgs, entry)
 		spool_pin(q->spool, &m->loc);
 	spool_set_min_free(q->spool, conf->queue.min_free);
