@@ -1,14 +1,20 @@
 /*
- * backend.c - where SMS go: backend = { } (the outbox file, or an HTTP
- * provider: profile, request template, authentication, how to read its
- * replies), and the rules between those keys.
+ * backend.c - where SMS go: backend = { } or backends = ( { name = ...; } )
+ * (the outbox file, or an HTTP provider: profile, request template,
+ * authentication, how to read its replies; throughput and failure limits),
+ * and the rules between those keys.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf/schema.h"
 
-#define HOFF(member)	OFF(backend.http.member)
+#define HOFF(member)	BOFF(http.member)
+#define NAME_MAX_LEN	32
+/* max_in_flight by type when unset: an outbox answers at once */
+#define HTTP_IN_FLIGHT	64
+#define OUTBOX_IN_FLIGHT 1024
 
 static const char *const type_names[] = { "outbox", "http", NULL };
 static const char *const format_names[] = { "json", "form", NULL };
@@ -20,6 +26,19 @@ valid_profile(const char *s)
 {
 	if (strcmp(s, "generic") != 0 && strcmp(s, "twilio") != 0)
 		return "must be \"generic\" or \"twilio\"";
+	return NULL;
+}
+
+/* valid_name - a backend's name: letters, digits, '-', '_', '.' */
+static const char *
+valid_name(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (n == 0 || n > NAME_MAX_LEN ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_.") != n)
+		return "must be 1-32 letters, digits, '-', '_' or '.'";
 	return NULL;
 }
 
@@ -69,7 +88,7 @@ valid_header(const char *s)
 static void
 print_headers(FILE *fp, const struct keydef *kd, const void *base, int depth)
 {
-	const struct http_conf	*h = &((const struct conf *)base)->backend.http;
+	const struct http_conf	*h = &((const struct backend_conf *)base)->http;
 	size_t			 i;
 
 	(void)kd;
@@ -85,8 +104,9 @@ print_headers(FILE *fp, const struct keydef *kd, const void *base, int depth)
 static bool
 is_http(const void *base)
 {
-	return ((const struct conf *)base)->backend.type == BACKEND_HTTP;
+	return ((const struct backend_conf *)base)->type == BACKEND_HTTP;
 }
+
 
 static const struct keydef response_keys[] = {
 	{ .name = "id", .type = K_STRING, .off = HOFF(id_field),
@@ -106,12 +126,24 @@ static const struct keydef response_keys[] = {
 };
 
 static const struct keydef backend_keys[] = {
-	{ .name = "type", .type = K_ENUM, .off = OFF(backend.type),
+	{ .name = "name", .type = K_STRING, .off = BOFF(name),
+	  .valid = valid_name },
+	{ .name = "type", .type = K_ENUM, .off = BOFF(type),
 	  .def = BACKEND_OUTBOX, .choices = type_names },
-	{ .name = "path", .type = K_STRING, .off = OFF(backend.path),
+	{ .name = "path", .type = K_STRING, .off = BOFF(path),
 	  .valid = conf_valid_text },
-	{ .name = "from", .type = K_STRING, .off = OFF(backend.from),
+	{ .name = "from", .type = K_STRING, .off = BOFF(from),
 	  .valid = conf_valid_text },
+	{ .name = "max_in_flight", .type = K_UINT, .off = BOFF(max_in_flight),
+	  .min = 1, .max = 100000 },
+	{ .name = "rate", .type = K_UINT, .off = BOFF(rate), .max = 100000,
+	  .flags = KF_TERSE },
+	{ .name = "burst", .type = K_UINT, .off = BOFF(burst), .min = 1,
+	  .max = 100000, .flags = KF_TERSE },
+	{ .name = "down_after", .type = K_UINT, .off = BOFF(down_after),
+	  .max = 1000, .def = 5 },
+	{ .name = "probe_interval", .type = K_DURATION,
+	  .off = BOFF(probe_interval), .min = 1, .max = HOUR, .def = 30 },
 	{ .name = "profile", .type = K_STRING, .off = HOFF(profile),
 	  .valid = valid_profile, .when = is_http },
 	{ .name = "url", .type = K_STRING, .off = HOFF(url),
@@ -139,30 +171,69 @@ static const struct keydef backend_keys[] = {
 	  .when = is_http, .flags = KF_TERSE },
 	{ .name = "timeout", .type = K_DURATION, .off = HOFF(timeout),
 	  .min = 1, .max = HOUR, .def = 30, .when = is_http },
-	{ .name = "max_in_flight", .type = K_UINT, .off = HOFF(max_in_flight),
-	  .min = 1, .max = 100000, .def = 64, .when = is_http },
 	{ .name = "max_connections", .type = K_UINT,
 	  .off = HOFF(max_connections), .min = 1, .max = 10000, .def = 16,
 	  .when = is_http },
 	{ .name = NULL }
 };
 
+/* check_name - a name, not one an earlier backend already has */
+static int
+check_name(struct loader *ld, const conf_setting *e, void *elems, size_t i)
+{
+	const struct backend_conf	*bcs = elems;
+	size_t				 j;
+
+	if (bcs[i].name == NULL)
+		return conf_fail(ld, e, "name is required");
+	for (j = 0; j < i; j++)
+		if (strcmp(bcs[j].name, bcs[i].name) == 0)
+			return conf_fail(ld, e, "backend \"%s\" is already "
+			    "listed", bcs[i].name);
+	return 0;
+}
+
+/* single_backend - -n shows backend = { } only when backends is unset */
+static bool
+single_backend(const void *base)
+{
+	return ((const struct conf *)base)->nbackends == 0;
+}
+
 const struct keydef conf_backend_section[] = {
-	{ .name = "backend", .type = K_GROUP, .sub = backend_keys },
+	{ .name = "backend", .type = K_GROUP, .off = OFF(backend),
+	  .sub = backend_keys, .when = single_backend },
+	{ .name = "backends", .type = K_GROUPLIST, .off = OFF(backends),
+	  .noff = OFF(nbackends), .sub = backend_keys,
+	  .size = sizeof(struct backend_conf), .check = check_name,
+	  .example = "{ name = \"smsc1\"; type = \"http\"; url = \"...\"; }",
+	  .flags = KF_NONEMPTY | KF_TERSE },
 	{ .name = NULL }
 };
 
-/* conf_backend_check - the rules that tie the backend keys together */
-int
-conf_backend_check(struct loader *ld, const conf_setting *root, struct conf *c)
+/* conf_backend_count - see conf.h */
+size_t
+conf_backend_count(const struct conf *c)
 {
-	const conf_setting	*grp = conf_member(root, "backend"), *auth;
-	struct http_conf	*h = &c->backend.http;
+	return c->nbackends > 0 ? c->nbackends : 1;
+}
 
-	if (grp == NULL)
-		return 0;
-	if (c->backend.type == BACKEND_OUTBOX)
-		return conf_check_when(ld, grp, backend_keys, c,
+/* conf_backend_at - see conf.h */
+const struct backend_conf *
+conf_backend_at(const struct conf *c, size_t i)
+{
+	return c->nbackends > 0 ? &c->backends[i] : &c->backend;
+}
+
+/* check_one - the rules that tie the keys of one backend together */
+static int
+check_one(struct loader *ld, const conf_setting *grp, struct backend_conf *b)
+{
+	const conf_setting	*auth;
+	struct http_conf	*h = &b->http;
+
+	if (b->type == BACKEND_OUTBOX)
+		return conf_check_when(ld, grp, backend_keys, b,
 		    "only used with type = \"http\"");
 
 	if (h->profile == NULL && (h->profile = strdup("generic")) == NULL)
@@ -198,13 +269,64 @@ conf_backend_check(struct loader *ld, const conf_setting *root, struct conf *c)
 	return 0;
 }
 
-/* conf_backend_fill - the outbox file in the spool */
+/* conf_backend_check - each backend's rules; backend or backends, not both */
+int
+conf_backend_check(struct loader *ld, const conf_setting *root, struct conf *c)
+{
+	const conf_setting	*one = conf_member(root, "backend");
+	const conf_setting	*list = conf_member(root, "backends");
+	size_t			 i;
+
+	if (one != NULL && list != NULL)
+		return conf_fail(ld, list, "backend = { } and backends = ( ) "
+		    "exclude each other: name the single backend in backends");
+	if (list == NULL)
+		return one != NULL ? check_one(ld, one, &c->backend) : 0;
+	for (i = 0; i < c->nbackends; i++)
+		if (check_one(ld, conf_elem(list, i), &c->backends[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * fill_one - what a backend derives: the outbox file in the spool (one per
+ * named outbox, so two never share a file), the in-flight bound by type, a
+ * burst of a tenth of a second
+ */
+static int
+fill_one(struct loader *ld, const struct conf *c, struct backend_conf *b,
+    bool named)
+{
+	char	 file[NAME_MAX_LEN + sizeof("/outbox-.jsonl")];
+
+	if (b->name == NULL && (b->name = strdup("default")) == NULL)
+		return conf_nomem(ld);
+	if (b->type == BACKEND_OUTBOX && b->path == NULL) {
+		snprintf(file, sizeof(file), named ? "/outbox-%s.jsonl" :
+		    "/outbox.jsonl", b->name);
+		if ((b->path = conf_join(c->spool, file)) == NULL)
+			return conf_nomem(ld);
+	}
+	if (b->max_in_flight == 0)
+		b->max_in_flight = b->type == BACKEND_HTTP ? HTTP_IN_FLIGHT :
+		    OUTBOX_IN_FLIGHT;
+	if (b->rate > 0 && b->burst == 0)
+		b->burst = b->rate >= 10 ? b->rate / 10 : 1;
+	return 0;
+}
+
+/* conf_backend_fill - every backend's derived values */
 int
 conf_backend_fill(struct loader *ld, const conf_setting *root, struct conf *c)
 {
+	size_t	 i;
+
 	(void)root;
-	if (c->backend.path == NULL &&
-	    (c->backend.path = conf_join(c->spool, "/outbox.jsonl")) == NULL)
-		return conf_nomem(ld);
+	/* the DSN outbox (no smarthost) is backend.path, set or not */
+	if (fill_one(ld, c, &c->backend, false) == -1)
+		return -1;
+	for (i = 0; i < c->nbackends; i++)
+		if (fill_one(ld, c, &c->backends[i], true) == -1)
+			return -1;
 	return 0;
 }

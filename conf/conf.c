@@ -616,7 +616,7 @@ parse_group(struct loader *ld, const config_setting_t *s,
 {
 	if (!config_setting_is_group(s))
 		return conf_fail(ld, s, "must be a group { ... }");
-	return walk(ld, s, kd->sub, base);
+	return walk(ld, s, kd->sub, (char *)base + kd->off);
 }
 
 /* list_or_group_error - a list of groups, or one of its elements, is not */
@@ -790,7 +790,8 @@ print_braces(FILE *fp, const struct keydef *keys, const void *base, int depth,
 static void
 print_group(FILE *fp, const struct keydef *kd, const void *base, int depth)
 {
-	print_braces(fp, kd->sub, base, depth, (kd->flags & KF_INLINE) != 0);
+	print_braces(fp, kd->sub, (const char *)base + kd->off, depth,
+	    (kd->flags & KF_INLINE) != 0);
 }
 
 /* print_grouplist - ( { ... }, ... ), every element on a line or all on one */
@@ -831,7 +832,7 @@ group_empty(const struct keydef *kd, const void *base)
 	const struct keydef	*sub;
 
 	for (sub = kd->sub; sub->type != K_END; sub++)
-		if (shown(sub, base))
+		if (shown(sub, (const char *)base + kd->off))
 			return false;
 	return true;
 }
@@ -873,7 +874,7 @@ free_kv(const struct keydef *kd, void *base)
 static void
 free_group(const struct keydef *kd, void *base)
 {
-	free_keys(kd->sub, base);
+	free_keys(kd->sub, (char *)base + kd->off);
 }
 
 /* free_grouplist - what every element owns, and the array */
@@ -1084,7 +1085,7 @@ conf_defaults(const struct keydef *keys, void *base)
 		if (ktypes[kd->type].scalar)
 			scalar_set(kd, base, kd->def);
 		else if (kd->type == K_GROUP || kd->type == K_SECTION)
-			conf_defaults(kd->sub, base);
+			conf_defaults(kd->sub, (char *)base + kd->off);
 	}
 }
 

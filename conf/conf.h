@@ -94,15 +94,34 @@ struct http_conf {
 	long			*invalid_number_codes;	/* permanent: the number cannot take SMS */
 	size_t			 ninvalid_number_codes;
 	unsigned		 timeout;	/* seconds per request */
-	unsigned		 max_in_flight;
 	unsigned		 max_connections;
 };
 
+/* one backend: `backend = { }` (named "default") or an element of backends */
 struct backend_conf {
+	char			*name;		/* [A-Za-z0-9_-], unique */
 	enum backend_type	 type;
 	char			*path;		/* outbox file */
 	char			*from;		/* default sender id */
+	unsigned		 max_in_flight;	/* SMS at the provider at once */
+	unsigned		 rate;		/* SMS parts per second; 0: no limit */
+	unsigned		 burst;		/* parts the bucket holds */
+	unsigned		 down_after;	/* consecutive failures; 0: never down */
+	unsigned		 probe_interval;	/* first wait before a probe */
 	struct http_conf	 http;
+};
+
+/*
+ * A route: SMS to a number with one of its prefixes (none: any) from one of
+ * its senders (none: any) go to its backends, the first healthy one first.
+ */
+struct route_conf {
+	char		       **prefixes;	/* "+49"; longest match wins */
+	size_t			 nprefixes;
+	char		       **senders;	/* "a@b.example", "@b.example" */
+	size_t			 nsenders;
+	char		       **backends;	/* names in conf->backends */
+	size_t			 nbackends;
 };
 
 struct conf {
@@ -182,7 +201,11 @@ struct conf {
 		struct rate_limits number;	/* per destination number */
 	} limits;
 
-	struct backend_conf	 backend;
+	struct backend_conf	 backend;	/* the single backend, named "default" */
+	struct backend_conf	*backends;	/* or several, named */
+	size_t			 nbackends;
+	struct route_conf	*routes;	/* none: every SMS to all backends in order */
+	size_t			 nroutes;
 
 	struct {
 		unsigned	*retry;		/* delays; the last one repeats */
@@ -230,6 +253,13 @@ const char *conf_listen_tls_name(enum listen_tls);
 const char *conf_listen_auth_name(enum listen_auth);
 /* conf_valid_sender_id - alphanumeric up to 11 characters, or a number */
 bool	 conf_valid_sender_id(const char *);
+
+/*
+ * conf_backend_count, conf_backend_at - the backends in effect: those of
+ * `backends`, else the single `backend`
+ */
+size_t	 conf_backend_count(const struct conf *);
+const struct backend_conf *conf_backend_at(const struct conf *, size_t i);
 
 /* the lookups the daemon makes while it runs are in conf/lookup.h */
 

@@ -45,7 +45,7 @@ enum ktype {
 	K_CODES,	/* long *, count at .noff; non-NULL once set */
 	K_CIDRS,	/* struct cidr *, count at .noff */
 	K_KV,		/* struct kv *, count at .noff: a group of strings */
-	K_GROUP,	/* the keys of a nested group, .sub, on the same base */
+	K_GROUP,	/* the keys of a nested group, .sub, on base + .off */
 	K_GROUPLIST,	/* ( { }, ... ): an array of .size elements, each .sub */
 	K_SECTION	/* no key: the rows of .sub sit at this level */
 };
@@ -95,6 +95,8 @@ struct keydef {
 };
 
 #define OFF(member)	offsetof(struct conf, member)
+/* where a backend key goes inside its struct backend_conf */
+#define BOFF(member)	offsetof(struct backend_conf, member)
 
 /* the top level (top.c) and the section of each part it holds */
 extern const struct keydef	 conf_top_keys[];
@@ -103,6 +105,7 @@ extern const struct keydef	 conf_message_section[];	/* message.c */
 extern const struct keydef	 conf_smtp_section[];	/* smtp.c */
 extern const struct keydef	 conf_submission_section[]; /* submission.c */
 extern const struct keydef	 conf_backend_section[];	/* backend.c */
+extern const struct keydef	 conf_route_section[];	/* route.c */
 extern const struct keydef	 conf_queue_section[];	/* queue.c */
 /* the cross-key checks, then the derived defaults, each list NULL-ended */
 extern conf_rule_fn *const	 conf_checks[];
@@ -119,6 +122,8 @@ int	 conf_listen_check(struct loader *, const conf_setting *,
 int	 conf_listen_fill(struct loader *, const conf_setting *,
 	    struct conf *);
 int	 conf_backend_fill(struct loader *, const conf_setting *,
+	    struct conf *);
+int	 conf_route_check(struct loader *, const conf_setting *,
 	    struct conf *);
 int	 conf_queue_fill(struct loader *, const conf_setting *, struct conf *);
 /* conf_embedded - what the embedded default sets beyond the tables (top.c) */

@@ -97,6 +97,7 @@ const struct keydef conf_top_keys[] = {
 	{ .name = "control_socket", .type = K_STRING,
 	  .off = OFF(control_socket), .valid = valid_socket_path },
 	{ .type = K_SECTION, .sub = conf_backend_section },
+	{ .type = K_SECTION, .sub = conf_route_section },
 	{ .type = K_SECTION, .sub = conf_queue_section },
 	{ .name = "log", .type = K_GROUP, .sub = log_keys },
 	{ .name = NULL }
@@ -165,5 +166,6 @@ conf_rule_fn *const conf_checks[] = {
 
 /* the defaults derived from other settings: each may use those before it */
 conf_rule_fn *const conf_fills[] = {
-	fill_top, conf_listen_fill, conf_backend_fill, conf_queue_fill, NULL
+	fill_top, conf_listen_fill, conf_backend_fill, conf_route_check,
+	conf_queue_fill, NULL
 };

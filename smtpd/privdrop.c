@@ -36,14 +36,28 @@ privdrop_check_secret_fd(int fd, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* holds_secrets - whether the file gives a password or token */
+static bool
+holds_secrets(const struct conf *c)
+{
+	const struct backend_conf	*bc;
+	size_t				 i;
+
+	for (i = 0; i < conf_backend_count(c); i++) {
+		bc = conf_backend_at(c, i);
+		if (bc->http.password != NULL || bc->http.token != NULL)
+			return true;
+	}
+	return c->bounce.password != NULL;
+}
+
 /* privdrop_check_conf - see privdrop.h */
 int
 privdrop_check_conf(const struct conf *c, char *err, size_t errlen)
 {
 	int	 fd, rc;
 
-	if (c->file == NULL || (c->backend.http.password == NULL &&
-	    c->backend.http.token == NULL && c->bounce.password == NULL))
+	if (c->file == NULL || !holds_secrets(c))
 		return 0;
 	if ((fd = open(c->file, O_RDONLY | O_CLOEXEC)) == -1) {
 		snprintf(err, errlen, "%s: %s", c->file, strerror(errno));

@@ -30,24 +30,55 @@ struct submission {
 	struct event		*ev;
 };
 
-/* concrete_new - the backend conf->backend.type names, on base */
+/* concrete_new - the backend bc->type names, on base */
 static struct backend *
-concrete_new(const struct conf *conf, struct event_base *base, char *err,
-    size_t errlen)
+concrete_new(const struct conf *conf, const struct backend_conf *bc,
+    struct event_base *base, char *err, size_t errlen)
 {
-	switch (conf->backend.type) {
+	switch (bc->type) {
 	case BACKEND_OUTBOX:
-		return outbox_backend_new(conf, base, err, errlen);
+		return outbox_backend_new(conf, bc, base, err, errlen);
 	case BACKEND_HTTP:
-		return http_backend_new(conf, base, err, errlen);
+		return http_backend_new(conf, bc, base, err, errlen);
 	}
-	snprintf(err, errlen, "unknown backend type %d",
-	    (int)conf->backend.type);
+	snprintf(err, errlen, "unknown backend type %d", (int)bc->type);
 	return NULL;
 }
 
 typedef struct backend *(*backend_ctor)(const struct conf *, struct event_base *,
     char *, size_t);
+
+/* new_tbase - a loop for a backend's thread */
+static struct event_base *
+new_tbase(char *err, size_t errlen)
+{
+	struct event_base	*tbase;
+
+	if ((tbase = evbase_new()) == NULL)
+		snprintf(err, errlen, "backend: no event loop");
+	return tbase;
+}
+
+/*
+ * backend_on_thread - see backend.h: building requests, talking to the
+ * provider and syncing the outbox would otherwise take a third of the SMTP
+ * loop's time per message.
+ */
+struct backend *
+backend_on_thread(const struct conf *conf, const struct backend_conf *bc,
+    struct event_base *base, char *err, size_t errlen)
+{
+	struct event_base	*tbase;
+	struct backend		*inner;
+
+	if ((tbase = new_tbase(err, errlen)) == NULL)
+		return NULL;
+	if ((inner = concrete_new(conf, bc, tbase, err, errlen)) == NULL) {
+		event_base_free(tbase);
+		return NULL;
+	}
+	return backend_thread_new(inner, tbase, base, err, errlen);
+}
 
 /* on_thread - the backend make builds, run on a thread and loop of its own */
 static struct backend *
@@ -57,10 +88,8 @@ on_thread(backend_ctor make, const struct conf *conf, struct event_base *base,
 	struct event_base	*tbase;
 	struct backend		*inner;
 
-	if ((tbase = evbase_new()) == NULL) {
-		snprintf(err, errlen, "backend: no event loop");
+	if ((tbase = new_tbase(err, errlen)) == NULL)
 		return NULL;
-	}
 	if ((inner = make(conf, tbase, err, errlen)) == NULL) {
 		event_base_free(tbase);
 		return NULL;
@@ -69,15 +98,14 @@ on_thread(backend_ctor make, const struct conf *conf, struct event_base *base,
 }
 
 /*
- * backend_new - the configured backend on a thread and loop of its own:
- * building requests, talking to the provider and syncing the outbox would
- * otherwise take a third of the SMTP loop's time per message.
+ * backend_new - the configured backends, each on a thread of its own,
+ * behind the router that picks one per SMS
  */
 struct backend *
 backend_new(const struct conf *conf, struct event_base *base, char *err,
     size_t errlen)
 {
-	return on_thread(concrete_new, conf, base, err, errlen);
+	return router_new(conf, base, err, errlen);
 }
 
 /*
@@ -99,6 +127,22 @@ int
 backend_has_capacity(const struct backend *b)
 {
 	return b->in_flight < b->max_in_flight;
+}
+
+/* backend_status - see backend.h */
+size_t
+backend_status(struct backend *b, struct backend_status *st, size_t max)
+{
+	return b->ops->status != NULL ? b->ops->status(b, st, max) : 0;
+}
+
+/* backend_state_name - see backend.h */
+const char *
+backend_state_name(enum backend_state s)
+{
+	static const char *names[] = { "up", "down", "probing", "throttled" };
+
+	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
 /* sms_report_name - see backend.h */

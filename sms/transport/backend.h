@@ -20,6 +20,7 @@ struct sms {
 	unsigned	 parts;
 	const char	*encoding;	/* "GSM-7" / "UCS-2" */
 	int		 want_report;	/* ask the provider for delivery reports */
+	const char	*sender;	/* envelope sender, for routes; may be NULL */
 };
 
 /*
@@ -115,6 +116,25 @@ typedef void (*sms_report_cb)(void *arg, const struct sms_delivery_report *);
 
 struct backend;
 
+/* what `smsrelayctl backends` shows of one backend */
+enum backend_state { BACKEND_UP, BACKEND_DOWN, BACKEND_PROBING,
+	BACKEND_THROTTLED };
+
+struct backend_status {
+	const char		*name;		/* from the configuration */
+	const char		*type;		/* "http", "outbox", ... */
+	enum backend_state	 state;
+	int64_t			 until;		/* DOWN, THROTTLED: epoch seconds */
+	size_t			 in_flight;	/* at the provider */
+	size_t			 waiting;	/* in line for it */
+	unsigned		 rate;		/* configured parts/s; 0: none */
+	unsigned		 parts_minute;	/* parts sent in the last minute */
+	unsigned		 failures;	/* temporary failures in a row */
+};
+
+/* backend_state_name - "up", "down", ... */
+const char	*backend_state_name(enum backend_state);
+
 struct backend_ops {
 	const char	*name;
 	int		(*submit)(struct backend *, const struct sms *, sms_done_cb, void *);
@@ -122,6 +142,9 @@ struct backend_ops {
 	/* optional: a wrapper hears whether reports are wanted now */
 	void		(*reporter_set)(struct backend *, int on);
 	int		 reports;	/* may learn of delivery reports */
+	/* optional: the state of the backends behind this one, up to max */
+	size_t		(*status)(struct backend *, struct backend_status *,
+			    size_t max);
 };
 
 struct submission;
@@ -145,6 +168,9 @@ struct backend	*backend_new(const struct conf *, struct event_base *, char *err,
 int		 backend_submit(struct backend *, const struct sms *, sms_done_cb, void *);
 int		 backend_has_capacity(const struct backend *);
 void		 backend_free(struct backend *);
+/* backend_status - up to max states of the backends behind b; 0 if none */
+size_t		 backend_status(struct backend *, struct backend_status *,
+		    size_t max);
 /*
  * backend_set_reporter - delivery reports of b go to cb, on the loop b is
  * used from; backend_report - a concrete backend hands one on (dropped,
@@ -165,10 +191,25 @@ struct backend	*backend_dsn_new(const struct conf *, struct event_base *,
 #define BACKEND_DSN_MAX_IN_FLIGHT	8
 
 /* constructors of the concrete backends, used by backend_new and _dsn_new */
-struct backend	*outbox_backend_new(const struct conf *, struct event_base *, char *, size_t);
+struct backend	*outbox_backend_new(const struct conf *,
+		    const struct backend_conf *, struct event_base *, char *,
+		    size_t);
 struct backend	*outbox_dsn_backend_new(const struct conf *, struct event_base *, char *, size_t);
-struct backend	*http_backend_new(const struct conf *, struct event_base *, char *, size_t);
+struct backend	*http_backend_new(const struct conf *,
+		    const struct backend_conf *, struct event_base *, char *,
+		    size_t);
 struct backend	*smarthost_backend_new(const struct conf *, struct event_base *, char *, size_t);
+/*
+ * router_new - the backends of conf, each on a thread of its own, behind one
+ * backend on base that routes, limits their rate and fails over
+ * (sms/transport/route/router.c)
+ */
+struct backend	*router_new(const struct conf *, struct event_base *, char *,
+		    size_t);
+/* backend_on_thread - the concrete backend of bc, on a thread and loop */
+struct backend	*backend_on_thread(const struct conf *,
+		    const struct backend_conf *, struct event_base *, char *,
+		    size_t);
 /* backend_thread_new - run a backend made on tbase on a thread; owns both. */
 struct backend	*backend_thread_new(struct backend *, struct event_base *tbase,
 		    struct event_base *base, char *, size_t);

@@ -436,7 +436,6 @@ http_conf_resolve(const struct http_conf *in, struct http_conf *out,
 	if (twilio && out->auth == HTTP_AUTH_NONE)
 		out->auth = HTTP_AUTH_BASIC;
 	out->timeout = in->timeout > 0 ? in->timeout : 30;
-	out->max_in_flight = in->max_in_flight > 0 ? in->max_in_flight : 64;
 	out->max_connections = in->max_connections > 0 ?
 	    in->max_connections : 16;
 	if (copy_str(&out->profile, profile, NULL) == -1 ||
@@ -741,7 +740,13 @@ http_classify(const struct http_conf *hc, const struct http_response *r,
 			msg = "redirects are not followed";
 			msglen = strlen(msg);
 		}
-	} else if (st == 408 || st == 429 || (st >= 500 && st < 600))
+	} else if (st == 429) {
+		/* the provider wants fewer: a pause, not a failed attempt */
+		o->result = SMS_THROTTLED;
+		if (r->retry_after > 0)
+			o->retry_after = r->retry_after > HTTP_RETRY_AFTER_MAX ?
+			    HTTP_RETRY_AFTER_MAX : (unsigned)r->retry_after;
+	} else if (st == 408 || (st >= 500 && st < 600))
 		o->result = SMS_TEMPFAIL;
 	else if (st >= 400 && st < 500)
 		o->result = numeric && in_codes(hc->temporary_codes,
@@ -967,6 +972,21 @@ request_setup(struct http_request *req, const struct http_conf *hc,
 	return 0;
 }
 
+/*
+ * retry_after_of - the Retry-After of the response in seconds, whether it
+ * said seconds or an HTTP-date (curl reads both); 0 if none
+ */
+static long
+retry_after_of(CURL *easy)
+{
+	curl_off_t	 secs = 0;
+
+	if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &secs) != CURLE_OK ||
+	    secs <= 0)
+		return 0;
+	return secs > HTTP_RETRY_AFTER_MAX ? HTTP_RETRY_AFTER_MAX : (long)secs;
+}
+
 /* http_done - curlev's callback: classify, forget the request, report */
 static void
 http_done(void *arg, CURL *easy, CURLcode result)
@@ -981,6 +1001,7 @@ http_done(void *arg, CURL *easy, CURLcode result)
 	r.result = result;
 	r.error = req->error;
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &r.status);
+	r.retry_after = retry_after_of(easy);
 	r.body = req->resp.s;
 	r.len = req->resp.len;
 	r.truncated = req->truncated;
@@ -989,7 +1010,8 @@ http_done(void *arg, CURL *easy, CURLcode result)
 	request_free(req);
 	cb(cbarg, &(struct sms_outcome){ .result = o.result,
 	    .provider_id = o.provider_id[0] != '\0' ? o.provider_id : NULL,
-	    .reason = o.result == SMS_SENT ? NULL : o.reason });
+	    .reason = o.result == SMS_SENT ? NULL : o.reason,
+	    .retry_after = o.retry_after });
 }
 
 /* http_submit - start the request of one SMS */
@@ -1063,24 +1085,25 @@ static const struct backend_ops http_ops = {
 	.name = "http", .submit = http_submit, .free = http_free,
 };
 
-/* http_backend_new - the provider backend of conf->backend.http */
+/* http_backend_new - the provider backend of bc->http */
 struct backend *
-http_backend_new(const struct conf *conf, struct event_base *base, char *err,
-    size_t errlen)
+http_backend_new(const struct conf *conf, const struct backend_conf *bc,
+    struct event_base *base, char *err, size_t errlen)
 {
 	struct http_backend	*hb;
 
+	(void)conf;
 	if ((hb = calloc(1, sizeof(*hb))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	TAILQ_INIT(&hb->requests);
-	if (http_conf_resolve(&conf->backend.http, &hb->hc, err,
+	if (http_conf_resolve(&bc->http, &hb->hc, err,
 	    errlen) == -1) {
 		free(hb);
 		return NULL;
 	}
-	if (copy_str(&hb->from, conf->backend.from, NULL) == -1 ||
+	if (copy_str(&hb->from, bc->from, NULL) == -1 ||
 	    (hb->cev = curlev_new(base, (long)hb->hc.max_connections)) ==
 	    NULL) {
 		snprintf(err, errlen, "cannot set up libcurl");
@@ -1091,6 +1114,7 @@ http_backend_new(const struct conf *conf, struct event_base *base, char *err,
 	}
 	hb->b.ops = &http_ops;
 	hb->b.base = base;
-	hb->b.max_in_flight = hb->hc.max_in_flight;
+	hb->b.max_in_flight = bc->max_in_flight > 0 ? bc->max_in_flight :
+	    HTTP_MAX_IN_FLIGHT;
 	return &hb->b;
 }

@@ -15,6 +15,8 @@
 #define HTTP_BODY_MAX		(64 * 1024)	/* response bytes kept */
 #define HTTP_REASON_MAX		200		/* chars of a failure reason */
 #define HTTP_ID_MAX		128		/* chars of a provider id */
+#define HTTP_MAX_IN_FLIGHT	64		/* requests, unless configured */
+#define HTTP_RETRY_AFTER_MAX	3600		/* seconds of a 429's pause */
 
 /*
  * What the placeholders stand for: {to} {to_digits} {from} {text} {ref}
@@ -68,12 +70,14 @@ struct http_response {
 	const char	*body;		/* not NUL-terminated */
 	size_t		 len;
 	int		 truncated;	/* more than HTTP_BODY_MAX bytes came */
+	long		 retry_after;	/* Retry-After in seconds, 0 if none */
 };
 
 struct http_outcome {
 	enum sms_result	 result;
 	char		 provider_id[HTTP_ID_MAX + 1];	/* "" if none */
 	char		 reason[HTTP_REASON_MAX + 1];	/* "" on success */
+	unsigned	 retry_after;	/* SMS_THROTTLED: seconds, 0 if unsaid */
 };
 
 /* http_classify - sent, temporary or permanent failure, by the rules of hc */

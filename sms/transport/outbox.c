@@ -267,14 +267,15 @@ static const struct backend_ops dsn_outbox_ops = {
 	.name = "dsn-outbox", .submit = outbox_submit, .free = outbox_free,
 };
 
-/* outbox_backend_new - open conf->backend.path for appending, once */
+/* outbox_backend_new - open bc->path for appending, once */
 struct backend *
-outbox_backend_new(const struct conf *conf, struct event_base *base,
-    char *err, size_t errlen)
+outbox_backend_new(const struct conf *conf, const struct backend_conf *bc,
+    struct event_base *base, char *err, size_t errlen)
 {
 	struct outbox	*ob;
-	const char	*path = conf->backend.path;
+	const char	*path = bc->path;
 
+	(void)conf;
 	if (path == NULL) {
 		snprintf(err, errlen, "backend.path: no outbox file");
 		return NULL;
@@ -291,8 +292,7 @@ outbox_backend_new(const struct conf *conf, struct event_base *base,
 		return NULL;
 	}
 	if ((ob->path = strdup(path)) == NULL ||
-	    (conf->backend.from != NULL &&
-	    (ob->from = strdup(conf->backend.from)) == NULL) ||
+	    (bc->from != NULL && (ob->from = strdup(bc->from)) == NULL) ||
 	    (ob->flush = event_new(base, -1, 0, outbox_flush, ob)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		close(ob->fd);
@@ -315,7 +315,8 @@ outbox_dsn_backend_new(const struct conf *conf, struct event_base *base,
 {
 	struct backend	*b;
 
-	if ((b = outbox_backend_new(conf, base, err, errlen)) != NULL) {
+	if ((b = outbox_backend_new(conf, &conf->backend, base, err,
+	    errlen)) != NULL) {
 		((struct outbox *)b)->dsn = 1;
 		b->ops = &dsn_outbox_ops;
 		b->max_in_flight = BACKEND_DSN_MAX_IN_FLIGHT;

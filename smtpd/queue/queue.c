@@ -501,7 +501,8 @@ rcpt_sms(const struct qrcpt *r, char ref[REPORT_REF_MAX])
 
 	report_ref(ref, r->msg->idstr, r->index);
 	return (struct sms){ .ref = ref, .to = d->rcpts[r->index].to,
-	    .from = d->sender_id, .text = d->text, .parts = d->parts,
+	    .from = d->sender_id, .sender = d->sender, .text = d->text,
+	    .parts = d->parts,
 	    .encoding = gsm_encoding_name(d->encoding) };
 }
 

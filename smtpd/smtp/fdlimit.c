@@ -57,9 +57,11 @@ static unsigned long
 own(const struct conf *c)
 {
 	unsigned long n = FD_OWN + c->nlisten;
+	size_t i;
 
-	if (c->backend.type == BACKEND_HTTP)
-		n += c->backend.http.max_connections;
+	for (i = 0; i < conf_backend_count(c); i++)
+		if (conf_backend_at(c, i)->type == BACKEND_HTTP)
+			n += conf_backend_at(c, i)->http.max_connections;
 	return n;
 }
 

@@ -99,11 +99,11 @@ test_outbox(void **state)
 	struct results	 rs = { 0 };
 	struct stat	 st;
 	struct sms	 s1 = { "0123456789ABCDEF.0", "+4917012345678", NULL,
-	    "Gr\xc3\xbc\xc3\x9f" "e \"x\"", 1, "UCS-2", 0 };
+	    "Gr\xc3\xbc\xc3\x9f" "e \"x\"", 1, "UCS-2", 0, NULL };
 	struct sms	 s2 = { "0123456789ABCDEF.1", "+4366412345678", "Shop",
-	    "Hi", 1, "GSM-7", 0 };
+	    "Hi", 1, "GSM-7", 0, NULL };
 	struct sms	 bad = { "0123456789ABCDEF.2", "+4366412345678", NULL,
-	    "\xff", 1, "GSM-7", 0 };
+	    "\xff", 1, "GSM-7", 0, NULL };
 	struct sms	 dsn = { .ref = "0123456789ABCDEF", .to = "clerk@example.com",
 	    .text = "Subject: Undelivered\r\n\r\nsorry\r\n" };
 	char		 line[4][1024], err[256];
@@ -117,7 +117,7 @@ test_outbox(void **state)
 	conf.backend.from = "Service";
 	base = event_base_new();
 	assert_non_null(base);
-	b = backend_new(&conf, base, err, sizeof(err));
+	b = backend_on_thread(&conf, &conf.backend, base, err, sizeof(err));
 	assert_non_null(b);
 	assert_true(backend_has_capacity(b));
 	assert_int_equal(submit(b, &rs, &s1), 0);
@@ -191,7 +191,7 @@ test_outbox_write_error(void **state)
 	struct backend	*b;
 	struct results	 rs = { 0 };
 	struct sms	 s = { "00000000000000AA.0", "+4917012345678", NULL,
-	    "Hi", 1, "GSM-7", 0 };
+	    "Hi", 1, "GSM-7", 0, NULL };
 	char		 err[256];
 
 	(void)state;
@@ -201,7 +201,7 @@ test_outbox_write_error(void **state)
 	conf.backend.type = BACKEND_OUTBOX;
 	conf.backend.path = "/dev/full";
 	base = event_base_new();
-	b = backend_new(&conf, base, err, sizeof(err));
+	b = backend_on_thread(&conf, &conf.backend, base, err, sizeof(err));
 	assert_non_null(b);
 	assert_int_equal(submit(b, &rs, &s), 0);
 	event_base_dispatch(base);
@@ -213,7 +213,7 @@ test_outbox_write_error(void **state)
 
 	conf.backend.path = "/nonexistent/dir/outbox.jsonl";
 	base = event_base_new();
-	assert_null(backend_new(&conf, base, err, sizeof(err)));
+	assert_null(backend_on_thread(&conf, &conf.backend, base, err, sizeof(err)));
 	assert_non_null(strstr(err, "/nonexistent/dir/outbox.jsonl"));
 	event_base_free(base);
 }
@@ -248,7 +248,7 @@ http_conf_init(struct conf *conf, const char *url, unsigned max_in_flight)
 	conf->backend.http.profile = "generic";
 	conf->backend.http.url = (char *)(uintptr_t)url;
 	conf->backend.http.timeout = 10;
-	conf->backend.http.max_in_flight = max_in_flight;
+	conf->backend.max_in_flight = max_in_flight;
 }
 
 static void
@@ -259,7 +259,7 @@ test_http_refused_and_capacity(void **state)
 	struct backend	*b;
 	struct results	 rs = { 0 };
 	struct sms	 s = { "00000000000000AB.0", "+4917012345678", NULL,
-	    "Hi", 1, "GSM-7", 0 };
+	    "Hi", 1, "GSM-7", 0, NULL };
 	char		 url[64], err[256];
 	int		 fd, port;
 
@@ -270,7 +270,7 @@ test_http_refused_and_capacity(void **state)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/sms", port);
 	http_conf_init(&conf, url, 2);
 	base = event_base_new();
-	b = backend_new(&conf, base, err, sizeof(err));
+	b = backend_on_thread(&conf, &conf.backend, base, err, sizeof(err));
 	assert_non_null(b);
 	assert_int_equal(submit(b, &rs, &s), 0);
 	assert_int_equal(submit(b, &rs, &s), 0);
@@ -295,7 +295,7 @@ test_http_free_in_flight(void **state)
 	struct backend	*b;
 	struct results	 rs = { 0 };
 	struct sms	 s = { "00000000000000AC.0", "+4917012345678", NULL,
-	    "Hi", 1, "GSM-7", 0 };
+	    "Hi", 1, "GSM-7", 0, NULL };
 	struct timeval	 tv = { 0, 200000 };
 	char		 url[64], err[256];
 	int		 fd, port;
@@ -305,7 +305,7 @@ test_http_free_in_flight(void **state)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/sms", port);
 	http_conf_init(&conf, url, 4);
 	base = event_base_new();
-	b = backend_new(&conf, base, err, sizeof(err));
+	b = backend_on_thread(&conf, &conf.backend, base, err, sizeof(err));
 	assert_non_null(b);
 	assert_int_equal(submit(b, &rs, &s), 0);
 	event_base_loopexit(base, &tv);
@@ -374,7 +374,7 @@ test_http_live(void **state)
 	struct backend	*b;
 	struct results	 rs = { 0 };
 	struct sms	 s = { "00000000000000AD.0", "+4917012345678", NULL,
-	    "Gr\xc3\xbc\xc3\x9f" "e & \"so\"", 1, "UCS-2", 0 };
+	    "Gr\xc3\xbc\xc3\x9f" "e & \"so\"", 1, "UCS-2", 0, NULL };
 	struct timeval	 tv = { 15, 0 };
 	char		 url[128], err[256];
 	int		 port, i;
@@ -386,7 +386,7 @@ test_http_live(void **state)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/sms?to={to}", port);
 	http_conf_init(&conf, url, 8);
 	base = event_base_new();
-	b = backend_new(&conf, base, err, sizeof(err));
+	b = backend_on_thread(&conf, &conf.backend, base, err, sizeof(err));
 	assert_non_null(b);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(submit(b, &rs, &s), 0);
@@ -401,7 +401,7 @@ test_http_live(void **state)
 	conf.backend.http.profile = "twilio";
 	conf.backend.http.user = "AC0001";
 	conf.backend.http.password = "secret";
-	b = backend_new(&conf, base, err, sizeof(err));
+	b = backend_on_thread(&conf, &conf.backend, base, err, sizeof(err));
 	assert_non_null(b);
 	assert_int_equal(submit(b, &rs, &s), 0);
 	event_base_loopexit(base, &tv);
@@ -430,7 +430,7 @@ test_threaded_burst(void **state)
 	struct event_base *base;
 	struct backend	*b;
 	struct results	 rs = { 0 };
-	struct sms	 s = { ref, "+4917012345678", NULL, "Hi", 1, "GSM-7", 0 };
+	struct sms	 s = { ref, "+4917012345678", NULL, "Hi", 1, "GSM-7", 0, NULL };
 	char		 err[256], line[512];
 	FILE		*f;
 	int		 i, lines = 0;
@@ -438,7 +438,7 @@ test_threaded_burst(void **state)
 	(void)state;
 	outbox_conf(&conf, dir, path, sizeof(path));
 	base = event_base_new();
-	b = backend_new(&conf, base, err, sizeof(err));
+	b = backend_on_thread(&conf, &conf.backend, base, err, sizeof(err));
 	assert_non_null(b);
 	for (i = 0; i < 500; i++) {
 		snprintf(ref, sizeof(ref), "00000000000000AA.%d", i);

@@ -469,7 +469,7 @@ check_common_defaults(const struct conf *c)
 	assert_null(c->backend.http.fields);
 	assert_null(c->backend.http.permanent_codes);
 	assert_int_equal(c->backend.http.timeout, 30);
-	assert_int_equal(c->backend.http.max_in_flight, 64);
+	assert_int_equal(c->backend.max_in_flight, 1024);
 	assert_int_equal(c->backend.http.max_connections, 16);
 	assert_int_equal(c->queue.nretry, 4);
 	assert_int_equal(c->queue.retry[0], 60);
@@ -623,7 +623,7 @@ check_full(const struct conf *c, const char *token, const char *password,
 	assert_int_equal(h->ninvalid_number_codes, 1);
 	assert_int_equal(h->invalid_number_codes[0], 21211);
 	assert_int_equal(h->timeout, 10);
-	assert_int_equal(h->max_in_flight, 8);
+	assert_int_equal(c->backend.max_in_flight, 8);
 	assert_int_equal(h->max_connections, 4);
 	assert_int_equal(c->queue.nretry, 4);
 	assert_int_equal(c->queue.retry[0], 30);
@@ -923,7 +923,8 @@ same_keys(const struct keydef *keys, const void *a, const void *b,
 		switch (kd->type) {
 		case K_SECTION:
 		case K_GROUP:
-			same_keys(kd->sub, a, b, sub);
+			same_keys(kd->sub, (const char *)a + kd->off,
+			    (const char *)b + kd->off, sub);
 			break;
 		case K_STRING:
 			same_string(sub, kd->flags, pointer_at(kd, a),
@@ -1028,7 +1029,9 @@ note_secrets(const struct keydef *keys, const void *base,
 
 	for (kd = keys; kd->type != K_END; kd++) {
 		if (kd->type == K_SECTION || kd->type == K_GROUP)
-			note_secrets(kd->sub, base, rows, set, n, max);
+			note_secrets(kd->sub, base != NULL ?
+			    (const char *)base + kd->off : NULL, rows, set, n,
+			    max);
 		if (kd->type == K_GROUPLIST) {
 			note_secrets(kd->sub, NULL, rows, set, n, max);
 			elems = base != NULL ? pointer_at(kd, base) : NULL;

@@ -185,7 +185,6 @@ test_resolve_twilio(void **state)
 	assert_int_equal(out.npermanent_codes, 6);
 	assert_int_equal(out.permanent_codes[0], 21211);
 	assert_int_equal(out.timeout, 30);
-	assert_int_equal(out.max_in_flight, 64);
 	assert_int_equal(out.max_connections, 16);
 	http_conf_clear(&out);
 
@@ -296,7 +295,7 @@ static const struct verdict_case verdicts[] = {
 	{ 0, NULL, CURLE_OK, NULL, 404, "", 0, SMS_PERMFAIL, "", "HTTP 404",
 	  NULL },
 	{ 0, NULL, CURLE_OK, NULL, 429, "{\"message\":\"slow down\"}", 0,
-	  SMS_TEMPFAIL, "", "HTTP 429: slow down", NULL },
+	  SMS_THROTTLED, "", "HTTP 429: slow down", NULL },
 	{ 0, NULL, CURLE_OK, NULL, 500, "Internal Server Error\n", 0,
 	  SMS_TEMPFAIL, "", "HTTP 500: Internal Server Error", NULL },
 	{ 0, NULL, CURLE_OK, NULL, 503, "<html><body>down</body></html>", 0,
