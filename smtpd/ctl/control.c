@@ -1,6 +1,6 @@
 /*
  * control.c - the administrator's socket: queue listing, one message in
- * detail, flush, delete; answered from the loop, never blocking it.
+ * detail, flush, delete, the backends' states; answered from the loop, never blocking it.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -17,6 +17,7 @@
 
 #include "smtpd/smtp/accept_backoff.h"
 #include "smtpd/ctl/control.h"
+#include "smtpd/ctl/backend_view.h"
 #include "smtpd/ctl/queue_view.h"
 #include "smtpd/queue/queue.h"
 #include "sms/lib/log.h"
@@ -34,6 +35,9 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 	if (strcmp(line, "queue") == 0) {
 		evbuffer_add_printf(out, "ok\n");
 		ctl_queue_list(srv->queue, (int64_t)time(NULL), out);
+	} else if (strcmp(line, CTL_BACKENDS) == 0) {
+		evbuffer_add_printf(out, "ok\n");
+		ctl_backends(srv->queue, (int64_t)time(NULL), out);
 	} else if (strncmp(line, "show ", 5) == 0) {
 		struct evbuffer *tmp = evbuffer_new();
 
@@ -58,7 +62,7 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 			    "or is being delivered right now\n", line + 7);
 	} else
 		evbuffer_add_printf(out, "error: unknown command; try queue, "
-		    "show ID, flush, delete ID\n");
+		    "show ID, flush, delete ID, backends\n");
 }
 
 /* one administrator's connection: a command, its answer, a deadline */

@@ -8,11 +8,12 @@
 #define CONTROL_LINE_MAX	256	/* a command line, without its LF */
 #define CONTROL_ID_MAX		64	/* the ID of "show ID" and "delete ID" */
 
-/* the commands: "queue", "show ID", "flush", "delete ID" */
+/* the commands: "queue", "show ID", "flush", "delete ID", "backends" */
 #define CTL_QUEUE	"queue"
 #define CTL_SHOW	"show"
 #define CTL_FLUSH	"flush"
 #define CTL_DELETE	"delete"
+#define CTL_BACKENDS	"backends"
 
 /* the first line of every answer */
 #define CTL_OK		"ok"

@@ -41,6 +41,8 @@ usage(void)
 	    "  show ID     everything about one message\n"
 	    "  flush       retry every deferred recipient now\n"
 	    "  delete ID   remove a message without delivery or bounce\n"
+	    "  backends    each backend: state (up, down or throttled until\n"
+	    "              when, probing), in flight, waiting, rate, failures\n"
 	    "  convert     show the SMS a message (file or stdin) becomes, without\n"
 	    "              a daemon; -t prints the text only\n"
 	    "  passwd USER set USER's password in -u usersfile, else in\n"
@@ -599,7 +601,8 @@ main(int argc, char *argv[])
 	if (argc >= 1 && argc <= 2 && strcmp(argv[0], "convert") == 0)
 		return convert(file, argc == 2 ? argv[1] : NULL, text_only);
 	if (argc == 1 && (strcmp(argv[0], CTL_QUEUE) == 0 ||
-	    strcmp(argv[0], CTL_FLUSH) == 0))
+	    strcmp(argv[0], CTL_FLUSH) == 0 ||
+	    strcmp(argv[0], CTL_BACKENDS) == 0))
 		snprintf(cmd, sizeof(cmd), "%s", argv[0]);
 	else if (argc == 2 && (strcmp(argv[0], CTL_SHOW) == 0 ||
 	    strcmp(argv[0], CTL_DELETE) == 0) &&

@@ -573,6 +573,13 @@ queue_pump_soon(struct queue *q)
 		event_active(q->pump_ev, EV_TIMEOUT, 1);
 }
 
+/* queue_backends - see queue.h */
+size_t
+queue_backends(struct queue *q, struct backend_status *st, size_t max)
+{
+	return backend_status(q->transport[MSG_SMS], st, max);
+}
+
 /* msg_check_done - journal DONE and forget a finished message */
 static void
 msg_check_done(struct queue *q, struct qmsg *m)
