@@ -301,7 +301,8 @@ fill_one(struct loader *ld, const struct conf *c, struct backend_conf *b,
 
 	if (b->name == NULL && (b->name = strdup("default")) == NULL)
 		return conf_nomem(ld);
-	if (b->type == BACKEND_OUTBOX && b->path == NULL) {
+	/* backend.path is the DSN outbox too, whatever the type */
+	if ((b->type == BACKEND_OUTBOX || !named) && b->path == NULL) {
 		snprintf(file, sizeof(file), named ? "/outbox-%s.jsonl" :
 		    "/outbox.jsonl", b->name);
 		if ((b->path = conf_join(c->spool, file)) == NULL)

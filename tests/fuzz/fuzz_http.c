@@ -129,6 +129,11 @@ check_outcome(const struct http_outcome *o, long status)
 		if (status < 200 || status > 299 || o->reason[0] != '\0')
 			abort();
 		break;
+	case SMS_THROTTLED:
+		/* only a 429 asks for fewer; no Retry-After here: no pause */
+		if (status != 429 || o->retry_after != 0)
+			abort();
+		/* FALLTHROUGH */
 	case SMS_TEMPFAIL:
 	case SMS_PERMFAIL:
 	case SMS_BADNUMBER:
