@@ -14,12 +14,44 @@ static const char *const type_names[] = { "outbox", "http", NULL };
 static const char *const format_names[] = { "json", "form", NULL };
 static const char *const auth_names[] = { "none", "basic", "bearer", NULL };
 
+/*
+ * The provider profiles beside generic and twilio: what backend.user and
+ * backend.password carry (NULL: user is not used). Their request format and
+ * authentication are fixed; sms/transport/profile_*.c build them.
+ */
+static const struct provider {
+	const char	*name;
+	const char	*user;
+	const char	*password;
+} providers[] = {
+	{ "vonage", "the API key", "the API secret" },
+	{ "messagebird", NULL, "the access key" },
+	{ "sinch", "the service plan ID", "the API token" },
+	{ "infobip", NULL, "the API key" },
+	{ "plivo", "the auth ID", "the auth token" },
+	{ NULL, NULL, NULL }
+};
+
+/* provider_find - the fixed-format profile of that name, or NULL */
+static const struct provider *
+provider_find(const char *name)
+{
+	const struct provider	*p;
+
+	for (p = providers; p->name != NULL; p++)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
 /* valid_profile - a provider profile known to the http backend */
 static const char *
 valid_profile(const char *s)
 {
-	if (strcmp(s, "generic") != 0 && strcmp(s, "twilio") != 0)
-		return "must be \"generic\" or \"twilio\"";
+	if (strcmp(s, "generic") != 0 && strcmp(s, "twilio") != 0 &&
+	    provider_find(s) == NULL)
+		return "must be \"generic\", \"twilio\", \"vonage\", "
+		    "\"messagebird\", \"sinch\", \"infobip\" or \"plivo\"";
 	return NULL;
 }
 
@@ -102,6 +134,8 @@ static const struct keydef response_keys[] = {
 	{ .name = "invalid_number_codes", .type = K_CODES,
 	  .off = HOFF(invalid_number_codes),
 	  .noff = HOFF(ninvalid_number_codes) },
+	{ .name = "blocked_codes", .type = K_CODES,
+	  .off = HOFF(blocked_codes), .noff = HOFF(nblocked_codes) },
 	{ .name = NULL }
 };
 
@@ -152,6 +186,31 @@ const struct keydef conf_backend_section[] = {
 	{ .name = NULL }
 };
 
+/*
+ * check_provider - a fixed-format profile: its credentials are there, and
+ * nothing that its request format decides is set
+ */
+static int
+check_provider(struct loader *ld, const conf_setting *grp, struct http_conf *h,
+    const struct provider *p)
+{
+	static const char *const fixed[] = { "auth", "format", "token", NULL };
+	const char *const	*k;
+
+	for (k = fixed; *k != NULL; k++)
+		if (conf_member(grp, *k) != NULL)
+			return conf_fail(ld, conf_member(grp, *k), "not used "
+			    "with this profile: its request format and "
+			    "authentication are fixed");
+	if (p->user != NULL && (h->user == NULL || h->password == NULL))
+		return conf_fail(ld, grp, "profile \"%s\" requires user (%s) "
+		    "and password (%s)", p->name, p->user, p->password);
+	if (h->password == NULL)
+		return conf_fail(ld, grp, "profile \"%s\" requires password "
+		    "(%s)", p->name, p->password);
+	return 0;
+}
+
 /* conf_backend_check - the rules that tie the backend keys together */
 int
 conf_backend_check(struct loader *ld, const conf_setting *root, struct conf *c)
@@ -168,6 +227,8 @@ conf_backend_check(struct loader *ld, const conf_setting *root, struct conf *c)
 	if (h->profile == NULL && (h->profile = strdup("generic")) == NULL)
 		return conf_nomem(ld);
 	auth = conf_member(grp, "auth");
+	if (provider_find(h->profile) != NULL)
+		return check_provider(ld, grp, h, provider_find(h->profile));
 	if (strcmp(h->profile, "twilio") == 0) {
 		/* Twilio wants a form and basic auth; enums have no "unset" */
 		if (conf_member(grp, "format") == NULL)

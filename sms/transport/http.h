@@ -15,6 +15,9 @@
 #define HTTP_BODY_MAX		(64 * 1024)	/* response bytes kept */
 #define HTTP_REASON_MAX		200		/* chars of a failure reason */
 #define HTTP_ID_MAX		128		/* chars of a provider id */
+#define HTTP_PARTS_MAX		16		/* part ids kept of one SMS */
+
+struct buf;
 
 /*
  * What the placeholders stand for: {to} {to_digits} {from} {text} {ref}
@@ -74,6 +77,9 @@ struct http_outcome {
 	enum sms_result	 result;
 	char		 provider_id[HTTP_ID_MAX + 1];	/* "" if none */
 	char		 reason[HTTP_REASON_MAX + 1];	/* "" on success */
+	/* one id per part where the provider gives them (Vonage) */
+	char		 part_ids[HTTP_PARTS_MAX][HTTP_ID_MAX + 1];
+	size_t		 npart_ids;
 };
 
 /* http_classify - sent, temporary or permanent failure, by the rules of hc */
