@@ -23,13 +23,19 @@ static const struct provider {
 	const char	*name;
 	const char	*user;
 	const char	*password;
+	enum http_format format;
+	enum http_auth	 auth;	/* none: the profile authenticates itself */
 } providers[] = {
-	{ "vonage", "the API key", "the API secret" },
-	{ "messagebird", NULL, "the access key" },
-	{ "sinch", "the service plan ID", "the API token" },
-	{ "infobip", NULL, "the API key" },
-	{ "plivo", "the auth ID", "the auth token" },
-	{ NULL, NULL, NULL }
+	{ "vonage", "the API key", "the API secret", HTTP_FORMAT_FORM,
+	  HTTP_AUTH_NONE },
+	{ "messagebird", NULL, "the access key", HTTP_FORMAT_JSON,
+	  HTTP_AUTH_NONE },
+	{ "sinch", "the service plan ID", "the API token", HTTP_FORMAT_JSON,
+	  HTTP_AUTH_NONE },
+	{ "infobip", NULL, "the API key", HTTP_FORMAT_JSON, HTTP_AUTH_NONE },
+	{ "plivo", "the auth ID", "the auth token", HTTP_FORMAT_JSON,
+	  HTTP_AUTH_BASIC },
+	{ NULL, NULL, NULL, HTTP_FORMAT_JSON, HTTP_AUTH_NONE }
 };
 
 /* provider_find - the fixed-format profile of that name, or NULL */
@@ -188,20 +194,25 @@ const struct keydef conf_backend_section[] = {
 
 /*
  * check_provider - a fixed-format profile: its credentials are there, and
- * nothing that its request format decides is set
+ * format and auth are its own (as smsrelayd -n prints them) or unset
  */
 static int
 check_provider(struct loader *ld, const conf_setting *grp, struct http_conf *h,
     const struct provider *p)
 {
-	static const char *const fixed[] = { "auth", "format", "token", NULL };
-	const char *const	*k;
+	const conf_setting	*at = NULL;
 
-	for (k = fixed; *k != NULL; k++)
-		if (conf_member(grp, *k) != NULL)
-			return conf_fail(ld, conf_member(grp, *k), "not used "
-			    "with this profile: its request format and "
-			    "authentication are fixed");
+	if (conf_member(grp, "format") != NULL && h->format != p->format)
+		at = conf_member(grp, "format");
+	else if (conf_member(grp, "auth") != NULL && h->auth != p->auth)
+		at = conf_member(grp, "auth");
+	else if (h->token != NULL)
+		at = conf_member(grp, "token");
+	if (at != NULL)
+		return conf_fail(ld, at, "not used with this profile: its "
+		    "request format and authentication are fixed");
+	h->format = p->format;
+	h->auth = p->auth;
 	if (p->user != NULL && (h->user == NULL || h->password == NULL))
 		return conf_fail(ld, grp, "profile \"%s\" requires user (%s) "
 		    "and password (%s)", p->name, p->user, p->password);
