@@ -61,7 +61,7 @@ plivo_classify(const struct http_conf *hc, const struct http_response *r,
 		if (!json_is_array(uuids))
 			return 0;
 		o->result = SMS_SENT;
-		json_array_foreach(uuids, i, u)
+		for (i = 0; (u = json_array_get(uuids, i)) != NULL; i++)
 			http_outcome_part(o, u);
 		return 1;
 	}

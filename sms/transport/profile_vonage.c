@@ -82,7 +82,7 @@ vonage_classify(const struct http_conf *hc, const struct http_response *r,
 	if (!json_is_array(msgs) || json_array_size(msgs) == 0)
 		return 0;
 	o->result = SMS_SENT;
-	json_array_foreach(msgs, i, m) {
+	for (i = 0; (m = json_array_get(msgs, i)) != NULL; i++) {
 		if (!http_json_code(json_object_get(m, "status"), &status,
 		    code, sizeof(code))) {
 			http_outcome_fail(o, SMS_TEMPFAIL, r->status,
