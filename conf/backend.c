@@ -20,12 +20,50 @@ static const char *const type_names[] = { "outbox", "http", NULL };
 static const char *const format_names[] = { "json", "form", NULL };
 static const char *const auth_names[] = { "none", "basic", "bearer", NULL };
 
+/*
+ * The provider profiles beside generic and twilio: what backend.user and
+ * backend.password carry (NULL: user is not used). Their request format and
+ * authentication are fixed; sms/transport/profile_*.c build them.
+ */
+static const struct provider {
+	const char	*name;
+	const char	*user;
+	const char	*password;
+	enum http_format format;
+	enum http_auth	 auth;	/* none: the profile authenticates itself */
+} providers[] = {
+	{ "vonage", "the API key", "the API secret", HTTP_FORMAT_FORM,
+	  HTTP_AUTH_NONE },
+	{ "messagebird", NULL, "the access key", HTTP_FORMAT_JSON,
+	  HTTP_AUTH_NONE },
+	{ "sinch", "the service plan ID", "the API token", HTTP_FORMAT_JSON,
+	  HTTP_AUTH_NONE },
+	{ "infobip", NULL, "the API key", HTTP_FORMAT_JSON, HTTP_AUTH_NONE },
+	{ "plivo", "the auth ID", "the auth token", HTTP_FORMAT_JSON,
+	  HTTP_AUTH_BASIC },
+	{ NULL, NULL, NULL, HTTP_FORMAT_JSON, HTTP_AUTH_NONE }
+};
+
+/* provider_find - the fixed-format profile of that name, or NULL */
+static const struct provider *
+provider_find(const char *name)
+{
+	const struct provider	*p;
+
+	for (p = providers; p->name != NULL; p++)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
 /* valid_profile - a provider profile known to the http backend */
 static const char *
 valid_profile(const char *s)
 {
-	if (strcmp(s, "generic") != 0 && strcmp(s, "twilio") != 0)
-		return "must be \"generic\" or \"twilio\"";
+	if (strcmp(s, "generic") != 0 && strcmp(s, "twilio") != 0 &&
+	    provider_find(s) == NULL)
+		return "must be \"generic\", \"twilio\", \"vonage\", "
+		    "\"messagebird\", \"sinch\", \"infobip\" or \"plivo\"";
 	return NULL;
 }
 
@@ -122,6 +160,8 @@ static const struct keydef response_keys[] = {
 	{ .name = "invalid_number_codes", .type = K_CODES,
 	  .off = HOFF(invalid_number_codes),
 	  .noff = HOFF(ninvalid_number_codes) },
+	{ .name = "blocked_codes", .type = K_CODES,
+	  .off = HOFF(blocked_codes), .noff = HOFF(nblocked_codes) },
 	{ .name = NULL }
 };
 
@@ -211,6 +251,36 @@ const struct keydef conf_backend_section[] = {
 	{ .name = NULL }
 };
 
+/*
+ * check_provider - a fixed-format profile: its credentials are there, and
+ * format and auth are its own (as smsrelayd -n prints them) or unset
+ */
+static int
+check_provider(struct loader *ld, const conf_setting *grp, struct http_conf *h,
+    const struct provider *p)
+{
+	const conf_setting	*at = NULL;
+
+	if (conf_member(grp, "format") != NULL && h->format != p->format)
+		at = conf_member(grp, "format");
+	else if (conf_member(grp, "auth") != NULL && h->auth != p->auth)
+		at = conf_member(grp, "auth");
+	else if (h->token != NULL)
+		at = conf_member(grp, "token");
+	if (at != NULL)
+		return conf_fail(ld, at, "not used with this profile: its "
+		    "request format and authentication are fixed");
+	h->format = p->format;
+	h->auth = p->auth;
+	if (p->user != NULL && (h->user == NULL || h->password == NULL))
+		return conf_fail(ld, grp, "profile \"%s\" requires user (%s) "
+		    "and password (%s)", p->name, p->user, p->password);
+	if (h->password == NULL)
+		return conf_fail(ld, grp, "profile \"%s\" requires password "
+		    "(%s)", p->name, p->password);
+	return 0;
+}
+
 /* conf_backend_count - see conf.h */
 size_t
 conf_backend_count(const struct conf *c)
@@ -239,6 +309,8 @@ check_one(struct loader *ld, const conf_setting *grp, struct backend_conf *b)
 	if (h->profile == NULL && (h->profile = strdup("generic")) == NULL)
 		return conf_nomem(ld);
 	auth = conf_member(grp, "auth");
+	if (provider_find(h->profile) != NULL)
+		return check_provider(ld, grp, h, provider_find(h->profile));
 	if (strcmp(h->profile, "twilio") == 0) {
 		/* Twilio wants a form and basic auth; enums have no "unset" */
 		if (conf_member(grp, "format") == NULL)

@@ -71,7 +71,7 @@ struct kv {
 };
 
 struct http_conf {
-	char			*profile;	/* "generic" or "twilio" */
+	char			*profile;	/* "generic", "twilio", "vonage", ... */
 	char			*url;		/* template, placeholders URL-encoded */
 	char			*method;
 	enum http_format	 format;
@@ -93,6 +93,8 @@ struct http_conf {
 	size_t			 ntemporary_codes;
 	long			*invalid_number_codes;	/* permanent: the number cannot take SMS */
 	size_t			 ninvalid_number_codes;
+	long			*blocked_codes;	/* permanent: blocked, opted out */
+	size_t			 nblocked_codes;
 	unsigned		 timeout;	/* seconds per request */
 	unsigned		 max_connections;
 };

@@ -18,27 +18,7 @@
 #include "sms/transport/backend.h"
 #include "sms/transport/curlev.h"
 #include "sms/transport/http.h"
-
-#define TWILIO_URL \
-	"https://api.twilio.com/2010-04-01/Accounts/{user}/Messages.json"
-
-/*
- * Twilio: invalid To, To not reachable, region not enabled, unsubscribed,
- * not a mobile number, blocked: resending cannot help.
- */
-static const long twilio_permanent[] = {
-	21211, 21214, 21408, 21610, 21612, 21614
-};
-
-/* the Twilio codes that say the number itself cannot receive SMS */
-static const long twilio_invalid_number[] = { 21211, 21214, 21612, 21614 };
-
-static const struct kv generic_fields[] = {
-	{ "to", "{to}" }, { "from", "{from}" }, { "text", "{text}" },
-};
-static const struct kv twilio_fields[] = {
-	{ "To", "{to}" }, { "From", "{from}" }, { "Body", "{text}" },
-};
+#include "sms/transport/http_profile.h"
 
 enum placeholder {
 	PH_TO, PH_TO_DIGITS, PH_FROM, PH_TEXT, PH_REF, PH_PARTS, PH_ENCODING,
@@ -226,21 +206,19 @@ json_value(const char *s)
 	return NULL;
 }
 
-/* http_body_json - {"field":"value",...}; {parts} alone becomes a number */
-static char *
-http_body_json(const struct http_conf *hc, const struct http_vars *v)
+/* http_fields_json - "field":"value" members; {parts} alone is a number */
+int
+http_fields_json(const struct http_conf *hc, const struct http_vars *v,
+    json_t *obj)
 {
-	json_t	*obj, *j;
-	char	*val, *out;
+	json_t	*j;
+	char	*val;
 	size_t	 i;
-	int	 saved;
 
-	if ((obj = json_object()) == NULL)
-		return NULL;
 	for (i = 0; i < hc->nfields; i++) {
 		if ((val = http_expand(hc->fields[i].value, v,
 		    HTTP_ESCAPE_NONE)) == NULL)
-			goto fail;
+			return -1;
 		if (*val == '\0') {
 			free(val);
 			continue;
@@ -251,64 +229,115 @@ http_body_json(const struct http_conf *hc, const struct http_vars *v)
 			j = json_value(val);
 		free(val);
 		if (j == NULL)
-			goto fail;
+			return -1;
 		if (json_object_set_new(obj, hc->fields[i].key, j) == -1) {
 			errno = EILSEQ;
-			goto fail;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+/* http_json_finish - the body text of obj; obj is freed either way */
+char *
+http_json_finish(json_t *obj, size_t *len)
+{
+	char	*out;
+
 	out = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);
 	if (out == NULL)
 		errno = ENOMEM;
+	else
+		*len = strlen(out);
 	return out;
-fail:
-	saved = errno;
-	json_decref(obj);
-	errno = saved;
-	return NULL;
 }
 
-/* http_body_form - key=value&...; keys and values form-encoded */
+/* http_body_json - {"field":"value",...} */
 static char *
-http_body_form(const struct http_conf *hc, const struct http_vars *v)
+http_body_json(const struct http_conf *hc, const struct http_vars *v,
+    size_t *len)
 {
-	struct buf	 text = { 0 };
-	char		*val;
-	size_t		 i;
+	json_t	*obj;
+	int	 saved;
+
+	if ((obj = json_object()) == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (http_fields_json(hc, v, obj) == -1) {
+		saved = errno;
+		json_decref(obj);
+		errno = saved;
+		return NULL;
+	}
+	return http_json_finish(obj, len);
+}
+
+/* http_form_add - one more key=value of a form */
+void
+http_form_add(struct buf *b, const char *key, const char *value)
+{
+	if (b->len > 0)
+		buf_add(b, "&", 1);
+	add_escaped(b, key, strlen(key), 1);
+	buf_add(b, "=", 1);
+	add_escaped(b, value, strlen(value), 1);
+}
+
+/* http_fields_form - the configured fields that are not empty */
+int
+http_fields_form(const struct http_conf *hc, const struct http_vars *v,
+    struct buf *b)
+{
+	char	*val;
+	size_t	 i;
 
 	for (i = 0; i < hc->nfields; i++) {
 		if ((val = http_expand(hc->fields[i].value, v,
-		    HTTP_ESCAPE_NONE)) == NULL) {
-			buf_free(&text);
-			return NULL;
-		}
-		if (*val != '\0') {
-			if (text.len > 0)
-				buf_add(&text, "&", 1);
-			add_escaped(&text, hc->fields[i].key,
-			    strlen(hc->fields[i].key), 1);
-			buf_add(&text, "=", 1);
-			add_escaped(&text, val, strlen(val), 1);
-		}
+		    HTTP_ESCAPE_NONE)) == NULL)
+			return -1;
+		if (*val != '\0')
+			http_form_add(b, hc->fields[i].key, val);
 		free(val);
 	}
-	return text_finish(&text);
+	return 0;
 }
 
-/* http_body - the request body in the configured format */
+/* http_form_finish - the form text built in b */
+char *
+http_form_finish(struct buf *b, size_t *len)
+{
+	char	*out;
+
+	if ((out = text_finish(b)) != NULL)
+		*len = strlen(out);
+	return out;
+}
+
+/* http_body - the request body: the profile's, or the fields as configured */
 char *
 http_body(const struct http_conf *hc, const struct http_vars *v, size_t *len)
 {
-	char	*body;
+	const struct http_profile	*p = http_profile_find(hc->profile);
+	struct buf			 text = { 0 };
 
-	if (hc->format == HTTP_FORMAT_FORM)
-		body = http_body_form(hc, v);
-	else
-		body = http_body_json(hc, v);
-	if (body != NULL)
-		*len = strlen(body);
-	return body;
+	if (p != NULL && p->body != NULL)
+		return p->body(hc, v, len);
+	if (hc->format != HTTP_FORMAT_FORM)
+		return http_body_json(hc, v, len);
+	if (http_fields_form(hc, v, &text) == -1) {
+		buf_free(&text);
+		return NULL;
+	}
+	return http_form_finish(&text, len);
+}
+
+/* http_digits - an E.164 number as the digits many APIs want */
+const char *
+http_digits(const char *to)
+{
+	return to != NULL && *to == '+' ? to + 1 : to != NULL ? to : "";
 }
 
 /* copy_str - *dst = strdup(src, else dflt); NULL stays NULL; -1 if no memory */
@@ -344,6 +373,8 @@ copy_fields(struct http_conf *out, const struct kv *src, size_t n)
 {
 	size_t	 i;
 
+	if (n == 0)
+		return 0;
 	if ((out->fields = calloc(n, sizeof(*out->fields))) == NULL)
 		return -1;
 	for (; out->nfields < n; out->nfields++) {
@@ -407,85 +438,100 @@ check_templates(const struct http_conf *hc, char *err, size_t errlen)
 	return 0;
 }
 
+/* copy_list - the configured codes if set, else the profile's */
+static int
+copy_list(long **dst, size_t *dstn, const long *in, size_t nin,
+    const long *dflt, size_t ndflt)
+{
+	if (in != NULL)
+		return copy_codes(dst, dstn, in, nin);
+	return copy_codes(dst, dstn, dflt, ndflt);
+}
+
+/* check_credentials - what the profile and the auth scheme need is there */
+static int
+check_credentials(const struct http_profile *p, const struct http_conf *out,
+    char *err, size_t errlen)
+{
+	if (p->user_means != NULL && out->user == NULL) {
+		snprintf(err, errlen, "backend.user is required for the %s "
+		    "profile (%s)", p->name, p->user_means);
+		return -1;
+	}
+	if (p->password_means != NULL && out->password == NULL) {
+		snprintf(err, errlen, "backend.password is required for the "
+		    "%s profile (%s)", p->name, p->password_means);
+		return -1;
+	}
+	if (out->auth == HTTP_AUTH_BASIC && out->user == NULL) {
+		snprintf(err, errlen, "backend.user is required for basic "
+		    "auth");
+		return -1;
+	}
+	if (out->auth == HTTP_AUTH_BEARER && out->token == NULL) {
+		snprintf(err, errlen, "backend.token is required for bearer "
+		    "auth");
+		return -1;
+	}
+	return 0;
+}
+
 /* http_conf_resolve - apply the profile, copy, and validate */
 int
 http_conf_resolve(const struct http_conf *in, struct http_conf *out,
     char *err, size_t errlen)
 {
-	const char	*profile;
-	int		 twilio;
+	const struct http_profile	*p;
+	const char			*profile;
 
 	memset(out, 0, sizeof(*out));
 	profile = in->profile != NULL ? in->profile : "generic";
-	if (strcmp(profile, "twilio") == 0)
-		twilio = 1;
-	else if (strcmp(profile, "generic") == 0)
-		twilio = 0;
-	else {
+	if ((p = http_profile_find(profile)) == NULL) {
 		snprintf(err, errlen, "backend.profile: unknown profile \"%s\" "
-		    "(generic or twilio)", profile);
+		    "(%s)", profile, http_profile_names());
 		return -1;
 	}
-	if (!twilio && in->url == NULL) {
-		snprintf(err, errlen, "backend.url is required for the generic "
-		    "profile");
+	if (p->url == NULL && in->url == NULL) {
+		snprintf(err, errlen, "backend.url is required for the %s "
+		    "profile", p->name);
 		return -1;
 	}
-	out->format = twilio ? HTTP_FORMAT_FORM : in->format;
-	out->auth = in->auth;
-	if (twilio && out->auth == HTTP_AUTH_NONE)
-		out->auth = HTTP_AUTH_BASIC;
+	/* struct http_conf cannot say "format not set": profiles decide */
+	out->format = p->url != NULL ? p->format : in->format;
+	out->auth = in->auth != HTTP_AUTH_NONE ? in->auth : p->auth;
 	out->timeout = in->timeout > 0 ? in->timeout : 30;
 	out->max_connections = in->max_connections > 0 ?
 	    in->max_connections : 16;
-	if (copy_str(&out->profile, profile, NULL) == -1 ||
-	    copy_str(&out->url, in->url, TWILIO_URL) == -1 ||
+	if (copy_str(&out->profile, p->name, NULL) == -1 ||
+	    copy_str(&out->url, in->url, p->url) == -1 ||
 	    copy_str(&out->method, in->method, "POST") == -1 ||
 	    copy_str(&out->user, in->user, NULL) == -1 ||
 	    copy_str(&out->password, in->password, NULL) == -1 ||
 	    copy_str(&out->token, in->token, NULL) == -1 ||
-	    copy_str(&out->id_field, in->id_field,
-	    twilio ? "sid" : "id") == -1 ||
-	    copy_str(&out->code_field, in->code_field, "code") == -1 ||
-	    copy_str(&out->message_field, in->message_field, "message") == -1 ||
+	    copy_str(&out->id_field, in->id_field, p->id_field) == -1 ||
+	    copy_str(&out->code_field, in->code_field, p->code_field) == -1 ||
+	    copy_str(&out->message_field, in->message_field,
+	    p->message_field) == -1 ||
 	    copy_headers(out, in->headers, in->nheaders) == -1 ||
 	    copy_codes(&out->temporary_codes, &out->ntemporary_codes,
-	    in->temporary_codes, in->ntemporary_codes) == -1)
+	    in->temporary_codes, in->ntemporary_codes) == -1 ||
+	    copy_list(&out->permanent_codes, &out->npermanent_codes,
+	    in->npermanent_codes > 0 ? in->permanent_codes : NULL,
+	    in->npermanent_codes, p->permanent, p->npermanent) == -1 ||
+	    copy_list(&out->invalid_number_codes, &out->ninvalid_number_codes,
+	    in->invalid_number_codes, in->ninvalid_number_codes,
+	    p->invalid_number, p->ninvalid_number) == -1 ||
+	    copy_list(&out->blocked_codes, &out->nblocked_codes,
+	    in->blocked_codes, in->nblocked_codes, p->blocked,
+	    p->nblocked) == -1)
 		goto nomem;
 	if (in->nfields > 0) {
 		if (copy_fields(out, in->fields, in->nfields) == -1)
 			goto nomem;
-	} else if (copy_fields(out, twilio ? twilio_fields : generic_fields,
-	    3) == -1)
+	} else if (copy_fields(out, p->fields, p->nfields) == -1)
 		goto nomem;
-	if (in->npermanent_codes > 0 || !twilio) {
-		if (copy_codes(&out->permanent_codes, &out->npermanent_codes,
-		    in->permanent_codes, in->npermanent_codes) == -1)
-			goto nomem;
-	} else if (copy_codes(&out->permanent_codes, &out->npermanent_codes,
-	    twilio_permanent, sizeof(twilio_permanent) /
-	    sizeof(twilio_permanent[0])) == -1)
-		goto nomem;
-	if (in->invalid_number_codes != NULL || !twilio) {
-		if (copy_codes(&out->invalid_number_codes,
-		    &out->ninvalid_number_codes, in->invalid_number_codes,
-		    in->ninvalid_number_codes) == -1)
-			goto nomem;
-	} else if (copy_codes(&out->invalid_number_codes,
-	    &out->ninvalid_number_codes, twilio_invalid_number,
-	    sizeof(twilio_invalid_number) / sizeof(twilio_invalid_number[0])) == -1)
-		goto nomem;
-	if (out->auth == HTTP_AUTH_BASIC && out->user == NULL) {
-		snprintf(err, errlen, "backend.user is required for basic "
-		    "auth%s", twilio ? " (the Twilio account SID)" : "");
-		goto fail;
-	}
-	if (out->auth == HTTP_AUTH_BEARER && out->token == NULL) {
-		snprintf(err, errlen, "backend.token is required for bearer "
-		    "auth");
-		goto fail;
-	}
-	if (check_templates(out, err, errlen) == -1)
+	if (check_credentials(p, out, err, errlen) == -1 ||
+	    check_templates(out, err, errlen) == -1)
 		goto fail;
 	return 0;
 nomem:
@@ -521,160 +567,8 @@ http_conf_clear(struct http_conf *hc)
 	free(hc->permanent_codes);
 	free(hc->temporary_codes);
 	free(hc->invalid_number_codes);
+	free(hc->blocked_codes);
 	memset(hc, 0, sizeof(*hc));
-}
-
-/*
- * json_path - the member a dotted path names ("id", "error.message",
- * "messages.0.id"); numeric parts index arrays.
- */
-static json_t *
-json_path(json_t *j, const char *path)
-{
-	char		 part[128];
-	const char	*p = path;
-	char		*end;
-	size_t		 n;
-	unsigned long	 idx;
-
-	while (j != NULL && *p != '\0') {
-		n = strcspn(p, ".");
-		if (n >= sizeof(part))
-			return NULL;
-		memcpy(part, p, n);
-		part[n] = '\0';
-		p += n;
-		if (*p == '.')
-			p++;
-		if (json_is_object(j))
-			j = json_object_get(j, part);
-		else if (json_is_array(j) && n > 0 && part[0] >= '0' &&
-		    part[0] <= '9') {
-			errno = 0;
-			idx = strtoul(part, &end, 10);
-			if (*end != '\0' || errno != 0)
-				return NULL;
-			j = json_array_get(j, idx);
-		} else
-			return NULL;
-	}
-	return j;
-}
-
-/*
- * put_clean - append s[0..n) to out[pos..max) as printable ASCII: runs of
- * whitespace and controls become one space, quotes become apostrophes (the
- * text ends up in quoted log fields and DSNs), each UTF-8 character a '?'.
- */
-static size_t
-put_clean(char *out, size_t pos, size_t max, const char *s, size_t n)
-{
-	unsigned char	 c;
-	size_t		 i;
-
-	for (i = 0; i < n && pos < max; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 0x80 && c < 0xc0)
-			continue;
-		if (c < 0x20 || c == 0x7f) {
-			if (pos > 0 && out[pos - 1] != ' ')
-				out[pos++] = ' ';
-			continue;
-		}
-		if (c == ' ' && pos > 0 && out[pos - 1] == ' ')
-			continue;
-		if (c >= 0x80)
-			c = '?';
-		else if (c == '"')
-			c = '\'';
-		else if (c == '\\')
-			c = '/';
-		out[pos++] = (char)c;
-	}
-	return pos;
-}
-
-/* in_codes - is code one of v[0..n)? */
-static int
-in_codes(const long *v, size_t n, long code)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == code)
-			return 1;
-	return 0;
-}
-
-/* json_code - the provider code as number (if it is one) and as text */
-static int
-json_code(json_t *j, long *code, char *text, size_t textlen)
-{
-	const char	*s;
-	char		*end;
-	size_t		 n;
-
-	*text = '\0';
-	if (json_is_integer(j)) {
-		*code = (long)json_integer_value(j);
-		snprintf(text, textlen, "%ld", *code);
-		return 1;
-	}
-	if (!json_is_string(j) || json_string_length(j) == 0)
-		return 0;
-	s = json_string_value(j);
-	n = put_clean(text, 0, textlen - 1, s, json_string_length(j));
-	text[n] = '\0';
-	errno = 0;
-	*code = strtol(s, &end, 10);
-	return *end == '\0' && errno == 0 && (size_t)(end - s) ==
-	    json_string_length(j);
-}
-
-/* outcome_reason - "HTTP 400: message (code 21211)" within HTTP_REASON_MAX */
-static void
-outcome_reason(struct http_outcome *o, long status, const char *msg,
-    size_t msglen, const char *code)
-{
-	char	 prefix[32], suffix[64];
-	size_t	 pos, room;
-
-	snprintf(prefix, sizeof(prefix), "HTTP %ld", status);
-	suffix[0] = '\0';
-	if (code != NULL && *code != '\0')
-		snprintf(suffix, sizeof(suffix), " (code %s)", code);
-	pos = put_clean(o->reason, 0, HTTP_REASON_MAX, prefix, strlen(prefix));
-	room = HTTP_REASON_MAX - strlen(suffix);
-	if (msg != NULL && msglen > 0 && pos + 2 < room) {
-		pos = put_clean(o->reason, pos, room, ": ", 2);
-		pos = put_clean(o->reason, pos, room, msg, msglen);
-		while (pos > 0 && o->reason[pos - 1] == ' ')
-			pos--;
-	}
-	pos = put_clean(o->reason, pos, HTTP_REASON_MAX, suffix,
-	    strlen(suffix));
-	o->reason[pos] = '\0';
-}
-
-/* outcome_id - the provider's message id, a string or a number */
-static void
-outcome_id(struct http_outcome *o, json_t *j)
-{
-	char	 num[64];
-	size_t	 n = 0;
-
-	if (json_is_string(j))
-		n = put_clean(o->provider_id, 0, HTTP_ID_MAX,
-		    json_string_value(j), json_string_length(j));
-	else if (json_is_integer(j)) {
-		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(j));
-		n = put_clean(o->provider_id, 0, HTTP_ID_MAX, num, strlen(num));
-	} else if (json_is_real(j)) {
-		snprintf(num, sizeof(num), "%.17g", json_real_value(j));
-		n = put_clean(o->provider_id, 0, HTTP_ID_MAX, num, strlen(num));
-	}
-	o->provider_id[n] = '\0';
 }
 
 /* http_classify - the verdict on one response, by status first, then body */
@@ -682,6 +576,7 @@ void
 http_classify(const struct http_conf *hc, const struct http_response *r,
     struct http_outcome *o)
 {
+	const struct http_profile	*p = http_profile_find(hc->profile);
 	json_t		*root = NULL, *msgj;
 	const char	*msg = NULL, *err;
 	char		 codetext[40];
@@ -692,15 +587,15 @@ http_classify(const struct http_conf *hc, const struct http_response *r,
 	memset(o, 0, sizeof(*o));
 	o->result = SMS_TEMPFAIL;
 	if (r->truncated) {
-		outcome_reason(o, st, "response larger than 65536 bytes",
+		http_outcome_reason(o, st, "response larger than 65536 bytes",
 		    32, NULL);
 		return;
 	}
 	if (r->result != CURLE_OK) {
 		err = r->error != NULL && *r->error != '\0' ? r->error :
 		    curl_easy_strerror(r->result);
-		pos = put_clean(o->reason, 0, HTTP_REASON_MAX, "curl: ", 6);
-		pos = put_clean(o->reason, pos, HTTP_REASON_MAX, err,
+		pos = http_clean(o->reason, 0, HTTP_REASON_MAX, "curl: ", 6);
+		pos = http_clean(o->reason, pos, HTTP_REASON_MAX, err,
 		    strlen(err));
 		while (pos > 0 && o->reason[pos - 1] == ' ')
 			pos--;
@@ -711,9 +606,9 @@ http_classify(const struct http_conf *hc, const struct http_response *r,
 	if (r->len > 0)
 		root = json_loadb(r->body, r->len, 0, NULL);
 	if (root != NULL) {
-		numeric = json_code(json_path(root, hc->code_field), &code,
+		numeric = http_json_code(http_json_path(root, hc->code_field), &code,
 		    codetext, sizeof(codetext));
-		msgj = json_path(root, hc->message_field);
+		msgj = http_json_path(root, hc->message_field);
 		if (json_is_string(msgj)) {
 			msg = json_string_value(msgj);
 			msglen = json_string_length(msgj);
@@ -723,16 +618,23 @@ http_classify(const struct http_conf *hc, const struct http_response *r,
 		msg = r->body;
 		msglen = r->len;
 	}
+	if (p != NULL && p->classify != NULL && ((st >= 200 && st < 300) ||
+	    (st >= 400 && st < 500 && st != 408 && st != 429)) &&
+	    p->classify(hc, r, root, o)) {
+		json_decref(root);
+		return;
+	}
 	if (st >= 200 && st < 300) {
-		if (numeric && in_codes(hc->permanent_codes,
-		    hc->npermanent_codes, code))
+		if (numeric && (http_in_codes(hc->permanent_codes,
+		    hc->npermanent_codes, code) || http_in_codes(hc->blocked_codes,
+		    hc->nblocked_codes, code)))
 			o->result = SMS_PERMFAIL;
-		else if (numeric && in_codes(hc->temporary_codes,
+		else if (numeric && http_in_codes(hc->temporary_codes,
 		    hc->ntemporary_codes, code))
 			o->result = SMS_TEMPFAIL;
 		else {
 			o->result = SMS_SENT;
-			outcome_id(o, json_path(root, hc->id_field));
+			http_outcome_id(o, http_json_path(root, hc->id_field));
 		}
 	} else if (st >= 300 && st < 400) {
 		o->result = SMS_PERMFAIL;
@@ -749,17 +651,20 @@ http_classify(const struct http_conf *hc, const struct http_response *r,
 	} else if (st == 408 || (st >= 500 && st < 600))
 		o->result = SMS_TEMPFAIL;
 	else if (st >= 400 && st < 500)
-		o->result = numeric && in_codes(hc->temporary_codes,
+		o->result = numeric && http_in_codes(hc->temporary_codes,
 		    hc->ntemporary_codes, code) ? SMS_TEMPFAIL : SMS_PERMFAIL;
 	else if (msg == NULL) {
 		msg = "unexpected status";
 		msglen = strlen(msg);
 	}
 	if (o->result == SMS_PERMFAIL && numeric &&
-	    in_codes(hc->invalid_number_codes, hc->ninvalid_number_codes, code))
+	    http_in_codes(hc->invalid_number_codes, hc->ninvalid_number_codes, code))
 		o->result = SMS_BADNUMBER;
+	else if (o->result == SMS_PERMFAIL && numeric &&
+	    http_in_codes(hc->blocked_codes, hc->nblocked_codes, code))
+		o->result = SMS_BLOCKED;
 	if (o->result != SMS_SENT)
-		outcome_reason(o, st, msg, msglen, codetext);
+		http_outcome_reason(o, st, msg, msglen, codetext);
 	json_decref(root);
 }
 
@@ -862,18 +767,19 @@ static int
 request_headers(struct http_request *req, const struct http_conf *hc,
     const struct http_vars *v)
 {
-	char	*h, *p, *auth;
-	size_t	 i;
-	int	 rc;
+	const struct http_profile	*p = http_profile_find(hc->profile);
+	char				*h, *c, *auth;
+	size_t				 i;
+	int				 rc;
 
 	for (i = 0; i < hc->nheaders; i++) {
 		if ((h = http_expand(hc->headers[i], v, HTTP_ESCAPE_NONE))
 		    == NULL)
 			return -1;
 		/* a newline in {text} must not start a header of its own */
-		for (p = h; *p != '\0'; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = ' ';
+		for (c = h; *c != '\0'; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = ' ';
 		rc = add_header(&req->headers, h);
 		free(h);
 		if (rc == -1)
@@ -890,9 +796,11 @@ request_headers(struct http_request *req, const struct http_conf *hc,
 	/* no 100-continue round trip for a body of a few hundred bytes */
 	if (add_header(&req->headers, "Expect:") == -1)
 		return -1;
-	if (hc->auth == HTTP_AUTH_BEARER) {
-		if (asprintf(&auth, "Authorization: Bearer %s",
-		    hc->token) == -1)
+	if (hc->auth == HTTP_AUTH_BEARER || (hc->auth == HTTP_AUTH_NONE &&
+	    p != NULL && p->auth_scheme != NULL)) {
+		if (asprintf(&auth, "Authorization: %s %s",
+		    hc->auth == HTTP_AUTH_BEARER ? "Bearer" : p->auth_scheme,
+		    hc->auth == HTTP_AUTH_BEARER ? hc->token : hc->password) == -1)
 			return -1;
 		rc = add_header(&req->headers, auth);
 		free(auth);
@@ -994,8 +902,10 @@ http_done(void *arg, CURL *easy, CURLcode result)
 	struct http_request	*req = arg;
 	struct http_response	 r;
 	struct http_outcome	 o;
+	const char		*parts[HTTP_PARTS_MAX];
 	sms_done_cb		 cb = req->cb;
 	void			*cbarg = req->arg;
+	size_t			 i;
 
 	memset(&r, 0, sizeof(r));
 	r.result = result;
@@ -1008,8 +918,12 @@ http_done(void *arg, CURL *easy, CURLcode result)
 	http_classify(&req->hb->hc, &r, &o);
 	TAILQ_REMOVE(&req->hb->requests, req, entry);
 	request_free(req);
+	for (i = 0; i < o.npart_ids; i++)
+		parts[i] = o.part_ids[i];
 	cb(cbarg, &(struct sms_outcome){ .result = o.result,
 	    .provider_id = o.provider_id[0] != '\0' ? o.provider_id : NULL,
+	    .part_ids = o.npart_ids > 0 ? parts : NULL,
+	    .npart_ids = o.npart_ids,
 	    .reason = o.result == SMS_SENT ? NULL : o.reason,
 	    .retry_after = o.retry_after });
 }

@@ -17,6 +17,9 @@
 #define HTTP_ID_MAX		128		/* chars of a provider id */
 #define HTTP_MAX_IN_FLIGHT	64		/* requests, unless configured */
 #define HTTP_RETRY_AFTER_MAX	3600		/* seconds of a 429's pause */
+#define HTTP_PARTS_MAX		16		/* part ids kept of one SMS */
+
+struct buf;
 
 /*
  * What the placeholders stand for: {to} {to_digits} {from} {text} {ref}
@@ -78,6 +81,9 @@ struct http_outcome {
 	char		 provider_id[HTTP_ID_MAX + 1];	/* "" if none */
 	char		 reason[HTTP_REASON_MAX + 1];	/* "" on success */
 	unsigned	 retry_after;	/* SMS_THROTTLED: seconds, 0 if unsaid */
+	/* one id per part where the provider gives them (Vonage) */
+	char		 part_ids[HTTP_PARTS_MAX][HTTP_ID_MAX + 1];
+	size_t		 npart_ids;
 };
 
 /* http_classify - sent, temporary or permanent failure, by the rules of hc */

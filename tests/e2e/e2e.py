@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hardening import CASES_HARDENING  # noqa: E402
 from badinput import CASES_BADINPUT  # noqa: E402
 from routing import CASES_ROUTING  # noqa: E402
+from profiles import CASES_PROFILES  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Skip, Tap, check,  # noqa: E402
                      format_exc, free_port, make_message, merge, parse_dump, queue_id,
@@ -1008,6 +1009,7 @@ CASES += CASES_SUBMISSION
 CASES += CASES_HARDENING
 CASES += CASES_BADINPUT
 CASES += CASES_ROUTING
+CASES += CASES_PROFILES
 
 
 def main(argv):

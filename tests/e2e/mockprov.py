@@ -6,14 +6,20 @@
 Every request outside /_control/ is recorded (method, path, headers, body
 parsed as JSON or form) and answered with the next scripted response, or
 with the default: 201 {"sid": "SM<n>"} for paths containing /Messages.json
-(the Twilio shape), 200 {"id": "mock-<n>"} for anything else.
+(the Twilio shape), the provider's own success for the paths of the
+providers in mockproviders.py (each request to those is checked against
+the provider's documented API; a departure is recorded in "violations" and
+answered 400), 200 {"id": "mock-<n>"} for anything else.
 
 Control endpoints:
   POST /_control/script    JSON list of responses, replacing the script;
                            each {"status": int, "body": obj|str,
                            "headers": {...}, "delay": seconds,
                            "sticky": bool}; a sticky response is not
-                           consumed (use it for "always 503").
+                           consumed (use it for "always 503"); instead
+                           of status and body, "answer": "invalid" (or
+                           "blocked", "permanent", "temporary",
+                           "throttled") gives that provider's own body.
   GET  /_control/requests  the recorded requests as a JSON list.
   POST /_control/reset     clears the records and the script.
 """
@@ -26,6 +32,8 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import mockproviders
 
 
 class State:
@@ -161,17 +169,28 @@ class Handler(BaseHTTPRequestHandler):
             "t_done": None,
             "status": None,
         }
+        prov = mockproviders.find(self.path)
+        if prov is not None:
+            record["provider"] = prov.name
+            record["violations"] = prov.check(record)
         n, resp = STATE.begin(record)
         status, body = default_response(self.path, n)
+        if prov is not None and not record["violations"]:
+            status, body = prov.answer("ok", record, n)
         headers = {}
         if resp is not None:
+            if prov is not None and resp.get("answer") and not record["violations"]:
+                status, body = prov.answer(resp["answer"], record, n)
             status = int(resp.get("status", status))
-            body = resp.get("body", body if status < 300 else {})
+            body = resp.get("body", body if status < 300 or resp.get("answer") else {})
             headers = resp.get("headers") or {}
             delay = float(resp.get("delay") or 0)
             if delay > 0:
                 time.sleep(delay)
+        if prov is not None and record["violations"]:
+            status, body = 400, {"mock_violations": record["violations"]}
         record["status"] = status
+        record["response"] = body
         try:
             self.send_json(status, body, headers)
         except OSError:

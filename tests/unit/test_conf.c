@@ -1348,8 +1348,18 @@ test_errors(void **state)
 		  "2: backend: profile \"twilio\" requires user (the "
 		  "account SID) and password (the auth token)" },
 		{ "bad_profile.conf",
-		  "4: backend.profile: \"nexmo\" must be \"generic\" or "
-		  "\"twilio\"" },
+		  "4: backend.profile: \"nexmo\" must be \"generic\", "
+		  "\"twilio\", \"vonage\", \"messagebird\", \"sinch\", "
+		  "\"infobip\" or \"plivo\"" },
+		{ "vonage_no_secret.conf",
+		  "2: backend: profile \"vonage\" requires user (the API key) "
+		  "and password (the API secret)" },
+		{ "infobip_no_key.conf",
+		  "2: backend: profile \"infobip\" requires password (the API "
+		  "key)" },
+		{ "sinch_auth.conf",
+		  "7: backend.auth: not used with this profile: its request "
+		  "format and authentication are fixed" },
 		{ "http_key_outbox.conf",
 		  "4: backend.url: only used with type = \"http\"" },
 		{ "bad_format.conf",

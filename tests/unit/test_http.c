@@ -222,8 +222,11 @@ test_resolve_generic(void **state)
 	assert_string_equal(out.profile, "generic");
 	assert_int_equal(out.format, HTTP_FORMAT_JSON);
 	assert_int_equal(out.auth, HTTP_AUTH_NONE);
-	assert_int_equal(out.nfields, 3);
+	assert_int_equal(out.nfields, 4);
 	assert_string_equal(out.fields[1].key, "from");
+	/* the client reference, so a re-send after a crash can be matched */
+	assert_string_equal(out.fields[3].key, "reference");
+	assert_string_equal(out.fields[3].value, "{ref}");
 	assert_string_equal(out.id_field, "id");
 	assert_string_equal(out.message_field, "message");
 	assert_int_equal(out.npermanent_codes, 0);
@@ -285,7 +288,7 @@ static const struct verdict_case verdicts[] = {
 	  "number. (code 21211)", NULL },
 	{ 1, NULL, CURLE_OK, NULL, 400, "{\"code\":21610,\"message\":"
 	  "\"Attempt to send to unsubscribed recipient\"}", 0,
-	  SMS_PERMFAIL, "", "HTTP 400: Attempt to send to unsubscribed "
+	  SMS_BLOCKED, "", "HTTP 400: Attempt to send to unsubscribed "
 	  "recipient (code 21610)", NULL },
 	{ 0, NULL, CURLE_OK, NULL, 400, "{\"code\":\"E1\",\"message\":\"bad\"}",
 	  0, SMS_PERMFAIL, "", "HTTP 400: bad (code E1)", NULL },
@@ -303,7 +306,7 @@ static const struct verdict_case verdicts[] = {
 	{ 0, NULL, CURLE_OK, NULL, 301, "", 0, SMS_PERMFAIL, "",
 	  "HTTP 301: redirects are not followed", NULL },
 	{ 1, NULL, CURLE_OK, NULL, 200, "{\"code\":21610,\"message\":"
-	  "\"Attempt to send to unsubscribed recipient\"}", 0, SMS_PERMFAIL,
+	  "\"Attempt to send to unsubscribed recipient\"}", 0, SMS_BLOCKED,
 	  "", "HTTP 200: Attempt to send to unsubscribed recipient "
 	  "(code 21610)", NULL },
 	{ 0, NULL, CURLE_OPERATION_TIMEDOUT, "Operation timed out after 30001 "
@@ -420,6 +423,271 @@ test_classify_reason_bounds(void **state)
 	http_conf_clear(&hc);
 }
 
+/* profile_conf - a resolved configuration of a fixed-format profile */
+static void
+profile_conf(const char *profile, struct http_conf *out)
+{
+	struct http_conf	 in = { 0 };
+	char			 err[256];
+
+	in.profile = (char *)(uintptr_t)profile;
+	in.user = "KEY1";
+	in.password = "SECRET1";
+	if (http_conf_resolve(&in, out, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", profile, err);
+}
+
+struct body_case {
+	const char	*profile;
+	const char	*encoding;
+	const char	*text;
+	const char	*url;
+	enum http_auth	 auth;
+	const char	*body;		/* exact */
+};
+
+static const struct body_case bodies[] = {
+	{ "vonage", "GSM-7", "Hi & bye", "https://rest.nexmo.com/sms/json",
+	  HTTP_AUTH_NONE, "api_key=KEY1&api_secret=SECRET1&to=4917012345678&"
+	  "from=Service&text=Hi+%26+bye&type=text&"
+	  "client-ref=0123456789ABCDEF.0" },
+	{ "vonage", "UCS-2", "\xd0\x9f\xd1\x80\xd0\xb8",
+	  "https://rest.nexmo.com/sms/json", HTTP_AUTH_NONE,
+	  "api_key=KEY1&api_secret=SECRET1&to=4917012345678&from=Service&"
+	  "text=%D0%9F%D1%80%D0%B8&type=unicode&"
+	  "client-ref=0123456789ABCDEF.0" },
+	{ "messagebird", "UCS-2", "\xd0\x9f\xd1\x80\xd0\xb8",
+	  "https://rest.messagebird.com/messages", HTTP_AUTH_NONE,
+	  "{\"recipients\":[\"4917012345678\"],\"originator\":\"Service\","
+	  "\"body\":\"\xd0\x9f\xd1\x80\xd0\xb8\",\"datacoding\":\"unicode\","
+	  "\"reference\":\"0123456789ABCDEF.0\"}" },
+	{ "messagebird", "GSM-7", "Hi", "https://rest.messagebird.com/messages",
+	  HTTP_AUTH_NONE, "{\"recipients\":[\"4917012345678\"],"
+	  "\"originator\":\"Service\",\"body\":\"Hi\",\"datacoding\":\"plain\","
+	  "\"reference\":\"0123456789ABCDEF.0\"}" },
+	{ "sinch", "GSM-7", "Hi", "https://us.sms.api.sinch.com/xms/v1/{user}/"
+	  "batches", HTTP_AUTH_NONE, "{\"to\":[\"+4917012345678\"],"
+	  "\"from\":\"Service\",\"body\":\"Hi\","
+	  "\"client_reference\":\"0123456789ABCDEF.0\"}" },
+	{ "infobip", "GSM-7", "Hi", "https://api.infobip.com/sms/3/messages",
+	  HTTP_AUTH_NONE, "{\"messages\":[{\"sender\":\"Service\","
+	  "\"destinations\":[{\"to\":\"4917012345678\","
+	  "\"messageId\":\"0123456789ABCDEF.0\"}],"
+	  "\"content\":{\"text\":\"Hi\"}}]}" },
+	{ "plivo", "GSM-7", "Hi", "https://api.plivo.com/v1/Account/{user}/"
+	  "Message/", HTTP_AUTH_BASIC, "{\"src\":\"Service\","
+	  "\"dst\":\"4917012345678\",\"text\":\"Hi\",\"type\":\"sms\"}" },
+};
+
+static void
+test_profile_bodies(void **state)
+{
+	struct http_conf	 hc;
+	struct http_vars	 v = sample;
+	char			*body;
+	size_t			 i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		profile_conf(bodies[i].profile, &hc);
+		assert_string_equal(hc.url, bodies[i].url);
+		assert_int_equal(hc.auth, bodies[i].auth);
+		v.encoding = bodies[i].encoding;
+		v.text = bodies[i].text;
+		body = http_body(&hc, &v, &len);
+		assert_non_null(body);
+		if (strcmp(body, bodies[i].body) != 0)
+			fail_msg("%s:\n got %s\nwant %s", bodies[i].profile,
+			    body, bodies[i].body);
+		assert_int_equal(len, strlen(body));
+		free(body);
+		http_conf_clear(&hc);
+	}
+}
+
+static void
+test_profile_extra_fields(void **state)
+{
+	struct kv		 extra[] = { { "validity", "86400" } };
+	struct http_conf	 in = { 0 }, hc;
+	char			*body, err[256];
+	size_t			 len;
+
+	(void)state;
+	in.profile = "infobip";
+	in.password = "K";
+	in.fields = extra;
+	in.nfields = 1;
+	assert_int_equal(http_conf_resolve(&in, &hc, err, sizeof(err)), 0);
+	body = http_body(&hc, &sample, &len);
+	assert_non_null(body);
+	/* into the message object, next to the destinations */
+	assert_non_null(strstr(body, "\"content\":{\"text\":\"Hi there\"},"
+	    "\"validity\":\"86400\"}]}"));
+	free(body);
+	http_conf_clear(&hc);
+
+	in.profile = "vonage";
+	in.user = NULL;
+	assert_int_equal(http_conf_resolve(&in, &hc, err, sizeof(err)), -1);
+	assert_string_equal(err, "backend.user is required for the vonage "
+	    "profile (the API key)");
+	in.profile = "messagebird";
+	in.password = NULL;
+	assert_int_equal(http_conf_resolve(&in, &hc, err, sizeof(err)), -1);
+	assert_string_equal(err, "backend.password is required for the "
+	    "messagebird profile (the access key)");
+}
+
+struct profile_verdict {
+	const char	*profile;
+	long		 status;
+	const char	*body;
+	enum sms_result	 want;
+	const char	*want_id;
+	size_t		 want_parts;
+	const char	*want_reason;
+};
+
+static const struct profile_verdict pverdicts[] = {
+	/* Vonage: 200 always, the status of each part decides */
+	{ "vonage", 200, "{\"message-count\":\"2\",\"messages\":[{\"to\":"
+	  "\"4917012345678\",\"message-id\":\"0A0000001\",\"status\":\"0\","
+	  "\"remaining-balance\":\"3.1\",\"message-price\":\"0.03\","
+	  "\"network\":\"26201\",\"client-ref\":\"Q.0\"},{\"to\":"
+	  "\"4917012345678\",\"message-id\":\"0A0000002\",\"status\":\"0\"}]}",
+	  SMS_SENT, "0A0000001", 2, "" },
+	{ "vonage", 200, "{\"message-count\":\"1\",\"messages\":[{\"status\":"
+	  "\"1\",\"error-text\":\"Throughput Rate Exceeded - please wait "
+	  "[ 30 ] and retry\"}]}", SMS_THROTTLED, "", 0, "HTTP 200: "
+	  "Throughput Rate Exceeded - please wait [ 30 ] and retry (code 1)" },
+	{ "vonage", 200, "{\"message-count\":\"1\",\"messages\":[{\"status\":"
+	  "\"6\",\"error-text\":\"Unroutable message - rejected\"}]}",
+	  SMS_BADNUMBER, "", 0, NULL },
+	{ "vonage", 200, "{\"message-count\":\"1\",\"messages\":[{\"status\":"
+	  "\"7\",\"error-text\":\"Number barred\"}]}", SMS_BLOCKED, "", 0,
+	  "HTTP 200: Number barred (code 7)" },
+	{ "vonage", 200, "{\"message-count\":\"1\",\"messages\":[{\"status\":"
+	  "\"15\",\"error-text\":\"Illegal Sender Address - rejected\"}]}",
+	  SMS_PERMFAIL, "", 0, NULL },
+	{ "vonage", 200, "{\"message-count\":\"1\",\"messages\":[{\"status\":"
+	  "\"9\",\"error-text\":\"Partner quota exceeded\"}]}", SMS_TEMPFAIL,
+	  "", 0, NULL },
+	/* the second part failed: the SMS is retried whole */
+	{ "vonage", 200, "{\"message-count\":\"2\",\"messages\":[{\"status\":"
+	  "\"0\",\"message-id\":\"X1\"},{\"status\":\"5\",\"error-text\":"
+	  "\"Internal Error\"}]}", SMS_TEMPFAIL, "", 0, NULL },
+	{ "vonage", 401, "{\"type\":\"https://developer.nexmo.com/api-errors#"
+	  "unauthorized\",\"title\":\"Unauthorized\"}", SMS_PERMFAIL, "", 0,
+	  "HTTP 401" },
+	{ "vonage", 503, "", SMS_TEMPFAIL, "", 0, "HTTP 503" },
+	/* MessageBird */
+	{ "messagebird", 201, "{\"id\":\"e8077d803532c0b5937c639b60216938\","
+	  "\"href\":\"https://rest.messagebird.com/messages/e8077d803532c0b5937c"
+	  "639b60216938\",\"direction\":\"mt\",\"reference\":\"Q.0\"}",
+	  SMS_SENT, "e8077d803532c0b5937c639b60216938", 0, "" },
+	{ "messagebird", 422, "{\"errors\":[{\"code\":9,\"description\":"
+	  "\"no (correct) recipients found\",\"parameter\":\"recipient\"}]}",
+	  SMS_BADNUMBER, "", 0, "HTTP 422: no (correct) recipients found "
+	  "(code 9)" },
+	{ "messagebird", 401, "{\"errors\":[{\"code\":2,\"description\":"
+	  "\"Request not allowed (incorrect access_key)\",\"parameter\":"
+	  "\"access_key\"}]}", SMS_PERMFAIL, "", 0, NULL },
+	{ "messagebird", 402, "{\"errors\":[{\"code\":25,\"description\":"
+	  "\"Not enough balance\",\"parameter\":null}]}", SMS_TEMPFAIL, "", 0,
+	  NULL },
+	/* Sinch */
+	{ "sinch", 201, "{\"id\":\"01FC66621XXXXX119Z8PMV1QPQ\",\"to\":["
+	  "\"+4917012345678\"],\"from\":\"Service\",\"canceled\":false,"
+	  "\"body\":\"Hi\",\"type\":\"mt_text\",\"client_reference\":\"Q.0\"}",
+	  SMS_SENT, "01FC66621XXXXX119Z8PMV1QPQ", 0, "" },
+	{ "sinch", 400, "{\"code\":\"syntax_invalid_parameter_format\","
+	  "\"text\":\"Invalid MSISDN format in 'to'\"}", SMS_BADNUMBER, "", 0,
+	  "HTTP 400: Invalid MSISDN format in 'to' (code "
+	  "syntax_invalid_parameter_format)" },
+	{ "sinch", 403, "{\"code\":\"illegal_number_type\",\"text\":"
+	  "\"Illegal number type\"}", SMS_BADNUMBER, "", 0, NULL },
+	{ "sinch", 403, "{\"code\":\"blocked_account\",\"text\":\"Account "
+	  "blocked\"}", SMS_PERMFAIL, "", 0, NULL },
+	{ "sinch", 400, "{\"code\":\"syntax_invalid_parameter_format\","
+	  "\"text\":\"Invalid value for 'expire_at'\"}", SMS_PERMFAIL, "", 0,
+	  NULL },
+	/* Infobip */
+	{ "infobip", 200, "{\"bulkId\":\"2034072219640523072\",\"messages\":"
+	  "[{\"messageId\":\"Q.0\",\"status\":{\"groupId\":1,\"groupName\":"
+	  "\"PENDING\",\"id\":26,\"name\":\"PENDING_ACCEPTED\",\"description\":"
+	  "\"Message sent to next instance\"},\"destination\":"
+	  "\"4917012345678\",\"details\":{\"messageCount\":1}}]}", SMS_SENT,
+	  "Q.0", 0, "" },
+	{ "infobip", 200, "{\"messages\":[{\"messageId\":\"Q.0\",\"status\":{"
+	  "\"groupId\":5,\"groupName\":\"REJECTED\",\"id\":14,\"name\":"
+	  "\"REJECTED_DESTINATION\",\"description\":\"Message rejected, "
+	  "destination blocklisted\"}}]}", SMS_BLOCKED, "", 0, "HTTP 200: "
+	  "Message rejected, destination blocklisted (code "
+	  "REJECTED_DESTINATION)" },
+	{ "infobip", 200, "{\"messages\":[{\"status\":{\"groupId\":5,"
+	  "\"groupName\":\"REJECTED\",\"id\":8,\"name\":"
+	  "\"REJECTED_PREFIX_MISSING\",\"description\":\"Number prefix "
+	  "missing\"}}]}", SMS_BADNUMBER, "", 0, NULL },
+	{ "infobip", 200, "{\"messages\":[{\"status\":{\"groupId\":5,"
+	  "\"groupName\":\"REJECTED\",\"id\":12,\"name\":"
+	  "\"REJECTED_NOT_ENOUGH_CREDITS\",\"description\":\"Not enough "
+	  "credits\"}}]}", SMS_TEMPFAIL, "", 0, NULL },
+	{ "infobip", 200, "{\"messages\":[{\"status\":{\"groupId\":5,"
+	  "\"groupName\":\"REJECTED\",\"id\":13,\"name\":\"REJECTED_SENDER\","
+	  "\"description\":\"Sender rejected\"}}]}", SMS_PERMFAIL, "", 0,
+	  NULL },
+	{ "infobip", 401, "{\"errorCode\":\"E401\",\"description\":"
+	  "\"Unauthorized\"}", SMS_PERMFAIL, "", 0, "HTTP 401: Unauthorized "
+	  "(code E401)" },
+	/* Plivo */
+	{ "plivo", 202, "{\"message\":\"message(s) queued\",\"message_uuid\":"
+	  "[\"db3ce55a-7f1d-11e1-8ea7-1231380bc196\"],\"api_id\":"
+	  "\"db342550-7f1d-11e1-8ea7-1231380bc196\"}", SMS_SENT,
+	  "db3ce55a-7f1d-11e1-8ea7-1231380bc196", 1, "" },
+	{ "plivo", 400, "{\"api_id\":\"x\",\"error\":\"invalid 'dst' "
+	  "parameter\"}", SMS_BADNUMBER, "", 0, NULL },
+	{ "plivo", 401, "{\"api_id\":\"x\",\"error\":\"not authorized\"}",
+	  SMS_PERMFAIL, "", 0, "HTTP 401: not authorized" },
+	{ "plivo", 500, "{\"api_id\":\"x\",\"error\":\"internal error\"}",
+	  SMS_TEMPFAIL, "", 0, NULL },
+};
+
+static void
+test_profile_classify(void **state)
+{
+	const struct profile_verdict	*pv;
+	struct http_conf		 hc;
+	struct http_response		 r;
+	struct http_outcome		 o;
+	size_t				 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(pverdicts) / sizeof(pverdicts[0]); i++) {
+		pv = &pverdicts[i];
+		profile_conf(pv->profile, &hc);
+		memset(&r, 0, sizeof(r));
+		r.status = pv->status;
+		r.body = pv->body;
+		r.len = strlen(pv->body);
+		http_classify(&hc, &r, &o);
+		if (o.result != pv->want)
+			fail_msg("case %zu (%s %ld): result %s, want %s (%s)",
+			    i, pv->profile, pv->status,
+			    sms_result_name(o.result),
+			    sms_result_name(pv->want), o.reason);
+		assert_string_equal(o.provider_id, pv->want_id);
+		assert_int_equal(o.npart_ids, pv->want_parts);
+		if (pv->want_parts > 0)
+			assert_string_equal(o.part_ids[0], pv->want_id);
+		if (pv->want_reason != NULL)
+			assert_string_equal(o.reason, pv->want_reason);
+		else
+			assert_true(strlen(o.reason) > 10);
+		http_conf_clear(&hc);
+	}
+}
+
 int
 main(void)
 {
@@ -434,6 +702,9 @@ main(void)
 		cmocka_unit_test(test_resolve_generic),
 		cmocka_unit_test(test_classify_table),
 		cmocka_unit_test(test_classify_reason_bounds),
+		cmocka_unit_test(test_profile_bodies),
+		cmocka_unit_test(test_profile_extra_fields),
+		cmocka_unit_test(test_profile_classify),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
