@@ -137,16 +137,14 @@ check_outcome(const struct http_outcome *o, long status)
 		if (status < 200 || status > 299 || o->reason[0] != '\0')
 			abort();
 		break;
-	case SMS_THROTTLED:
-		/* only a 429 asks for fewer; no Retry-After here: no pause */
-		if (status != 429 || o->retry_after != 0)
-			abort();
-		/* FALLTHROUGH */
 	case SMS_TEMPFAIL:
 	case SMS_PERMFAIL:
 	case SMS_BADNUMBER:
 	case SMS_BLOCKED:
 	case SMS_THROTTLED:
+		/* no Retry-After in these answers: no pause is said */
+		if (o->retry_after != 0)
+			abort();
 		if (o->provider_id[0] != '\0' || o->npart_ids != 0 ||
 		    strncmp(o->reason, "HTTP ", 5) != 0)
 			abort();
