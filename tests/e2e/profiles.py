@@ -111,6 +111,16 @@ def expect_deferred_then_sent(ctx, d, name, kind):
     last_request(ctx)
 
 
+def expect_paused_then_sent(ctx, d, name):
+    """throttled: the router pauses the backend and sends again, no deferral"""
+    ctx.mock.script([{"answer": "throttled"}])
+    qid = send(ctx, d, "later throttled")
+    d.wait_log(qid, "sent", 15)
+    check(not d.log_lines(qid, "deferred"),
+          "%s throttled: deferred instead of paused" % name)
+    last_request(ctx)
+
+
 def run_profile(ctx, name, kinds):
     d = ctx.daemon(backend=profile_backend(ctx, name))
     _, pid1 = expect_sent(ctx, d, name, "Привет, Ihr Paket ist da")
@@ -122,7 +132,7 @@ def run_profile(ctx, name, kinds):
     expect_bounce(ctx, d, name, "permanent", "5.0.0")
     expect_deferred_then_sent(ctx, d, name, "temporary")
     if "throttled" in kinds:
-        expect_deferred_then_sent(ctx, d, name, "throttled")
+        expect_paused_then_sent(ctx, d, name)
 
 
 def c_vonage(ctx):
