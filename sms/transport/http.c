@@ -253,16 +253,16 @@ http_json_finish(json_t *obj, size_t *len)
 	return out;
 }
 
-/* http_body_json - {"field":"value",...} */
-static char *
-http_body_json(const struct http_conf *hc, const struct http_vars *v,
-    size_t *len)
+/* http_json_body - see http_profile.h */
+char *
+http_json_body(const struct http_conf *hc, const struct http_vars *v,
+    json_t *obj, int bad, size_t *len)
 {
-	json_t	*obj;
 	int	 saved;
 
-	if ((obj = json_object()) == NULL) {
-		errno = ENOMEM;
+	if (bad) {
+		json_decref(obj);
+		errno = EILSEQ;
 		return NULL;
 	}
 	if (http_fields_json(hc, v, obj) == -1) {
@@ -272,6 +272,20 @@ http_body_json(const struct http_conf *hc, const struct http_vars *v,
 		return NULL;
 	}
 	return http_json_finish(obj, len);
+}
+
+/* http_body_json - {"field":"value",...} */
+static char *
+http_body_json(const struct http_conf *hc, const struct http_vars *v,
+    size_t *len)
+{
+	json_t	*obj;
+
+	if ((obj = json_object()) == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return http_json_body(hc, v, obj, 0, len);
 }
 
 /* http_form_add - one more key=value of a form */

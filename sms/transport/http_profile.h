@@ -93,6 +93,13 @@ int	 http_fields_form(const struct http_conf *, const struct http_vars *,
 	    struct buf *);
 /* http_form_add - "&key=value", form-encoded */
 void	 http_form_add(struct buf *, const char *key, const char *value);
+/*
+ * http_json_body - the end of a JSON body: obj (a profile's members; bad if
+ * one could not be set: EILSEQ) with the configured fields, as text; obj is
+ * freed either way, errno set on NULL
+ */
+char	*http_json_body(const struct http_conf *, const struct http_vars *,
+	    json_t *obj, int bad, size_t *len);
 /* http_json_finish - the compact text of obj, which it frees; errno set */
 char	*http_json_finish(json_t *obj, size_t *len);
 /* http_form_finish - the text of a form built in b; errno ENOMEM */

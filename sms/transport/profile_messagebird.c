@@ -18,7 +18,7 @@ messagebird_body(const struct http_conf *hc, const struct http_vars *v,
     size_t *len)
 {
 	json_t	*obj;
-	int	 bad = 0, saved;
+	int	 bad = 0;
 
 	if ((obj = json_object()) == NULL) {
 		errno = ENOMEM;
@@ -37,18 +37,7 @@ messagebird_body(const struct http_conf *hc, const struct http_vars *v,
 	if (v->ref != NULL && *v->ref != '\0')
 		bad |= json_object_set_new(obj, "reference",
 		    json_string(v->ref)) == -1;
-	if (bad) {
-		json_decref(obj);
-		errno = EILSEQ;
-		return NULL;
-	}
-	if (http_fields_json(hc, v, obj) == -1) {
-		saved = errno;
-		json_decref(obj);
-		errno = saved;
-		return NULL;
-	}
-	return http_json_finish(obj, len);
+	return http_json_body(hc, v, obj, bad, len);
 }
 
 /*

@@ -16,7 +16,7 @@ plivo_body(const struct http_conf *hc, const struct http_vars *v,
     size_t *len)
 {
 	json_t	*obj;
-	int	 bad = 0, saved;
+	int	 bad = 0;
 
 	if ((obj = json_object()) == NULL) {
 		errno = ENOMEM;
@@ -30,18 +30,7 @@ plivo_body(const struct http_conf *hc, const struct http_vars *v,
 	bad |= json_object_set_new(obj, "text",
 	    json_string(v->text != NULL ? v->text : "")) == -1;
 	bad |= json_object_set_new(obj, "type", json_string("sms")) == -1;
-	if (bad) {
-		json_decref(obj);
-		errno = EILSEQ;
-		return NULL;
-	}
-	if (http_fields_json(hc, v, obj) == -1) {
-		saved = errno;
-		json_decref(obj);
-		errno = saved;
-		return NULL;
-	}
-	return http_json_finish(obj, len);
+	return http_json_body(hc, v, obj, bad, len);
 }
 
 /*
