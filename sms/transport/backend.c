@@ -230,6 +230,49 @@ sms_kept_clear(struct sms_kept *k)
 	k->provider_id = k->reason = NULL;
 }
 
+/* str_size - bytes of s with its NUL, 0 for none */
+static size_t
+str_size(const char *s)
+{
+	return s != NULL ? strlen(s) + 1 : 0;
+}
+
+/* str_place - s copied to *space, which moves past it */
+static const char *
+str_place(char **space, const char *s)
+{
+	char	*p = *space;
+	size_t	 n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(p, s, n);
+	*space += n;
+	return p;
+}
+
+/* sms_strings_size - see backend.h */
+size_t
+sms_strings_size(const struct sms *s)
+{
+	return str_size(s->ref) + str_size(s->to) + str_size(s->from) +
+	    str_size(s->sender) + str_size(s->text) + str_size(s->encoding);
+}
+
+/* sms_copy - see backend.h */
+void
+sms_copy(struct sms *dst, const struct sms *src, char *space)
+{
+	*dst = *src;
+	dst->ref = str_place(&space, src->ref);
+	dst->to = str_place(&space, src->to);
+	dst->from = str_place(&space, src->from);
+	dst->sender = str_place(&space, src->sender);
+	dst->text = str_place(&space, src->text);
+	dst->encoding = str_place(&space, src->encoding);
+}
+
 /* backend_set_reporter - see backend.h */
 void
 backend_set_reporter(struct backend *b, sms_report_cb cb, void *arg)

@@ -24,6 +24,14 @@ struct sms {
 };
 
 /*
+ * sms_strings_size, sms_copy - an SMS that outlives the caller's: the bytes
+ * its strings need, then dst as src with the strings placed in space (that
+ * many bytes, usually the tail of the holder's own allocation)
+ */
+size_t		 sms_strings_size(const struct sms *);
+void		 sms_copy(struct sms *dst, const struct sms *src, char *space);
+
+/*
  * How a provider answered an SMS. Permanent: SMS_PERMFAIL (5.0.0),
  * SMS_BADNUMBER (the number cannot receive SMS: invalid, unreachable, not
  * a mobile; 5.1.1), SMS_BLOCKED (blocked, opted out, barred; 5.7.1).

@@ -180,27 +180,6 @@ threaded_reporter_set(struct backend *b, int on)
 		(void)mailbox_watch(t->reports, on);
 }
 
-/* copy - place s in the job's string space */
-static const char *
-copy(char **space, const char *s)
-{
-	char	*p = *space;
-	size_t	 n;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	memcpy(p, s, n);
-	*space += n;
-	return p;
-}
-
-static size_t
-size_of(const char *s)
-{
-	return s != NULL ? strlen(s) + 1 : 0;
-}
-
 /* threaded_submit - copy the SMS into a job and hand it to the thread */
 static int
 threaded_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
@@ -208,10 +187,8 @@ threaded_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 {
 	struct threaded	*t = (struct threaded *)b;
 	struct job	*j;
-	char		*space;
 
-	j = calloc(1, sizeof(*j) + size_of(sms->ref) + size_of(sms->to) +
-	    size_of(sms->from) + size_of(sms->text) + size_of(sms->encoding));
+	j = calloc(1, sizeof(*j) + sms_strings_size(sms));
 	if (j == NULL)
 		return -1;
 	/* b.in_flight counts the jobs not back yet (backend.c keeps it) */
@@ -222,14 +199,7 @@ threaded_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	j->t = t;
 	j->cb = cb;
 	j->arg = arg;
-	space = j->strings;
-	j->sms.ref = copy(&space, sms->ref);
-	j->sms.to = copy(&space, sms->to);
-	j->sms.from = copy(&space, sms->from);
-	j->sms.text = copy(&space, sms->text);
-	j->sms.encoding = copy(&space, sms->encoding);
-	j->sms.parts = sms->parts;
-	j->sms.want_report = sms->want_report;
+	sms_copy(&j->sms, sms, j->strings);
 	mailbox_post(t->inbox, &j->item);
 	return 0;
 }

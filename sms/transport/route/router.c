@@ -103,52 +103,21 @@ at_child(const struct routed *rt)
 	return &rt->r->children[rt->route->backends[rt->pos]];
 }
 
-/* put - copy s into the SMS's string space */
-static const char *
-put(char **space, const char *s)
-{
-	char	*p = *space;
-	size_t	 n;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s) + 1;
-	memcpy(p, s, n);
-	*space += n;
-	return p;
-}
-
-static size_t
-len_of(const char *s)
-{
-	return s != NULL ? strlen(s) + 1 : 0;
-}
-
 /* routed_new - a copy of sms the router can hold past the submit */
 static struct routed *
 routed_new(struct router *r, const struct sms *sms, sms_done_cb cb,
     void *arg)
 {
 	struct routed	*rt;
-	char		*space;
 
-	rt = calloc(1, sizeof(*rt) + len_of(sms->ref) + len_of(sms->to) +
-	    len_of(sms->from) + len_of(sms->sender) + len_of(sms->text) +
-	    len_of(sms->encoding));
+	rt = calloc(1, sizeof(*rt) + sms_strings_size(sms));
 	if (rt == NULL)
 		return NULL;
 	rt->r = r;
 	rt->seq = r->seq++;
 	rt->cb = cb;
 	rt->arg = arg;
-	space = rt->strings;
-	rt->sms = *sms;
-	rt->sms.ref = put(&space, sms->ref);
-	rt->sms.to = put(&space, sms->to);
-	rt->sms.from = put(&space, sms->from);
-	rt->sms.sender = put(&space, sms->sender);
-	rt->sms.text = put(&space, sms->text);
-	rt->sms.encoding = put(&space, sms->encoding);
+	sms_copy(&rt->sms, sms, rt->strings);
 	return rt;
 }
 
