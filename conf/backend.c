@@ -15,8 +15,9 @@
 /* max_in_flight by type when unset: an outbox answers at once */
 #define HTTP_IN_FLIGHT	64
 #define OUTBOX_IN_FLIGHT 1024
+#define SMPP_IN_FLIGHT	256	/* a few windows' worth waiting for one */
 
-static const char *const type_names[] = { "outbox", "http", NULL };
+static const char *const type_names[] = { "outbox", "http", "smpp", NULL };
 static const char *const format_names[] = { "json", "form", NULL };
 static const char *const auth_names[] = { "none", "basic", "bearer", NULL };
 
@@ -214,6 +215,7 @@ static const struct keydef backend_keys[] = {
 	{ .name = "max_connections", .type = K_UINT,
 	  .off = HOFF(max_connections), .min = 1, .max = 10000, .def = 16,
 	  .when = is_http },
+	{ .type = K_SECTION, .sub = conf_smpp_keys },
 	{ .name = NULL }
 };
 
@@ -301,10 +303,16 @@ check_one(struct loader *ld, const conf_setting *grp, struct backend_conf *b)
 {
 	const conf_setting	*auth;
 	struct http_conf	*h = &b->http;
+	char			 why[64];
 
+	snprintf(why, sizeof(why), "not used with type = \"%s\"",
+	    type_names[b->type]);
+	if (conf_check_when(ld, grp, backend_keys, b, why) == -1)
+		return -1;
 	if (b->type == BACKEND_OUTBOX)
-		return conf_check_when(ld, grp, backend_keys, b,
-		    "only used with type = \"http\"");
+		return 0;
+	if (b->type == BACKEND_SMPP)
+		return conf_smpp_check(ld, grp, b);
 
 	if (h->profile == NULL && (h->profile = strdup("generic")) == NULL)
 		return conf_nomem(ld);
@@ -382,7 +390,7 @@ fill_one(struct loader *ld, const struct conf *c, struct backend_conf *b,
 	}
 	if (b->max_in_flight == 0)
 		b->max_in_flight = b->type == BACKEND_HTTP ? HTTP_IN_FLIGHT :
-		    OUTBOX_IN_FLIGHT;
+		    b->type == BACKEND_SMPP ? SMPP_IN_FLIGHT : OUTBOX_IN_FLIGHT;
 	if (b->rate > 0 && b->burst == 0)
 		b->burst = b->rate >= 10 ? b->rate / 10 : 1;
 	return 0;

@@ -1016,23 +1016,37 @@ print_keys(FILE *fp, const struct keydef *keys, const void *base, int depth,
 	}
 }
 
-/* find_key - the row for a name, sections included; NULL for unknown keys */
+/*
+ * find_key - the row for a name, sections included; NULL for unknown keys.
+ * Two rows may share a name under different conditions (url of an http
+ * and of an smpp backend): the first whose .when holds on base wins, else
+ * the first of that name (a caller checks its .when).
+ */
 static const struct keydef *
-find_key(const struct keydef *keys, const char *name)
+find_key(const struct keydef *keys, const char *name, const void *base)
 {
-	const struct keydef	*kd, *found;
+	const struct keydef	*kd, *found, *any = NULL;
 
 	for (kd = keys; kd->type != K_END; kd++) {
-		if (kd->type == K_SECTION) {
-			if ((found = find_key(kd->sub, name)) != NULL)
-				return found;
-		} else if (strcmp(kd->name, name) == 0)
-			return kd;
+		if (kd->type == K_SECTION)
+			found = find_key(kd->sub, name, base);
+		else
+			found = strcmp(kd->name, name) == 0 ? kd : NULL;
+		if (found == NULL)
+			continue;
+		if (found->when == NULL || found->when(base))
+			return found;
+		if (any == NULL)
+			any = found;
 	}
-	return NULL;
+	return any;
 }
 
-/* walk - every member of a group through its table; unknown keys are errors */
+/*
+ * walk - every member of a group through its table; unknown keys are
+ * errors. Rows without a condition go first, so that the keys the
+ * conditions read (a backend's type) are set before the rows they gate.
+ */
 static int
 walk(struct loader *ld, const config_setting_t *grp, const struct keydef *keys,
     void *base)
@@ -1040,19 +1054,24 @@ walk(struct loader *ld, const config_setting_t *grp, const struct keydef *keys,
 	const config_setting_t	*s;
 	const struct keydef	*kd;
 	char			 path[256] = "";
-	int			 i, n;
+	int			 i, n, pass;
 
 	n = config_setting_length(grp);
-	for (i = 0; i < n; i++) {
-		s = config_setting_get_elem(grp, (unsigned)i);
-		if ((kd = find_key(keys, config_setting_name(s))) == NULL) {
-			setting_path(grp, path, sizeof(path));
-			return conf_fail_key(ld, s, path, "unknown key '%s'",
-			    config_setting_name(s));
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			s = config_setting_get_elem(grp, (unsigned)i);
+			kd = find_key(keys, config_setting_name(s), base);
+			if (kd == NULL) {
+				setting_path(grp, path, sizeof(path));
+				return conf_fail_key(ld, s, path,
+				    "unknown key '%s'", config_setting_name(s));
+			}
+			if ((kd->when == NULL) != (pass == 0))
+				continue;
+			if ((kd->parse != NULL ? kd->parse :
+			    ktypes[kd->type].parse)(ld, s, kd, base) == -1)
+				return -1;
 		}
-		if ((kd->parse != NULL ? kd->parse :
-		    ktypes[kd->type].parse)(ld, s, kd, base) == -1)
-			return -1;
 	}
 	return 0;
 }
@@ -1068,7 +1087,7 @@ conf_check_when(struct loader *ld, const config_setting_t *grp,
 
 	for (i = 0; grp != NULL && i < config_setting_length(grp); i++) {
 		s = config_setting_get_elem(grp, (unsigned)i);
-		kd = find_key(keys, config_setting_name(s));
+		kd = find_key(keys, config_setting_name(s), base);
 		if (kd != NULL && kd->when != NULL && !kd->when(base))
 			return conf_fail(ld, s, "%s", why);
 	}

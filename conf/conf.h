@@ -15,7 +15,10 @@ enum subject_mode { SUBJECT_PREPEND, SUBJECT_IGNORE, SUBJECT_ONLY };
 enum overflow { OVERFLOW_TRUNCATE, OVERFLOW_REFUSE };
 /* GSM-7 look-alikes: none, typography only, or letters and symbols too */
 enum translit_mode { TRANSLIT_OFF, TRANSLIT_TYPOGRAPHY, TRANSLIT_LETTERS };
-enum backend_type { BACKEND_OUTBOX, BACKEND_HTTP };
+enum backend_type { BACKEND_OUTBOX, BACKEND_HTTP, BACKEND_SMPP };
+enum smpp_bind { SMPP_BIND_TRANSCEIVER, SMPP_BIND_TRANSMITTER_RECEIVER };
+/* how an SMS longer than one part travels: UDH, SAR TLVs, message_payload */
+enum smpp_long { SMPP_LONG_UDH, SMPP_LONG_SAR, SMPP_LONG_PAYLOAD };
 enum http_format { HTTP_FORMAT_JSON, HTTP_FORMAT_FORM };
 enum http_auth { HTTP_AUTH_NONE, HTTP_AUTH_BASIC, HTTP_AUTH_BEARER };
 
@@ -99,6 +102,27 @@ struct http_conf {
 	unsigned		 max_connections;
 };
 
+/* an SMSC over SMPP 3.4 (sms/transport/smpp/) */
+struct smpp_conf {
+	char			*url;		/* smpp://host:port, smpps:// */
+	char			*system_id;
+	char			*password;
+	char			*system_type;
+	char			*service_type;
+	char			*address_range;
+	unsigned		 addr_ton;	/* of address_range */
+	unsigned		 addr_npi;
+	enum smpp_bind		 bind;
+	enum smpp_long		 long_messages;
+	bool			 gsm7_packed;	/* data_coding 0 as packed septets */
+	unsigned		 window;	/* submit_sm without a resp */
+	unsigned		 enquire_link;	/* seconds of quiet before one */
+	unsigned		 response_timeout;	/* seconds for any resp */
+	unsigned		 reconnect_max;	/* longest wait between binds */
+	char			*ca_file;	/* smpps: trust these, not the system's */
+	bool			 tls_verify;	/* smpps: check certificate and name */
+};
+
 /* one backend: `backend = { }` (named "default") or an element of backends */
 struct backend_conf {
 	char			*name;		/* [A-Za-z0-9_-], unique */
@@ -111,6 +135,7 @@ struct backend_conf {
 	unsigned		 down_after;	/* consecutive failures; 0: never down */
 	unsigned		 probe_interval;	/* first wait before a probe */
 	struct http_conf	 http;
+	struct smpp_conf	 smpp;
 };
 
 /*

@@ -88,7 +88,7 @@ struct keydef {
 	conf_elem_fn		 *check;	/* K_GROUPLIST: each element */
 	/*
 	 * the key applies only when this holds: else -n leaves it out and
-	 * conf_check_when refuses it ("only used with type = \"http\"")
+	 * conf_check_when refuses it ("not used with type = \"outbox\"")
 	 */
 	bool			(*when)(const void *base);
 	unsigned		  flags;	/* KF_* */
@@ -114,6 +114,10 @@ extern conf_rule_fn *const	 conf_fills[];
 /* the rules and derived defaults of the parts, in the lists of top.c */
 int	 conf_backend_check(struct loader *, const conf_setting *,
 	    struct conf *);
+/* the keys of type = "smpp" (backend_smpp.c), and their rules */
+extern const struct keydef	 conf_smpp_keys[];
+int	 conf_smpp_check(struct loader *, const conf_setting *grp,
+	    struct backend_conf *);
 int	 conf_bounce_check(struct loader *, const conf_setting *,
 	    struct conf *);
 int	 conf_tls_check(struct loader *, const conf_setting *, struct conf *);

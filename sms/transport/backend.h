@@ -206,6 +206,10 @@ struct backend	*outbox_dsn_backend_new(const struct conf *, struct event_base *,
 struct backend	*http_backend_new(const struct conf *,
 		    const struct backend_conf *, struct event_base *, char *,
 		    size_t);
+/* smpp_backend_new - an SMSC client (sms/transport/smpp/client.c) */
+struct backend	*smpp_backend_new(const struct conf *,
+		    const struct backend_conf *, struct event_base *, char *,
+		    size_t);
 struct backend	*smarthost_backend_new(const struct conf *, struct event_base *, char *, size_t);
 /*
  * router_new - the backends of conf, each on a thread of its own, behind one

@@ -62,6 +62,8 @@ own(const struct conf *c)
 	for (i = 0; i < conf_backend_count(c); i++)
 		if (conf_backend_at(c, i)->type == BACKEND_HTTP)
 			n += conf_backend_at(c, i)->http.max_connections;
+		else if (conf_backend_at(c, i)->type == BACKEND_SMPP)
+			n += 2;	/* transmitter and receiver at most */
 	return n;
 }
 

@@ -1361,7 +1361,7 @@ test_errors(void **state)
 		  "7: backend.auth: not used with this profile: its request "
 		  "format and authentication are fixed" },
 		{ "http_key_outbox.conf",
-		  "4: backend.url: only used with type = \"http\"" },
+		  "4: backend.url: not used with type = \"outbox\"" },
 		{ "bad_format.conf",
 		  "5: backend.format: \"xml\" is not one of \"json\" or "
 		  "\"form\"" },

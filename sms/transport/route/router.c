@@ -511,7 +511,8 @@ static const struct backend_ops router_ops = {
 static const char *
 type_name(enum backend_type t)
 {
-	return t == BACKEND_HTTP ? "http" : "outbox";
+	return t == BACKEND_HTTP ? "http" : t == BACKEND_SMPP ? "smpp" :
+	    "outbox";
 }
 
 /* child_init - one configured backend, started; -1 with a message in err */
