@@ -19,7 +19,7 @@
 
 static const struct http_vars sample = {
 	"+4917012345678", "Service", "Hi there", "0123456789ABCDEF.0",
-	"GSM-7", "AC0001", 2
+	"GSM-7", "AC0001", 2, NULL
 };
 
 static void
@@ -176,10 +176,13 @@ test_resolve_twilio(void **state)
 	assert_int_equal(out.format, HTTP_FORMAT_FORM);
 	assert_int_equal(out.auth, HTTP_AUTH_BASIC);
 	assert_string_equal(out.method, "POST");
-	assert_int_equal(out.nfields, 3);
+	assert_int_equal(out.nfields, 4);
 	assert_string_equal(out.fields[0].key, "To");
 	assert_string_equal(out.fields[2].key, "Body");
 	assert_string_equal(out.fields[2].value, "{text}");
+	/* the report URL, left out while there is none */
+	assert_string_equal(out.fields[3].key, "StatusCallback");
+	assert_string_equal(out.fields[3].value, "{callback}");
 	assert_string_equal(out.id_field, "sid");
 	assert_string_equal(out.code_field, "code");
 	assert_int_equal(out.npermanent_codes, 6);
