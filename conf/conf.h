@@ -250,6 +250,7 @@ struct conf {
 		struct sockaddr_storage ss;
 		socklen_t	 sslen;
 		char		*public_url;	/* what providers call; NULL: no reports asked */
+		bool		 tls;		/* TLS with tls.certificate */
 		size_t		 max_body;	/* bytes of a request body */
 		unsigned	 max_connections;
 		unsigned	 timeout;	/* seconds a connection may idle */

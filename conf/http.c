@@ -1,5 +1,5 @@
 /*
- * http.c - the HTTP listener: http = { listen; public_url; max_body;
+ * http.c - the HTTP listener: http = { listen; public_url; tls; max_body;
  * max_connections; timeout; rate; burst; } (provider callbacks), its rules.
  */
 #include <sys/types.h>
@@ -65,6 +65,8 @@ static const struct keydef http_keys[] = {
 	  .parse = parse_listen },
 	{ .name = "public_url", .type = K_STRING, .off = OFF(http.public_url),
 	  .valid = valid_public_url, .when = has_listen },
+	{ .name = "tls", .type = K_BOOL, .off = OFF(http.tls),
+	  .when = has_listen, .flags = KF_TERSE },
 	{ .name = "max_body", .type = K_SIZE, .off = OFF(http.max_body),
 	  .min = 1024, .max = 1024 * 1024, .def = 64 * 1024,
 	  .when = has_listen },
@@ -86,7 +88,7 @@ const struct keydef conf_http_section[] = {
 	{ .name = NULL }
 };
 
-/* conf_http_check - the keys beside listen need it */
+/* conf_http_check - the keys beside listen need it, TLS a certificate */
 int
 conf_http_check(struct loader *ld, const conf_setting *root, struct conf *c)
 {
@@ -94,5 +96,11 @@ conf_http_check(struct loader *ld, const conf_setting *root, struct conf *c)
 
 	if (grp == NULL)
 		return 0;
-	return conf_check_when(ld, grp, http_keys, c, "only used with listen");
+	if (conf_check_when(ld, grp, http_keys, c, "only used with listen") ==
+	    -1)
+		return -1;
+	if (c->http.tls && c->tls.certificate == NULL)
+		return conf_fail(ld, conf_member(grp, "tls"), "needs "
+		    "tls.certificate and tls.key");
+	return 0;
 }

@@ -173,6 +173,8 @@ reload_secrets(struct daemon *d, const struct conf *c)
 		/* sessions under way keep a reference to the old context */
 		SSL_CTX_free(d->srv.tls_ctx);
 		d->srv.tls_ctx = ctx;
+		if (d->http != NULL)
+			http_listener_set_tls(d->http, ctx);
 	} else
 		SSL_CTX_free(ctx);
 	if (users != NULL && d->srv.auth != NULL)
@@ -205,9 +207,12 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 		return;
 	}
 	if (c->nlisten != d->boot_conf->nlisten ||
-	    strcmp(c->spool, d->boot_conf->spool) != 0)
-		log_warnx("reload: listen and spool changes take effect at the "
-		    "next restart");
+	    strcmp(c->spool, d->boot_conf->spool) != 0 ||
+	    (c->http.listen == NULL) != (d->boot_conf->http.listen == NULL) ||
+	    (c->http.listen != NULL &&
+	    strcmp(c->http.listen, d->boot_conf->http.listen) != 0))
+		log_warnx("reload: listen, http.listen and spool changes take "
+		    "effect at the next restart");
 	if (geteuid() != 0 && d->boot_conf->run_as != NULL)
 		log_info("reload: run as %s; files must be readable by it",
 		    d->boot_conf->run_as);
@@ -289,7 +294,7 @@ main(int argc, char *argv[])
 	/* ports and secrets as root, then the rest as run_as */
 	if (server_listen(&d.srv, err, sizeof(err)) == -1 ||
 	    (d.boot_conf->http.listen != NULL && (d.http = http_listener_new(
-	    d.base, d.boot_conf, err, sizeof(err))) == NULL) ||
+	    d.base, d.boot_conf, d.srv.tls_ctx, err, sizeof(err))) == NULL) ||
 	    privdrop_drop(d.boot_conf, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (d.boot_conf->run_as != NULL && geteuid() != 0)

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
@@ -39,6 +41,7 @@ struct http_listener {
 	double			 burst;
 	struct timeval		 last;
 	unsigned long		 refused;	/* since the last log line */
+	SSL_CTX			*tls;		/* a reference; NULL: plain HTTP */
 };
 
 /* http_reply - see http_listener.h */
@@ -177,6 +180,39 @@ dispatch(struct evhttp_request *req, void *arg)
 	http_reply(req, 404, "Not Found");
 }
 
+/*
+ * tls_bev - evhttp's bufferevent for a new connection: TLS, the handshake
+ * under the connection's timeout like any read
+ */
+static struct bufferevent *
+tls_bev(struct event_base *base, void *arg)
+{
+	struct http_listener	*hl = arg;
+	struct bufferevent	*bev;
+	SSL			*ssl;
+
+	if ((ssl = SSL_new(hl->tls)) == NULL)
+		return NULL;
+	bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+/* http_listener_set_tls - see http_listener.h; a reference of ours */
+void
+http_listener_set_tls(struct http_listener *hl, SSL_CTX *ctx)
+{
+	if (hl->tls == NULL || ctx == NULL || SSL_CTX_up_ref(ctx) != 1)
+		return;
+	SSL_CTX_free(hl->tls);
+	hl->tls = ctx;
+}
+
 /* bind_listener - a listening socket on the configured address */
 static int
 bind_listener(struct http_listener *hl, const struct conf *c, char *err,
@@ -203,8 +239,8 @@ bind_listener(struct http_listener *hl, const struct conf *c, char *err,
 
 /* http_listener_new - see http_listener.h */
 struct http_listener *
-http_listener_new(struct event_base *base, const struct conf *c, char *err,
-    size_t errlen)
+http_listener_new(struct event_base *base, const struct conf *c,
+    SSL_CTX *ctx, char *err, size_t errlen)
 {
 	struct http_listener	*hl;
 
@@ -230,11 +266,21 @@ http_listener_new(struct event_base *base, const struct conf *c, char *err,
 	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
 	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(hl->http, dispatch, hl);
+	if (c->http.tls) {
+		if (ctx == NULL || SSL_CTX_up_ref(ctx) != 1) {
+			snprintf(err, errlen, "http: tls needs tls.certificate");
+			http_listener_free(hl);
+			return NULL;
+		}
+		hl->tls = ctx;
+		evhttp_set_bevcb(hl->http, tls_bev, hl);
+	}
 	if (bind_listener(hl, c, err, errlen) == -1) {
 		http_listener_free(hl);
 		return NULL;
 	}
-	log_info("http: listening on %s", c->http.listen);
+	log_info("http: listening on %s%s", c->http.listen,
+	    hl->tls != NULL ? " tls" : "");
 	return hl;
 }
 
@@ -260,6 +306,7 @@ http_listener_free(struct http_listener *hl)
 		return;
 	if (hl->http != NULL)
 		evhttp_free(hl->http);
+	SSL_CTX_free(hl->tls);
 	free(hl->conns);
 	free(hl);
 }

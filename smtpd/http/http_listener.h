@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <openssl/ssl.h>
 
 #include "conf/conf.h"
 
@@ -25,11 +26,13 @@ typedef void	(*http_route_fn)(struct evhttp_request *, const char *rest,
 
 /*
  * http_listener_new - bind conf->http.listen on base (before privileges
- * are dropped); NULL with the reason in err. Until routes are added every
- * path is 404.
+ * are dropped), TLS with ctx when http.tls says so; NULL with the reason in
+ * err. Until routes are added every path is 404.
  */
 struct http_listener *http_listener_new(struct event_base *,
-		    const struct conf *, char *err, size_t errlen);
+		    const struct conf *, SSL_CTX *ctx, char *err, size_t errlen);
+/* http_listener_set_tls - new connections use ctx (a reload's certificate) */
+void		 http_listener_set_tls(struct http_listener *, SSL_CTX *ctx);
 /* http_listener_route - paths starting with prefix go to fn; -1 if full */
 int		 http_listener_route(struct http_listener *, const char *prefix,
 		    http_route_fn, void *arg);

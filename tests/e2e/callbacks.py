@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -28,7 +29,7 @@ from harness import (CheckFailed, check, free_port, make_message, send_mail,  # 
                      twilio_backend, wait_for)
 from mockproviders import CREDS, callback_of  # noqa: E402
 from profiles import PATHS  # noqa: E402
-from tlsutil import node_dir, run_tool  # noqa: E402
+from tlsutil import SERVER_NAME, client_context, make_cert, node_dir, run_tool  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NUMBER = "+4917012345678"
@@ -186,22 +187,31 @@ def callback_backend(ctx, name):
     return conf
 
 
-def daemon_with_http(ctx, name="generic", start=True, **http):
+def daemon_with_http(ctx, name="generic", start=True, top=None, **http):
     port = free_port()
     conf = {"listen": "127.0.0.1:%d" % port, "public_url": "http://127.0.0.1:%d" % port}
     conf.update(http)
-    d = ctx.daemon(start=start, backend=callback_backend(ctx, name), http=conf)
+    d = ctx.daemon(start=start, backend=callback_backend(ctx, name), http=conf,
+                   **(top or {}))
     d.http_port = port
     if start:
         wait_for(lambda: d.log_lines(event="listening"), 5, "the http listener")
     return d
 
 
-def call(d, method, url, headers=None, body="", timeout=10):
-    """One request to the daemon's listener: (status, body)."""
+def call(d, method, url, headers=None, body="", timeout=10, tls=None):
+    """One request to the daemon's listener: (status, body); tls: a context."""
     parts = urllib.parse.urlsplit(url)
     path = parts.path + ("?" + parts.query if parts.query else "")
-    conn = http.client.HTTPConnection("127.0.0.1", d.http_port, timeout=timeout)
+    if tls is not None:
+        # connected here: the certificate names relay.test, not 127.0.0.1
+        conn = http.client.HTTPSConnection("127.0.0.1", d.http_port, timeout=timeout,
+                                           context=tls)
+        conn.sock = tls.wrap_socket(socket.create_connection(("127.0.0.1", d.http_port),
+                                                             timeout),
+                                    server_hostname=SERVER_NAME)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", d.http_port, timeout=timeout)
     try:
         conn.request(method, path, body=body.encode() if isinstance(body, str) else body,
                      headers=headers or {})
@@ -371,6 +381,24 @@ def c_listener_bounds(ctx):
     check(d.alive(), "the daemon died")
 
 
+def c_listener_tls(ctx):
+    cert, key = make_cert(ctx)
+    d = daemon_with_http(ctx, "twilio", tls=True,
+                         top={"tls": {"certificate": cert, "key": key}})
+    url = "https://%s:%d/report/default" % (SERVER_NAME, d.http_port)
+    check("tls" in d.log_lines(event="listening")[-1], "no tls in the listening line")
+    method, u, headers, body, _ = report_of("twilio", url, "SMNOPE", "", good=False)
+    status, _ = call(d, method, u, headers, body, tls=client_context(cert))
+    check(status == 403, "over TLS, a wrong signature: %d, want 403" % status)
+    # a plain HTTP request to the TLS port gets no HTTP answer
+    try:
+        status, _ = call(d, "GET", "http://127.0.0.1/report/default", timeout=3)
+        check(False, "plain HTTP on the TLS listener was answered %d" % status)
+    except (OSError, http.client.HTTPException):
+        pass
+    check(d.alive(), "the daemon died")
+
+
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -428,6 +456,8 @@ CASES_CALLBACKS = [
      "signature", c_twilio_validator, None),
     ("callbacks: unknown path 404, unknown backend 404, PUT 405, oversize body 413, "
      "no id 400", c_listener_bounds, None),
+    ("callbacks: http.tls = true serves the listener over TLS, not plain HTTP",
+     c_listener_tls, None),
     ("callbacks: 5000 requests flood answered 429/403, VmRSS does not grow",
      c_callback_flood, None),
 ]

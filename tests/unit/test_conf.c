@@ -1407,6 +1407,8 @@ test_errors(void **state)
 		{ "http_bad_public_url.conf",
 		  "4: http.public_url: \"https://sms.example.com/cb?x=1\" must "
 		  "be a plain URL without user, query or fragment" },
+		{ "http_tls_no_cert.conf",
+		  "4: http.tls: needs tls.certificate and tls.key" },
 		{ "callback_twilio.conf",
 		  "7: backend.callback_secret: not used with profile "
 		  "\"twilio\": its callbacks are signed with the auth token "
