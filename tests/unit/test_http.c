@@ -508,6 +508,50 @@ test_profile_bodies(void **state)
 	}
 }
 
+/*
+ * test_profile_callback - the report URL goes where each provider takes
+ * one per message (the bodies without one are test_profile_bodies')
+ */
+static void
+test_profile_callback(void **state)
+{
+	static const struct {
+		const char	*profile;
+		const char	*part;
+	} want[] = {
+		{ "twilio", "&StatusCallback=https%3A%2F%2Fsms.example.com%2F"
+		  "report%2Fb" },
+		{ "vonage", "&callback=https%3A%2F%2Fsms.example.com%2Freport"
+		  "%2Fb" },
+		{ "messagebird", "\"reportUrl\":\"https://sms.example.com/"
+		  "report/b\"" },
+		{ "sinch", "\"delivery_report\":\"per_recipient\","
+		  "\"callback_url\":\"https://sms.example.com/report/b\"" },
+		{ "infobip", "\"webhooks\":{\"delivery\":{\"url\":"
+		  "\"https://sms.example.com/report/b\"},\"contentType\":"
+		  "\"application/json\"}" },
+		{ "plivo", "\"url\":\"https://sms.example.com/report/b\","
+		  "\"method\":\"POST\"" },
+	};
+	struct http_conf	 hc;
+	struct http_vars	 v = sample;
+	char			*body;
+	size_t			 i, len;
+
+	(void)state;
+	v.callback = "https://sms.example.com/report/b";
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		profile_conf(want[i].profile, &hc);
+		body = http_body(&hc, &v, &len);
+		assert_non_null(body);
+		if (strstr(body, want[i].part) == NULL)
+			fail_msg("%s: no %s in %s", want[i].profile,
+			    want[i].part, body);
+		free(body);
+		http_conf_clear(&hc);
+	}
+}
+
 static void
 test_profile_extra_fields(void **state)
 {
@@ -706,6 +750,7 @@ main(void)
 		cmocka_unit_test(test_classify_table),
 		cmocka_unit_test(test_classify_reason_bounds),
 		cmocka_unit_test(test_profile_bodies),
+		cmocka_unit_test(test_profile_callback),
 		cmocka_unit_test(test_profile_extra_fields),
 		cmocka_unit_test(test_profile_classify),
 	};
