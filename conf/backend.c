@@ -120,6 +120,31 @@ valid_header(const char *s)
 	return conf_valid_text(s);
 }
 
+/* valid_callback_secret - a signing key or secret of up to 256 characters */
+static const char *
+valid_callback_secret(const char *s)
+{
+	if (strlen(s) > 256)
+		return "is longer than 256 characters";
+	return conf_valid_text(s);
+}
+
+/*
+ * check_callback - Twilio and Plivo sign their delivery reports with the
+ * auth token (password): a callback_secret would never be used
+ */
+static int
+check_callback(struct loader *ld, const conf_setting *grp,
+    const struct http_conf *h)
+{
+	if (h->callback_secret == NULL || (strcmp(h->profile, "twilio") != 0 &&
+	    strcmp(h->profile, "plivo") != 0))
+		return 0;
+	return conf_fail(ld, conf_member(grp, "callback_secret"), "not used "
+	    "with profile \"%s\": its callbacks are signed with the auth "
+	    "token (password)", h->profile);
+}
+
 /*
  * print_headers - "Name: ********": the values often carry API keys, the
  * names (tokens, nothing to escape) say what is sent
@@ -208,6 +233,9 @@ static const struct keydef backend_keys[] = {
 	  .valid = conf_valid_text, .when = is_http, .flags = KF_SECRET },
 	{ .name = "token", .type = K_STRING, .off = HOFF(token),
 	  .valid = conf_valid_text, .when = is_http, .flags = KF_SECRET },
+	{ .name = "callback_secret", .type = K_STRING,
+	  .off = HOFF(callback_secret), .valid = valid_callback_secret,
+	  .when = is_http, .flags = KF_SECRET },
 	{ .name = "response", .type = K_GROUP, .sub = response_keys,
 	  .when = is_http, .flags = KF_TERSE },
 	{ .name = "timeout", .type = K_DURATION, .off = HOFF(timeout),
@@ -317,6 +345,8 @@ check_one(struct loader *ld, const conf_setting *grp, struct backend_conf *b)
 	if (h->profile == NULL && (h->profile = strdup("generic")) == NULL)
 		return conf_nomem(ld);
 	auth = conf_member(grp, "auth");
+	if (check_callback(ld, grp, h) == -1)
+		return -1;
 	if (provider_find(h->profile) != NULL)
 		return check_provider(ld, grp, h, provider_find(h->profile));
 	if (strcmp(h->profile, "twilio") == 0) {

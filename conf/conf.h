@@ -102,6 +102,8 @@ struct http_conf {
 	size_t			 nblocked_codes;
 	unsigned		 timeout;	/* seconds per request */
 	unsigned		 max_connections;
+	/* authenticates delivery report callbacks (sms/transport/callback/) */
+	char			*callback_secret;
 };
 
 /* an SMSC over SMPP 3.4 (sms/transport/smpp/) */
@@ -243,6 +245,20 @@ struct conf {
 		unsigned	 commit_delay_ms;	/* group commit window */
 		size_t		 min_free;	/* spool reserve for accepted mail */
 	} queue;
+
+	/* the HTTP listener: provider callbacks (smtpd/http/) */
+	struct {
+		char		*listen;	/* "127.0.0.1:8025"; NULL: none */
+		struct sockaddr_storage ss;
+		socklen_t	 sslen;
+		char		*public_url;	/* what providers call; NULL: no reports asked */
+		bool		 tls;		/* TLS with tls.certificate */
+		size_t		 max_body;	/* bytes of a request body */
+		unsigned	 max_connections;
+		unsigned	 timeout;	/* seconds a connection may idle */
+		unsigned	 rate;		/* requests per second, all clients */
+		unsigned	 burst;		/* requests the bucket holds */
+	} http;
 
 	struct {
 		char		*smarthost;	/* smtp://host:port, smtps://...; NULL: outbox */

@@ -107,6 +107,7 @@ extern const struct keydef	 conf_submission_section[]; /* submission.c */
 extern const struct keydef	 conf_backend_section[];	/* backend.c */
 extern const struct keydef	 conf_route_section[];	/* route.c */
 extern const struct keydef	 conf_queue_section[];	/* queue.c */
+extern const struct keydef	 conf_http_section[];	/* http.c */
 /* the cross-key checks, then the derived defaults, each list NULL-ended */
 extern conf_rule_fn *const	 conf_checks[];
 extern conf_rule_fn *const	 conf_fills[];
@@ -128,6 +129,8 @@ int	 conf_listen_fill(struct loader *, const conf_setting *,
 int	 conf_backend_fill(struct loader *, const conf_setting *,
 	    struct conf *);
 int	 conf_route_check(struct loader *, const conf_setting *,
+	    struct conf *);
+int	 conf_http_check(struct loader *, const conf_setting *,
 	    struct conf *);
 int	 conf_queue_fill(struct loader *, const conf_setting *, struct conf *);
 /* conf_embedded - what the embedded default sets beyond the tables (top.c) */

@@ -99,6 +99,7 @@ const struct keydef conf_top_keys[] = {
 	{ .type = K_SECTION, .sub = conf_backend_section },
 	{ .type = K_SECTION, .sub = conf_route_section },
 	{ .type = K_SECTION, .sub = conf_queue_section },
+	{ .type = K_SECTION, .sub = conf_http_section },
 	{ .name = "log", .type = K_GROUP, .sub = log_keys },
 	{ .name = NULL }
 };
@@ -161,7 +162,7 @@ conf_embedded(struct loader *ld, const conf_setting *root, struct conf *c)
 /* the rules that tie keys together, in the order they are checked */
 conf_rule_fn *const conf_checks[] = {
 	conf_backend_check, conf_bounce_check, conf_tls_check,
-	conf_listen_check, check_domains, NULL
+	conf_listen_check, conf_http_check, check_domains, NULL
 };
 
 /* the defaults derived from other settings: each may use those before it */

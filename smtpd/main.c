@@ -17,6 +17,8 @@
 #include "sms/convert/mime.h"
 #include "smtpd/policy/passwd_check.h"
 #include "smtpd/ctl/control.h"
+#include "smtpd/http/http_listener.h"
+#include "smtpd/http/report_route.h"
 #include "smtpd/smtp/fdlimit.h"
 #include "smtpd/smtp/listen.h"
 #include "sms/lib/log.h"
@@ -40,6 +42,8 @@ struct daemon {
 	int			 drained;
 	struct event		*exit_check;
 	struct event		*expire;
+	struct http_listener	*http;		/* NULL: no http.listen */
+	struct report_route	*reports;
 };
 
 static void
@@ -169,6 +173,8 @@ reload_secrets(struct daemon *d, const struct conf *c)
 		/* sessions under way keep a reference to the old context */
 		SSL_CTX_free(d->srv.tls_ctx);
 		d->srv.tls_ctx = ctx;
+		if (d->http != NULL)
+			http_listener_set_tls(d->http, ctx);
 	} else
 		SSL_CTX_free(ctx);
 	if (users != NULL && d->srv.auth != NULL)
@@ -201,14 +207,19 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 		return;
 	}
 	if (c->nlisten != d->boot_conf->nlisten ||
-	    strcmp(c->spool, d->boot_conf->spool) != 0)
-		log_warnx("reload: listen and spool changes take effect at the "
-		    "next restart");
+	    strcmp(c->spool, d->boot_conf->spool) != 0 ||
+	    (c->http.listen == NULL) != (d->boot_conf->http.listen == NULL) ||
+	    (c->http.listen != NULL &&
+	    strcmp(c->http.listen, d->boot_conf->http.listen) != 0))
+		log_warnx("reload: listen, http.listen and spool changes take "
+		    "effect at the next restart");
 	if (geteuid() != 0 && d->boot_conf->run_as != NULL)
 		log_info("reload: run as %s; files must be readable by it",
 		    d->boot_conf->run_as);
 	d->srv.conf = c;
 	queue_set_conf(d->srv.queue, c);
+	if (d->reports != NULL)
+		report_route_set_conf(d->reports, c);
 	if (d->live_conf != NULL)
 		conf_free(d->live_conf);
 	d->live_conf = c;
@@ -282,6 +293,8 @@ main(int argc, char *argv[])
 	d.srv.conf = d.boot_conf;
 	/* ports and secrets as root, then the rest as run_as */
 	if (server_listen(&d.srv, err, sizeof(err)) == -1 ||
+	    (d.boot_conf->http.listen != NULL && (d.http = http_listener_new(
+	    d.base, d.boot_conf, d.srv.tls_ctx, err, sizeof(err))) == NULL) ||
 	    privdrop_drop(d.boot_conf, err, sizeof(err)) == -1)
 		fatalx("%s", err);
 	if (d.boot_conf->run_as != NULL && geteuid() != 0)
@@ -305,6 +318,9 @@ main(int argc, char *argv[])
 	if (control_listen(&d.srv, d.boot_conf->control_socket, err,
 	    sizeof(err)) == -1)
 		fatalx("%s", err);
+	if (d.http != NULL && (d.reports = report_route_new(d.http,
+	    d.srv.queue, d.boot_conf)) == NULL)
+		fatalx("http: cannot add the report route");
 	if ((d.expire = event_new(d.base, -1, EV_PERSIST, expire_cb, &d)) == NULL ||
 	    event_add(d.expire, &(struct timeval){ EXPIRE_EVERY, 0 }) == -1)
 		fatalx("cannot add the rate counter timer");
@@ -320,6 +336,9 @@ main(int argc, char *argv[])
 	    queue_size(d.srv.queue) == 1 ? "" : "s");
 	event_base_dispatch(d.base);
 
+	/* the callbacks hand reports to the queue: they go before it */
+	http_listener_free(d.http);
+	report_route_free(d.reports);
 	/* the queue first: its last commits still answer waiting sessions */
 	queue_free(d.srv.queue);
 	session_close_all(&d.srv);

@@ -15,18 +15,21 @@
 
 #include "sms/lib/ascii.h"
 #include "sms/lib/buf.h"
+#include "sms/lib/log.h"
 #include "sms/transport/backend.h"
 #include "sms/transport/curlev.h"
 #include "sms/transport/http.h"
 #include "sms/transport/http_profile.h"
+#include "sms/transport/callback/callback.h"
 
 enum placeholder {
 	PH_TO, PH_TO_DIGITS, PH_FROM, PH_TEXT, PH_REF, PH_PARTS, PH_ENCODING,
-	PH_USER, PH_COUNT
+	PH_USER, PH_CALLBACK, PH_COUNT
 };
 
 static const char *const ph_names[PH_COUNT] = {
 	"to", "to_digits", "from", "text", "ref", "parts", "encoding", "user",
+	"callback",
 };
 
 /* text_finish - the text built in b, or NULL (errno ENOMEM) if it failed */
@@ -123,6 +126,9 @@ ph_value(int ph, const struct http_vars *v, char *num, size_t numlen)
 		break;
 	case PH_USER:
 		s = v->user;
+		break;
+	case PH_CALLBACK:
+		s = v->callback;
 		break;
 	}
 	return s == NULL ? "" : s;
@@ -702,6 +708,7 @@ struct http_backend {
 	struct backend		 b;	/* first: backend.c sees only this */
 	struct http_conf	 hc;
 	char			*from;	/* default sender id */
+	char			*callback;	/* report URL; NULL: none asked */
 	struct curlev		*cev;
 	TAILQ_HEAD(, http_request) requests;
 	CURL			*idle[HTTP_IDLE_MAX];
@@ -959,6 +966,7 @@ http_submit(struct backend *b, const struct sms *sms, sms_done_cb cb,
 	v.encoding = sms->encoding;
 	v.user = hb->hc.user != NULL ? hb->hc.user : "";
 	v.parts = sms->parts;
+	v.callback = hb->callback;
 	if ((req = calloc(1, sizeof(*req))) == NULL)
 		return -1;
 	req->hb = hb;
@@ -1006,6 +1014,7 @@ http_free(struct backend *b)
 	curlev_free(hb->cev);
 	http_conf_clear(&hb->hc);
 	free(hb->from);
+	free(hb->callback);
 	free(hb);
 }
 
@@ -1020,7 +1029,6 @@ http_backend_new(const struct conf *conf, const struct backend_conf *bc,
 {
 	struct http_backend	*hb;
 
-	(void)conf;
 	if ((hb = calloc(1, sizeof(*hb))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -1031,15 +1039,21 @@ http_backend_new(const struct conf *conf, const struct backend_conf *bc,
 		free(hb);
 		return NULL;
 	}
+	/* the report URL goes with each SMS where the provider takes one */
 	if (copy_str(&hb->from, bc->from, NULL) == -1 ||
+	    ((hb->callback = callback_url(conf, bc)) == NULL && errno != 0) ||
 	    (hb->cev = curlev_new(base, (long)hb->hc.max_connections)) ==
 	    NULL) {
 		snprintf(err, errlen, "cannot set up libcurl");
 		http_conf_clear(&hb->hc);
 		free(hb->from);
+		free(hb->callback);
 		free(hb);
 		return NULL;
 	}
+	if (hb->callback != NULL)
+		log_info("backend %s: delivery reports to %s", bc->name,
+		    hb->callback);
 	hb->b.ops = &http_ops;
 	hb->b.base = base;
 	hb->b.max_in_flight = bc->max_in_flight > 0 ? bc->max_in_flight :

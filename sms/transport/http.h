@@ -23,7 +23,7 @@ struct buf;
 
 /*
  * What the placeholders stand for: {to} {to_digits} {from} {text} {ref}
- * {parts} {encoding} {user}.
+ * {parts} {encoding} {user} {callback}.
  */
 struct http_vars {
 	const char	*to;
@@ -33,6 +33,7 @@ struct http_vars {
 	const char	*encoding;
 	const char	*user;		/* "" when unset */
 	unsigned	 parts;
+	const char	*callback;	/* the report URL; NULL or "": none */
 };
 
 enum http_escape {

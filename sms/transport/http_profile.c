@@ -26,8 +26,10 @@ static const struct kv generic_fields[] = {
 	{ "to", "{to}" }, { "from", "{from}" }, { "text", "{text}" },
 	{ "reference", "{ref}" },
 };
+/* StatusCallback: left out while there is no report URL (it expands to "") */
 static const struct kv twilio_fields[] = {
 	{ "To", "{to}" }, { "From", "{from}" }, { "Body", "{text}" },
+	{ "StatusCallback", "{callback}" },
 };
 
 static const struct http_profile http_profile_generic = {

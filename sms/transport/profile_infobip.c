@@ -10,8 +10,8 @@
 /*
  * infobip_body - one message: sender, one destination (digits) whose
  * messageId is the client reference (Infobip's id of the SMS is then ours,
- * the same on a re-send), content.text; Infobip picks the encoding. The
- * webhooks (delivery report URL) stay unset until smsrelay listens.
+ * the same on a re-send), content.text; Infobip picks the encoding.
+ * webhooks.delivery.url (reports as JSON) when smsrelay listens for them.
  * backend.fields go into the message object.
  */
 static char *
@@ -43,6 +43,10 @@ infobip_body(const struct http_conf *hc, const struct http_vars *v,
 	    json_pack("[O]", dest)) == -1;
 	bad |= json_object_set_new(msg, "content", json_pack("{s:s}", "text",
 	    v->text != NULL ? v->text : "")) == -1;
+	if (v->callback != NULL && *v->callback != '\0')
+		bad |= json_object_set_new(msg, "webhooks", json_pack(
+		    "{s:{s:s}, s:s}", "delivery", "url", v->callback,
+		    "contentType", "application/json")) == -1;
 	json_decref(dest);
 	bad |= json_object_set_new(root, "messages", json_pack("[O]", msg)) ==
 	    -1;

@@ -10,8 +10,8 @@
 /*
  * messagebird_body - recipients (digits), originator, body, datacoding
  * (unicode for UCS-2, plain for GSM-7) and reference, the client reference
- * MessageBird returns with its reports; reportUrl stays unset until
- * smsrelay listens for reports.
+ * MessageBird returns with its reports; reportUrl when smsrelay listens
+ * for reports.
  */
 static char *
 messagebird_body(const struct http_conf *hc, const struct http_vars *v,
@@ -37,6 +37,9 @@ messagebird_body(const struct http_conf *hc, const struct http_vars *v,
 	if (v->ref != NULL && *v->ref != '\0')
 		bad |= json_object_set_new(obj, "reference",
 		    json_string(v->ref)) == -1;
+	if (v->callback != NULL && *v->callback != '\0')
+		bad |= json_object_set_new(obj, "reportUrl",
+		    json_string(v->callback)) == -1;
 	return http_json_body(hc, v, obj, bad, len);
 }
 

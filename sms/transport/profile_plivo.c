@@ -9,7 +9,7 @@
 
 /*
  * plivo_body - src, dst (digits), text, type sms. Plivo takes no client
- * reference; url (the status callback) stays unset until smsrelay listens.
+ * reference; url (the status callback, method POST) when smsrelay listens.
  */
 static char *
 plivo_body(const struct http_conf *hc, const struct http_vars *v,
@@ -30,6 +30,12 @@ plivo_body(const struct http_conf *hc, const struct http_vars *v,
 	bad |= json_object_set_new(obj, "text",
 	    json_string(v->text != NULL ? v->text : "")) == -1;
 	bad |= json_object_set_new(obj, "type", json_string("sms")) == -1;
+	if (v->callback != NULL && *v->callback != '\0') {
+		bad |= json_object_set_new(obj, "url",
+		    json_string(v->callback)) == -1;
+		bad |= json_object_set_new(obj, "method",
+		    json_string("POST")) == -1;
+	}
 	return http_json_body(hc, v, obj, bad, len);
 }
 

@@ -10,8 +10,9 @@
 /*
  * sinch_body - to (E.164), from, body and client_reference, which Sinch
  * returns with its delivery reports; Sinch picks GSM-7 or UCS-2 itself.
- * delivery_report and callback_url stay unset (the account's default)
- * until smsrelay listens for reports.
+ * When smsrelay listens for reports: callback_url, and delivery_report
+ * per_recipient (a report per recipient, intermediate states included);
+ * else both stay the account's default.
  */
 static char *
 sinch_body(const struct http_conf *hc, const struct http_vars *v,
@@ -34,6 +35,12 @@ sinch_body(const struct http_conf *hc, const struct http_vars *v,
 	if (v->ref != NULL && *v->ref != '\0')
 		bad |= json_object_set_new(obj, "client_reference",
 		    json_string(v->ref)) == -1;
+	if (v->callback != NULL && *v->callback != '\0') {
+		bad |= json_object_set_new(obj, "delivery_report",
+		    json_string("per_recipient")) == -1;
+		bad |= json_object_set_new(obj, "callback_url",
+		    json_string(v->callback)) == -1;
+	}
 	return http_json_body(hc, v, obj, bad, len);
 }
 

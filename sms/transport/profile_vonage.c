@@ -36,8 +36,9 @@ vonage_status(long status)
 
 /*
  * vonage_body - api_key, api_secret, to (digits), from, text, type (unicode
- * for UCS-2, so Vonage does not mangle it), client-ref; no callback (the
- * report URL is the account's until smsrelay listens for reports).
+ * for UCS-2, so Vonage does not mangle it), client-ref, and callback, the
+ * delivery receipt URL, when smsrelay listens for reports (else the
+ * account's setting stands).
  */
 static char *
 vonage_body(const struct http_conf *hc, const struct http_vars *v,
@@ -55,6 +56,8 @@ vonage_body(const struct http_conf *hc, const struct http_vars *v,
 	    strcmp(v->encoding, "UCS-2") == 0 ? "unicode" : "text");
 	if (v->ref != NULL && *v->ref != '\0')
 		http_form_add(&b, "client-ref", v->ref);
+	if (v->callback != NULL && *v->callback != '\0')
+		http_form_add(&b, "callback", v->callback);
 	if (http_fields_form(hc, v, &b) == -1) {
 		buf_free(&b);
 		return NULL;

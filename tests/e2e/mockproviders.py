@@ -62,6 +62,27 @@ def want(problems, cond, text):
         problems.append(text)
 
 
+def is_url(v):
+    return isinstance(v, str) and re.match(r"^https?://[^/?#\s]+(/[^\s]*)?$", v) is not None
+
+
+def callback_of(name, body):
+    """The report URL a request to provider name carries, None if none."""
+    b = body or {}
+    if name == "vonage":
+        return b.get("callback")
+    if name == "messagebird":
+        return b.get("reportUrl")
+    if name == "sinch":
+        return b.get("callback_url")
+    if name == "infobip":
+        m = (b.get("messages") or [{}])[0]
+        return ((m.get("webhooks") or {}).get("delivery") or {}).get("url")
+    if name == "plivo":
+        return b.get("url")
+    return None
+
+
 def only_keys(problems, obj, allowed, where):
     extra = sorted(set(obj) - set(allowed))
     want(problems, not extra, "%s: undocumented fields %s" % (where, extra))
@@ -107,7 +128,8 @@ class Vonage(Provider):
         want(p, b.get("type") == kind, "type %r for this text, want %r" % (b.get("type"), kind))
         ref = b.get("client-ref", "")
         want(p, 0 < len(ref) <= 100, "client-ref %r: want 1..100 characters" % ref)
-        want(p, "callback" not in b, "callback set (reports are not asked for yet)")
+        want(p, "callback" not in b or is_url(b["callback"]),
+             "callback %r is not a URL" % b.get("callback"))
         return p
 
     def answer(self, kind, req, n):
@@ -152,7 +174,8 @@ class MessageBird(Provider):
         dc = "unicode" if not is_gsm(b.get("body", "")) else "plain"
         want(p, b.get("datacoding") == dc, "datacoding %r, want %r" % (b.get("datacoding"), dc))
         want(p, b.get("reference"), "no reference")
-        want(p, "reportUrl" not in b, "reportUrl set (reports are not asked for yet)")
+        want(p, "reportUrl" not in b or is_url(b["reportUrl"]),
+             "reportUrl %r is not a URL" % b.get("reportUrl"))
         return p
 
     def answer(self, kind, req, n):
@@ -203,7 +226,11 @@ class Sinch(Provider):
              E164_DIGITS.match(to[0].lstrip("+")), "to %r: want one MSISDN" % (to,))
         want(p, b.get("body"), "no body")
         want(p, b.get("client_reference"), "no client_reference")
-        want(p, "callback_url" not in b, "callback_url set (reports are not asked for yet)")
+        want(p, "callback_url" not in b or is_url(b["callback_url"]),
+             "callback_url %r is not a URL" % b.get("callback_url"))
+        want(p, b.get("delivery_report", "none") in
+             ("none", "summary", "full", "per_recipient", "per_recipient_final"),
+             "delivery_report %r" % b.get("delivery_report"))
         return p
 
     def answer(self, kind, req, n):
@@ -249,7 +276,16 @@ class Infobip(Provider):
         c = m.get("content")
         want(p, isinstance(c, dict) and c.get("text"), "content %r: want {text}" % (c,))
         want(p, m.get("sender"), "no sender")
-        want(p, "webhooks" not in m, "webhooks set (reports are not asked for yet)")
+        w = m.get("webhooks", {})
+        want(p, isinstance(w, dict), "webhooks %r: want an object" % (w,))
+        if isinstance(w, dict) and w:
+            only_keys(p, w, ("delivery", "contentType", "callbackData"), "webhooks")
+            dl = w.get("delivery")
+            want(p, isinstance(dl, dict) and is_url(dl.get("url")),
+                 "webhooks.delivery %r: want {url}" % (dl,))
+            want(p, w.get("contentType", "application/json") in
+                 ("application/json", "application/xml"),
+                 "webhooks.contentType %r" % w.get("contentType"))
         return p
 
     def answer(self, kind, req, n):
@@ -294,7 +330,8 @@ class Plivo(Provider):
         want(p, b.get("src"), "no src")
         want(p, b.get("text"), "no text")
         want(p, b.get("type", "sms") == "sms", "type %r" % b.get("type"))
-        want(p, "url" not in b, "url set (reports are not asked for yet)")
+        want(p, "url" not in b or is_url(b["url"]), "url %r is not a URL" % b.get("url"))
+        want(p, b.get("method", "POST") in ("GET", "POST"), "method %r" % b.get("method"))
         return p
 
     def answer(self, kind, req, n):

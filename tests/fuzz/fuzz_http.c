@@ -209,7 +209,7 @@ check_request(const struct http_conf *hc, const char *text)
 {
 	struct http_vars v = {
 		"+4917012345678", "ACME", text, "0660F81A4616D400.0", "GSM-7",
-		"clerk", 1
+		"clerk", 1, NULL
 	};
 	const char	*key = NULL;
 	json_t		*j;

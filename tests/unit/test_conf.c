@@ -636,6 +636,15 @@ check_full(const struct conf *c, const char *token, const char *password,
 	assert_string_equal(c->bounce.user, "relay");
 	assert_string_equal(c->bounce.password, password);
 	assert_true(c->bounce.starttls);
+	assert_non_null(h->callback_secret);
+	assert_string_equal(c->http.listen, "127.0.0.1:8025");
+	assert_int_equal(c->http.ss.ss_family, AF_INET);
+	assert_string_equal(c->http.public_url, "https://sms.example.com/relay");
+	assert_int_equal(c->http.max_body, 32 * 1024);
+	assert_int_equal(c->http.max_connections, 10);
+	assert_int_equal(c->http.timeout, 20);
+	assert_int_equal(c->http.rate, 20);
+	assert_int_equal(c->http.burst, 40);
 	assert_true(c->log.syslog);
 	assert_true(c->log.verbose);
 }
@@ -1389,6 +1398,21 @@ test_errors(void **state)
 		  "6: backend.auth: auth \"bearer\" requires token" },
 		{ "token_without_bearer.conf",
 		  "5: backend.token: only used with auth = \"bearer\"" },
+		{ "http_bad_listen.conf",
+		  "3: http.listen: invalid address \"localhost:8025\" (use a "
+		  "numeric host:port such as \"127.0.0.1:8025\" or "
+		  "\"[::1]:8025\")" },
+		{ "http_url_no_listen.conf",
+		  "3: http.public_url: only used with listen" },
+		{ "http_bad_public_url.conf",
+		  "4: http.public_url: \"https://sms.example.com/cb?x=1\" must "
+		  "be a plain URL without user, query or fragment" },
+		{ "http_tls_no_cert.conf",
+		  "4: http.tls: needs tls.certificate and tls.key" },
+		{ "callback_twilio.conf",
+		  "7: backend.callback_secret: not used with profile "
+		  "\"twilio\": its callbacks are signed with the auth token "
+		  "(password)" },
 		{ "bad_url.conf",
 		  "4: backend.url: \"ftp://127.0.0.1/sms\" must start with "
 		  "http:// or https://" },

@@ -19,7 +19,7 @@
 
 static const struct http_vars sample = {
 	"+4917012345678", "Service", "Hi there", "0123456789ABCDEF.0",
-	"GSM-7", "AC0001", 2
+	"GSM-7", "AC0001", 2, NULL
 };
 
 static void
@@ -176,10 +176,13 @@ test_resolve_twilio(void **state)
 	assert_int_equal(out.format, HTTP_FORMAT_FORM);
 	assert_int_equal(out.auth, HTTP_AUTH_BASIC);
 	assert_string_equal(out.method, "POST");
-	assert_int_equal(out.nfields, 3);
+	assert_int_equal(out.nfields, 4);
 	assert_string_equal(out.fields[0].key, "To");
 	assert_string_equal(out.fields[2].key, "Body");
 	assert_string_equal(out.fields[2].value, "{text}");
+	/* the report URL, left out while there is none */
+	assert_string_equal(out.fields[3].key, "StatusCallback");
+	assert_string_equal(out.fields[3].value, "{callback}");
 	assert_string_equal(out.id_field, "sid");
 	assert_string_equal(out.code_field, "code");
 	assert_int_equal(out.npermanent_codes, 6);
@@ -505,6 +508,50 @@ test_profile_bodies(void **state)
 	}
 }
 
+/*
+ * test_profile_callback - the report URL goes where each provider takes
+ * one per message (the bodies without one are test_profile_bodies')
+ */
+static void
+test_profile_callback(void **state)
+{
+	static const struct {
+		const char	*profile;
+		const char	*part;
+	} want[] = {
+		{ "twilio", "&StatusCallback=https%3A%2F%2Fsms.example.com%2F"
+		  "report%2Fb" },
+		{ "vonage", "&callback=https%3A%2F%2Fsms.example.com%2Freport"
+		  "%2Fb" },
+		{ "messagebird", "\"reportUrl\":\"https://sms.example.com/"
+		  "report/b\"" },
+		{ "sinch", "\"delivery_report\":\"per_recipient\","
+		  "\"callback_url\":\"https://sms.example.com/report/b\"" },
+		{ "infobip", "\"webhooks\":{\"delivery\":{\"url\":"
+		  "\"https://sms.example.com/report/b\"},\"contentType\":"
+		  "\"application/json\"}" },
+		{ "plivo", "\"url\":\"https://sms.example.com/report/b\","
+		  "\"method\":\"POST\"" },
+	};
+	struct http_conf	 hc;
+	struct http_vars	 v = sample;
+	char			*body;
+	size_t			 i, len;
+
+	(void)state;
+	v.callback = "https://sms.example.com/report/b";
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		profile_conf(want[i].profile, &hc);
+		body = http_body(&hc, &v, &len);
+		assert_non_null(body);
+		if (strstr(body, want[i].part) == NULL)
+			fail_msg("%s: no %s in %s", want[i].profile,
+			    want[i].part, body);
+		free(body);
+		http_conf_clear(&hc);
+	}
+}
+
 static void
 test_profile_extra_fields(void **state)
 {
@@ -703,6 +750,7 @@ main(void)
 		cmocka_unit_test(test_classify_table),
 		cmocka_unit_test(test_classify_reason_bounds),
 		cmocka_unit_test(test_profile_bodies),
+		cmocka_unit_test(test_profile_callback),
 		cmocka_unit_test(test_profile_extra_fields),
 		cmocka_unit_test(test_profile_classify),
 	};

@@ -1,0 +1,311 @@
+/*
+ * http_listener.c - the daemon's one HTTP listener: evhttp on the main
+ * loop, its bounds (body, headers, idle time, connections, a token bucket
+ * for the request rate) and the routes by path prefix; 404 elsewhere.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/http.h>
+#include <event2/listener.h>
+
+#include "smtpd/http/http_listener.h"
+#include "sms/lib/log.h"
+
+struct route {
+	const char	*prefix;
+	http_route_fn	 fn;
+	void		*arg;
+};
+
+struct http_listener {
+	struct event_base	*base;
+	struct evhttp		*http;
+	struct route		 routes[HTTP_LISTENER_ROUTES_MAX];
+	size_t			 nroutes;
+	/* connections that sent a request, up to max_connections */
+	struct evhttp_connection **conns;
+	size_t			 nconns;
+	size_t			 max_conns;
+	/* the token bucket of the request rate */
+	double			 tokens;
+	double			 rate;
+	double			 burst;
+	struct timeval		 last;
+	unsigned long		 refused;	/* since the last log line */
+	SSL_CTX			*tls;		/* a reference; NULL: plain HTTP */
+};
+
+/* http_reply - see http_listener.h */
+void
+http_reply(struct evhttp_request *req, int status, const char *text)
+{
+	struct evbuffer	*body = evbuffer_new();
+	const char	*reason = status == 200 ? "OK" : NULL;
+
+	if (body == NULL || evbuffer_add_printf(body, "%s\n", text) == -1 ||
+	    evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; charset=utf-8") == -1) {
+		evbuffer_free(body);
+		evhttp_send_error(req, status, NULL);
+		return;
+	}
+	evhttp_send_reply(req, status, reason != NULL ? reason : text, body);
+	evbuffer_free(body);
+}
+
+/* http_peer - see http_listener.h */
+const char *
+http_peer(struct evhttp_request *req, char *buf, size_t len)
+{
+	struct evhttp_connection	*evcon;
+	char				*addr = NULL;
+	ev_uint16_t			 port = 0;
+
+	if ((evcon = evhttp_request_get_connection(req)) != NULL)
+		evhttp_connection_get_peer(evcon, &addr, &port);
+	snprintf(buf, len, "%s:%u", addr != NULL ? addr : "?", port);
+	return buf;
+}
+
+/* take_token - one request from the bucket, refilled at rate per second */
+static int
+take_token(struct http_listener *hl)
+{
+	struct timeval	 now, d;
+
+	event_base_gettimeofday_cached(hl->base, &now);
+	timersub(&now, &hl->last, &d);
+	hl->last = now;
+	if (d.tv_sec >= 0)
+		hl->tokens += hl->rate * ((double)d.tv_sec +
+		    (double)d.tv_usec / 1e6);
+	if (hl->tokens > hl->burst)
+		hl->tokens = hl->burst;
+	if (hl->tokens < 1.0)
+		return -1;
+	hl->tokens -= 1.0;
+	return 0;
+}
+
+/* conn_closed - forget a connection evhttp frees */
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct http_listener	*hl = arg;
+	size_t			 i;
+
+	for (i = 0; i < hl->nconns; i++)
+		if (hl->conns[i] == evcon) {
+			hl->conns[i] = hl->conns[--hl->nconns];
+			return;
+		}
+}
+
+/* conn_admit - the request's connection is known, or there is room for it */
+static int
+conn_admit(struct http_listener *hl, struct evhttp_request *req)
+{
+	struct evhttp_connection	*evcon;
+	size_t				 i;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+		return -1;
+	for (i = 0; i < hl->nconns; i++)
+		if (hl->conns[i] == evcon)
+			return 0;
+	if (hl->nconns == hl->max_conns)
+		return -1;
+	hl->conns[hl->nconns++] = evcon;
+	evhttp_connection_set_closecb(evcon, conn_closed, hl);
+	return 0;
+}
+
+/* refuse - 429 or 503 with a pause to wait, the connection closed after */
+static void
+refuse(struct http_listener *hl, struct evhttp_request *req, int status,
+    const char *text)
+{
+	struct evkeyvalq	*h = evhttp_request_get_output_headers(req);
+
+	/* one log line per burst of refusals, not one per request */
+	if (hl->refused++ == 0)
+		log_warnx("http: refusing requests (%s)", text);
+	if (evhttp_add_header(h, "Retry-After", "1") == -1 ||
+	    evhttp_add_header(h, "Connection", "close") == -1) {
+		evhttp_send_error(req, status, NULL);
+		return;
+	}
+	http_reply(req, status, text);
+}
+
+/* dispatch - every request: bounds first, then the route of its path */
+static void
+dispatch(struct evhttp_request *req, void *arg)
+{
+	struct http_listener	*hl = arg;
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(req);
+	const char		*path = uri != NULL ? evhttp_uri_get_path(uri) :
+	    NULL;
+	size_t			 i, n;
+
+	if (take_token(hl) == -1) {
+		refuse(hl, req, 429, "Too Many Requests");
+		return;
+	}
+	if (conn_admit(hl, req) == -1) {
+		refuse(hl, req, 503, "Service Unavailable");
+		return;
+	}
+	if (hl->refused > 0) {
+		log_info("http: %lu request%s refused", hl->refused,
+		    hl->refused == 1 ? "" : "s");
+		hl->refused = 0;
+	}
+	for (i = 0; path != NULL && i < hl->nroutes; i++) {
+		n = strlen(hl->routes[i].prefix);
+		if (strncmp(path, hl->routes[i].prefix, n) == 0) {
+			hl->routes[i].fn(req, path + n, hl->routes[i].arg);
+			return;
+		}
+	}
+	http_reply(req, 404, "Not Found");
+}
+
+/*
+ * tls_bev - evhttp's bufferevent for a new connection: TLS, the handshake
+ * under the connection's timeout like any read
+ */
+static struct bufferevent *
+tls_bev(struct event_base *base, void *arg)
+{
+	struct http_listener	*hl = arg;
+	struct bufferevent	*bev;
+	SSL			*ssl;
+
+	if ((ssl = SSL_new(hl->tls)) == NULL)
+		return NULL;
+	bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+/* http_listener_set_tls - see http_listener.h; a reference of ours */
+void
+http_listener_set_tls(struct http_listener *hl, SSL_CTX *ctx)
+{
+	if (hl->tls == NULL || ctx == NULL || SSL_CTX_up_ref(ctx) != 1)
+		return;
+	SSL_CTX_free(hl->tls);
+	hl->tls = ctx;
+}
+
+/* bind_listener - a listening socket on the configured address */
+static int
+bind_listener(struct http_listener *hl, const struct conf *c, char *err,
+    size_t errlen)
+{
+	struct evconnlistener	*lev;
+
+	lev = evconnlistener_new_bind(hl->base, NULL, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    128, (const struct sockaddr *)&c->http.ss, (int)c->http.sslen);
+	if (lev == NULL) {
+		snprintf(err, errlen, "http: cannot listen on %s: %s",
+		    c->http.listen, strerror(errno));
+		return -1;
+	}
+	if (evhttp_bind_listener(hl->http, lev) == NULL) {
+		evconnlistener_free(lev);
+		snprintf(err, errlen, "http: cannot serve on %s",
+		    c->http.listen);
+		return -1;
+	}
+	return 0;
+}
+
+/* http_listener_new - see http_listener.h */
+struct http_listener *
+http_listener_new(struct event_base *base, const struct conf *c,
+    SSL_CTX *ctx, char *err, size_t errlen)
+{
+	struct http_listener	*hl;
+
+	if ((hl = calloc(1, sizeof(*hl))) == NULL ||
+	    (hl->conns = calloc(c->http.max_connections,
+	    sizeof(*hl->conns))) == NULL ||
+	    (hl->http = evhttp_new(base)) == NULL) {
+		snprintf(err, errlen, "http: out of memory");
+		http_listener_free(hl);
+		return NULL;
+	}
+	hl->base = base;
+	hl->max_conns = c->http.max_connections;
+	hl->rate = c->http.rate;
+	hl->burst = hl->tokens = c->http.burst;
+	event_base_gettimeofday_cached(base, &hl->last);
+	evhttp_set_max_body_size(hl->http, (ev_ssize_t)c->http.max_body);
+	evhttp_set_max_headers_size(hl->http, HTTP_LISTENER_HEADERS_MAX);
+	evhttp_set_timeout(hl->http, (int)c->http.timeout);
+	/* a body over the bound is read and answered 413, not cut off */
+	evhttp_set_flags(hl->http, EVHTTP_SERVER_LINGERING_CLOSE);
+	evhttp_set_allowed_methods(hl->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(hl->http, dispatch, hl);
+	if (c->http.tls) {
+		if (ctx == NULL || SSL_CTX_up_ref(ctx) != 1) {
+			snprintf(err, errlen, "http: tls needs tls.certificate");
+			http_listener_free(hl);
+			return NULL;
+		}
+		hl->tls = ctx;
+		evhttp_set_bevcb(hl->http, tls_bev, hl);
+	}
+	if (bind_listener(hl, c, err, errlen) == -1) {
+		http_listener_free(hl);
+		return NULL;
+	}
+	log_info("http: listening on %s%s", c->http.listen,
+	    hl->tls != NULL ? " tls" : "");
+	return hl;
+}
+
+/* http_listener_route - see http_listener.h */
+int
+http_listener_route(struct http_listener *hl, const char *prefix,
+    http_route_fn fn, void *arg)
+{
+	if (hl->nroutes == HTTP_LISTENER_ROUTES_MAX)
+		return -1;
+	hl->routes[hl->nroutes].prefix = prefix;
+	hl->routes[hl->nroutes].fn = fn;
+	hl->routes[hl->nroutes].arg = arg;
+	hl->nroutes++;
+	return 0;
+}
+
+/* http_listener_free - see http_listener.h; connections first */
+void
+http_listener_free(struct http_listener *hl)
+{
+	if (hl == NULL)
+		return;
+	if (hl->http != NULL)
+		evhttp_free(hl->http);
+	SSL_CTX_free(hl->tls);
+	free(hl->conns);
+	free(hl);
+}
