@@ -40,6 +40,12 @@
 #define MILLION			1000000
 #define ADDR_MAX		21	/* source_addr, destination_addr + NUL */
 
+/* each SMS in c's line, which m may leave inside the loop */
+#define LINE_FOREACH_SAFE(m, c, next)					\
+	for ((m) = TAILQ_FIRST(&(c)->line);				\
+	    (m) != NULL && ((next) = TAILQ_NEXT((m), entry), 1);	\
+	    (m) = (next))
+
 enum part_state { PART_WAIT, PART_OUT, PART_DONE };
 
 /* one submit_sm of an SMS */
@@ -399,7 +405,7 @@ pump(struct smpp_client *c)
 	if (c->closing || !smpp_session_bound(c->tx) ||
 	    c->paused_until > now_us())
 		return;
-	TAILQ_FOREACH_SAFE(m, &c->line, entry, next) {
+	LINE_FOREACH_SAFE(m, c, next) {
 		if (c->nwindow >= c->conf.window)
 			return;
 		while (c->nwindow < c->conf.window && (i = next_part(m)) != -1)
@@ -452,7 +458,7 @@ throttle(struct smpp_client *c)
 		log_info("smpp %s throttled by the SMSC pause=%us", c->name,
 		    c->pause);
 	}
-	TAILQ_FOREACH_SAFE(m, &c->line, entry, next)
+	LINE_FOREACH_SAFE(m, c, next)
 		if (!started(m) && !m->failed)
 			finish(c, m, &(struct sms_outcome){
 			    .result = SMS_THROTTLED,
@@ -583,7 +589,7 @@ on_down(void *arg, struct smpp_session *s, const char *why)
 	if (lost > 0)
 		log_info("smpp %s %zu submit_sm without answer will be "
 		    "submitted again", c->name, lost);
-	TAILQ_FOREACH_SAFE(m, &c->line, entry, next)
+	LINE_FOREACH_SAFE(m, c, next)
 		settle(c, m);
 	if (c->closing)
 		check_closed(c);
@@ -633,7 +639,7 @@ tick(evutil_socket_t fd, short ev, void *arg)
 		}
 	if (c->unbound_since == 0)
 		return;
-	TAILQ_FOREACH_SAFE(m, &c->line, entry, next) {
+	LINE_FOREACH_SAFE(m, c, next) {
 		since = m->since > c->unbound_since ? m->since :
 		    c->unbound_since;
 		if (m->nout == 0 && now - since >= limit)
@@ -683,7 +689,7 @@ check_closed(struct smpp_client *c)
 
 	if (c->nwindow > 0 || c->open_sessions > 0)
 		return;
-	TAILQ_FOREACH_SAFE(m, &c->line, entry, next)
+	LINE_FOREACH_SAFE(m, c, next)
 		finish_fail(c, m, SMS_TEMPFAIL, "backend shut down");
 	c->open_sessions = c->rx != NULL ? 2 : 1;
 	smpp_session_close(c->tx);
@@ -704,7 +710,7 @@ smpp_close(struct backend *b, void (*done)(void *), void *arg)
 	c->closing = true;
 	c->close_done = done;
 	c->close_arg = arg;
-	TAILQ_FOREACH_SAFE(m, &c->line, entry, next)
+	LINE_FOREACH_SAFE(m, c, next)
 		if (m->nout == 0)
 			finish_fail(c, m, SMS_TEMPFAIL, "backend shut down");
 	if (c->nwindow > 0)
@@ -779,14 +785,14 @@ static const struct backend_ops smpp_ops = {
 static int
 sessions_new(struct smpp_client *c, struct event_base *base)
 {
-	if (c->conf.bind == SMPP_BIND_TRANSCEIVER)
+	if (c->conf.bind == SMPP_BIND_MODE_TRANSCEIVER)
 		c->tx = smpp_session_new(base, &c->peer,
 		    SMPP_BIND_TRANSCEIVER, "trx", &session_ops, c);
 	else if ((c->tx = smpp_session_new(base, &c->peer,
 	    SMPP_BIND_TRANSMITTER, "tx", &session_ops, c)) != NULL)
 		c->rx = smpp_session_new(base, &c->peer, SMPP_BIND_RECEIVER,
 		    "rx", &session_ops, c);
-	return c->tx != NULL && (c->conf.bind == SMPP_BIND_TRANSCEIVER ||
+	return c->tx != NULL && (c->conf.bind == SMPP_BIND_MODE_TRANSCEIVER ||
 	    c->rx != NULL) ? 0 : -1;
 }
 
