@@ -31,38 +31,61 @@
 #define UCS2_SEGMENT	67	/* 3 units of the 6-byte UDH */
 
 /*
- * Septets per character for U+0000..U+00FF: 0 not in GSM 03.38, 1 default
- * alphabet, 2 extension table (escape + code).  Absent on purpose: U+001B (the
- * escape itself is no character), U+0060 '`', U+00E7 'ç' (0x09 is 'Ç').
+ * GSM 03.38 code of each character U+0000..U+00FF: NO when GSM lacks it,
+ * X(code) for the extension table (escape 0x1b, then code).  Absent on
+ * purpose: U+001B (the escape itself is no character), U+0060 '`', U+00E7
+ * 'ç' (0x09 is 'Ç').  The one table both the segment count and the SMPP
+ * encoder read, so they never disagree on what is GSM-7.
  */
-static const unsigned char latin1_septets[256] = {
+#define NO		0xff
+#define X(code)		(0x80 | (code))
+#define IS_EXTENSION	0x80
+#define GSM_ESCAPE	0x1b
+
+static const uint8_t latin1_gsm[256] = {
 	/* 0x00: LF, FF (extension), CR */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 1, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	/* 0x20: space to '?' */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	NO, NO, NO, NO, NO, NO, NO, NO,
+	NO, NO, 0x0a, NO, X(0x0a), 0x0d, NO, NO,
+	NO, NO, NO, NO, NO, NO, NO, NO,
+	NO, NO, NO, NO, NO, NO, NO, NO,
+	/* 0x20: space to '?', '$' is 0x02 */
+	0x20, 0x21, 0x22, 0x23, 0x02, 0x25, 0x26, 0x27,
+	0x28, 0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f,
+	0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37,
+	0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e, 0x3f,
 	/* 0x40: '@' A-Z, then [ \ ] ^ (extension), '_' */
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 1,
+	0x00, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47,
+	0x48, 0x49, 0x4a, 0x4b, 0x4c, 0x4d, 0x4e, 0x4f,
+	0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57,
+	0x58, 0x59, 0x5a, X(0x3c), X(0x2f), X(0x3e), X(0x14), 0x11,
 	/* 0x60: a-z, then { | } ~ (extension) */
-	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 0,
+	NO, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67,
+	0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+	0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77,
+	0x78, 0x79, 0x7a, X(0x28), X(0x40), X(0x29), X(0x3d), NO,
 	/* 0x80: C1 controls */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	NO, NO, NO, NO, NO, NO, NO, NO,
+	NO, NO, NO, NO, NO, NO, NO, NO,
+	NO, NO, NO, NO, NO, NO, NO, NO,
+	NO, NO, NO, NO, NO, NO, NO, NO,
 	/* 0xA0: ¡ £ ¤ ¥ § */
-	0, 1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+	NO, 0x40, NO, 0x01, 0x24, 0x03, NO, 0x5f,
+	NO, NO, NO, NO, NO, NO, NO, NO,
 	/* 0xB0: ¿ */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+	NO, NO, NO, NO, NO, NO, NO, NO,
+	NO, NO, NO, NO, NO, NO, NO, 0x60,
 	/* 0xC0: Ä Å Æ Ç É */
-	0, 0, 0, 0, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0,
+	NO, NO, NO, NO, 0x5b, 0x0e, 0x1c, 0x09,
+	NO, 0x1f, NO, NO, NO, NO, NO, NO,
 	/* 0xD0: Ñ Ö Ø Ü ß */
-	0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1,
+	NO, 0x5d, NO, NO, NO, NO, 0x5c, NO,
+	0x0b, NO, NO, NO, 0x5e, NO, NO, 0x1e,
 	/* 0xE0: à ä å æ è é ì */
-	1, 0, 0, 0, 1, 1, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0,
+	0x7f, NO, NO, NO, 0x7b, 0x0f, 0x1d, NO,
+	0x04, 0x05, NO, NO, 0x07, NO, NO, NO,
 	/* 0xF0: ñ ò ö ø ù ü */
-	0, 1, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0,
+	NO, 0x7d, 0x08, NO, NO, NO, 0x7c, NO,
+	0x0c, 0x06, NO, NO, 0x7e, NO, NO, NO,
 };
 
 struct codepoint_iter {
@@ -80,29 +103,55 @@ struct segmenter {
 	size_t		 capacity;	/* units per segment of a long message */
 };
 
+/* greek_gsm - the code of a Greek capital GSM 03.38 has, NO if none */
+static uint8_t
+greek_gsm(uint32_t cp)
+{
+	switch (cp) {
+	case 0x0393:	return 0x13;	/* Γ */
+	case 0x0394:	return 0x10;	/* Δ */
+	case 0x0398:	return 0x19;	/* Θ */
+	case 0x039B:	return 0x14;	/* Λ */
+	case 0x039E:	return 0x1a;	/* Ξ */
+	case 0x03A0:	return 0x16;	/* Π */
+	case 0x03A3:	return 0x18;	/* Σ */
+	case 0x03A6:	return 0x12;	/* Φ */
+	case 0x03A8:	return 0x17;	/* Ψ */
+	case 0x03A9:	return 0x15;	/* Ω */
+	default:	return NO;
+	}
+}
+
+/* gsm_septet_of - the septets of a code point in out, their count (0: none) */
+unsigned
+gsm_septet_of(uint32_t cp, uint8_t out[2])
+{
+	uint8_t	 code;
+
+	if (cp < 0x100)
+		code = latin1_gsm[cp];
+	else if (cp == 0x20AC)	/* € */
+		code = X(0x65);
+	else
+		code = greek_gsm(cp);
+	if (code == NO)
+		return 0;
+	if (code & IS_EXTENSION) {
+		out[0] = GSM_ESCAPE;
+		out[1] = code & ~IS_EXTENSION;
+		return 2;
+	}
+	out[0] = code;
+	return 1;
+}
+
 /* gsm_septets - septets for a code point, 0 when GSM 03.38 lacks it */
 static unsigned
 gsm_septets(uint32_t cp)
 {
-	if (cp < 0x100)
-		return latin1_septets[cp];
-	switch (cp) {
-	case 0x0393:	/* Γ */
-	case 0x0394:	/* Δ */
-	case 0x0398:	/* Θ */
-	case 0x039B:	/* Λ */
-	case 0x039E:	/* Ξ */
-	case 0x03A0:	/* Π */
-	case 0x03A3:	/* Σ */
-	case 0x03A6:	/* Φ */
-	case 0x03A8:	/* Ψ */
-	case 0x03A9:	/* Ω */
-		return 1;
-	case 0x20AC:	/* € */
-		return 2;
-	default:
-		return 0;
-	}
+	uint8_t	 septets[2];
+
+	return gsm_septet_of(cp, septets);
 }
 
 /*

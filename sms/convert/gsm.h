@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum sms_encoding { SMS_GSM7, SMS_UCS2 };
 
@@ -23,6 +24,13 @@ struct sms_layout {
  */
 void		 gsm_layout(const char *utf8, size_t len, struct sms_layout *);
 const char	*gsm_encoding_name(enum sms_encoding);	/* "GSM-7", "UCS-2" */
+
+/*
+ * gsm_septet_of - the GSM 03.38 septets of a code point in out: 1 for the
+ * default alphabet, 2 for the extension table (0x1b then the code), 0 when
+ * GSM lacks it; the same table gsm_layout counts with
+ */
+unsigned	 gsm_septet_of(uint32_t cp, uint8_t out[2]);
 
 /* One part of a concatenated SMS: bytes [start, end) of the UTF-8 text. */
 struct sms_part {

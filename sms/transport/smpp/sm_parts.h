@@ -16,6 +16,11 @@
 
 #define SM_PARTS_MAX	255		/* a UDH counts parts in one octet */
 #define SM_PAYLOAD_MAX	(SM_PARTS_MAX * 140)
+/*
+ * Octets the parts of one SMS may take: unpacked GSM is the longest, 160
+ * septets in a single part, UDH + 153 in each of many, 153 each with SAR
+ */
+#define SM_BYTES_MAX	(SM_PARTS_MAX * 160)
 
 /* one submit_sm's worth */
 struct sm_part {
@@ -39,7 +44,7 @@ struct sm_message {
 	unsigned	 nparts;
 	struct sm_part	 parts[SM_PARTS_MAX];
 	size_t		 used;
-	uint8_t		 bytes[SM_PAYLOAD_MAX + SM_PARTS_MAX * 8];
+	uint8_t		 bytes[SM_BYTES_MAX];
 };
 
 /*
