@@ -162,14 +162,13 @@ sender(struct smpp_sms *m, const char *from)
 
 /* fail_now - m fails with result and a reason, once settled */
 static void
-fail_now(struct smpp_sms *m, enum sms_result result, const char *fmt,
-    const char *what)
+fail_now(struct smpp_sms *m, enum sms_result result, const char *reason)
 {
 	if (m->failed)
 		return;
 	m->failed = true;
 	m->fail = result;
-	snprintf(m->reason, sizeof(m->reason), fmt, what);
+	snprintf(m->reason, sizeof(m->reason), "%s", reason);
 }
 
 /* sms_new - m of sms as submit_sm parts; NULL if out of memory */
@@ -218,11 +217,11 @@ sms_new(struct smpp_client *c, const struct sms *sms, sms_done_cb cb,
 	m->registered = sms->want_report || c->b.report_cb != NULL ?
 	    SMPP_REGISTERED_FINAL : 0;
 	if (built == -1)
-		fail_now(m, SMS_PERMFAIL, "%s", "the text cannot travel as SMS");
+		fail_now(m, SMS_PERMFAIL, "the text cannot travel as SMS");
 	else if (sender(m, sms->from != NULL ? sms->from : c->from) == -1)
-		fail_now(m, SMS_PERMFAIL, "%s", "the sender id is too long");
+		fail_now(m, SMS_PERMFAIL, "the sender id is too long");
 	else if (strlen(to) >= sizeof(m->dest))
-		fail_now(m, SMS_BADNUMBER, "%s", "the number is too long");
+		fail_now(m, SMS_BADNUMBER, "the number is too long");
 	else
 		memcpy(m->dest, to, strlen(to) + 1);
 	return m;
@@ -370,8 +369,7 @@ send_part(struct smpp_client *c, struct smpp_sms *m, unsigned i)
 		put_sar(&p, pt, sar);
 	if (smpp_session_send(c->tx, &p, &seq) == -1) {
 		if (errno == EINVAL)
-			fail_now(m, SMS_PERMFAIL, "%s",
-			    "a field is too long for SMPP");
+			fail_now(m, SMS_PERMFAIL, "a field is too long for SMPP");
 		return -1;
 	}
 	pt->state = PART_OUT;
@@ -432,7 +430,7 @@ part_sent(struct smpp_client *c, struct smpp_sms *m, unsigned i,
 	m->ndone++;
 	c->pause = 0;
 	if ((pt->id = strdup(id)) == NULL)
-		fail_now(m, SMS_TEMPFAIL, "%s", "out of memory");
+		fail_now(m, SMS_TEMPFAIL, "out of memory");
 	else if (sent_ids_add(c->ids, id) == -1)
 		log_warnx("smpp %s no memory to match receipts for %s",
 		    c->name, id);
@@ -474,6 +472,7 @@ part_answered(struct smpp_client *c, struct slot *sl,
 	struct smpp_sms	*m = got.sms;
 	uint32_t	 st = p->command_status;
 	enum sms_result	 r;
+	char		 why[64];
 
 	r = p->command_id == SMPP_GENERIC_NACK ? smpp_nack_result(st) :
 	    smpp_status_result(st);
@@ -481,7 +480,7 @@ part_answered(struct smpp_client *c, struct slot *sl,
 		part_sent(c, m, got.part, p->body.message_id);
 	else if (r == SMS_SENT) {
 		m->parts[got.part].state = PART_WAIT;
-		fail_now(m, SMS_TEMPFAIL, "%s", "the SMSC gave no message_id");
+		fail_now(m, SMS_TEMPFAIL, "the SMSC gave no message_id");
 	} else {
 		m->parts[got.part].state = PART_WAIT;
 		log_info("smpp %s %s part %u/%u refused status=%s%s",
@@ -490,9 +489,11 @@ part_answered(struct smpp_client *c, struct slot *sl,
 		    SMPP_GENERIC_NACK ? " (generic_nack)" : "");
 		if (r == SMS_THROTTLED)
 			m->throttled = true;
-		else
-			fail_now(m, r, "the SMSC answered %s",
+		else {
+			snprintf(why, sizeof(why), "the SMSC answered %s",
 			    smpp_status_name(st));
+			fail_now(m, r, why);
+		}
 	}
 	settle(c, m);
 	if (r == SMS_THROTTLED)
