@@ -632,7 +632,7 @@ tick(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	limit = (uint64_t)c->conf.response_timeout * MILLION;
 	for (i = 0; i < c->nwindow; i++)
-		if (now - c->window[i].sent >= limit) {
+		if (c->window[i].sent + limit <= now) {
 			snprintf(why, sizeof(why), "no submit_sm_resp in %us",
 			    c->conf.response_timeout);
 			smpp_session_reset(c->tx, why);
@@ -643,7 +643,7 @@ tick(evutil_socket_t fd, short ev, void *arg)
 	LINE_FOREACH_SAFE(m, c, next) {
 		since = m->since > c->unbound_since ? m->since :
 		    c->unbound_since;
-		if (m->nout == 0 && now - since >= limit)
+		if (m->nout == 0 && since + limit <= now)
 			finish_fail(c, m, SMS_TEMPFAIL,
 			    "the SMSC is unreachable or refuses the bind");
 	}
