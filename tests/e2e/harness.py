@@ -668,13 +668,13 @@ class Ctx:
             d.stop()
             for u in d.unclean:
                 problems.append("%s: %s" % (os.path.basename(d.conf_path), u))
-        for close in self.closers:
-            close()
             log = d.log()
             for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
                 if marker in log:
                     problems.append("%s: sanitizer report in daemon log (%s)"
                                     % (os.path.basename(d.log_path), marker))
+        for close in self.closers:
+            close()
         return problems
 
     def diagnostics(self):

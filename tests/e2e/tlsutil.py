@@ -296,17 +296,26 @@ def swaks(ctx, port, *args):
     return run_tool(ctx, cmd, env=dict(os.environ, POSIXLY_CORRECT="1"), what="swaks")
 
 
+NODE_MODULES = ("nodemailer", "smpp")
+NODE_FILES = ("package.json", "package-lock.json", "send.js", "smsc.js", "smsc-selftest.js")
+
+
+def _node_installed(d):
+    return all(os.path.isdir(os.path.join(d, "node_modules", m)) for m in NODE_MODULES)
+
+
 def node_dir(ctx):
-    """Where send.js runs with nodemailer: the source tree once 'npm ci' ran there,
-    else a copy in the build tree installed now (a read-only tree: make distcheck)."""
+    """Where send.js and smsc.js run with their npm packages: the source tree once
+    'npm ci' ran there, else a copy in the build tree installed now (a read-only
+    tree: make distcheck)."""
     src = os.path.join(HERE, "node")
-    if os.path.isdir(os.path.join(src, "node_modules", "nodemailer")):
+    if _node_installed(src):
         return src
     dst = os.path.join(os.environ.get("top_builddir") or os.getcwd(), "tests", "e2e", "node")
-    if not os.path.isdir(os.path.join(dst, "node_modules", "nodemailer")):
-        os.makedirs(dst, exist_ok=True)
-        for name in ("package.json", "package-lock.json", "send.js"):
-            shutil.copyfile(os.path.join(src, name), os.path.join(dst, name))
+    os.makedirs(dst, exist_ok=True)
+    for name in NODE_FILES:     # the scripts as the source tree has them now
+        shutil.copyfile(os.path.join(src, name), os.path.join(dst, name))
+    if not _node_installed(dst):
         npm = shutil.which("npm")
         check(npm, "missing npm: sh contrib/install-deps.sh test")
         rc, out = run_tool(ctx, [npm, "ci", "--no-audit", "--no-fund", "--prefix", dst],
