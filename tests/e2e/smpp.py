@@ -2,12 +2,10 @@
 # (smsc.py, node/smsc.js): binds, texts, throttling, errors, receipts, TLS.
 """CASES_SMPP: (name, fn, needs) like e2e.CASES; each fn takes a Ctx."""
 
-import os
 import re
-import subprocess
 import time
 
-from harness import check, make_message, send_mail, wait_for
+from harness import check, free_port, make_message, send_mail, wait_for
 from smsc import Smsc
 
 SENDER = "clerk@example.com"
@@ -21,7 +19,7 @@ LONG_GSM = ("Your repair order 4711 is ready for pickup at the service desk; "
 
 
 def smpp_backend(smsc, **over):
-    b = {"name": "smsc", "type": "smpp", "url": "smpp://127.0.0.1:%d" % smsc.port,
+    b = {"name": "smsc", "type": "smpp", "url": smsc.url(),
          "system_id": SYSTEM_ID, "password": PASSWORD, "system_type": "relay",
          "from": "ACME", "response_timeout": "3s", "reconnect_max": "2s"}
     b.update(over)
@@ -54,15 +52,9 @@ def messages_to(smsc, number):
     return [m for m in smsc.state()["messages"] if m["to"] == number.lstrip("+")]
 
 
-def stopped(ctx, smsc):
-    """The SMSC saw no session end badly; stop smsc with the case."""
-    ctx.closers.append(smsc.stop)
-    return smsc
-
-
 def c_basic(ctx):
     """bind_transceiver, exact text, sender TON/NPI, receipts asked, enquire_link, unbind."""
-    smsc = stopped(ctx, Smsc())
+    smsc = Smsc(ctx=ctx)
     d = start(ctx, smsc, enquire_link="1s")
     bind = smsc.state()["binds"][0]
     check(bind["command"] == "bind_transceiver", "bind %r" % bind)
@@ -100,7 +92,7 @@ def c_basic(ctx):
 
 def c_numeric_sender(ctx):
     """A numeric sender id goes as an international number, TON 1 NPI 1."""
-    smsc = stopped(ctx, Smsc())
+    smsc = Smsc(ctx=ctx)
     d = start(ctx, smsc, **{"from": "+4930123456"})
     sent_line(d, send(d, DE, "Hi", "Numeric sender"))
     sub = smsc.state()["submits"][0]
@@ -110,7 +102,7 @@ def c_numeric_sender(ctx):
 
 def c_long(ctx):
     """Long GSM as UDH, SAR, payload and packed septets; UCS-2: assembled exactly."""
-    smsc = stopped(ctx, Smsc())
+    smsc = Smsc(ctx=ctx)
     for mode in ("udh", "sar", "payload", "packed"):
         smsc.reset()
         over = {"long_messages": "udh" if mode == "packed" else mode}
@@ -144,7 +136,7 @@ def c_long(ctx):
 
 def c_throttle(ctx):
     """ESME_RTHROTTLED and ESME_RMSGQFUL: paused, retried, delivered, never deferred."""
-    smsc = stopped(ctx, Smsc())
+    smsc = Smsc(ctx=ctx)
     d = start(ctx, smsc)
     for knob in ("throttle", "msgqful"):
         smsc.reset()
@@ -163,7 +155,7 @@ def c_throttle(ctx):
 
 def c_errors(ctx):
     """Invalid destination -> bounce 5.1.1, no retry; ESME_RSYSERR -> deferred."""
-    smsc = stopped(ctx, Smsc())
+    smsc = Smsc(ctx=ctx)
     smsc.mode(fail={DE[1:]: 0x0b, DE2[1:]: 0x08})
     d = start(ctx, smsc, down_after=0)
     qid = send(d, DE, "Bad", "Invalid number")
@@ -179,7 +171,7 @@ def c_errors(ctx):
 
 def c_drop(ctx):
     """The SMSC drops the connection mid-window: reconnect, every SMS delivered once or more."""
-    smsc = stopped(ctx, Smsc())
+    smsc = Smsc(ctx=ctx)
     smsc.mode(drop_after=4, delay_ms=200)
     d = start(ctx, smsc)
     numbers = ["+49170200000%d" % i for i in range(8)]
@@ -199,7 +191,7 @@ def c_drop(ctx):
 
 def c_receipts(ctx):
     """Receipts as TLVs or text, ids as given, decimal or zero-padded: the queue hears them."""
-    smsc = stopped(ctx, Smsc())
+    smsc = Smsc(ctx=ctx)
     # the second recipient keeps the message in the queue (deferred)
     smsc.mode(fail={DE2[1:]: 0x08})
     d = start(ctx, smsc, down_after=0)
@@ -222,7 +214,7 @@ def c_receipts(ctx):
 
 def c_txrx(ctx):
     """bind = transmitter_receiver: two binds, receipts on the receiver."""
-    smsc = stopped(ctx, Smsc())
+    smsc = Smsc(ctx=ctx)
     smsc.mode(receipts="tlv")
     d = start(ctx, smsc, bind="transmitter_receiver")
     wait_for(lambda: len(smsc.state()["binds"]) >= 2, 5, "two binds")
@@ -234,22 +226,10 @@ def c_txrx(ctx):
     check(smsc.state()["deliver_resps"][0]["command_status"] == 0, "deliver_sm_resp not ROK")
 
 
-def make_ip_cert(ctx):
-    """A self-signed certificate for IP 127.0.0.1: (cert, key)."""
-    cert, key = os.path.join(ctx.tmp, "smsc.pem"), os.path.join(ctx.tmp, "smsc.key")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                    "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=smsc.test",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return cert, key
-
-
 def c_tls(ctx):
     """smpps:// with the SMSC's certificate checked against ca_file; a stranger's fails."""
-    cert, key = make_ip_cert(ctx)
-    smsc = stopped(ctx, Smsc(tls=True, cert=cert, key=key))
-    url = "smpps://127.0.0.1:%d" % smsc.port
-    d = start(ctx, smsc, url=url, ca_file=cert)
+    smsc = Smsc(tls=True, ctx=ctx)
+    d = start(ctx, smsc, ca_file=smsc.cert)
     wait_for(lambda: re.search(r"smpp smsc trx bound .* tls", d.log()), 5, "a TLS bind log line")
     qid = send(d, DE, "TLS", "Over TLS")
     sent_line(d, qid)
@@ -257,29 +237,47 @@ def c_tls(ctx):
     d.stop()
     # the system's store does not know this certificate: no bind
     smsc.reset()
-    d = ctx.daemon(backend=None, backends=[smpp_backend(smsc, url=url)])
+    d = ctx.daemon(backend=None, backends=[smpp_backend(smsc)])
     wait_for(lambda: re.search(r"smpp smsc trx disconnected reason=\"TLS", d.log()), 10,
              "a TLS failure in the log")
     check(not smsc.state()["binds"], "bound without a trusted certificate")
 
 
 def c_bind_refused(ctx):
-    """A wrong password: the cause logged, the SMS deferred, delivered once the bind works."""
-    smsc = stopped(ctx, Smsc())
-    smsc.mode(refuse_bind=0x0e)
-    d = ctx.daemon(backend=None, backends=[smpp_backend(smsc, down_after=0)])
+    """A wrong password: the cause logged, the SMS deferred, sent once it is right."""
+    smsc = Smsc(ctx=ctx, system_id=SYSTEM_ID, password=PASSWORD)
+    d = ctx.daemon(backend=None, backends=[smpp_backend(smsc, password="wrong",
+                                                        down_after=0)])
     qid = send(d, DE, "Pw", "Wrong password")
-    wait_for(lambda: re.search(r"bind failed system_id=relay status=ESME_RINVPASWD", d.log()),
-             10, "the bind failure in the log")
+    wait_for(lambda: re.search(r"bind failed system_id=relay status=ESME_RINVPASWD "
+                               r"\(wrong password\)", d.log()), 10, "the bind failure in the log")
     d.wait_log(qid, "deferred", 15)
-    smsc.mode(refuse_bind=0)
+    check(not smsc.state()["submits"], "submitted without a bind")
+    d.stop()
+    conf = dict(d.conf)
+    conf["backends"] = [smpp_backend(smsc, down_after=0)]
+    d.write_conf(conf)
+    d.start()
     sent_line(d, qid, 20)
     check(len(messages_to(smsc, DE)) == 1, "not delivered after the bind worked")
 
 
+def c_smsc_down(ctx):
+    """SMPP first, HTTP second: no SMSC listening -> via HTTP, without a deferral."""
+    http = {"name": "web", "type": "http", "profile": "generic",
+            "url": ctx.mock.url("/sms"), "timeout": "10s"}
+    smpp = {"name": "smsc", "type": "smpp", "url": "smpp://127.0.0.1:%d" % free_port(),
+            "system_id": SYSTEM_ID, "response_timeout": "2s", "reconnect_max": "2s"}
+    d = ctx.daemon(backend=None, backends=[smpp, http], routes=[{"backends": ["smsc", "web"]}])
+    qid = send(d, DE, "Down", "Nobody listens")
+    sent_line(d, qid)
+    check(len(ctx.mock.requests()) == 1, "HTTP mock got %r" % ctx.mock.requests())
+    check(not d.log_lines(qid, "deferred"), "deferred instead of failing over")
+
+
 def c_failover(ctx):
     """SMPP first, HTTP second: the SMSC refuses the bind or is gone -> via HTTP."""
-    smsc = stopped(ctx, Smsc())
+    smsc = Smsc(ctx=ctx)
     smsc.mode(refuse_bind=0x0d)
     http = {"name": "web", "type": "http", "profile": "generic",
             "url": ctx.mock.url("/sms"), "timeout": "10s"}
@@ -305,6 +303,7 @@ CASES_SMPP = [
     ("smpp: receipts tlv/text, ids same/dec/pad reach the queue", c_receipts, None),
     ("smpp: transmitter_receiver binds twice", c_txrx, None),
     ("smpp: smpps with a checked certificate", c_tls, None),
-    ("smpp: bind refused -> logged, deferred, delivered later", c_bind_refused, None),
+    ("smpp: wrong password -> logged, deferred, sent once right", c_bind_refused, None),
     ("smpp: SMSC refuses the bind -> failover to HTTP", c_failover, None),
+    ("smpp: SMSC down -> failover to HTTP", c_smsc_down, None),
 ]
