@@ -473,11 +473,17 @@ free_pointer(const struct keydef *kd, void *base)
 	free(p);
 }
 
-/* parse_string - K_STRING */
+/* parse_string - K_STRING; a secret's error names the rule, never the value */
 static int
 parse_string(struct loader *ld, const config_setting_t *s,
     const struct keydef *kd, void *base)
 {
+	const char	*why;
+
+	if ((kd->flags & KF_SECRET) && kd->valid != NULL &&
+	    config_setting_type(s) == CONFIG_TYPE_STRING &&
+	    (why = kd->valid(config_setting_get_string(s))) != NULL)
+		return conf_fail(ld, s, "the value %s", why);
 	return dup_string(ld, s, kd->valid, AT(kd, base, char *));
 }
 

@@ -500,10 +500,12 @@ rcpt_sms(const struct qrcpt *r, char ref[REPORT_REF_MAX])
 	const struct message *d = r->msg->msg;
 
 	report_ref(ref, r->msg->idstr, r->index);
+	/* a receipt is asked for whenever the sender may hear of the outcome */
 	return (struct sms){ .ref = ref, .to = d->rcpts[r->index].to,
 	    .from = d->sender_id, .sender = d->sender, .text = d->text,
 	    .parts = d->parts,
-	    .encoding = gsm_encoding_name(d->encoding) };
+	    .encoding = gsm_encoding_name(d->encoding),
+	    .want_report = d->rcpts[r->index].notify != SMTP_NOTIFY_NEVER };
 }
 
 /* rcpt_dispatch - journal SENDING, then hand the recipient over */

@@ -1061,7 +1061,8 @@ static void
 test_secrets(void **state)
 {
 	static const char *const files[] = {
-		"secrets_basic.conf", "secrets_bearer.conf"
+		"secrets_basic.conf", "secrets_bearer.conf",
+		"secrets_smpp.conf"
 	};
 	const struct keydef	*rows[32];
 	bool			 set[32] = { false };
@@ -1340,8 +1341,24 @@ test_errors(void **state)
 		  "/control.sock\" is too long for a unix socket path; set "
 		  "control_socket" },
 		{ "bad_type.conf",
-		  "3: backend.type: \"smpp\" is not one of \"outbox\" or "
-		  "\"http\"" },
+		  "3: backend.type: \"ucp\" is not one of \"outbox\", "
+		  "\"http\" or \"smpp\"" },
+		{ "smpp_no_url.conf",
+		  "2: backend: type \"smpp\" requires url "
+		  "(smpp://host:port or smpps://host:port)" },
+		{ "smpp_bad_url.conf",
+		  "4: backend.url: \"https://smsc.example.net\" must be "
+		  "smpp://host:port or "
+		  "smpps://host:port" },
+		{ "smpp_long_password.conf",
+		  "6: backend.password: the value must be at most 8 "
+		  "characters (SMPP password)" },
+		{ "smpp_http_key.conf",
+		  "5: backend.profile: not used with type = \"smpp\"" },
+		{ "http_smpp_key.conf",
+		  "5: backend.system_id: not used with type = \"http\"" },
+		{ "smpp_ca_plain.conf",
+		  "6: backend.ca_file: only used with smpps://" },
 		{ "http_no_url.conf",
 		  "2: backend: type \"http\" requires url" },
 		{ "twilio_no_user.conf",

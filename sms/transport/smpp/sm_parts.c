@@ -15,15 +15,8 @@
 
 #include "sms/convert/gsm.h"
 #include "sms/lib/utf8.h"
+#include "sms/transport/smpp/pdu.h"
 #include "sms/transport/smpp/sm_parts.h"
-
-/*
- * pdu.h's values; pdu.h itself cannot join conf.h (which sm_parts.h needs
- * for enum smpp_long) until their two smpp_bind names stop clashing
- */
-#define SMPP_ESM_UDHI		0x40U
-#define SMPP_DC_DEFAULT		0x00U
-#define SMPP_DC_UCS2		0x08U
 
 #define UDH_LEN		6	/* UDHL, IEI 0x00, IEDL 3, ref, total, seq */
 #define UDH_FILL_BITS	1	/* 48 bits of UDH + 1 = 7 septets */
