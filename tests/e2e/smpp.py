@@ -91,13 +91,17 @@ def c_basic(ctx):
 
 
 def c_numeric_sender(ctx):
-    """A numeric sender id goes as an international number, TON 1 NPI 1."""
+    """A numeric sender id goes as an international number, TON 1 NPI 1; NOTIFY=NEVER: no receipt."""
     smsc = Smsc(ctx=ctx)
     d = start(ctx, smsc, **{"from": "+4930123456"})
-    sent_line(d, send(d, DE, "Hi", "Numeric sender"))
+    qid = send_mail(d.port, SENDER, [DE + "@sms.example"], make_message("Hi", "Numeric sender\r\n"),
+                    mail_options=(), rcpt_options=("NOTIFY=NEVER",))
+    sent_line(d, qid)
     sub = smsc.state()["submits"][0]
     check((sub["source_addr"], sub["source_addr_ton"], sub["source_addr_npi"]) ==
           ("4930123456", 1, 1), "numeric sender: %r" % sub)
+    check(sub["registered_delivery"] == 0, "NOTIFY=NEVER, yet registered_delivery %r"
+          % sub["registered_delivery"])
 
 
 def c_long(ctx):
@@ -295,7 +299,7 @@ def c_failover(ctx):
 CASES_SMPP = [
     ("smpp: bind, exact text, TON/NPI, receipts asked, enquire_link, unbind on SIGTERM",
      c_basic, None),
-    ("smpp: numeric sender id -> TON 1 NPI 1", c_numeric_sender, None),
+    ("smpp: numeric sender id -> TON 1 NPI 1; NOTIFY=NEVER asks no receipt", c_numeric_sender, None),
     ("smpp: long GSM by UDH, SAR, payload, packed; UCS-2 exact", c_long, None),
     ("smpp: throttled and queue full -> retried, no deferral", c_throttle, None),
     ("smpp: invalid destination bounces 5.1.1, system error defers", c_errors, None),

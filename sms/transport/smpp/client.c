@@ -213,9 +213,7 @@ sms_new(struct smpp_client *c, const struct sms *sms, sms_done_cb cb,
 		    .len = (uint16_t)msg->parts[i].len,
 		    .off = (size_t)(msg->parts[i].data - msg->bytes) };
 	}
-	/* receipts are asked for whenever someone may hear of them */
-	m->registered = sms->want_report || c->b.report_cb != NULL ?
-	    SMPP_REGISTERED_FINAL : 0;
+	m->registered = sms->want_report ? SMPP_REGISTERED_FINAL : 0;
 	if (built == -1)
 		fail_now(m, SMS_PERMFAIL, "the text cannot travel as SMS");
 	else if (sender(m, sms->from != NULL ? sms->from : c->from) == -1)
