@@ -26,7 +26,7 @@ struct run {
 	struct backend		*b;
 	struct event_base	*base;
 	struct event		*refill;
-	unsigned long		 want;		/* to submit in this phase */
+	unsigned long		 want;		/* SMS of this phase */
 	unsigned long		 submitted;
 	unsigned long		 done;
 	unsigned long		 sent;
@@ -60,8 +60,8 @@ now_s(void)
 static void
 fill(struct run *r)
 {
-	struct sms	 sms = { .text = "Your parcel 4711 is ready for pickup",
-	    .parts = 1, .encoding = "GSM-7" };
+	struct sms	 sms = { .parts = 1, .encoding = "GSM-7",
+	    .text = "Your parcel 4711 is ready for pickup" };
 
 	while (r->submitted < r->want && backend_has_capacity(r->b)) {
 		snprintf(r->to, sizeof(r->to), "+49170%07lu",
@@ -94,10 +94,11 @@ smsdone(void *arg, const struct sms_outcome *o)
 	if (o->result == SMS_SENT)
 		r->sent++;
 	else if (o->result != SMS_THROTTLED)
-		fprintf(stderr, "smpp_bench: %s: %s\n", sms_result_name(o->result),
+		fprintf(stderr, "smpp_bench: %s: %s\n",
+		    sms_result_name(o->result),
 		    o->reason != NULL ? o->reason : "");
 	if (o->result == SMS_THROTTLED)
-		r->submitted--;		/* it comes back: submit it again */
+		r->submitted--;		/* to be submitted again */
 	if (r->done >= r->want)
 		event_base_loopbreak(r->base);
 	else
@@ -116,7 +117,8 @@ phase(struct run *r, unsigned long n)
 int
 main(int argc, char **argv)
 {
-	struct backend_conf	 bc = { .name = "bench", .type = BACKEND_SMPP };
+	struct backend_conf	 bc = { .name = "bench",
+	    .type = BACKEND_SMPP };
 	struct run		 r = { 0 };
 	unsigned long		 n = 20000;
 	char			 url[64], err[256];
@@ -128,7 +130,8 @@ main(int argc, char **argv)
 	bc.smpp = (struct smpp_conf){ .system_id = "bench", .password = "bench",
 	    .window = 10, .enquire_link = 30, .response_timeout = 30,
 	    .reconnect_max = 5, .tls_verify = true,
-	    .bind = SMPP_BIND_MODE_TRANSCEIVER, .long_messages = SMPP_LONG_UDH };
+	    .bind = SMPP_BIND_MODE_TRANSCEIVER,
+	    .long_messages = SMPP_LONG_UDH };
 	while ((ch = getopt(argc, argv, "p:n:w:m:")) != -1) {
 		switch (ch) {
 		case 'p':

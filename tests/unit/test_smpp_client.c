@@ -45,8 +45,8 @@ test_status_map(void **state)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		if (smpp_status_result(cases[i].status) != cases[i].result)
 			fail_msg("status 0x%x: %s, want %s", cases[i].status,
-			    sms_result_name(smpp_status_result(cases[i].status)),
-			    sms_result_name(cases[i].result));
+			    sms_result_name(smpp_status_result(
+			    cases[i].status)), sms_result_name(cases[i].result));
 	/* a generic_nack is never final: the SMSC did not read the PDU */
 	assert_int_equal(smpp_nack_result(SMPP_ESME_RINVCMDLEN), SMS_TEMPFAIL);
 	assert_int_equal(smpp_nack_result(SMPP_ESME_RINVDSTADR), SMS_TEMPFAIL);

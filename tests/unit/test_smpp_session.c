@@ -73,8 +73,8 @@ static void
 fake_answer(struct fake *f, uint32_t id, uint32_t status, uint32_t seq,
     const char *msgid)
 {
-	struct smpp_pdu	 p = { .command_id = id, .command_status = status,
-	    .sequence = seq };
+	struct smpp_pdu	 p = { .command_id = id,
+	    .command_status = status, .sequence = seq };
 
 	if (id == (SMPP_SUBMIT_SM | SMPP_RESP))
 		p.body.message_id = msgid != NULL ? msgid : "";
@@ -102,7 +102,7 @@ fake_submit(struct fake *f, const struct smpp_pdu *p)
 		return;
 	case V_SILENT_FIRST:
 		if (f->conns == 1)
-			return;		/* never answered on the first session */
+			return;		/* not on the first session */
 		break;
 	case V_BADNUMBER_SECOND:
 		if (f->submits == 2) {
@@ -331,7 +331,7 @@ test_smsc_requests(void **state)
 	struct backend		*b;
 	struct smpp_pdu		 p = { .command_id = SMPP_ENQUIRE_LINK,
 	    .sequence = 77 };
-	static const uint8_t	 unknown[] = { 0, 0, 0, 16, 0, 0, 0x01, 0x11,
+	static const uint8_t	 unknown[] = { 0, 0, 0, 16, 0, 0, 1, 0x11,
 	    0, 0, 0, 0, 0, 0, 0, 78 };
 	time_t			 end;
 	char			 url[64];

@@ -33,12 +33,12 @@
 #include "sms/transport/smpp/status_map.h"
 
 #define SMPP_MAX_IN_FLIGHT	256	/* SMS held at once, by default */
-#define SENT_IDS_KEPT		100000	/* message ids receipts may name */
+#define SENT_IDS_KEPT		100000	/* ids receipts may name */
 #define ID_FORMS		8
 #define PAUSE_FIRST		1	/* seconds after a throttled part */
 #define PAUSE_MAX		30
 #define MILLION			1000000
-#define ADDR_MAX		21	/* source_addr, destination_addr + NUL */
+#define ADDR_MAX		21	/* an address and its NUL */
 
 /* each SMS in c's line, which m may leave inside the loop */
 #define LINE_FOREACH_SAFE(m, c, next)					\
@@ -75,11 +75,11 @@ struct smpp_sms {
 	unsigned		 nparts;
 	unsigned		 nout;		/* parts in the window */
 	unsigned		 ndone;
-	bool			 throttled;	/* a part was, since the last look */
+	bool			 throttled;	/* a part was, lately */
 	bool			 failed;
 	enum sms_result		 fail;
 	char			 reason[96];
-	uint64_t		 since;		/* us: taken, or its session lost */
+	uint64_t		 since;		/* us: taken, or session lost */
 	struct smpp_part	*parts;
 	uint8_t			*bytes;
 };
@@ -95,24 +95,24 @@ struct slot {
 };
 
 struct smpp_client {
-	struct backend		 b;	/* first: backend.c sees only this */
+	struct backend		 b;	/* first: backend.c sees this */
 	char			*name;
-	char			*from;		/* default sender id */
-	struct smpp_conf	 conf;		/* a copy: the sessions use it */
+	char			*from;		/* the default sender id */
+	struct smpp_conf	 conf;		/* a copy, for the sessions */
 	struct smpp_peer	 peer;
-	struct smpp_session	*tx;		/* submits (and, transceiver, receipts) */
-	struct smpp_session	*rx;		/* receipts; NULL: tx does both */
+	struct smpp_session	*tx;		/* submits; trx: receipts too */
+	struct smpp_session	*rx;		/* receipts; NULL: on tx */
 	struct smpp_smsq	 line;		/* in the order taken */
 	struct slot		*window;
 	size_t			 nwindow;
 	uint64_t		 unbound_since;	/* us; 0: tx bound */
 	uint64_t		 paused_until;	/* us; 0: not paused */
-	unsigned		 pause;		/* s, the last throttle pause */
-	uint16_t		 ref;		/* of the next concatenated SMS */
-	struct event		*tick;		/* deadlines, once a second */
+	unsigned		 pause;		/* s: the last throttle pause */
+	uint16_t		 ref;		/* of the next long SMS */
+	struct event		*tick;		/* deadlines, each second */
 	struct event		*resume;	/* the pause is over */
 	struct sent_ids		*ids;
-	struct sm_message	*msg;		/* scratch for sm_message_build */
+	struct sm_message	*msg;		/* sm_message_build's */
 	bool			 closing;
 	unsigned		 open_sessions;	/* while closing */
 	void			(*close_done)(void *);
@@ -148,7 +148,7 @@ sender(struct smpp_sms *m, const char *from)
 		m->src_npi = 1;		/* ISDN/E.164 */
 		from++;
 	} else if (strspn(from, "0123456789") == strlen(from)) {
-		m->src_ton = 0;		/* unknown: national or short code */
+		m->src_ton = 0;		/* unknown: national, short code */
 		m->src_npi = 1;
 	} else {
 		m->src_ton = 5;		/* alphanumeric */
@@ -295,7 +295,7 @@ settle(struct smpp_client *c, struct smpp_sms *m)
 	else if (c->closing)
 		finish_fail(c, m, SMS_TEMPFAIL, "backend shut down");
 	else
-		m->throttled = false;	/* its other parts go after the pause */
+		m->throttled = false;	/* the rest go after the pause */
 }
 
 /* ---- the window ---- */
@@ -367,7 +367,8 @@ send_part(struct smpp_client *c, struct smpp_sms *m, unsigned i)
 		put_sar(&p, pt, sar);
 	if (smpp_session_send(c->tx, &p, &seq) == -1) {
 		if (errno == EINVAL)
-			fail_now(m, SMS_PERMFAIL, "a field is too long for SMPP");
+			fail_now(m, SMS_PERMFAIL,
+			    "a field is too long for SMPP");
 		return -1;
 	}
 	pt->state = PART_OUT;

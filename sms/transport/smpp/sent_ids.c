@@ -16,7 +16,7 @@ struct id_entry {
 struct sent_ids {
 	struct id_entry	*ring;
 	size_t		 cap;
-	size_t		 oldest;	/* the next slot to fill: the oldest id */
+	size_t		 oldest;	/* the oldest id: filled next */
 	struct id_entry	**buckets;
 	size_t		 nbuckets;	/* a power of two */
 };
@@ -72,8 +72,9 @@ sent_ids_free(struct sent_ids *t)
 static void
 unlink_entry(struct sent_ids *t, struct id_entry *e)
 {
-	struct id_entry	**pp = &t->buckets[id_hash(e->id) & (t->nbuckets - 1)];
+	struct id_entry	**pp;
 
+	pp = &t->buckets[id_hash(e->id) & (t->nbuckets - 1)];
 	while (*pp != NULL && *pp != e)
 		pp = &(*pp)->next;
 	if (*pp == e)

@@ -1,6 +1,6 @@
 /*
  * sent_ids.h - the message ids an SMSC gave this client's submit_sm, the
- * newest so many of them, so a receipt naming one in another spelling maps back.
+ * newest so many, so a receipt naming one in another spelling maps back.
  */
 #ifndef SMSRELAY_SMPP_SENT_IDS_H
 #define SMSRELAY_SMPP_SENT_IDS_H

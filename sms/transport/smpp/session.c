@@ -53,12 +53,12 @@ struct smpp_session {
 	void				*arg;
 	enum sess_state			 state;
 	struct bufferevent		*bev;
-	unsigned			 gen;		/* connections so far */
-	uint32_t			 seq;		/* the last one used */
-	uint32_t			 pending;	/* bind, enquire_link, unbind */
-	struct event			*deadline;	/* for pending or connect */
-	struct event			*quiet;		/* enquire_link is due */
-	struct event			*retry;		/* reconnect */
+	unsigned			 gen;	/* connections so far */
+	uint32_t			 seq;	/* the last one used */
+	uint32_t			 pending;	/* a session request */
+	struct event			*deadline;	/* of pending, connect */
+	struct event			*quiet;	/* enquire_link is due */
+	struct event			*retry;	/* reconnect */
 	struct event			*closing;	/* closed, from the loop */
 	unsigned			 backoff;	/* seconds */
 	int				 closing_wanted;
@@ -167,7 +167,8 @@ close_conn(struct smpp_session *s)
 static void
 drop(struct smpp_session *s, const char *why)
 {
-	int	 was_bound = s->state == SESS_BOUND || s->state == SESS_UNBINDING;
+	int	 was_bound = s->state == SESS_BOUND ||
+	    s->state == SESS_UNBINDING;
 
 	close_conn(s);
 	if (s->closing_wanted) {
@@ -345,7 +346,7 @@ dispatch(struct smpp_session *s, const struct smpp_pdu *p)
 	default:
 		if ((p->command_id & SMPP_RESP) == 0)
 			session_request(s, p);
-		return;		/* a late answer to a request given up on */
+		return;		/* late: its request was given up */
 	}
 }
 

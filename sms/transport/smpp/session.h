@@ -70,8 +70,8 @@ int		 smpp_session_bound(const struct smpp_session *);
 int		 smpp_session_send(struct smpp_session *, struct smpp_pdu *,
 		    uint32_t *seq);
 /* smpp_session_answer - a response without body to the request seq */
-int		 smpp_session_answer(struct smpp_session *, uint32_t command_id,
-		    uint32_t status, uint32_t seq);
+int		 smpp_session_answer(struct smpp_session *,
+		    uint32_t command_id, uint32_t status, uint32_t seq);
 /* smpp_session_reset - drop the connection (why is logged), reconnect */
 void		 smpp_session_reset(struct smpp_session *, const char *why);
 /*
