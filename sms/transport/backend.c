@@ -41,7 +41,7 @@ concrete_new(const struct conf *conf, const struct backend_conf *bc,
 	case BACKEND_HTTP:
 		return http_backend_new(conf, bc, base, err, errlen);
 	case BACKEND_SMPP:
-		break;	/* the client lands with sms/transport/smpp/client.c */
+		return smpp_backend_new(conf, bc, base, err, errlen);
 	}
 	snprintf(err, errlen, "unknown backend type %d", (int)bc->type);
 	return NULL;

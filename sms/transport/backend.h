@@ -153,6 +153,15 @@ struct backend_ops {
 	/* optional: the state of the backends behind this one, up to max */
 	size_t		(*status)(struct backend *, struct backend_status *,
 			    size_t max);
+	/*
+	 * optional: end gracefully before free (run by the backend's thread
+	 * when the daemon stops): take no new SMS, let those at the provider
+	 * be answered and say goodbye (SMPP: the window drains, then unbind),
+	 * each wait bounded by the backend's own deadlines; then done(arg),
+	 * from the loop. free follows; what is still held fails temporarily.
+	 */
+	void		(*close)(struct backend *, void (*done)(void *),
+			    void *arg);
 };
 
 struct submission;

@@ -86,6 +86,20 @@ thread_report(void *arg, const struct sms_delivery_report *r)
 	mailbox_post(t->reports, &ri->item);
 }
 
+/*
+ * inner_closed - the inner backend said goodbye (or has no goodbye to say):
+ * what is still in flight is reported through job_done, the thread ends
+ */
+static void
+inner_closed(void *arg)
+{
+	struct threaded	*t = arg;
+
+	backend_free(t->inner);
+	t->inner = NULL;
+	event_base_loopbreak(t->tbase);
+}
+
 /* thread_fed - a new job, or the order to stop, arrived */
 static void
 thread_fed(struct mailbox_item *item, void *arg)
@@ -95,10 +109,10 @@ thread_fed(struct mailbox_item *item, void *arg)
 	int		 quit;
 
 	if (item == &t->stop) {
-		/* what is still in flight is reported through job_done */
-		backend_free(t->inner);
-		t->inner = NULL;
-		event_base_loopbreak(t->tbase);
+		if (t->inner->ops->close != NULL)
+			t->inner->ops->close(t->inner, inner_closed, t);
+		else
+			inner_closed(t);
 		return;
 	}
 	j = mailbox_entry(item, struct job, item);

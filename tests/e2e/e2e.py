@@ -24,6 +24,7 @@ from hardening import CASES_HARDENING  # noqa: E402
 from badinput import CASES_BADINPUT  # noqa: E402
 from routing import CASES_ROUTING  # noqa: E402
 from profiles import CASES_PROFILES  # noqa: E402
+from smpp import CASES_SMPP  # noqa: E402
 from smsc_selftest import CASES_SMSC  # noqa: E402
 from callbacks import CASES_CALLBACKS  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
@@ -1014,6 +1015,7 @@ CASES += CASES_ROUTING
 CASES += CASES_PROFILES
 CASES += CASES_SMSC
 CASES += CASES_CALLBACKS
+CASES += CASES_SMPP
 
 
 def main(argv):
