@@ -74,7 +74,7 @@ const struct keydef conf_smpp_keys[] = {
 	{ .name = "addr_npi", .type = K_UINT, .off = SOFF(addr_npi),
 	  .max = 18, .when = is_smpp, .flags = KF_TERSE },
 	{ .name = "bind", .type = K_ENUM, .off = SOFF(bind),
-	  .def = SMPP_BIND_TRANSCEIVER, .choices = bind_names,
+	  .def = SMPP_BIND_MODE_TRANSCEIVER, .choices = bind_names,
 	  .when = is_smpp },
 	{ .name = "long_messages", .type = K_ENUM, .off = SOFF(long_messages),
 	  .def = SMPP_LONG_UDH, .choices = long_names, .when = is_smpp },

@@ -16,7 +16,9 @@ enum overflow { OVERFLOW_TRUNCATE, OVERFLOW_REFUSE };
 /* GSM-7 look-alikes: none, typography only, or letters and symbols too */
 enum translit_mode { TRANSLIT_OFF, TRANSLIT_TYPOGRAPHY, TRANSLIT_LETTERS };
 enum backend_type { BACKEND_OUTBOX, BACKEND_HTTP, BACKEND_SMPP };
-enum smpp_bind { SMPP_BIND_TRANSCEIVER, SMPP_BIND_TRANSMITTER_RECEIVER };
+/* bind = "transceiver" or "transmitter_receiver" (names apart from pdu.h's) */
+enum smpp_bind_mode { SMPP_BIND_MODE_TRANSCEIVER,
+	SMPP_BIND_MODE_TRANSMITTER_RECEIVER };
 /* how an SMS longer than one part travels: UDH, SAR TLVs, message_payload */
 enum smpp_long { SMPP_LONG_UDH, SMPP_LONG_SAR, SMPP_LONG_PAYLOAD };
 enum http_format { HTTP_FORMAT_JSON, HTTP_FORMAT_FORM };
@@ -112,7 +114,7 @@ struct smpp_conf {
 	char			*address_range;
 	unsigned		 addr_ton;	/* of address_range */
 	unsigned		 addr_npi;
-	enum smpp_bind		 bind;
+	enum smpp_bind_mode	 bind;
 	enum smpp_long		 long_messages;
 	bool			 gsm7_packed;	/* data_coding 0 as packed septets */
 	unsigned		 window;	/* submit_sm without a resp */

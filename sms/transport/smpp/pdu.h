@@ -149,6 +149,11 @@ struct smpp_sm {
  * message_id (submit_sm_resp; deliver_sm_resp's is empty); the others
  * have no body. A response with a non-zero status may come without its
  * body: then its strings are "" (never NULL after a decode).
+ * Also: outbind's system_id and password are in bind (the rest ""); data_sm
+ * fills the fields of sm it has (addresses up to 64), data_sm_resp
+ * message_id; alert_notification's source and esme_addr are sm's source
+ * and destination. query_sm, replace_sm, cancel_sm, submit_multi and their
+ * responses are decoded to the header only and cannot be encoded.
  */
 struct smpp_pdu {
 	uint32_t	 command_id;
@@ -179,6 +184,14 @@ int		 smpp_frame(const uint8_t *buf, size_t avail, size_t *len);
  * ESME_RINVMSGLEN, ESME_RINVOPTPARSTREAM, ...) and the header fields of
  * out set as far as they could be read. Unknown TLVs are kept up to
  * SMPP_TLV_MAX and then skipped; a TLV that runs past the PDU is an error.
+ * The statuses: RINVCMDLEN for a command_length under 16, over
+ * SMPP_PDU_MAX or other than len, and for a field the PDU cuts short (a
+ * C-octet string without its NUL before the end included); a string whose
+ * NUL is not within its maximum + 1 the field's own (RINVSYSID,
+ * RINVPASWD, RINVSYSTYP, RINVSRCADR, RINVDSTADR, RINVSERTYP, RINVSCHED,
+ * RINVEXPIRY, RINVMSGID; RINVPARLEN for address_range); RINVMSGLEN for an
+ * sm_length over 254 or past the PDU; RINVOPTPARSTREAM for a TLV cut short.
+ * Any command may carry TLVs after its mandatory fields.
  */
 int		 smpp_decode(const uint8_t *buf, size_t len, struct smpp_pdu *out,
 		    uint32_t *status);
