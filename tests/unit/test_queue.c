@@ -112,7 +112,7 @@ read_journal(struct journal *j)
 {
 	struct event_base	*base = event_base_new();
 	struct spool_replay	 rp = { j_msg, j_state, j_done, NULL, NULL, j,
-	    NULL };
+	    NULL, NULL };
 	struct spool		*s;
 	char			 err[256];
 
@@ -432,7 +432,7 @@ test_report_map(void **state)
 {
 	struct report_map	*rm = report_map_new();
 	uint64_t		 id;
-	uint32_t		 rcpt, i;
+	uint32_t		 rcpt, part, i;
 	char			 key[32], *n;
 
 	(void)state;
@@ -440,20 +440,27 @@ test_report_map(void **state)
 	n = report_id_normal("SM-Ab12\xc3\x84");
 	assert_string_equal(n, "sm-ab12\xc3\x84");
 	free(n);
-	assert_int_equal(report_expect(rm, "SM-Ab12", 7, 1), 0);
-	assert_int_equal(report_lookup(rm, "sm-AB12", &id, &rcpt), 0);
+	/* leading zeros do not count, but "000" is an id */
+	n = report_id_normal("000A1b");
+	assert_string_equal(n, "a1b");
+	free(n);
+	n = report_id_normal("000");
+	assert_string_equal(n, "0");
+	free(n);
+	assert_int_equal(report_expect(rm, "SM-Ab12", 7, 1, 0), 0);
+	assert_int_equal(report_lookup(rm, "sm-AB12", &id, &rcpt, &part), 0);
 	assert_true(id == 7 && rcpt == 1);
 	/* the same id for another recipient: the newer one wins */
-	assert_int_equal(report_expect(rm, "sm-ab12", 8, 0), 0);
+	assert_int_equal(report_expect(rm, "sm-ab12", 8, 0, 0), 0);
 	assert_int_equal(report_map_size(rm), 1);
 	report_forget(rm, "SM-AB12", 7, 1);
-	assert_int_equal(report_lookup(rm, "SM-Ab12", &id, &rcpt), 0);
+	assert_int_equal(report_lookup(rm, "SM-Ab12", &id, &rcpt, &part), 0);
 	assert_true(id == 8 && rcpt == 0);
 	report_forget(rm, "SM-AB12", 8, 0);
-	assert_int_equal(report_lookup(rm, "SM-Ab12", &id, &rcpt), -1);
+	assert_int_equal(report_lookup(rm, "SM-Ab12", &id, &rcpt, &part), -1);
 	for (i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "ID-%u", i);
-		assert_int_equal(report_expect(rm, key, i, i % 3), 0);
+		assert_int_equal(report_expect(rm, key, i, i % 3, 0), 0);
 	}
 	assert_int_equal(report_map_size(rm), 5000);
 	for (i = 0; i < 5000; i += 2) {
@@ -463,11 +470,27 @@ test_report_map(void **state)
 	assert_int_equal(report_map_size(rm), 2500);
 	for (i = 0; i < 5000; i++) {
 		snprintf(key, sizeof(key), "ID-%u", i);
-		assert_int_equal(report_lookup(rm, key, &id, &rcpt),
+		assert_int_equal(report_lookup(rm, key, &id, &rcpt, &part),
 		    i % 2 ? 0 : -1);
 		if (i % 2)
 			assert_true(id == i && rcpt == i % 3);
 	}
+	report_map_free(rm);
+
+	/* an SMSC's id in another base, padding or case finds its part */
+	assert_non_null(rm = report_map_new());
+	assert_int_equal(report_expect(rm, "0A1B", 9, 2, 1), 0);
+	assert_int_equal(report_expect(rm, "77", 9, 2, 2), 0);
+	assert_int_equal(report_lookup(rm, "2587", &id, &rcpt, &part), 0);
+	assert_true(id == 9 && rcpt == 2 && part == 1);
+	assert_int_equal(report_lookup(rm, "00a1b", &id, &rcpt, &part), 0);
+	assert_true(part == 1);
+	/* the id as given wins over its other readings: 0x77 is 119 */
+	assert_int_equal(report_lookup(rm, "0077", &id, &rcpt, &part), 0);
+	assert_true(part == 2);
+	assert_int_equal(report_lookup(rm, "4D", &id, &rcpt, &part), 0);
+	assert_true(part == 2);
+	assert_int_equal(report_lookup(rm, "2588", &id, &rcpt, &part), -1);
 	report_map_free(rm);
 
 	report_ref(key, MSG_IDSTR, 12);
