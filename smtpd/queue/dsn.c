@@ -288,9 +288,13 @@ explain_reason(struct buf *t, const struct dsn_rcpt *r)
 	    r->diagnostic;
 
 	if (why != NULL && why[0] != '\0') {
-		buf_str(t, strcmp(r->action, "relayed") == 0 &&
-		    r->explanation == NULL ? "    Provider message id: " :
-		    "    Reason: ");
+		if (r->explanation == NULL && r->diag_type != NULL)
+			buf_str(t, "    The provider said: ");
+		else if (r->explanation == NULL &&
+		    strcmp(r->action, "relayed") == 0)
+			buf_str(t, "    Provider message id: ");
+		else
+			buf_str(t, "    Reason: ");
 		put_utf8(t, why, DIAG_MAX);
 		buf_str(t, "\n");
 	}

@@ -2,6 +2,7 @@
  * record.c - encoding and bounds-checked decoding of the journal records
  * (little-endian integers, length-prefixed strings, crc32 per record).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -512,8 +513,10 @@ rec_get_parts(const uint8_t *p, size_t len, struct rec_parts *x)
 	x->backend = dec_str(&r);
 	x->nids = dec_u32(&r);
 	/* each id takes at least its length: a larger count is damage */
-	if (r.bad || x->nids > (len - r.pos) / 4)
+	if (r.bad || x->nids > (len - r.pos) / 4) {
+		errno = EINVAL;
 		return -1;
+	}
 	if ((x->ids = calloc(x->nids ? x->nids : 1, sizeof(*x->ids))) == NULL)
 		return -1;
 	for (i = 0; i < x->nids; i++)
@@ -521,6 +524,7 @@ rec_get_parts(const uint8_t *p, size_t len, struct rec_parts *x)
 	if (r.bad || r.pos != len) {
 		free(x->ids);
 		x->ids = NULL;
+		errno = EINVAL;
 		return -1;
 	}
 	return 0;

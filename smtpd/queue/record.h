@@ -100,7 +100,7 @@ struct message *rec_get_msg(const uint8_t *, size_t, uint64_t *id);
 int	 rec_get_state(const uint8_t *, size_t, struct rec_state *);
 int	 rec_get_done(const uint8_t *, size_t, uint64_t *id);
 int	 rec_get_report(const uint8_t *, size_t, struct rec_report *);
-/* rec_get_parts - -1 if malformed, or ENOMEM with errno; else 0 */
+/* rec_get_parts - 0, or -1 with errno EINVAL (malformed) or ENOMEM */
 int	 rec_get_parts(const uint8_t *, size_t, struct rec_parts *);
 
 #endif

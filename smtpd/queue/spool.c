@@ -1129,7 +1129,9 @@ replay_segment(struct spool *s, uint32_t seg, const struct buf *b)
 			if (s->replay.parts != NULL)
 				s->replay.parts(s->replay.arg, &rp);
 			free(rp.ids);
-		} else if (type == REC_VOID)
+		} else if (type == REC_PARTS && errno == ENOMEM)
+			fatal("spool: out of memory");
+		else if (type == REC_VOID)
 			;	/* a message refused after it was placed */
 		else
 			log_warnx("spool: segment %08" PRIx32 " offset %zu: "
