@@ -160,16 +160,15 @@ policy_sender_id(const struct conf *conf, const struct user_conf *user,
 	return best != NULL ? best->sender_id : conf->backend.from;
 }
 
-/* notify_of - the NOTIFY flags a configured default stands for */
+/* notify_of - the NOTIFY a default stands for; delay notices are asked for */
 static uint8_t
 notify_of(enum notify_default d)
 {
 	switch (d) {
 	case NOTIFY_DEFAULT_ALWAYS:
-		return SMTP_NOTIFY_SUCCESS | SMTP_NOTIFY_FAILURE |
-		    SMTP_NOTIFY_DELAY;
+		return SMTP_NOTIFY_SUCCESS | SMTP_NOTIFY_FAILURE;
 	case NOTIFY_DEFAULT_FAILURES:
-		return SMTP_NOTIFY_FAILURE | SMTP_NOTIFY_DELAY;
+		return SMTP_NOTIFY_FAILURE;
 	case NOTIFY_DEFAULT_NEVER:
 		return SMTP_NOTIFY_NEVER;
 	case NOTIFY_DEFAULT_NONE:
