@@ -89,6 +89,12 @@ show_timeline(const struct rcpt_status *st, struct evbuffer *out)
 	const struct rcpt_event	*ev;
 	uint32_t		 k;
 
+	if (st->nparts > 1) {
+		evbuffer_add_printf(out, "  part-ids:");
+		for (k = 0; k < st->nparts; k++)
+			evbuffer_add_printf(out, " %s", st->parts[k].id);
+		evbuffer_add_printf(out, "\n");
+	}
 	if (st->sent_at == 0 && st->nevents == 0)
 		return;
 	evbuffer_add_printf(out, "  timeline:\n");

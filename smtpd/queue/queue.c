@@ -553,7 +553,9 @@ rcpt_defer(struct queue *q, struct qrcpt *r, const char *why)
 
 /*
  * reports_awaited - whether the backend called name (NULL: the only one)
- * may report on the SMS it took: reports are on and it is no outbox
+ * will report on the SMS it took: reports are on and it is an SMSC, whose
+ * session brings the receipts (an HTTP provider reports only through the
+ * callbacks of the HTTP listener)
  */
 static int
 reports_awaited(const struct conf *c, const char *name)
@@ -567,7 +569,7 @@ reports_awaited(const struct conf *c, const char *name)
 		bc = conf_backend_at(c, i);
 		if ((name == NULL && n == 1) || (name != NULL &&
 		    bc->name != NULL && strcmp(bc->name, name) == 0))
-			return bc->type != BACKEND_OUTBOX;
+			return bc->type == BACKEND_SMPP;
 	}
 	return 0;
 }

@@ -590,6 +590,7 @@ test_report_parts_delivered(void **state)
 	    t0 - 80, "stat:DELIVRD err:000"), 0);
 	s = show_wait(q);
 	assert_non_null(strstr(s, "  state: waiting\n"));
+	assert_non_null(strstr(s, "  part-ids: 0A1B 0A1C 0A1D\n"));
 	assert_non_null(strstr(s, " accepted by smsc1, 3 parts\n"));
 	assert_non_null(strstr(s, " enroute part 1/3: stat:ENROUTE err:000\n"));
 	assert_int_equal(occurrences(s, " delivered part 1/3: "), 1);
