@@ -1261,9 +1261,9 @@ rcpt_take_report(struct queue *q, struct qmsg *m, uint32_t i, uint32_t part,
 	struct report_verdict	 v;
 
 	if (!report_is_news(q, st, part, report)) {
-		log_debug("%s report %s to=%s again, or after a final one: "
-		    "ignored", m->idstr, sms_report_name(report),
-		    m->msg->rcpts[i].to);
+		log_debug("%s report ignored to=%s state=%s: a repeat, or "
+		    "after a final one", m->idstr, m->msg->rcpts[i].to,
+		    sms_report_name(report));
 		return;
 	}
 	rcpt_note_report(q, st, part, report, when, raw,

@@ -24,6 +24,7 @@ from hardening import CASES_HARDENING  # noqa: E402
 from badinput import CASES_BADINPUT  # noqa: E402
 from routing import CASES_ROUTING  # noqa: E402
 from profiles import CASES_PROFILES  # noqa: E402
+from reports import CASES_REPORTS  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Skip, Tap, check,  # noqa: E402
                      format_exc, free_port, make_message, merge, parse_dump, queue_id,
@@ -1010,6 +1011,7 @@ CASES += CASES_HARDENING
 CASES += CASES_BADINPUT
 CASES += CASES_ROUTING
 CASES += CASES_PROFILES
+CASES += CASES_REPORTS
 
 
 def main(argv):
