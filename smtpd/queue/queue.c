@@ -584,9 +584,11 @@ rcpt_sent(struct queue *q, struct qrcpt *r, const struct sms_outcome *o)
 
 	r->st->state = schedule_after_sent(m->msg, r->index,
 	    m->msg->kind == MSG_SMS && reports_awaited(q->conf, o->backend));
-	r->st->sent_at = now_sec();
-	set_str(&r->st->backend, o->backend,
-	    o->backend != NULL ? strlen(o->backend) : 0);
+	if (m->msg->kind == MSG_SMS) {
+		r->st->sent_at = now_sec();
+		set_str(&r->st->backend, o->backend,
+		    o->backend != NULL ? strlen(o->backend) : 0);
+	}
 	rcpt_set_parts(q, m, r->index, pid, pid != NULL ? strlen(pid) : 0,
 	    o->part_ids, o->npart_ids);
 	set_str(&r->st->reason, NULL, 0);
