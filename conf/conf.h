@@ -53,6 +53,22 @@ struct rate_limits {
 	unsigned		 parts_per_day;
 };
 
+/*
+ * What the sender hears of an SMS when the mail's RCPT said no NOTIFY:
+ * as the sender domain's default (NONE), of every outcome, of failures
+ * only, or nothing; [DN:ON] in the subject asks for ALWAYS.
+ */
+enum notify_default { NOTIFY_DEFAULT_NONE, NOTIFY_DEFAULT_ALWAYS,
+	NOTIFY_DEFAULT_FAILURES, NOTIFY_DEFAULT_NEVER };
+/* what a final report the provider cannot name ("unknown") counts as */
+enum report_unknown { REPORT_UNKNOWN_FAILED, REPORT_UNKNOWN_DELIVERED };
+
+/* the notification default for mail from a domain (and its subdomains) */
+struct notify_domain_conf {
+	char			*domain;
+	enum notify_default	 notify;
+};
+
 /* what one authenticated user may do (the password is in auth.users_file) */
 struct user_conf {
 	char			*name;
@@ -62,6 +78,7 @@ struct user_conf {
 	char		       **allow_prefixes;	/* none: numbers.allow_prefixes only */
 	size_t			 nallow_prefixes;
 	struct rate_limits	 limits;	/* a 0 field falls back to limits.user */
+	enum notify_default	 notify;	/* NONE: by sender domain */
 };
 
 /* the sender id for mail from a domain ("example.com": "ACME") */
@@ -259,6 +276,15 @@ struct conf {
 		unsigned	 rate;		/* requests per second, all clients */
 		unsigned	 burst;		/* requests the bucket holds */
 	} http;
+
+	struct {
+		bool		 enabled;	/* wait for the handset's report */
+		unsigned	 wait;		/* at most this long after the send */
+		unsigned	 delay_after;	/* NOTIFY=DELAY: one DSN after this */
+		enum report_unknown unknown;
+		struct notify_domain_conf *senders;	/* defaults per domain */
+		size_t		 nsenders;
+	} reports;
 
 	struct {
 		char		*smarthost;	/* smtp://host:port, smtps://...; NULL: outbox */

@@ -1,6 +1,7 @@
 /*
  * queue.c - accepted mail: queue = { } (retries, lifetime, group commit,
- * the spool's reserve) and bounce = { } (where delivery status
+ * the spool's reserve), reports = { } (waiting for handset reports, the
+ * notification defaults) and bounce = { } (where delivery status
  * notifications go), their rules and derived defaults.
  */
 #include <stdlib.h>
@@ -9,6 +10,12 @@
 #include "conf/schema.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#define NOFF(member)	offsetof(struct notify_domain_conf, member)
+
+/* the spellings of enum notify_default and enum report_unknown */
+const char *const conf_notify_names[] = { "default", "always", "failures",
+	"never", NULL };
+static const char *const unknown_names[] = { "failed", "delivered", NULL };
 
 static const unsigned	 default_retry[] = {
 	MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR
@@ -58,6 +65,45 @@ static const struct keydef queue_keys[] = {
 	{ .name = NULL }
 };
 
+static const struct keydef notify_domain_keys[] = {
+	{ .name = "domain", .type = K_STRING, .off = NOFF(domain),
+	  .valid = conf_valid_domain },
+	{ .name = "notify", .type = K_ENUM, .off = NOFF(notify),
+	  .choices = conf_notify_names },
+	{ .name = NULL }
+};
+
+/* check_notify_domain - a domain and what its senders hear */
+static int
+check_notify_domain(struct loader *ld, const conf_setting *e, void *elems,
+    size_t i)
+{
+	const struct notify_domain_conf *nd =
+	    (struct notify_domain_conf *)elems + i;
+
+	if (nd->domain == NULL || nd->notify == NOTIFY_DEFAULT_NONE)
+		return conf_fail(ld, e, "domain and notify (\"always\", "
+		    "\"failures\" or \"never\") are required");
+	return 0;
+}
+
+static const struct keydef reports_keys[] = {
+	{ .name = "enabled", .type = K_BOOL, .off = OFF(reports.enabled),
+	  .def = 1 },
+	{ .name = "wait", .type = K_DURATION, .off = OFF(reports.wait),
+	  .min = 1, .max = 30 * DAY, .def = 72 * HOUR },
+	{ .name = "delay_after", .type = K_DURATION,
+	  .off = OFF(reports.delay_after), .min = 1, .max = 30 * DAY,
+	  .def = 4 * HOUR },
+	{ .name = "unknown", .type = K_ENUM, .off = OFF(reports.unknown),
+	  .def = REPORT_UNKNOWN_FAILED, .choices = unknown_names },
+	{ .name = "senders", .type = K_GROUPLIST, .off = OFF(reports.senders),
+	  .noff = OFF(reports.nsenders), .sub = notify_domain_keys,
+	  .size = sizeof(struct notify_domain_conf),
+	  .check = check_notify_domain, .flags = KF_INLINE },
+	{ .name = NULL }
+};
+
 static const struct keydef bounce_keys[] = {
 	{ .name = "smarthost", .type = K_STRING, .off = OFF(bounce.smarthost),
 	  .valid = valid_smarthost },
@@ -75,6 +121,7 @@ static const struct keydef bounce_keys[] = {
 
 const struct keydef conf_queue_section[] = {
 	{ .name = "queue", .type = K_GROUP, .sub = queue_keys },
+	{ .name = "reports", .type = K_GROUP, .sub = reports_keys },
 	{ .name = "bounce", .type = K_GROUP, .sub = bounce_keys },
 	{ .name = NULL }
 };

@@ -108,6 +108,8 @@ extern const struct keydef	 conf_backend_section[];	/* backend.c */
 extern const struct keydef	 conf_route_section[];	/* route.c */
 extern const struct keydef	 conf_queue_section[];	/* queue.c */
 extern const struct keydef	 conf_http_section[];	/* http.c */
+/* "default", "always", "failures", "never": enum notify_default (queue.c) */
+extern const char *const	 conf_notify_names[];
 /* the cross-key checks, then the derived defaults, each list NULL-ended */
 extern conf_rule_fn *const	 conf_checks[];
 extern conf_rule_fn *const	 conf_fills[];

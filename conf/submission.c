@@ -145,6 +145,8 @@ static const struct keydef user_keys[] = {
 	  .valid = conf_valid_prefix, .flags = KF_NONEMPTY },
 	{ .name = "limits", .type = K_GROUP, .sub = user_limit_keys,
 	  .flags = KF_INLINE },
+	{ .name = "notify", .type = K_ENUM, .off = UOFF(notify),
+	  .choices = conf_notify_names, .flags = KF_TERSE },
 	{ .name = NULL }
 };
 

@@ -51,7 +51,8 @@ const char	*sms_result_name(enum sms_result);
  * part (SMPP: a submit_sm each) lists them all in part_ids, the first
  * being provider_id. reason is a short human sentence on anything else.
  * retry_after: SMS_THROTTLED, the seconds the provider asked for, 0 if it
- * did not say.
+ * did not say. backend: the configured name of the backend that answered
+ * (the router sets it; a concrete backend leaves it NULL).
  */
 struct sms_outcome {
 	enum sms_result	 result;
@@ -60,6 +61,7 @@ struct sms_outcome {
 	size_t		 npart_ids;
 	const char	*reason;
 	unsigned	 retry_after;
+	const char	*backend;
 };
 
 /*

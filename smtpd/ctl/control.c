@@ -1,6 +1,7 @@
 /*
  * control.c - the administrator's socket: queue listing, one message in
- * detail, flush, delete, the backends' states; answered from the loop, never blocking it.
+ * detail, flush, delete, the backends' states, a delivery report learned
+ * elsewhere; answered from the loop, never blocking it.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,6 +28,52 @@
 static struct evconnlistener	*control_listener;
 static struct accept_backoff	 control_backoff;
 static char			*control_path;
+
+/* report_state - the report a name stands for; SMS_REPORT_NONE if none */
+static enum sms_report
+report_state(const char *name, size_t n)
+{
+	enum sms_report	 r;
+
+	for (r = SMS_REPORT_ENROUTE; r <= SMS_REPORT_LAST; r++)
+		if (strlen(sms_report_name(r)) == n &&
+		    strncmp(sms_report_name(r), name, n) == 0)
+			return r;
+	return SMS_REPORT_NONE;
+}
+
+/*
+ * control_report - "ID STATE [WORDS]": a report the provider gave outside
+ * the report channel (its portal, a support answer), taken as if it came
+ */
+static void
+control_report(struct server *srv, const char *args, struct evbuffer *out)
+{
+	const char	*state, *words;
+	char		 id[CONTROL_ID_MAX + 1];
+	size_t		 idlen, slen;
+	enum sms_report	 r;
+
+	idlen = strcspn(args, " ");
+	state = args + idlen + (args[idlen] == ' ');
+	slen = strcspn(state, " ");
+	words = state[slen] == ' ' ? state + slen + 1 : NULL;
+	if (idlen == 0 || idlen > CONTROL_ID_MAX ||
+	    (r = report_state(state, slen)) == SMS_REPORT_NONE) {
+		evbuffer_add_printf(out, "error: usage: report ID STATE "
+		    "[WORDS], STATE one of enroute, delivered, expired, "
+		    "undeliverable, rejected, unknown\n");
+		return;
+	}
+	memcpy(id, args, idlen);
+	id[idlen] = '\0';
+	if (queue_report(srv->queue, id, r, 0, words) == 0)
+		evbuffer_add_printf(out, "ok\nreport %s taken for %s\n",
+		    sms_report_name(r), id);
+	else
+		evbuffer_add_printf(out, "error: no queued SMS is known by "
+		    "%s\n", id);
+}
 
 /* control_answer - run one command line into out */
 static void
@@ -60,9 +107,11 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 		else
 			evbuffer_add_printf(out, "error: %s is not in the queue "
 			    "or is being delivered right now\n", line + 7);
-	} else
+	} else if (strncmp(line, CTL_REPORT " ", sizeof(CTL_REPORT)) == 0)
+		control_report(srv, line + sizeof(CTL_REPORT), out);
+	else
 		evbuffer_add_printf(out, "error: unknown command; try queue, "
-		    "show ID, flush, delete ID, backends\n");
+		    "show ID, flush, delete ID, backends, report ID STATE\n");
 }
 
 /* one administrator's connection: a command, its answer, a deadline */

@@ -8,12 +8,16 @@
 #define CONTROL_LINE_MAX	256	/* a command line, without its LF */
 #define CONTROL_ID_MAX		64	/* the ID of "show ID" and "delete ID" */
 
-/* the commands: "queue", "show ID", "flush", "delete ID", "backends" */
+/*
+ * the commands: "queue", "show ID", "flush", "delete ID", "backends",
+ * "report ID STATE [WORDS]" (ID: a provider's id or a client reference)
+ */
 #define CTL_QUEUE	"queue"
 #define CTL_SHOW	"show"
 #define CTL_FLUSH	"flush"
 #define CTL_DELETE	"delete"
 #define CTL_BACKENDS	"backends"
+#define CTL_REPORT	"report"
 
 /* the first line of every answer */
 #define CTL_OK		"ok"

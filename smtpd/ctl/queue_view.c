@@ -3,6 +3,7 @@
  * least advanced state of each message, or one message in every detail.
  */
 #include <inttypes.h>
+#include <time.h>
 
 #include "sms/convert/gsm.h"
 #include "smtpd/ctl/queue_view.h"
@@ -12,9 +13,10 @@
 static const char *
 least_state(const struct queue_view *v)
 {
-	static const int rank[] = { [RCPT_SENDING] = 0, [RCPT_QUEUED] = 1,
-	    [RCPT_DEFERRED] = 2, [RCPT_FAILED] = 3, [RCPT_BOUNCED] = 4,
-	    [RCPT_REPORT_OWED] = 5, [RCPT_SENT] = 6 };
+	static const int rank[RCPT_STATE_LAST + 1] = { [RCPT_SENDING] = 0,
+	    [RCPT_QUEUED] = 1, [RCPT_DEFERRED] = 2, [RCPT_WAITING] = 3,
+	    [RCPT_DELAY_OWED] = 4, [RCPT_DELAYED] = 5, [RCPT_FAILED] = 6,
+	    [RCPT_BOUNCED] = 7, [RCPT_REPORT_OWED] = 8, [RCPT_SENT] = 9 };
 	enum rcpt_state best = RCPT_SENT;
 	uint32_t i;
 
@@ -62,6 +64,61 @@ ctl_queue_list(const struct queue *q, int64_t now, struct evbuffer *out)
 	evbuffer_add_printf(out, "-- %zu message%s\n", n, n == 1 ? "" : "s");
 }
 
+/* put_time - epoch seconds as ISO 8601 UTC, and the number itself */
+static void
+put_time(struct evbuffer *out, int64_t t)
+{
+	time_t	 tt = (time_t)t;
+	struct tm tm;
+	char	 s[32];
+
+	if (gmtime_r(&tt, &tm) != NULL &&
+	    strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm) > 0)
+		evbuffer_add_printf(out, "%s (%" PRId64 ")", s, t);
+	else
+		evbuffer_add_printf(out, "%" PRId64, t);
+}
+
+/*
+ * show_timeline - what became of a sent recipient: taken by the provider
+ * (through which backend, as how many parts), then each report in order
+ */
+static void
+show_timeline(const struct rcpt_status *st, struct evbuffer *out)
+{
+	const struct rcpt_event	*ev;
+	uint32_t		 k;
+
+	if (st->nparts > 1) {
+		evbuffer_add_printf(out, "  part-ids:");
+		for (k = 0; k < st->nparts; k++)
+			evbuffer_add_printf(out, " %s", st->parts[k].id);
+		evbuffer_add_printf(out, "\n");
+	}
+	if (st->sent_at == 0 && st->nevents == 0)
+		return;
+	evbuffer_add_printf(out, "  timeline:\n");
+	if (st->sent_at != 0) {
+		evbuffer_add_printf(out, "    ");
+		put_time(out, st->sent_at);
+		evbuffer_add_printf(out, " accepted by %s, %u part%s\n",
+		    st->backend != NULL ? st->backend : "the provider",
+		    st->nparts, st->nparts == 1 ? "" : "s");
+	}
+	for (k = 0; k < st->nevents; k++) {
+		ev = &st->events[k];
+		evbuffer_add_printf(out, "    ");
+		put_time(out, ev->when);
+		evbuffer_add_printf(out, " %s", sms_report_name(ev->report));
+		if (st->nparts > 1 && ev->part < st->nparts)
+			evbuffer_add_printf(out, " part %u/%u", ev->part + 1,
+			    st->nparts);
+		if (ev->status != NULL)
+			evbuffer_add_printf(out, ": %s", ev->status);
+		evbuffer_add_printf(out, "\n");
+	}
+}
+
 /* show_rcpt - one recipient's state, tries, next try, provider id, reason */
 static void
 show_rcpt(const struct queue_view *v, uint32_t i, int64_t now,
@@ -86,6 +143,7 @@ show_rcpt(const struct queue_view *v, uint32_t i, int64_t now,
 		    sms_report_name(st->report), st->report_time,
 		    st->report_status != NULL ? ": " : "",
 		    st->report_status != NULL ? st->report_status : "");
+	show_timeline(st, out);
 }
 
 /* ctl_queue_show - see queue_view.h */

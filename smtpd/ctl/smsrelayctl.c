@@ -43,6 +43,11 @@ usage(void)
 	    "  delete ID   remove a message without delivery or bounce\n"
 	    "  backends    each backend: state (up, down or throttled until\n"
 	    "              when, probing), in flight, waiting, rate, failures\n"
+	    "  report ID STATE [WORDS]\n"
+	    "              take a delivery report the provider gave elsewhere:\n"
+	    "              ID its message id or our reference (QUEUEID.N), STATE\n"
+	    "              enroute, delivered, expired, undeliverable, rejected\n"
+	    "              or unknown, WORDS its status text\n"
 	    "  convert     show the SMS a message (file or stdin) becomes, without\n"
 	    "              a daemon; -t prints the text only\n"
 	    "  passwd USER set USER's password in -u usersfile, else in\n"
@@ -574,6 +579,23 @@ done:
 	return rc;
 }
 
+/* report_command - "report ID STATE [WORDS]" as one line; -1 if malformed */
+static int
+report_command(int argc, char *argv[], char *cmd, size_t size)
+{
+	int	 n;
+
+	if ((argc != 3 && argc != 4) || strcmp(argv[0], CTL_REPORT) != 0 ||
+	    strlen(argv[1]) > CONTROL_ID_MAX ||
+	    strpbrk(argv[1], " \r\n") != NULL ||
+	    strpbrk(argv[2], " \r\n") != NULL ||
+	    (argc == 4 && strpbrk(argv[3], "\r\n") != NULL))
+		return -1;
+	n = snprintf(cmd, size, "%s %s %s%s%s", argv[0], argv[1], argv[2],
+	    argc == 4 ? " " : "", argc == 4 ? argv[3] : "");
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -609,7 +631,7 @@ main(int argc, char *argv[])
 	    strlen(argv[1]) <= CONTROL_ID_MAX &&
 	    strpbrk(argv[1], "\r\n") == NULL)
 		snprintf(cmd, sizeof(cmd), "%s %s", argv[0], argv[1]);
-	else
+	else if (report_command(argc, argv, cmd, sizeof(cmd)) == -1)
 		usage();
 	if ((path = socket_path(sock, file)) == NULL) {
 		fprintf(stderr, "smsrelayctl: out of memory\n");

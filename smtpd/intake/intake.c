@@ -142,7 +142,10 @@ enqueue(struct smtp_tx *tx)
 		return -1;
 	for (i = 0; i < tx->nrcpts; i++)
 		qr[i] = (struct message_rcpt){ tx->rcpts[i].addr,
-		    tx->rcpts[i].e164, tx->rcpts[i].orcpt, tx->rcpts[i].notify };
+		    tx->rcpts[i].e164, tx->rcpts[i].orcpt,
+		    policy_notify(tx->srv->conf, tx_user_conf(tx), tx->sender,
+		    tx->rcpts[i].notify,
+		    st->subject_options.delivery_notification) };
 	hlen = header_block_len(tx->data.s, tx->data.len);
 	sub = (struct message){ .sender = tx->sender, .client = tx->client,
 	    .helo = tx->helo, .envid = tx->envid[0] ? tx->envid : NULL,

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "smtpd/envelope.h"
 #include "smtpd/policy/policy.h"
 
 /* RFC 5321 4.5.3.1.3: a path is at most 256 octets */
@@ -104,39 +105,102 @@ policy_restricts_senders(const struct user_conf *user)
 	return user != NULL && user->nsenders > 0;
 }
 
+/* sender_domain - the domain of a sender address; NULL if none */
+static const char *
+sender_domain(const char *sender_addr, size_t *dlen)
+{
+	size_t	 len, at;
+
+	if (sender_addr == NULL ||
+	    (len = strnlen(sender_addr, ADDR_MAX + 1)) > ADDR_MAX ||
+	    (at = last_at(sender_addr, len)) >= len)
+		return NULL;
+	*dlen = len - at - 1;
+	return sender_addr + at + 1;
+}
+
+/* domain_match - pattern's length if dom is it or one under it, else 0 */
+static size_t
+domain_match(const char *dom, size_t dlen, const char *pattern)
+{
+	size_t	 slen;
+
+	if (dom == NULL || pattern == NULL)
+		return 0;
+	slen = strlen(pattern);
+	if (slen == 0 || slen > dlen)
+		return 0;
+	/* the domain itself, or one under it: ".example.com" */
+	if (slen < dlen && dom[dlen - slen - 1] != '.')
+		return 0;
+	return domain_equal(dom + dlen - slen, slen, pattern, slen) ? slen : 0;
+}
+
 /* policy_sender_id - user's id, else the sender domain's, else backend.from */
 const char *
 policy_sender_id(const struct conf *conf, const struct user_conf *user,
     const char *sender_addr)
 {
 	const struct sender_id_conf	*sid, *best = NULL;
-	const char			*dom = NULL;
-	size_t				 len, at, dlen = 0, slen, i;
+	const char			*dom;
+	size_t				 dlen = 0, slen, bestlen = 0, i;
 
 	if (user != NULL && user->sender_id != NULL)
 		return user->sender_id;
-	if (sender_addr != NULL &&
-	    (len = strnlen(sender_addr, ADDR_MAX + 1)) <= ADDR_MAX &&
-	    (at = last_at(sender_addr, len)) < len) {
-		dom = sender_addr + at + 1;
-		dlen = len - at - 1;
-	}
+	dom = sender_domain(sender_addr, &dlen);
 	for (i = 0; dom != NULL && i < conf->nsender_ids; i++) {
 		sid = &conf->sender_ids[i];
-		if (sid->domain == NULL || sid->sender_id == NULL)
+		if (sid->sender_id == NULL)
 			continue;
-		slen = strlen(sid->domain);
-		if (slen == 0 || slen > dlen)
-			continue;
-		/* the domain itself, or one under it: ".example.com" */
-		if (slen < dlen && dom[dlen - slen - 1] != '.')
-			continue;
-		if (!domain_equal(dom + dlen - slen, slen, sid->domain, slen))
-			continue;
-		if (best == NULL || slen > strlen(best->domain))
+		if ((slen = domain_match(dom, dlen, sid->domain)) > bestlen) {
 			best = sid;
+			bestlen = slen;
+		}
 	}
 	return best != NULL ? best->sender_id : conf->backend.from;
+}
+
+/* notify_of - the NOTIFY a default stands for; delay notices are asked for */
+static uint8_t
+notify_of(enum notify_default d)
+{
+	switch (d) {
+	case NOTIFY_DEFAULT_ALWAYS:
+		return SMTP_NOTIFY_SUCCESS | SMTP_NOTIFY_FAILURE;
+	case NOTIFY_DEFAULT_FAILURES:
+		return SMTP_NOTIFY_FAILURE;
+	case NOTIFY_DEFAULT_NEVER:
+		return SMTP_NOTIFY_NEVER;
+	case NOTIFY_DEFAULT_NONE:
+		break;
+	}
+	return 0;
+}
+
+/* policy_notify - see policy.h */
+uint8_t
+policy_notify(const struct conf *conf, const struct user_conf *user,
+    const char *sender_addr, uint8_t given, bool dn_on)
+{
+	const struct notify_domain_conf	*nd, *best = NULL;
+	const char			*dom;
+	size_t				 dlen = 0, slen, bestlen = 0, i;
+
+	if (given != 0)
+		return given;
+	if (dn_on)
+		return notify_of(NOTIFY_DEFAULT_ALWAYS);
+	if (user != NULL && user->notify != NOTIFY_DEFAULT_NONE)
+		return notify_of(user->notify);
+	dom = sender_domain(sender_addr, &dlen);
+	for (i = 0; dom != NULL && i < conf->reports.nsenders; i++) {
+		nd = &conf->reports.senders[i];
+		if ((slen = domain_match(dom, dlen, nd->domain)) > bestlen) {
+			best = nd;
+			bestlen = slen;
+		}
+	}
+	return best != NULL ? notify_of(best->notify) : 0;
 }
 
 /* policy_number_allowed - e164 within the user's allow_prefixes (none: yes) */

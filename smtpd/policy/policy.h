@@ -6,6 +6,7 @@
 #define SMSRELAY_POLICY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "conf/conf.h"
 
@@ -25,6 +26,15 @@ bool	 policy_restricts_senders(const struct user_conf *);
  */
 const char *policy_sender_id(const struct conf *, const struct user_conf *,
 	    const char *sender_addr);
+/*
+ * policy_notify - the NOTIFY (SMTP_NOTIFY_*) a recipient's DSNs follow:
+ * what RCPT TO said; without it, SUCCESS and FAILURE for [DN:ON] (dn_on),
+ * else the user's default, else the sender domain's (reports.senders):
+ * "always" SUCCESS, FAILURE; "failures" FAILURE; "never" NEVER. 0 (RFC
+ * 3461: FAILURE, DELAY at our discretion) when none applies.
+ */
+uint8_t	 policy_notify(const struct conf *, const struct user_conf *,
+	    const char *sender_addr, uint8_t given, bool dn_on);
 /* policy_number_allowed - e164 within the user's allow_prefixes (none: yes) */
 bool	 policy_number_allowed(const struct user_conf *, const char *e164);
 

@@ -280,11 +280,43 @@ put_subject(struct buf *b, const struct dsn_msg *m)
 	free(s.p);
 }
 
+/* explain_reason - a recipient's reason, and the provider's words */
+static void
+explain_reason(struct buf *t, const struct dsn_rcpt *r)
+{
+	const char *why = r->explanation != NULL ? r->explanation :
+	    r->diagnostic;
+
+	if (why != NULL && why[0] != '\0') {
+		if (r->explanation == NULL && r->diag_type != NULL)
+			buf_str(t, "    The provider said: ");
+		else if (r->explanation == NULL &&
+		    strcmp(r->action, "relayed") == 0)
+			buf_str(t, "    Provider message id: ");
+		else
+			buf_str(t, "    Reason: ");
+		put_utf8(t, why, DIAG_MAX);
+		buf_str(t, "\n");
+	}
+	if (r->explanation != NULL && r->diagnostic != NULL &&
+	    r->diagnostic[0] != '\0') {
+		buf_str(t, "    The provider said: ");
+		put_utf8(t, r->diagnostic, DIAG_MAX);
+		buf_str(t, "\n");
+	}
+	if (r->remote_mta != NULL) {
+		buf_str(t, "    Backend: ");
+		put_utf8(t, r->remote_mta, FIELD_MAX);
+		buf_str(t, "\n");
+	}
+}
+
 /* explain - the human part, UTF-8 with LF line ends, before QP encoding */
 static void
 explain(struct buf *t, const struct dsn_msg *m)
 {
 	const struct dsn_rcpt *r;
+	char	 date[40];
 	size_t	 i;
 
 	buf_str(t, "This is the SMS relay at ");
@@ -298,6 +330,9 @@ explain(struct buf *t, const struct dsn_msg *m)
 		buf_str(t, "Your message has not yet been delivered as SMS to "
 		    "one or more recipients. Delivery will be retried; there "
 		    "is no need to send it again.\n");
+	else if (count_action(m, "delivered") == m->nrcpts)
+		buf_str(t, "Your message was delivered as SMS to the phones "
+		    "of the recipients below.\n");
 	else
 		buf_str(t, "Your message was handed to the SMS provider for "
 		    "the recipients below.\n");
@@ -315,13 +350,10 @@ explain(struct buf *t, const struct dsn_msg *m)
 			buf_str(t, ">): accepted by the SMS provider");
 		else
 			buf_str(t, ">): delivered");
+		if (r->handset != 0 && fmt_date(r->handset, date) == 0)
+			buf_fmt(t, " to the phone on %s", date);
 		buf_fmt(t, " (status %s)\n", r->status);
-		if (r->diagnostic != NULL && r->diagnostic[0] != '\0') {
-			buf_str(t, strcmp(r->action, "relayed") == 0 ?
-			    "    Provider message id: " : "    Reason: ");
-			put_utf8(t, r->diagnostic, DIAG_MAX);
-			buf_str(t, "\n");
-		}
+		explain_reason(t, r);
 	}
 }
 
@@ -446,6 +478,30 @@ put_original(struct buf *b, const char *s, size_t n, int all_headers)
 	return eightbit;
 }
 
+/*
+ * put_diagnostic - "smtp" is the registered diagnostic type that bounce
+ * parsers read; the reply is the one we would have given had the provider
+ * answered during the SMTP dialogue. A delivery report is given in the
+ * provider's own words and type (RFC 3464 2.3.6: "X-SMPP; stat:DELIVRD").
+ */
+static void
+put_diagnostic(struct buf *b, const struct dsn_rcpt *r)
+{
+	char	 prefix[40];
+
+	if (r->diagnostic == NULL || r->diagnostic[0] == '\0')
+		return;
+	if (r->diag_type == NULL)
+		snprintf(prefix, sizeof(prefix), "smtp; %c50 %s ",
+		    r->status[0], r->status);
+	else if (r->diag_type[0] != '\0')
+		snprintf(prefix, sizeof(prefix), "%.30s; ", r->diag_type);
+	else
+		prefix[0] = '\0';
+	put_clean_field(b, "Diagnostic-Code", prefix, r->diagnostic,
+	    DIAG_MAX, "");
+}
+
 /* put_status - the message/delivery-status body (RFC 3464 2.2, 2.3) */
 static void
 put_status(struct buf *b, const struct dsn_msg *m)
@@ -472,19 +528,10 @@ put_status(struct buf *b, const struct dsn_msg *m)
 		    FIELD_MAX, "");
 		put_field(b, "Action", r->action);
 		put_field(b, "Status", r->status);
-		/*
-		 * "smtp" is the registered diagnostic type that bounce
-		 * parsers read; the reply is the one we would have given had
-		 * the provider answered during the SMTP dialogue.
-		 */
-		if (r->diagnostic != NULL && r->diagnostic[0] != '\0') {
-			char	 prefix[32];
-
-			snprintf(prefix, sizeof(prefix), "smtp; %c50 %s ",
-			    r->status[0], r->status);
-			put_clean_field(b, "Diagnostic-Code", prefix,
-			    r->diagnostic, DIAG_MAX, "");
-		}
+		if (r->remote_mta != NULL && r->remote_mta[0] != '\0')
+			put_clean_field(b, "Remote-MTA", "x-backend; ",
+			    r->remote_mta, FIELD_MAX, "");
+		put_diagnostic(b, r);
 		if (r->last_attempt != 0 && fmt_date(r->last_attempt, date) == 0)
 			put_field(b, "Last-Attempt-Date", date);
 	}

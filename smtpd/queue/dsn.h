@@ -11,10 +11,19 @@
 struct dsn_rcpt {
 	const char	*rcpt;		/* as given in RCPT TO: "+4917012345678@sms.example" */
 	const char	*orcpt;		/* decoded ORCPT "rfc822;addr", or NULL */
-	const char	*action;	/* "failed", "delayed" or "delivered" */
+	const char	*action;	/* "failed", "delayed", "delivered", "relayed" */
 	const char	*status;	/* RFC 3463 code, "5.1.1" */
 	const char	*diagnostic;	/* provider or human text (UTF-8), or NULL */
 	time_t		 last_attempt;	/* 0: never attempted, field omitted */
+	/*
+	 * diag_type: NULL, the diagnostic is our SMTP reply ("smtp; 550
+	 * 5.1.1 ..."); else the provider's words of that type ("X-SMPP"),
+	 * "" when they name their type themselves ("X-Twilio; delivered")
+	 */
+	const char	*diag_type;
+	const char	*remote_mta;	/* the backend's name, or NULL */
+	const char	*explanation;	/* human sentence; NULL: diagnostic */
+	time_t		 handset;	/* delivered: when the phone had it */
 };
 
 struct dsn_msg {

@@ -126,7 +126,8 @@ const char *
 rcpt_state_name(enum rcpt_state s)
 {
 	static const char *names[] = { "queued", "sending", "sent",
-	    "deferred", "failed", "bounced", "sent-report-owed" };
+	    "deferred", "failed", "bounced", "sent-report-owed", "waiting",
+	    "waiting-delay-owed", "delayed" };
 
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
@@ -138,7 +139,43 @@ rcpt_status_clear(struct rcpt_status *st)
 	free(st->provider_id);
 	free(st->reason);
 	free(st->report_status);
-	st->provider_id = st->reason = st->report_status = NULL;
+	free(st->backend);
+	st->provider_id = st->reason = st->report_status = st->backend = NULL;
+	rcpt_parts_clear(st);
+	while (st->nevents > 0)
+		free(st->events[--st->nevents].status);
+	free(st->events);
+	st->events = NULL;
+}
+
+/* rcpt_parts_clear - see message.h */
+void
+rcpt_parts_clear(struct rcpt_status *st)
+{
+	while (st->nparts > 0)
+		free(st->parts[--st->nparts].id);
+	free(st->parts);
+	st->parts = NULL;
+}
+
+/* rcpt_event_add - see message.h */
+int
+rcpt_event_add(struct rcpt_status *st, enum sms_report report, int64_t when,
+    uint32_t part, const char *status, size_t n)
+{
+	struct rcpt_event	*ev;
+	char			*copy = NULL;
+
+	if (status != NULL && (copy = strndup(status, n)) == NULL)
+		return -1;
+	if ((ev = reallocarray(st->events, st->nevents + 1,
+	    sizeof(*ev))) == NULL) {
+		free(copy);
+		return -1;
+	}
+	st->events = ev;
+	ev[st->nevents++] = (struct rcpt_event){ report, when, part, copy };
+	return 0;
 }
 
 /* qid_format - see message.h */

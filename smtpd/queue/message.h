@@ -92,8 +92,25 @@ enum rcpt_state {
 	RCPT_FAILED,		/* final: permanent failure, DSN owed */
 	RCPT_BOUNCED,		/* final: failed and the DSN is queued */
 	RCPT_REPORT_OWED,	/* sent; NOTIFY=SUCCESS asks for a DSN */
+	RCPT_WAITING,		/* sent; the handset report is awaited */
+	RCPT_DELAY_OWED,	/* waiting; NOTIFY=DELAY asks for a DSN */
+	RCPT_DELAYED,		/* waiting; the delay DSN is queued */
 };
-#define RCPT_STATE_LAST	RCPT_REPORT_OWED
+#define RCPT_STATE_LAST	RCPT_DELAYED
+
+/* one part of a sent SMS as the provider named it, and its latest report */
+struct rcpt_part {
+	char		*id;
+	enum sms_report	 report;
+};
+
+/* one step of a recipient's life after the provider took it */
+struct rcpt_event {
+	enum sms_report	 report;
+	int64_t		 when;		/* as the report says */
+	uint32_t	 part;
+	char		*status;	/* the provider's words, or NULL */
+};
 
 /* what happened to one recipient so far */
 struct rcpt_status {
@@ -107,10 +124,24 @@ struct rcpt_status {
 	enum sms_report	 report;	/* the provider's latest delivery report */
 	int64_t		 report_time;	/* when the report says it happened */
 	char		*report_status;	/* the report in the provider's words */
+	int64_t		 sent_at;	/* when the provider took it; 0: not yet */
+	char		*backend;	/* the backend that took it, or NULL */
+	struct rcpt_part *parts;	/* the provider's id of each part */
+	uint32_t	 nparts;
+	struct rcpt_event *events;	/* every report, in arrival order */
+	uint32_t	 nevents;
 };
 
 const char	*rcpt_state_name(enum rcpt_state);
 /* rcpt_status_clear - free what the status holds */
 void		 rcpt_status_clear(struct rcpt_status *);
+/* rcpt_parts_clear - forget the part ids (the status keeps the rest) */
+void		 rcpt_parts_clear(struct rcpt_status *);
+/*
+ * rcpt_event_add - append a report to the timeline; -1 without memory.
+ * status may be NULL, n its length.
+ */
+int		 rcpt_event_add(struct rcpt_status *, enum sms_report,
+		    int64_t when, uint32_t part, const char *status, size_t n);
 
 #endif

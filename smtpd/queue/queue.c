@@ -3,8 +3,11 @@
  * backend, retry with backoff, expiry, DSNs for failures, and recovery.
  *
  * Every state change is journaled before it matters: SENDING before the
- * backend sees an SMS, the provider's answer after, DONE when nothing of the
- * message is needed again. Replaying the journal rebuilds this table. While
+ * backend sees an SMS, the provider's answer after (with the id of every
+ * part), each delivery report as it comes, DONE when nothing of the
+ * message is needed again. A sent recipient whose backend gives reports
+ * waits for the handset's (reports.wait at most); its final report decides
+ * the DSN: delivered, failed, or after the wait relayed. Replaying the journal rebuilds this table. While
  * the journal cannot record states (a failed write, or a full disk with
  * half its reserve gone) nothing new goes to a backend, and no DSN is made.
  * When to try and what is owed is schedule.c's arithmetic.
@@ -96,6 +99,7 @@ static const transport_new transports[MSG_KINDS] = {
 static void	queue_pump_soon(struct queue *);
 static void	msg_check_done(struct queue *, struct qmsg *);
 static void	check_drained(struct queue *);
+static void	rcpt_forget_parts(struct queue *, struct qmsg *, uint32_t);
 
 static int64_t
 now_sec(void)
@@ -210,9 +214,7 @@ msg_remove(struct queue *q, struct qmsg *m)
 			TAILQ_REMOVE(&q->ready, &m->rcpts[i], ready);
 			m->rcpts[i].on_ready = 0;
 		}
-		if (m->status[i].provider_id != NULL)
-			report_forget(q->reports, m->status[i].provider_id,
-			    m->id, i);
+		rcpt_forget_parts(q, m, i);
 	}
 	if (m->owes_dsn)
 		TAILQ_REMOVE(&q->owed, m, owed);
@@ -236,23 +238,78 @@ msg_find(const struct queue *q, uint64_t id)
 	return NULL;
 }
 
-/*
- * rcpt_set_provider_id - the provider's id of recipient i; reports about
- * it will find the recipient (while the message is in the queue).
- */
+/* rcpt_forget_parts - reports about the recipient's ids find it no more */
 static void
-rcpt_set_provider_id(struct queue *q, struct qmsg *m, uint32_t i,
-    const char *id, size_t n)
+rcpt_forget_parts(struct queue *q, struct qmsg *m, uint32_t i)
 {
-	struct rcpt_status *st = &m->status[i];
+	struct rcpt_status	*st = &m->status[i];
+	uint32_t		 k;
 
+	for (k = 0; k < st->nparts; k++)
+		report_forget(q->reports, st->parts[k].id, m->id, i);
 	if (st->provider_id != NULL)
 		report_forget(q->reports, st->provider_id, m->id, i);
+	rcpt_parts_clear(st);
+}
+
+/* rcpt_parts_room - an empty list of n parts for the recipient */
+static void
+rcpt_parts_room(struct rcpt_status *st, size_t n)
+{
+	if ((st->parts = calloc(n ? n : 1, sizeof(*st->parts))) == NULL)
+		fatal("queue: out of memory");
+	st->nparts = 0;
+}
+
+/* rcpt_part_add - the next part's id (n bytes at id) */
+static void
+rcpt_part_add(struct rcpt_status *st, const char *id, size_t n)
+{
+	struct rcpt_part *p = &st->parts[st->nparts];
+
+	if ((p->id = strndup(id, n)) == NULL)
+		fatal("queue: out of memory");
+	p->report = SMS_REPORT_NONE;
+	st->nparts++;
+}
+
+/* rcpt_expect_parts - reports about any part's id will find recipient i */
+static void
+rcpt_expect_parts(struct queue *q, struct qmsg *m, uint32_t i)
+{
+	struct rcpt_status	*st = &m->status[i];
+	uint32_t		 k;
+
+	for (k = 0; k < st->nparts; k++)
+		if (report_expect(q->reports, st->parts[k].id, m->id, i,
+		    k) == -1)
+			log_warnx("%s no memory to expect reports for rcpt %u",
+			    m->idstr, i);
+}
+
+/*
+ * rcpt_set_parts - the provider's id of recipient i (n bytes at id, NULL:
+ * none) and one per part; without a list, that id is the only part.
+ * Reports about them find the recipient while the message is queued.
+ */
+static void
+rcpt_set_parts(struct queue *q, struct qmsg *m, uint32_t i, const char *id,
+    size_t n, const char *const *ids, size_t nids)
+{
+	struct rcpt_status	*st = &m->status[i];
+	size_t			 k;
+
+	rcpt_forget_parts(q, m, i);
 	set_str(&st->provider_id, id, n);
-	if (st->provider_id != NULL && report_expect(q->reports,
-	    st->provider_id, m->id, i) == -1)
-		log_warnx("%s no memory to expect reports for rcpt %u",
-		    m->idstr, i);
+	if (st->provider_id == NULL && nids == 0)
+		return;
+	rcpt_parts_room(st, nids ? nids : 1);
+	if (nids == 0)
+		rcpt_part_add(st, st->provider_id, strlen(st->provider_id));
+	for (k = 0; k < nids; k++)
+		if (ids[k] != NULL)
+			rcpt_part_add(st, ids[k], strlen(ids[k]));
+	rcpt_expect_parts(q, m, i);
 }
 
 /* journal_state - append a recipient's state; rides the next commit */
@@ -266,27 +323,76 @@ journal_state(struct queue *q, const struct qrcpt *r)
 		    r->msg->idstr, r->index);
 }
 
-/* journal_report - append a recipient's delivery report */
+/* journal_event - append the k-th report of recipient i */
 static void
-journal_report(struct queue *q, const struct qmsg *m, uint32_t i)
+journal_event(struct queue *q, const struct qmsg *m, uint32_t i, uint32_t k)
 {
-	struct rec_report rec = rec_report_of(m->id, i, &m->status[i]);
+	struct rec_report rec = rec_event_of(m->id, i, &m->status[i], k);
 
 	if (spool_put_report(q->spool, &rec) == -1)
 		log_warnx("%s spool: cannot journal the report of rcpt %u",
 		    m->idstr, i);
 }
 
-/* rcpt_report - what a delivery report says of recipient i */
+/* journal_parts - append when and through which backend i went, its ids */
 static void
-rcpt_report(struct qmsg *m, uint32_t i, enum sms_report report, int64_t when,
-    const char *status, size_t n)
+journal_parts(struct queue *q, const struct qmsg *m, uint32_t i)
 {
-	struct rcpt_status *st = &m->status[i];
+	if (spool_put_parts(q->spool, m->id, i, &m->status[i]) == -1)
+		log_warnx("%s spool: cannot journal the parts of rcpt %u",
+		    m->idstr, i);
+}
 
-	st->report = report;
-	st->report_time = when;
-	set_str(&st->report_status, status, n);
+/* report_is_final - a state no later report changes */
+static int
+report_is_final(const struct queue *q, enum sms_report r)
+{
+	return schedule_report_verdict(r, q->conf).final;
+}
+
+/*
+ * report_is_news - whether a report about part (out of range: the whole
+ * recipient) tells something new: not the same again, nothing after a
+ * final state
+ */
+static int
+report_is_news(const struct queue *q, const struct rcpt_status *st,
+    uint32_t part, enum sms_report report)
+{
+	enum sms_report	 now = part < st->nparts ? st->parts[part].report :
+	    st->report;
+
+	return now != report && !report_is_final(q, now);
+}
+
+/*
+ * rcpt_note_report - what a report says of part `part` of the recipient
+ * (out of range: of every part still under way), on its timeline; the
+ * recipient's report follows its parts', and its time and words are those
+ * of the report that made it what it is
+ */
+static void
+rcpt_note_report(struct queue *q, struct rcpt_status *st, uint32_t part,
+    enum sms_report report, int64_t when, const char *status, size_t n)
+{
+	enum sms_report	 before = st->report, after = report;
+	uint32_t	 k;
+
+	if (part < st->nparts)
+		st->parts[part].report = report;
+	else
+		for (k = 0; k < st->nparts; k++)
+			if (!report_is_final(q, st->parts[k].report))
+				st->parts[k].report = report;
+	if (st->nparts > 0)
+		after = schedule_parts_report(st->parts, st->nparts, q->conf);
+	if (rcpt_event_add(st, report, when, part, status, n) == -1)
+		fatal("queue: out of memory");
+	st->report = after;
+	if (after != before || after == report) {
+		st->report_time = when;
+		set_str(&st->report_status, status, n);
+	}
 }
 
 /* rcpt_make_ready - put a recipient in line for the backend */
@@ -301,11 +407,25 @@ rcpt_make_ready(struct queue *q, struct qrcpt *r)
 	queue_pump_soon(q);
 }
 
-/* msg_arm_timer - wake the message at its earliest retry */
+/* msg_next_wake - the earliest retry or end of a wait for a report */
+static int64_t
+msg_next_wake(const struct qmsg *m)
+{
+	int64_t	 next = schedule_next_try(m->status, m->msg->nrcpts), t;
+	uint32_t i;
+
+	for (i = 0; i < m->msg->nrcpts; i++)
+		if ((t = schedule_report_deadline(m->msg, i, &m->status[i],
+		    m->q->conf)) != 0 && (next == 0 || t < next))
+			next = t;
+	return next;
+}
+
+/* msg_arm_timer - wake the message at its earliest retry or deadline */
 static void
 msg_arm_timer(struct qmsg *m)
 {
-	int64_t	 next = schedule_next_try(m->status, m->msg->nrcpts);
+	int64_t	 next = msg_next_wake(m);
 	int64_t	 now = now_sec();
 	struct timeval tv = { 0, 0 };
 
@@ -318,20 +438,33 @@ msg_arm_timer(struct qmsg *m)
 	evtimer_add(m->timer, &tv);
 }
 
-/* msg_timer_cb - retry time: deferred recipients whose time has come */
+static void	rcpt_wait_end(struct queue *, struct qrcpt *, enum wait_end);
+
+/*
+ * msg_timer_cb - deferred recipients whose retry has come, waiting ones
+ * whose delay notice is due or whose wait is over
+ */
 static void
 msg_timer_cb(evutil_socket_t fd, short ev, void *arg)
 {
 	struct qmsg	*m = arg;
+	struct queue	*q = m->q;
 	int64_t		 now = now_sec();
 	uint32_t	 i;
+	enum wait_end	 w;
 
 	(void)fd;
 	(void)ev;
-	for (i = 0; i < m->msg->nrcpts; i++)
+	for (i = 0; i < m->msg->nrcpts; i++) {
 		if (schedule_due(&m->status[i], now))
-			rcpt_make_ready(m->q, &m->rcpts[i]);
+			rcpt_make_ready(q, &m->rcpts[i]);
+		else if ((w = schedule_wait_check(m->msg, i, &m->status[i],
+		    q->conf, now)) != WAIT_ON)
+			rcpt_wait_end(q, &m->rcpts[i], w);
+	}
 	msg_arm_timer(m);
+	spool_commit(q->spool, NULL, NULL);
+	msg_check_done(q, m);
 }
 
 /* rcpt_fail - permanent failure: a DSN is owed unless schedule.c says not */
@@ -418,27 +551,107 @@ rcpt_defer(struct queue *q, struct qrcpt *r, const char *why)
 	msg_arm_timer(m);
 }
 
-/* rcpt_sent - the provider took it */
+/*
+ * reports_awaited - whether the backend called name (NULL: the only one)
+ * will report on the SMS it took: reports are on and it is an SMSC, whose
+ * session brings the receipts (an HTTP provider reports only through the
+ * callbacks of the HTTP listener)
+ */
+static int
+reports_awaited(const struct conf *c, const char *name)
+{
+	const struct backend_conf	*bc;
+	size_t				 i, n = conf_backend_count(c);
+
+	if (!c->reports.enabled)
+		return 0;
+	for (i = 0; i < n; i++) {
+		bc = conf_backend_at(c, i);
+		if ((name == NULL && n == 1) || (name != NULL &&
+		    bc->name != NULL && strcmp(bc->name, name) == 0))
+			return bc->type == BACKEND_SMPP;
+	}
+	return 0;
+}
+
+/* rcpt_sent - the provider took it: wait for its report, or done */
 static void
-rcpt_sent(struct queue *q, struct qrcpt *r, const char *provider_id)
+rcpt_sent(struct queue *q, struct qrcpt *r, const struct sms_outcome *o)
 {
 	struct qmsg			*m = r->msg;
 	const struct message_rcpt	*d = &m->msg->rcpts[r->index];
+	const char			*pid = o->provider_id;
 
-	r->st->state = schedule_after_sent(m->msg, r->index);
-	rcpt_set_provider_id(q, m, r->index, provider_id,
-	    provider_id != NULL ? strlen(provider_id) : 0);
+	r->st->state = schedule_after_sent(m->msg, r->index,
+	    m->msg->kind == MSG_SMS && reports_awaited(q->conf, o->backend));
+	if (m->msg->kind == MSG_SMS) {
+		r->st->sent_at = now_sec();
+		set_str(&r->st->backend, o->backend,
+		    o->backend != NULL ? strlen(o->backend) : 0);
+	}
+	rcpt_set_parts(q, m, r->index, pid, pid != NULL ? strlen(pid) : 0,
+	    o->part_ids, o->npart_ids);
 	set_str(&r->st->reason, NULL, 0);
 	if (r->st->state == RCPT_REPORT_OWED)
 		msg_owes_dsn(q, m);
+	if (r->st->state == RCPT_WAITING)
+		msg_arm_timer(m);
 	if (m->msg->kind == MSG_DSN)
 		log_info("%s dsn sent to=<%s>", m->idstr, d->to);
 	else {
 		stats_increment(STAT_RCPT_SENT, 1);
-		log_info("%s sent to=%s rcpt=<%s> parts=%u provider_id=%s",
-		    m->idstr, d->to, d->addr, m->msg->parts,
-		    provider_id != NULL ? provider_id : "-");
+		log_info("%s sent to=%s rcpt=<%s> parts=%u provider_id=%s "
+		    "backend=%s%s", m->idstr, d->to, d->addr, m->msg->parts,
+		    pid != NULL ? pid : "-",
+		    o->backend != NULL ? o->backend : "-",
+		    r->st->state == RCPT_WAITING ? " awaiting_report=yes" :
+		    "");
 	}
+}
+
+/*
+ * rcpt_report_final - the recipient's report is final: a success DSN if
+ * asked for, or a permanent failure (the report's words are its status)
+ */
+static void
+rcpt_report_final(struct queue *q, struct qrcpt *r,
+    const struct report_verdict *v)
+{
+	struct qmsg	*m = r->msg;
+
+	if (v->delivered) {
+		r->st->state = schedule_after_delivered(m->msg, r->index);
+		if (r->st->state == RCPT_REPORT_OWED)
+			msg_owes_dsn(q, m);
+	} else
+		rcpt_fail(q, r, v->status, v->why);
+	journal_state(q, r);
+	msg_arm_timer(m);
+}
+
+/*
+ * rcpt_wait_end - a waiting recipient's time: one delay DSN is owed, or no
+ * report will come (NOTIFY=SUCCESS hears "relayed")
+ */
+static void
+rcpt_wait_end(struct queue *q, struct qrcpt *r, enum wait_end w)
+{
+	struct qmsg	*m = r->msg;
+	const char	*to = m->msg->rcpts[r->index].to;
+
+	if (w == WAIT_DELAY_NOTICE) {
+		r->st->state = RCPT_DELAY_OWED;
+		log_info("%s delayed to=%s reason=\"no report from the handset "
+		    "after %us\"", m->idstr, to, q->conf->reports.delay_after);
+		msg_owes_dsn(q, m);
+	} else {
+		r->st->state = schedule_after_delivered(m->msg, r->index);
+		log_info("%s report wait over to=%s last=%s", m->idstr, to,
+		    sms_report_name(r->st->report));
+		if (r->st->state == RCPT_REPORT_OWED)
+			msg_owes_dsn(q, m);
+	}
+	journal_state(q, r);
 }
 
 /* delivery_done - the transport's answer */
@@ -459,7 +672,7 @@ delivery_done(void *arg, const struct sms_outcome *o)
 	r->st->last_try = now_sec();
 	switch (o->result) {
 	case SMS_SENT:
-		rcpt_sent(q, r, o->provider_id);
+		rcpt_sent(q, r, o);
 		break;
 	case SMS_THROTTLED:
 		/* not the SMS's fault: this attempt does not count */
@@ -484,6 +697,8 @@ delivery_done(void *arg, const struct sms_outcome *o)
 		break;
 	}
 	journal_state(q, r);
+	if (o->result == SMS_SENT && m->msg->kind == MSG_SMS)
+		journal_parts(q, m, r->index);
 	msg_check_done(q, m);
 	queue_pump_soon(q);
 	check_drained(q);
@@ -649,6 +864,7 @@ bounce_some(struct queue *q, struct qmsg *m)
 		struct qrcpt *r = &m->rcpts[idx[i]];
 
 		r->st->state = r->st->state == RCPT_REPORT_OWED ? RCPT_SENT :
+		    r->st->state == RCPT_DELAY_OWED ? RCPT_DELAYED :
 		    RCPT_BOUNCED;
 		journal_state(q, r);
 	}
@@ -763,6 +979,15 @@ replay_msg(void *arg, uint64_t id, struct message *desc,
 	msg_insert(q, m);
 }
 
+/* same_str - whether an optional string is the record's (empty: none) */
+static int
+same_str(const char *s, const struct rec_str *r)
+{
+	if (s == NULL)
+		return r->len == 0;
+	return strlen(s) == r->len && memcmp(s, r->p, r->len) == 0;
+}
+
 static void
 replay_state(void *arg, const struct rec_state *rec)
 {
@@ -777,8 +1002,10 @@ replay_state(void *arg, const struct rec_state *rec)
 	st->state = rec->state;
 	st->attempts = rec->attempts;
 	st->next_try = rec->next_try;
-	rcpt_set_provider_id(q, m, rec->rcpt, rec->provider_id.len ?
-	    rec->provider_id.p : NULL, rec->provider_id.len);
+	/* a later state of a sent recipient keeps the parts it has */
+	if (!same_str(st->provider_id, &rec->provider_id))
+		rcpt_set_parts(q, m, rec->rcpt, rec->provider_id.len ?
+		    rec->provider_id.p : NULL, rec->provider_id.len, NULL, 0);
 	set_str(&st->reason, rec->reason.len ? rec->reason.p : NULL,
 	    rec->reason.len);
 }
@@ -792,9 +1019,33 @@ replay_report(void *arg, const struct rec_report *rec)
 	if (m == NULL || rec->rcpt >= m->msg->nrcpts ||
 	    rec->report == SMS_REPORT_NONE || rec->report > SMS_REPORT_LAST)
 		return;
-	rcpt_report(m, rec->rcpt, rec->report, rec->when, rec->status.len ?
-	    rec->status.p : NULL, rec->status.len);
+	rcpt_note_report(q, &m->status[rec->rcpt], rec->part, rec->report,
+	    rec->when, rec->status.len ? rec->status.p : NULL,
+	    rec->status.len);
 }
+
+/* replay_parts - a sent recipient's backend, time and part ids */
+static void
+replay_parts(void *arg, const struct rec_parts *rec)
+{
+	struct queue		*q = arg;
+	struct qmsg		*m = msg_find(q, rec->id);
+	struct rcpt_status	*st;
+	uint32_t		 k;
+
+	if (m == NULL || rec->rcpt >= m->msg->nrcpts)
+		return;
+	st = &m->status[rec->rcpt];
+	rcpt_forget_parts(q, m, rec->rcpt);
+	st->sent_at = rec->sent_at;
+	set_str(&st->backend, rec->backend.len ? rec->backend.p : NULL,
+	    rec->backend.len);
+	rcpt_parts_room(st, rec->nids);
+	for (k = 0; k < rec->nids; k++)
+		rcpt_part_add(st, rec->ids[k].p, rec->ids[k].len);
+	rcpt_expect_parts(q, m, rec->rcpt);
+}
+
 
 static void
 replay_done(void *arg, uint64_t id)
@@ -804,6 +1055,20 @@ replay_done(void *arg, uint64_t id)
 
 	if (m != NULL)
 		msg_remove(q, m);
+}
+
+/* relocate_rcpt - a recipient's state, parts and timeline again */
+static void
+relocate_rcpt(struct queue *q, struct qmsg *m, uint32_t i)
+{
+	const struct rcpt_status *st = &m->status[i];
+	uint32_t		 k;
+
+	journal_state(q, &m->rcpts[i]);
+	if (st->sent_at != 0)
+		journal_parts(q, m, i);
+	for (k = 0; k < st->nevents; k++)
+		journal_event(q, m, i, k);
 }
 
 /* relocate_segment - move the live messages of an old segment to the head */
@@ -821,11 +1086,8 @@ relocate_segment(void *arg, uint32_t seg)
 			log_warnx("%s spool: relocation failed", m->idstr);
 			return;
 		}
-		for (i = 0; i < m->msg->nrcpts; i++) {
-			journal_state(q, &m->rcpts[i]);
-			if (m->status[i].report != SMS_REPORT_NONE)
-				journal_report(q, m, i);
-		}
+		for (i = 0; i < m->msg->nrcpts; i++)
+			relocate_rcpt(q, m, i);
 	}
 }
 
@@ -898,7 +1160,8 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 		goto fail;
 	}
 	rp = (struct spool_replay){ replay_msg, replay_state, replay_done,
-	    relocate_segment, queue_spool_writable, q, replay_report };
+	    relocate_segment, queue_spool_writable, q, replay_report,
+	    replay_parts };
 	if ((q->spool = spool_open(conf->spool, base, 0, err, errlen)) == NULL ||
 	    spool_replay(q->spool, &rp, err, errlen) == -1)
 		goto fail;
@@ -969,9 +1232,54 @@ queue_delete(struct queue *q, const char *idstr)
 	return 0;
 }
 
+/* log_report - one line per report: what, to whom, in whose words */
+static void
+log_report(const struct qmsg *m, uint32_t i, uint32_t part,
+    enum sms_report report, const char *raw)
+{
+	const struct rcpt_status *st = &m->status[i];
+	const char	*pid = part < st->nparts ? st->parts[part].id :
+	    st->provider_id;
+	char		 parts[32] = "";
+
+	if (st->nparts > 1 && part < st->nparts)
+		snprintf(parts, sizeof(parts), " part=%u/%u", part + 1,
+		    st->nparts);
+	log_info("%s %s to=%s provider_id=%s%s status=\"%s\"", m->idstr,
+	    sms_report_name(report), m->msg->rcpts[i].to,
+	    pid != NULL ? pid : "-", parts, raw != NULL ? raw : "");
+}
+
 /*
- * queue_report - see queue.h; the state the report gives is journaled, and
- * what it means for the sender is the delivery-report work's to decide.
+ * rcpt_take_report - a report about part `part` of recipient i (out of
+ * range: the whole recipient): on its timeline and in the journal; a
+ * final one ends the wait
+ */
+static void
+rcpt_take_report(struct queue *q, struct qmsg *m, uint32_t i, uint32_t part,
+    enum sms_report report, int64_t when, const char *raw)
+{
+	struct rcpt_status	*st = &m->status[i];
+	struct report_verdict	 v;
+
+	if (!report_is_news(q, st, part, report)) {
+		log_debug("%s report ignored to=%s state=%s: a repeat, or "
+		    "after a final one", m->idstr, m->msg->rcpts[i].to,
+		    sms_report_name(report));
+		return;
+	}
+	rcpt_note_report(q, st, part, report, when, raw,
+	    raw != NULL ? strlen(raw) : 0);
+	journal_event(q, m, i, st->nevents - 1);
+	log_report(m, i, part, report, raw);
+	v = schedule_report_verdict(st->report, q->conf);
+	if (v.final && schedule_awaits_report(st->state))
+		rcpt_report_final(q, &m->rcpts[i], &v);
+}
+
+/*
+ * queue_report - see queue.h: a provider id in any of its spellings names
+ * one part, a client reference the whole recipient
  */
 int
 queue_report(struct queue *q, const char *id, enum sms_report report,
@@ -979,25 +1287,27 @@ queue_report(struct queue *q, const char *id, enum sms_report report,
 {
 	struct qmsg	*m;
 	uint64_t	 msgid;
-	uint32_t	 i;
+	uint32_t	 i, part;
 
 	if (report == SMS_REPORT_NONE || report > SMS_REPORT_LAST) {
 		errno = EINVAL;
 		return -1;
 	}
-	if ((report_lookup(q->reports, id, &msgid, &i) == -1 &&
-	    report_ref_parse(id, &msgid, &i) == -1) ||
-	    (m = msg_find(q, msgid)) == NULL || i >= m->msg->nrcpts ||
-	    m->msg->kind != MSG_SMS) {
-		errno = ENOENT;
+	errno = ENOENT;
+	if (id == NULL)
 		return -1;
+	if (report_lookup(q->reports, id, &msgid, &i, &part) == -1) {
+		part = UINT32_MAX;
+		if (report_ref_parse(id, &msgid, &i) == -1)
+			return -1;
 	}
-	rcpt_report(m, i, report, when, raw_status,
-	    raw_status != NULL ? strlen(raw_status) : 0);
-	journal_report(q, m, i);
+	if ((m = msg_find(q, msgid)) == NULL || i >= m->msg->nrcpts ||
+	    m->msg->kind != MSG_SMS)
+		return -1;
+	rcpt_take_report(q, m, i, part, report, when != 0 ? when : now_sec(),
+	    raw_status);
 	spool_commit(q->spool, NULL, NULL);
-	log_info("%s report to=%s state=%s", m->idstr, m->msg->rcpts[i].to,
-	    sms_report_name(report));
+	msg_check_done(q, m);
 	return 0;
 }
 

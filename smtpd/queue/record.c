@@ -2,6 +2,7 @@
  * record.c - encoding and bounds-checked decoding of the journal records
  * (little-endian integers, length-prefixed strings, crc32 per record).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -131,6 +132,19 @@ rec_report_of(uint64_t id, uint32_t rcpt, const struct rcpt_status *st)
 	return r;
 }
 
+/* rec_event_of - see record.h; the status points into st */
+struct rec_report
+rec_event_of(uint64_t id, uint32_t rcpt, const struct rcpt_status *st,
+    uint32_t k)
+{
+	const struct rcpt_event *ev = &st->events[k];
+	struct rec_report r = { .id = id, .rcpt = rcpt,
+	    .report = (uint8_t)ev->report, .when = ev->when,
+	    .status = str_of(ev->status), .part = ev->part };
+
+	return r;
+}
+
 /* str_size - the encoded size of an optional C string */
 static size_t
 str_size(const char *s)
@@ -231,7 +245,7 @@ rec_put_report(struct buf *b, const struct rec_report *r)
 {
 	size_t	 start;
 
-	if (rec_begin(b, 8 + 4 + 1 + 8 + 4 + (size_t)r->status.len,
+	if (rec_begin(b, 8 + 4 + 1 + 8 + 4 + (size_t)r->status.len + 4,
 	    REC_REPORT, &start) == -1)
 		return -1;
 	enc_u64(b, r->id);
@@ -239,6 +253,30 @@ rec_put_report(struct buf *b, const struct rec_report *r)
 	enc_u8(b, r->report);
 	enc_u64(b, (uint64_t)r->when);
 	enc_str(b, r->status);
+	enc_u32(b, r->part);
+	rec_end(b, start);
+	return 0;
+}
+
+/* rec_put_parts - the recipient as the provider took it, part by part */
+int
+rec_put_parts(struct buf *b, uint64_t id, uint32_t rcpt,
+    const struct rcpt_status *st)
+{
+	size_t	 start, need = 8 + 4 + 8 + str_size(st->backend) + 4;
+	uint32_t i;
+
+	for (i = 0; i < st->nparts; i++)
+		need += str_size(st->parts[i].id);
+	if (rec_begin(b, need, REC_PARTS, &start) == -1)
+		return -1;
+	enc_u64(b, id);
+	enc_u32(b, rcpt);
+	enc_u64(b, (uint64_t)st->sent_at);
+	enc_str(b, str_of(st->backend));
+	enc_u32(b, st->nparts);
+	for (i = 0; i < st->nparts; i++)
+		enc_str(b, str_of(st->parts[i].id));
 	rec_end(b, start);
 	return 0;
 }
@@ -456,5 +494,38 @@ rec_get_report(const uint8_t *p, size_t len, struct rec_report *r)
 	r->report = dec_u8(&rd);
 	r->when = (int64_t)dec_u64(&rd);
 	r->status = dec_str(&rd);
+	/* a report journaled before parts were known is about part 0 */
+	r->part = rd.pos == len ? 0 : dec_u32(&rd);
 	return rd.bad || rd.pos != len ? -1 : 0;
+}
+
+/* rec_get_parts - decode a REC_PARTS payload; the id list is allocated */
+int
+rec_get_parts(const uint8_t *p, size_t len, struct rec_parts *x)
+{
+	struct rd r = { p, len, 0, 0 };
+	uint32_t  i;
+
+	x->ids = NULL;
+	x->id = dec_u64(&r);
+	x->rcpt = dec_u32(&r);
+	x->sent_at = (int64_t)dec_u64(&r);
+	x->backend = dec_str(&r);
+	x->nids = dec_u32(&r);
+	/* each id takes at least its length: a larger count is damage */
+	if (r.bad || x->nids > (len - r.pos) / 4) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((x->ids = calloc(x->nids ? x->nids : 1, sizeof(*x->ids))) == NULL)
+		return -1;
+	for (i = 0; i < x->nids; i++)
+		x->ids[i] = dec_str(&r);
+	if (r.bad || r.pos != len) {
+		free(x->ids);
+		x->ids = NULL;
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
 }

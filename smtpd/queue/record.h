@@ -18,10 +18,14 @@
 
 /*
  * REC_VOID: a refused message's record, blanked; replay skips it.
- * REC_REPORT: a provider's delivery report about a recipient.
+ * REC_REPORT: a provider's delivery report about a recipient (about one
+ * part of it; spools older than REC_PARTS have no part: part 0).
+ * REC_PARTS: when the provider took a recipient, through which backend,
+ * and the provider's id of every part (before it, the REC_STATE's id).
  */
 enum rec_type {
-	REC_MSG = 1, REC_STATE = 2, REC_DONE = 3, REC_VOID = 4, REC_REPORT = 5
+	REC_MSG = 1, REC_STATE = 2, REC_DONE = 3, REC_VOID = 4, REC_REPORT = 5,
+	REC_PARTS = 6
 };
 
 struct rec_str {
@@ -45,6 +49,17 @@ struct rec_report {
 	uint8_t		 report;	/* enum sms_report */
 	int64_t		 when;
 	struct rec_str	 status;	/* the provider's own words */
+	uint32_t	 part;		/* index into the recipient's parts */
+};
+
+/* decoded REC_PARTS; ids is an array the decoder allocates (free()) */
+struct rec_parts {
+	uint64_t	 id;
+	uint32_t	 rcpt;
+	int64_t		 sent_at;
+	struct rec_str	 backend;
+	uint32_t	 nids;
+	struct rec_str	*ids;
 };
 
 /* rec_state_of, rec_report_of - the records of recipient rcpt's status */
@@ -52,6 +67,9 @@ struct rec_state  rec_state_of(uint64_t id, uint32_t rcpt,
 		    const struct rcpt_status *);
 struct rec_report rec_report_of(uint64_t id, uint32_t rcpt,
 		    const struct rcpt_status *);
+/* rec_event_of - the record of the k-th report of recipient rcpt */
+struct rec_report rec_event_of(uint64_t id, uint32_t rcpt,
+		    const struct rcpt_status *, uint32_t k);
 
 /*
  * encoders append one whole framed record; -1 on allocation failure.
@@ -62,6 +80,9 @@ int	 rec_put_msg(struct buf *, uint64_t id, const struct message *);
 int	 rec_put_state(struct buf *, const struct rec_state *);
 int	 rec_put_done(struct buf *, uint64_t id);
 int	 rec_put_report(struct buf *, const struct rec_report *);
+/* rec_put_parts - sent_at, backend and part ids of recipient rcpt's status */
+int	 rec_put_parts(struct buf *, uint64_t id, uint32_t rcpt,
+	    const struct rcpt_status *);
 /* rec_void - blank the framed record of total bytes at p into a REC_VOID */
 void	 rec_void(uint8_t *p, size_t total);
 
@@ -79,5 +100,7 @@ struct message *rec_get_msg(const uint8_t *, size_t, uint64_t *id);
 int	 rec_get_state(const uint8_t *, size_t, struct rec_state *);
 int	 rec_get_done(const uint8_t *, size_t, uint64_t *id);
 int	 rec_get_report(const uint8_t *, size_t, struct rec_report *);
+/* rec_get_parts - 0, or -1 with errno EINVAL (malformed) or ENOMEM */
+int	 rec_get_parts(const uint8_t *, size_t, struct rec_parts *);
 
 #endif

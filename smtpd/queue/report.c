@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sms/lib/ascii.h"
+#include "sms/transport/smpp/receipt.h"
 #include "smtpd/queue/hash.h"
 #include "smtpd/queue/message.h"
 #include "smtpd/queue/report.h"
@@ -18,6 +19,7 @@ struct expected {
 	struct hash_entry	 he;
 	uint64_t		 id;
 	uint32_t		 rcpt;
+	uint32_t		 part;
 	char			 key[];		/* the normal form */
 };
 
@@ -38,6 +40,9 @@ report_id_normal(const char *provider_id)
 {
 	char	*s, *p;
 
+	/* "0042" and "42" are one id; "000" is "0" */
+	while (provider_id[0] == '0' && provider_id[1] != '\0')
+		provider_id++;
 	if ((s = strdup(provider_id)) == NULL)
 		return NULL;
 	for (p = s; *p != '\0'; p++)
@@ -64,7 +69,7 @@ find(const struct report_map *rm, const char *key)
 /* report_expect - see report.h */
 int
 report_expect(struct report_map *rm, const char *provider_id, uint64_t id,
-    uint32_t rcpt)
+    uint32_t rcpt, uint32_t part)
 {
 	struct expected	*x;
 	char		*key;
@@ -88,25 +93,47 @@ report_expect(struct report_map *rm, const char *provider_id, uint64_t id,
 	free(key);
 	x->id = id;
 	x->rcpt = rcpt;
+	x->part = part;
 	return 0;
 }
+
+/* lookup_one - the entry of one spelling of an id; -1 if no memory */
+static int
+lookup_one(const struct report_map *rm, const char *spelling,
+    const struct expected **found)
+{
+	char	*key;
+
+	if ((key = report_id_normal(spelling)) == NULL)
+		return -1;
+	*found = find(rm, key);
+	free(key);
+	return 0;
+}
+
+/* the spellings of an id tried: as given, then smpp_id_forms' others */
+#define ID_FORMS_MAX	8
 
 /* report_lookup - see report.h */
 int
 report_lookup(const struct report_map *rm, const char *provider_id,
-    uint64_t *id, uint32_t *rcpt)
+    uint64_t *id, uint32_t *rcpt, uint32_t *part)
 {
-	struct expected	*x;
-	char		*key;
+	const struct expected	*x = NULL;
+	char			 forms[ID_FORMS_MAX][SMPP_ID_MAX];
+	size_t			 n, i;
 
-	if ((key = report_id_normal(provider_id)) == NULL)
+	if (lookup_one(rm, provider_id, &x) == -1)
 		return -1;
-	x = find(rm, key);
-	free(key);
+	n = x == NULL ? smpp_id_forms(provider_id, forms, ID_FORMS_MAX) : 0;
+	for (i = 0; i < n && x == NULL; i++)
+		if (lookup_one(rm, forms[i], &x) == -1)
+			return -1;
 	if (x == NULL)
 		return -1;
 	*id = x->id;
 	*rcpt = x->rcpt;
+	*part = x->part;
 	return 0;
 }
 

@@ -14,14 +14,20 @@ struct report_map;
 struct report_map	*report_map_new(void);
 void			 report_map_free(struct report_map *);
 /*
- * report_expect - reports about provider_id concern recipient rcpt of
- * message id (replacing what it concerned before); -1 if no memory.
+ * report_expect - reports about provider_id concern part `part` of
+ * recipient rcpt of message id (replacing what it concerned before); -1 if
+ * no memory.
  */
 int			 report_expect(struct report_map *, const char *provider_id,
-			    uint64_t id, uint32_t rcpt);
-/* report_lookup - the recipient reports about provider_id concern; -1: none */
+			    uint64_t id, uint32_t rcpt, uint32_t part);
+/*
+ * report_lookup - the recipient and part reports about provider_id
+ * concern: the id as given first, then its other spellings (hex or
+ * decimal, with or without leading zeros, see smpp_id_forms); -1: none
+ */
 int			 report_lookup(const struct report_map *,
-			    const char *provider_id, uint64_t *id, uint32_t *rcpt);
+			    const char *provider_id, uint64_t *id, uint32_t *rcpt,
+			    uint32_t *part);
 /* report_forget - provider_id no longer concerns recipient rcpt of id */
 void			 report_forget(struct report_map *, const char *provider_id,
 			    uint64_t id, uint32_t rcpt);
@@ -29,8 +35,8 @@ size_t			 report_map_size(const struct report_map *);
 
 /*
  * report_id_normal - the one form provider ids are matched in (ASCII case
- * folded), a new string; NULL if no memory. Providers that give an id back
- * in another base or padding are made equal here.
+ * folded, leading zeros dropped), a new string; NULL if no memory. An id
+ * given back in another base is found by report_lookup's other spellings.
  */
 char			*report_id_normal(const char *provider_id);
 

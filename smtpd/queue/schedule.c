@@ -87,14 +87,128 @@ schedule_failure_notice(const struct message *m, uint32_t i)
 	return NOTICE_DSN;
 }
 
-/* schedule_after_sent - see schedule.h */
+/* schedule_after_delivered - see schedule.h */
 enum rcpt_state
-schedule_after_sent(const struct message *m, uint32_t i)
+schedule_after_delivered(const struct message *m, uint32_t i)
 {
 	if (m->kind == MSG_SMS && m->sender[0] != '\0' &&
 	    (m->rcpts[i].notify & SMTP_NOTIFY_SUCCESS))
 		return RCPT_REPORT_OWED;
 	return RCPT_SENT;
+}
+
+/* schedule_after_sent - see schedule.h; NOTIFY=NEVER asks for no report */
+enum rcpt_state
+schedule_after_sent(const struct message *m, uint32_t i, int reports_awaited)
+{
+	if (reports_awaited && m->kind == MSG_SMS &&
+	    m->rcpts[i].notify != SMTP_NOTIFY_NEVER)
+		return RCPT_WAITING;
+	return schedule_after_delivered(m, i);
+}
+
+/* schedule_awaits_report - see schedule.h */
+int
+schedule_awaits_report(enum rcpt_state s)
+{
+	return s == RCPT_WAITING || s == RCPT_DELAY_OWED || s == RCPT_DELAYED;
+}
+
+/* wants_delay_notice - NOTIFY=DELAY asked for, a sender to tell */
+static int
+wants_delay_notice(const struct message *m, uint32_t i)
+{
+	return m->sender[0] != '\0' &&
+	    (m->rcpts[i].notify & SMTP_NOTIFY_DELAY) != 0;
+}
+
+/* schedule_report_deadline - see schedule.h */
+int64_t
+schedule_report_deadline(const struct message *m, uint32_t i,
+    const struct rcpt_status *st, const struct conf *c)
+{
+	int64_t	 over = st->sent_at + (int64_t)c->reports.wait,
+		 delay = st->sent_at + (int64_t)c->reports.delay_after;
+
+	if (st->state == RCPT_WAITING && wants_delay_notice(m, i) &&
+	    delay < over)
+		return delay;
+	return schedule_awaits_report(st->state) ? over : 0;
+}
+
+/* schedule_wait_check - see schedule.h */
+enum wait_end
+schedule_wait_check(const struct message *m, uint32_t i,
+    const struct rcpt_status *st, const struct conf *c, int64_t now)
+{
+	if (!schedule_awaits_report(st->state))
+		return WAIT_ON;
+	if (now >= st->sent_at + (int64_t)c->reports.wait)
+		return WAIT_OVER;
+	if (st->state == RCPT_WAITING && wants_delay_notice(m, i) &&
+	    now >= st->sent_at + (int64_t)c->reports.delay_after)
+		return WAIT_DELAY_NOTICE;
+	return WAIT_ON;
+}
+
+/* schedule_report_verdict - reports.md: what the sender is told */
+struct report_verdict
+schedule_report_verdict(enum sms_report r, const struct conf *c)
+{
+	struct report_verdict v = { 1, 0, NULL, NULL };
+
+	switch (r) {
+	case SMS_REPORT_NONE:
+	case SMS_REPORT_ENROUTE:
+		v.final = 0;
+		break;
+	case SMS_REPORT_DELIVERED:
+		v.delivered = 1;
+		break;
+	case SMS_REPORT_EXPIRED:
+		v.status = "5.4.7";
+		v.why = "the SMS expired before the phone could take it";
+		break;
+	case SMS_REPORT_UNDELIVERABLE:
+		v.status = "5.1.1";
+		v.why = "the number is unknown or cannot be reached";
+		break;
+	case SMS_REPORT_REJECTED:
+		v.status = "5.7.1";
+		v.why = "the SMS was blocked by the provider or the carrier";
+		break;
+	case SMS_REPORT_UNKNOWN:
+		if (c->reports.unknown == REPORT_UNKNOWN_DELIVERED) {
+			v.delivered = 1;
+			break;
+		}
+		v.status = "5.0.0";
+		v.why = "the provider reports an unknown final state";
+		break;
+	}
+	return v;
+}
+
+/* schedule_parts_report - see schedule.h */
+enum sms_report
+schedule_parts_report(const struct rcpt_part *p, uint32_t n,
+    const struct conf *c)
+{
+	struct report_verdict	 v;
+	uint32_t		 i, delivered = 0, enroute = 0;
+
+	for (i = 0; i < n; i++) {
+		v = schedule_report_verdict(p[i].report, c);
+		if (v.final && !v.delivered)
+			return p[i].report;
+		if (v.delivered)
+			delivered++;
+		else if (p[i].report != SMS_REPORT_NONE)
+			enroute++;
+	}
+	if (n > 0 && delivered == n)
+		return SMS_REPORT_DELIVERED;
+	return delivered + enroute > 0 ? SMS_REPORT_ENROUTE : SMS_REPORT_NONE;
 }
 
 /* schedule_dsn_owed - see schedule.h */
@@ -103,6 +217,8 @@ schedule_dsn_owed(const struct message *m, uint32_t i, enum rcpt_state s)
 {
 	if (s == RCPT_REPORT_OWED)
 		return DSN_RELAYED;
+	if (s == RCPT_DELAY_OWED)
+		return DSN_DELAYED;
 	if (s == RCPT_FAILED && schedule_failure_notice(m, i) == NOTICE_DSN)
 		return DSN_FAILED;
 	return DSN_NONE;

@@ -22,7 +22,24 @@ enum fail_notice {
 enum dsn_owed {
 	DSN_NONE,
 	DSN_FAILED,		/* "failed": permanent failure or expiry */
-	DSN_RELAYED,		/* "relayed": NOTIFY=SUCCESS, provider took it */
+	DSN_RELAYED,		/* NOTIFY=SUCCESS: "delivered" after the
+				 * handset's report, else "relayed" */
+	DSN_DELAYED,		/* "delayed": NOTIFY=DELAY, no final report */
+};
+
+/* what a waiting recipient's time brings */
+enum wait_end {
+	WAIT_ON,		/* nothing yet */
+	WAIT_DELAY_NOTICE,	/* NOTIFY=DELAY: the delay DSN is due */
+	WAIT_OVER,		/* reports.wait passed: no report will come */
+};
+
+/* what a report means for the sender: still under way, or final */
+struct report_verdict {
+	int		 final;
+	int		 delivered;	/* final: on the handset (or as such) */
+	const char	*status;	/* failed: RFC 3463 code */
+	const char	*why;		/* failed: a human sentence */
 };
 
 /* schedule_retry_delay - seconds of backoff after the attempts-th try */
@@ -44,8 +61,36 @@ int		 schedule_due(const struct rcpt_status *, int64_t now);
 
 /* schedule_failure_notice - what recipient i failing for good leads to */
 enum fail_notice schedule_failure_notice(const struct message *, uint32_t i);
-/* schedule_after_sent - SENT, or REPORT_OWED under NOTIFY=SUCCESS */
-enum rcpt_state	 schedule_after_sent(const struct message *, uint32_t i);
+/*
+ * schedule_after_sent - WAITING when a handset report will come (reports
+ * awaited: on and from a backend that gives them), else SENT, or
+ * REPORT_OWED under NOTIFY=SUCCESS
+ */
+enum rcpt_state	 schedule_after_sent(const struct message *, uint32_t i,
+		    int reports_awaited);
+/* schedule_awaits_report - whether recipient i's state waits for a report */
+int		 schedule_awaits_report(enum rcpt_state);
+/*
+ * schedule_report_deadline - when waiting recipient i next needs a look
+ * (its delay notice or the end of the wait); 0 if it is not waiting
+ */
+int64_t		 schedule_report_deadline(const struct message *, uint32_t i,
+		    const struct rcpt_status *, const struct conf *);
+/* schedule_wait_check - what waiting recipient i's time brings at now */
+enum wait_end	 schedule_wait_check(const struct message *, uint32_t i,
+		    const struct rcpt_status *, const struct conf *, int64_t now);
+/* schedule_after_delivered - REPORT_OWED under NOTIFY=SUCCESS, else SENT */
+enum rcpt_state	 schedule_after_delivered(const struct message *, uint32_t i);
+/* schedule_report_verdict - what report r means under the configuration */
+struct report_verdict schedule_report_verdict(enum sms_report r,
+		    const struct conf *);
+/*
+ * schedule_parts_report - a recipient's report from its parts': the first
+ * final failure, else delivered when every part is, else the most
+ * advanced state under way (ENROUTE), else NONE
+ */
+enum sms_report	 schedule_parts_report(const struct rcpt_part *, uint32_t n,
+		    const struct conf *);
 /* schedule_dsn_owed - the DSN recipient i owes in state s */
 enum dsn_owed	 schedule_dsn_owed(const struct message *, uint32_t i,
 		    enum rcpt_state);

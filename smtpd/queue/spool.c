@@ -931,6 +931,17 @@ spool_put_report(struct spool *s, const struct rec_report *r)
 	return spool_append(s, &scratch, NULL);
 }
 
+/* spool_put_parts - append a sent recipient's parts */
+int
+spool_put_parts(struct spool *s, uint64_t id, uint32_t rcpt,
+    const struct rcpt_status *st)
+{
+	scratch.len = 0;
+	if (rec_put_parts(&scratch, id, rcpt, st) == -1)
+		return -1;
+	return spool_append(s, &scratch, NULL);
+}
+
 /* spool_put_done - append the end of a message and release its segment */
 int
 spool_put_done(struct spool *s, uint64_t id, const struct spool_loc *loc)
@@ -1096,6 +1107,7 @@ replay_segment(struct spool *s, uint32_t seg, const struct buf *b)
 		struct message	*m;
 		struct rec_state st;
 		struct rec_report rr;
+		struct rec_parts rp;
 		struct spool_loc loc = { seg, pos, (uint32_t)total };
 		uint64_t	 id;
 
@@ -1112,7 +1124,14 @@ replay_segment(struct spool *s, uint32_t seg, const struct buf *b)
 		    &rr) == 0) {
 			if (s->replay.report != NULL)
 				s->replay.report(s->replay.arg, &rr);
-		} else if (type == REC_VOID)
+		} else if (type == REC_PARTS && rec_get_parts(payload, plen,
+		    &rp) == 0) {
+			if (s->replay.parts != NULL)
+				s->replay.parts(s->replay.arg, &rp);
+			free(rp.ids);
+		} else if (type == REC_PARTS && errno == ENOMEM)
+			fatal("spool: out of memory");
+		else if (type == REC_VOID)
 			;	/* a message refused after it was placed */
 		else
 			log_warnx("spool: segment %08" PRIx32 " offset %zu: "

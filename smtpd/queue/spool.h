@@ -43,6 +43,8 @@ struct spool_replay {
 	void	*arg;
 	/* a delivery report; NULL: skipped */
 	void	(*report)(void *, const struct rec_report *);
+	/* a sent recipient's parts; NULL: skipped */
+	void	(*parts)(void *, const struct rec_parts *);
 };
 
 /*
@@ -68,6 +70,9 @@ int		 spool_put_msg(struct spool *, uint64_t id, const struct message *,
 		    struct spool_loc *, spool_done_cb, void *);
 int		 spool_put_state(struct spool *, const struct rec_state *);
 int		 spool_put_report(struct spool *, const struct rec_report *);
+/* spool_put_parts - append when and how recipient rcpt was taken, its ids */
+int		 spool_put_parts(struct spool *, uint64_t id, uint32_t rcpt,
+		    const struct rcpt_status *);
 /* spool_put_done - the message at loc is finished; its segment may go */
 int		 spool_put_done(struct spool *, uint64_t id, const struct spool_loc *);
 /* spool_relocate - copy the record at *loc to the head; *loc is updated */

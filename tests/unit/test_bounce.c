@@ -31,6 +31,12 @@ static const struct message msg = { .kind = MSG_SMS, .arrival = 1700000000,
 	.headers = headers, .headers_len = sizeof(headers) - 1,
 	.rcpts = rcpts, .nrcpts = 3 };
 
+/* an SMSC and Twilio: the types of their words in Diagnostic-Code */
+static struct backend_conf backends[2] = {
+	{ .name = "smsc1", .type = BACKEND_SMPP },
+	{ .name = "tw", .type = BACKEND_HTTP, .http = { .profile = "twilio" } },
+};
+
 /* compose - the DSN for recipients idx of a message in states st */
 static char *
 compose(const struct rcpt_status *st, const uint32_t *idx, size_t n)
@@ -42,6 +48,8 @@ compose(const struct rcpt_status *st, const uint32_t *idx, size_t n)
 
 	memset(&conf, 0, sizeof(conf));
 	conf.hostname = "sms.example.com";
+	conf.backends = backends;
+	conf.nbackends = 2;
 	out = bounce_compose(&conf, &v, idx, n, NOW, &len);
 	assert_non_null(out);
 	assert_int_equal(strlen(out), len);
@@ -119,12 +127,73 @@ test_relayed(void **state)
 	free(dsn);
 }
 
+/*
+ * delivery reports: "delivered" with the handset time and the SMSC's
+ * words as X-SMPP, a Twilio failure as X-Twilio with its 5.1.1, a delay
+ */
+static void
+test_reported(void **state)
+{
+	struct rcpt_status st[3] = {
+		{ .state = RCPT_REPORT_OWED, .attempts = 1,
+		  .last_try = 1700000010, .provider_id = "0A1B",
+		  .backend = "smsc1", .report = SMS_REPORT_DELIVERED,
+		  .report_time = 1700000040,
+		  .report_status = "stat:DELIVRD err:000" },
+		{ .state = RCPT_FAILED, .attempts = 1, .status = "5.1.1",
+		  .reason = "the number is unknown or cannot be reached",
+		  .backend = "tw", .report = SMS_REPORT_UNDELIVERABLE,
+		  .report_time = 1700000050, .report_status = "undelivered 30003" },
+		{ .state = RCPT_DELAY_OWED, .attempts = 1, .backend = "smsc1",
+		  .report = SMS_REPORT_ENROUTE, .report_time = 1700000060,
+		  .report_status = "stat:ENROUTE err:000" },
+	};
+	uint32_t one[] = { 0 }, all[] = { 0, 1, 2 };
+	char	*dsn;
+
+	(void)state;
+	dsn = compose(st, one, 1);
+	has(dsn, "Subject: Delivery Status Notification (Success)\r\n");
+	has(dsn, "Original-Recipient: rfc822;pickup@example.com\r\n"
+	    "Final-Recipient: rfc822; +4917012345678@sms.example.com\r\n"
+	    "Action: delivered\r\nStatus: 2.0.0\r\n"
+	    "Remote-MTA: x-backend; smsc1\r\n"
+	    "Diagnostic-Code: X-SMPP; stat:DELIVRD err:000\r\n"
+	    "Last-Attempt-Date: Tue, 14 Nov 2023 22:14:00 +0000\r\n");
+	has(dsn, "delivered as SMS to the phones");
+	free(dsn);
+
+	dsn = compose(st, all, 3);
+	has(dsn, "Final-Recipient: rfc822; +4366412345678@sms.example.com\r\n"
+	    "Action: failed\r\nStatus: 5.1.1\r\n"
+	    "Remote-MTA: x-backend; tw\r\n"
+	    "Diagnostic-Code: X-Twilio; undelivered 30003\r\n");
+	has(dsn, "Reason: the number is unknown or cannot be reached\r\n"
+	    "    The provider said: undelivered 30003\r\n");
+	has(dsn, "Final-Recipient: rfc822; +4179123456@sms.example.com\r\n"
+	    "Action: delayed\r\nStatus: 4.4.7\r\n"
+	    "Remote-MTA: x-backend; smsc1\r\n"
+	    "Diagnostic-Code: X-SMPP; stat:ENROUTE err:000\r\n");
+	free(dsn);
+
+	/* words that name their type keep it; no report yet: no words */
+	st[0].report_status = "X-Custom; DELIVERED";
+	st[2].report = SMS_REPORT_NONE;
+	st[2].report_status = NULL;
+	dsn = compose(st, all, 3);
+	has(dsn, "Diagnostic-Code: X-Custom; DELIVERED\r\n");
+	has(dsn, "Action: delayed\r\nStatus: 4.4.7\r\n"
+	    "Remote-MTA: x-backend; smsc1\r\nLast-Attempt-Date: ");
+	free(dsn);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_failed),
 		cmocka_unit_test(test_relayed),
+		cmocka_unit_test(test_reported),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -790,6 +790,33 @@ test_transliterate(void **state)
 	}
 }
 
+/* test_reports - reports = { } and the notify defaults, and their defaults */
+static void
+test_reports(void **state)
+{
+	struct conf	*c;
+
+	(void)state;
+	c = load_fixture("reports.conf");
+	assert_true(c->reports.enabled);
+	assert_int_equal(c->reports.wait, 24 * 3600);
+	assert_int_equal(c->reports.delay_after, 30 * 60);
+	assert_int_equal(c->reports.unknown, REPORT_UNKNOWN_DELIVERED);
+	assert_int_equal(c->reports.nsenders, 2);
+	assert_string_equal(c->reports.senders[1].domain, "quiet.example.com");
+	assert_int_equal(c->reports.senders[1].notify, NOTIFY_DEFAULT_NEVER);
+	assert_int_equal(c->users[0].notify, NOTIFY_DEFAULT_ALWAYS);
+	assert_int_equal(c->users[1].notify, NOTIFY_DEFAULT_NONE);
+	conf_free(c);
+	c = load_fixture("minimal.conf");
+	assert_true(c->reports.enabled);
+	assert_int_equal(c->reports.wait, 72 * 3600);
+	assert_int_equal(c->reports.delay_after, 4 * 3600);
+	assert_int_equal(c->reports.unknown, REPORT_UNKNOWN_FAILED);
+	assert_int_equal(c->reports.nsenders, 0);
+	conf_free(c);
+}
+
 /* test_sample - the shipped conf/smsrelay.conf is a valid configuration */
 static void
 test_sample(void **state)
@@ -1331,6 +1358,12 @@ test_errors(void **state)
 		{ "bad_translit.conf",
 		  "3: message.transliterate: \"yes\" is not false, "
 		  "\"typography\" or \"letters\"" },
+		{ "bad_notify.conf",
+		  "2: users[0].notify: \"sometimes\" is not one of "
+		  "\"default\", \"always\", \"failures\" or \"never\"" },
+		{ "reports_sender_no_notify.conf",
+		  "3: reports.senders[0]: domain and notify (\"always\", "
+		  "\"failures\" or \"never\") are required" },
 		{ "bad_translit_type.conf",
 		  "3: message.transliterate: must be false, \"typography\" "
 		  "or \"letters\"" },
@@ -1493,6 +1526,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_twilio),
 		cmocka_unit_test(test_message_off),
 		cmocka_unit_test(test_transliterate),
+		cmocka_unit_test(test_reports),
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_round_trip_every),
 		cmocka_unit_test(test_secrets),

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "smtpd/envelope.h"
 #include "smtpd/policy/policy.h"
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -292,6 +293,41 @@ static const struct number_case number_cases[] = {
 };
 
 /* test_number_allowed - prefixes of the user; none means every number */
+/* the NOTIFY a recipient gets: given, [DN:ON], the user's, the domain's */
+static void
+test_notify(void **state)
+{
+	struct notify_domain_conf domains[2] = {
+		{ "example.com", NOTIFY_DEFAULT_FAILURES },
+		{ "quiet.example.com", NOTIFY_DEFAULT_NEVER },
+	};
+	struct conf	 conf = { 0 };
+	struct user_conf loud = { .name = "loud",
+	    .notify = NOTIFY_DEFAULT_ALWAYS };
+	struct user_conf plain = { .name = "plain" };
+	const uint8_t	 always = SMTP_NOTIFY_SUCCESS | SMTP_NOTIFY_FAILURE;
+
+	(void)state;
+	conf.reports.senders = domains;
+	conf.reports.nsenders = 2;
+	/* what RCPT TO says wins */
+	assert_int_equal(policy_notify(&conf, &loud, "a@quiet.example.com",
+	    SMTP_NOTIFY_NEVER, true), SMTP_NOTIFY_NEVER);
+	assert_int_equal(policy_notify(&conf, NULL, "a@other.example",
+	    0, true), always);
+	assert_int_equal(policy_notify(&conf, &loud, "a@quiet.example.com",
+	    0, false), always);
+	/* the longest domain: a subdomain, case folded */
+	assert_int_equal(policy_notify(&conf, &plain, "a@Mail.Quiet.Example.COM",
+	    0, false), SMTP_NOTIFY_NEVER);
+	assert_int_equal(policy_notify(&conf, NULL, "a@example.com", 0, false),
+	    SMTP_NOTIFY_FAILURE);
+	assert_int_equal(policy_notify(&conf, NULL, "a@notexample.com", 0,
+	    false), 0);
+	assert_int_equal(policy_notify(&conf, NULL, "", 0, false), 0);
+	assert_int_equal(policy_notify(&conf, NULL, NULL, 0, false), 0);
+}
+
 static void
 test_number_allowed(void **state)
 {
@@ -316,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_restricts_senders),
 		cmocka_unit_test(test_sender_id),
 		cmocka_unit_test(test_sender_id_no_table),
+		cmocka_unit_test(test_notify),
 		cmocka_unit_test(test_number_allowed),
 	};
 

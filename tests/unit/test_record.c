@@ -3,6 +3,7 @@
  * (truncation, flipped bits, lying lengths) is detected, never misread; a
  * voided record keeps its frame.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -159,7 +160,55 @@ test_report(void **state)
 	assert_int_equal(out.when, 1700000300);
 	assert_int_equal(out.status.len, 12);
 	assert_memory_equal(out.status.p, "stat:DELIVRD", 12);
+	assert_int_equal(out.part, 0);
 	assert_int_equal(rec_get_report(pl, plen - 1, &out), -1);
+	/* a report of a spool from before parts: no part field, part 0 */
+	assert_int_equal(rec_get_report(pl, plen - 4, &out), 0);
+	assert_int_equal(out.part, 0);
+	assert_int_equal(out.status.len, 12);
+	b.len = 0;
+	in.part = 2;
+	assert_int_equal(rec_put_report(&b, &in), 0);
+	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
+	assert_int_equal(rec_get_report(pl, plen, &out), 0);
+	assert_int_equal(out.part, 2);
+	buf_free(&b);
+}
+
+/* a sent recipient's parts: time, backend, every id; damage refused */
+static void
+test_parts(void **state)
+{
+	struct rcpt_part	 parts[3] = { { "0A1B", SMS_REPORT_NONE },
+	    { "0A1C", SMS_REPORT_DELIVERED }, { "", SMS_REPORT_NONE } };
+	struct rcpt_status	 st = { .sent_at = 1700000400,
+	    .backend = "smsc1", .parts = parts, .nparts = 3 };
+	struct rec_parts	 out;
+	struct buf		 b = { 0 };
+	const uint8_t		*pl;
+	size_t			 plen, total, cut;
+	uint8_t			 type;
+
+	(void)state;
+	assert_int_equal(rec_put_parts(&b, 0x42, 1, &st), 0);
+	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
+	assert_int_equal(type, REC_PARTS);
+	assert_int_equal(rec_get_parts(pl, plen, &out), 0);
+	assert_true(out.id == 0x42);
+	assert_int_equal(out.rcpt, 1);
+	assert_int_equal(out.sent_at, 1700000400);
+	assert_int_equal(out.backend.len, 5);
+	assert_memory_equal(out.backend.p, "smsc1", 5);
+	assert_int_equal(out.nids, 3);
+	assert_memory_equal(out.ids[1].p, "0A1C", 4);
+	assert_int_equal(out.ids[2].len, 0);
+	free(out.ids);
+	for (cut = 0; cut < plen; cut++) {
+		errno = 0;
+		assert_int_equal(rec_get_parts(pl, cut, &out), -1);
+		assert_int_equal(errno, EINVAL);
+		assert_null(out.ids);
+	}
 	buf_free(&b);
 }
 
@@ -257,6 +306,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_msg_bytes),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_bit_flips),
 		cmocka_unit_test(test_lying_lengths),

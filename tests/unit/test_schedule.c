@@ -123,10 +123,21 @@ test_owed(void **state)
 	assert_int_equal(schedule_failure_notice(&null, 0), NOTICE_NONE_NULL);
 	assert_int_equal(schedule_failure_notice(&dsn, 0), NOTICE_NONE_DSN);
 
-	assert_int_equal(schedule_after_sent(&m, 0), RCPT_SENT);
-	assert_int_equal(schedule_after_sent(&m, 2), RCPT_REPORT_OWED);
-	assert_int_equal(schedule_after_sent(&null, 2), RCPT_SENT);
-	assert_int_equal(schedule_after_sent(&dsn, 2), RCPT_SENT);
+	assert_int_equal(schedule_after_sent(&m, 0, 0), RCPT_SENT);
+	assert_int_equal(schedule_after_sent(&m, 2, 0), RCPT_REPORT_OWED);
+	assert_int_equal(schedule_after_sent(&null, 2, 0), RCPT_SENT);
+	assert_int_equal(schedule_after_sent(&dsn, 2, 0), RCPT_SENT);
+	/* a report will come: wait for it, unless NOTIFY=NEVER or a DSN */
+	assert_int_equal(schedule_after_sent(&m, 0, 1), RCPT_WAITING);
+	assert_int_equal(schedule_after_sent(&m, 2, 1), RCPT_WAITING);
+	assert_int_equal(schedule_after_sent(&m, 3, 1), RCPT_SENT);
+	assert_int_equal(schedule_after_sent(&dsn, 2, 1), RCPT_SENT);
+	assert_int_equal(schedule_after_delivered(&m, 2), RCPT_REPORT_OWED);
+	assert_int_equal(schedule_after_delivered(&m, 1), RCPT_SENT);
+	assert_int_equal(schedule_dsn_owed(&m, 0, RCPT_DELAY_OWED),
+	    DSN_DELAYED);
+	assert_int_equal(schedule_dsn_owed(&m, 0, RCPT_WAITING), DSN_NONE);
+	assert_int_equal(schedule_dsn_owed(&m, 0, RCPT_DELAYED), DSN_NONE);
 
 	assert_int_equal(schedule_dsn_owed(&m, 0, RCPT_FAILED), DSN_FAILED);
 	assert_int_equal(schedule_dsn_owed(&m, 2, RCPT_FAILED), DSN_NONE);
@@ -162,6 +173,102 @@ test_final(void **state)
 	assert_false(schedule_is_final(&m, 0, RCPT_QUEUED));
 	assert_false(schedule_is_final(&m, 0, RCPT_SENDING));
 	assert_false(schedule_is_final(&m, 0, RCPT_DEFERRED));
+	assert_false(schedule_is_final(&m, 0, RCPT_WAITING));
+	assert_false(schedule_is_final(&m, 0, RCPT_DELAY_OWED));
+	assert_false(schedule_is_final(&m, 0, RCPT_DELAYED));
+}
+
+/* what each report means: reports.md's table, and the unknown policy */
+static void
+test_report_verdict(void **state)
+{
+	struct conf		 c = { 0 };
+	struct report_verdict	 v;
+
+	(void)state;
+	assert_false(schedule_report_verdict(SMS_REPORT_NONE, &c).final);
+	assert_false(schedule_report_verdict(SMS_REPORT_ENROUTE, &c).final);
+	v = schedule_report_verdict(SMS_REPORT_DELIVERED, &c);
+	assert_true(v.final && v.delivered);
+	v = schedule_report_verdict(SMS_REPORT_UNDELIVERABLE, &c);
+	assert_true(v.final && !v.delivered);
+	assert_string_equal(v.status, "5.1.1");
+	assert_string_equal(schedule_report_verdict(SMS_REPORT_REJECTED,
+	    &c).status, "5.7.1");
+	assert_string_equal(schedule_report_verdict(SMS_REPORT_EXPIRED,
+	    &c).status, "5.4.7");
+	assert_string_equal(schedule_report_verdict(SMS_REPORT_UNKNOWN,
+	    &c).status, "5.0.0");
+	c.reports.unknown = REPORT_UNKNOWN_DELIVERED;
+	v = schedule_report_verdict(SMS_REPORT_UNKNOWN, &c);
+	assert_true(v.final && v.delivered);
+}
+
+/* a multi-part SMS: delivered when every part is, failed when any fails */
+static void
+test_parts_report(void **state)
+{
+	struct conf		 c = { 0 };
+	struct rcpt_part	 p[3] = { { NULL, SMS_REPORT_NONE },
+	    { NULL, SMS_REPORT_NONE }, { NULL, SMS_REPORT_NONE } };
+
+	(void)state;
+	assert_int_equal(schedule_parts_report(p, 3, &c), SMS_REPORT_NONE);
+	p[0].report = SMS_REPORT_ENROUTE;
+	assert_int_equal(schedule_parts_report(p, 3, &c), SMS_REPORT_ENROUTE);
+	p[0].report = SMS_REPORT_DELIVERED;
+	p[1].report = SMS_REPORT_DELIVERED;
+	assert_int_equal(schedule_parts_report(p, 3, &c), SMS_REPORT_ENROUTE);
+	p[2].report = SMS_REPORT_DELIVERED;
+	assert_int_equal(schedule_parts_report(p, 3, &c),
+	    SMS_REPORT_DELIVERED);
+	p[1].report = SMS_REPORT_EXPIRED;
+	assert_int_equal(schedule_parts_report(p, 3, &c), SMS_REPORT_EXPIRED);
+	p[1].report = SMS_REPORT_UNKNOWN;
+	assert_int_equal(schedule_parts_report(p, 3, &c), SMS_REPORT_UNKNOWN);
+	c.reports.unknown = REPORT_UNKNOWN_DELIVERED;
+	assert_int_equal(schedule_parts_report(p, 3, &c),
+	    SMS_REPORT_DELIVERED);
+	assert_int_equal(schedule_parts_report(p, 0, &c), SMS_REPORT_NONE);
+}
+
+/* the wait for a report: one delay notice for NOTIFY=DELAY, then its end */
+static void
+test_report_wait(void **state)
+{
+	struct message_rcpt r[2] = {
+		{ "a@x", "+1", NULL, SMTP_NOTIFY_DELAY | SMTP_NOTIFY_FAILURE },
+		{ "b@x", "+2", NULL, 0 },
+	};
+	struct message	 m = { .kind = MSG_SMS, .sender = "clerk@example.com",
+	    .rcpts = r, .nrcpts = 2 };
+	struct conf	 c = { 0 };
+	struct rcpt_status st = { .state = RCPT_WAITING, .sent_at = 1000 };
+
+	(void)state;
+	c.reports.wait = 72 * 3600;
+	c.reports.delay_after = 4 * 3600;
+	assert_int_equal(schedule_report_deadline(&m, 0, &st, &c),
+	    1000 + 4 * 3600);
+	assert_int_equal(schedule_report_deadline(&m, 1, &st, &c),
+	    1000 + 72 * 3600);
+	assert_int_equal(schedule_wait_check(&m, 0, &st, &c, 1000 + 3600),
+	    WAIT_ON);
+	assert_int_equal(schedule_wait_check(&m, 0, &st, &c,
+	    1000 + 4 * 3600), WAIT_DELAY_NOTICE);
+	assert_int_equal(schedule_wait_check(&m, 1, &st, &c,
+	    1000 + 4 * 3600), WAIT_ON);
+	assert_int_equal(schedule_wait_check(&m, 0, &st, &c,
+	    1000 + 72 * 3600), WAIT_OVER);
+	st.state = RCPT_DELAYED;
+	assert_int_equal(schedule_report_deadline(&m, 0, &st, &c),
+	    1000 + 72 * 3600);
+	assert_int_equal(schedule_wait_check(&m, 0, &st, &c,
+	    1000 + 5 * 3600), WAIT_ON);
+	st.state = RCPT_SENT;
+	assert_int_equal(schedule_report_deadline(&m, 0, &st, &c), 0);
+	assert_int_equal(schedule_wait_check(&m, 0, &st, &c,
+	    1000 + 99 * 3600), WAIT_ON);
 }
 
 int
@@ -174,6 +281,9 @@ main(void)
 		cmocka_unit_test(test_next_try_and_due),
 		cmocka_unit_test(test_owed),
 		cmocka_unit_test(test_final),
+		cmocka_unit_test(test_report_verdict),
+		cmocka_unit_test(test_parts_report),
+		cmocka_unit_test(test_report_wait),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

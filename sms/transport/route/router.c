@@ -129,6 +129,16 @@ finish(struct routed *rt, const struct sms_outcome *o)
 	free(rt);
 }
 
+/* finish_named - the outcome as the backend called name gave it */
+static void
+finish_named(struct routed *rt, const struct sms_outcome *o, const char *name)
+{
+	struct sms_outcome named = *o;
+
+	named.backend = name;
+	finish(rt, &named);
+}
+
 static void
 finish_fail(struct routed *rt, enum sms_result result, const char *reason)
 {
@@ -352,14 +362,14 @@ child_done(void *arg, const struct sms_outcome *o)
 	case SMS_SENT:
 		c->pause = 0;
 		answered(c);
-		finish(rt, o);
+		finish_named(rt, o, c->name);
 		break;
 	case SMS_PERMFAIL:
 	case SMS_BADNUMBER:
 	case SMS_BLOCKED:
 		/* a permanent answer is final: no other backend is asked */
 		answered(c);
-		finish(rt, o);
+		finish_named(rt, o, c->name);
 		break;
 	}
 	feed(c);

@@ -1,0 +1,249 @@
+# reports.py - end-to-end cases of delivery reports: the DSN a report makes
+# (read back with Python's email package), restarts, parts, duplicates.
+"""CASES_REPORTS: (name, fn, needs) like e2e.CASES; each fn takes a Ctx.
+
+The cases that need a report source call report_backend(ctx): the daemon
+settings under which a sent SMS waits for its handset report. Reports then
+go in through `smsrelayctl report`, the same report channel an SMPP receipt
+or a provider callback takes. Until a backend that reports is built in (the
+SMPP client, the HTTP callback listener), report_backend skips.
+"""
+
+import re
+import time
+
+from harness import Skip, check, make_message, parse_dump, send_mail, wait_for
+
+SENDER = "clerk@example.com"
+NUMBER = "+4917012345678"
+RCPT = NUMBER + "@sms.example"
+# a long text: three GSM-7 parts of at most 153 characters
+LONG = ("Your laptop is ready for pickup at the service desk. " * 8).strip() + "\r\n"
+
+
+def report_backend(ctx):
+    """Settings whose SMS wait for a report, or Skip: wire a source here."""
+    raise Skip("no backend on this build reports to the queue (SMPP client "
+               "and HTTP callbacks come with integration)")
+
+
+def wait_dsn_to(ctx, timeout=15, count=1):
+    """The first count DSNs at smtp-sink to SENDER, each (msg, raw)."""
+    def find():
+        found = []
+        for _, text in ctx.sink.dumps():
+            env, msg, raw = parse_dump(text)
+            if any(SENDER in r for r in env["rcpt"]):
+                found.append((msg, raw))
+        return found if len(found) >= count else None
+    return wait_for(find, timeout, "%d DSN(s) to <%s> at smtp-sink" % (count, SENDER))
+
+
+def delivery_status(msg):
+    """RFC 3464 as Python reads it: the per-message and per-recipient blocks."""
+    check(msg.get_content_type() == "multipart/report",
+          "DSN is %s, not multipart/report" % msg.get_content_type())
+    check(msg.get_param("report-type") == "delivery-status",
+          "report-type is %r" % msg.get_param("report-type"))
+    parts = [p for p in msg.walk() if p.get_content_type() == "message/delivery-status"]
+    check(len(parts) == 1, "%d message/delivery-status parts" % len(parts))
+    blocks = parts[0].get_payload()
+    check(isinstance(blocks, list) and len(blocks) >= 2,
+          "the delivery-status part has no per-recipient block")
+    return blocks[0], blocks[1:]
+
+
+def one_recipient(msg):
+    per_msg, rcpts = delivery_status(msg)
+    check(len(rcpts) == 1, "%d recipient blocks, want 1" % len(rcpts))
+    return per_msg, rcpts[0]
+
+
+def field(block, name, want):
+    got = (block.get(name) or "").strip()
+    check(got == want, "%s: %r, want %r" % (name, got, want))
+
+
+def submit_outlook(d, body="Your laptop is ready\r\n"):
+    """As Outlook submits with a delivery receipt asked for."""
+    return send_mail(d.port, SENDER, [RCPT], make_message("Pickup", body),
+                     mail_options=["RET=HDRS", "ENVID=job+2D42"],
+                     rcpt_options=["NOTIFY=SUCCESS,FAILURE",
+                                   # xtext: "+" is "+2B"
+                                   "ORCPT=rfc822;+2B" + NUMBER[1:] + "@sms.example"])
+
+
+def ctl_report(d, ident, state, words=None):
+    args = ["report", ident, state] + ([words] if words is not None else [])
+    rc, out, err = d.ctl(*args)
+    check(rc == 0, "smsrelayctl %s -> %d %r %r" % (" ".join(args), rc, out, err))
+
+
+def show(d, qid):
+    rc, out, err = d.ctl("show", qid)
+    check(rc == 0, "smsrelayctl show %s -> %d %r" % (qid, rc, err))
+    return out
+
+
+def sent_and_waiting(d, qid):
+    d.wait_log(qid, "sent", 15)
+    wait_for(lambda: "state: waiting" in show(d, qid), 10, "%s waiting" % qid)
+
+
+def part_ids(d, qid):
+    out = show(d, qid)
+    m = re.search(r"(?m)^  part-ids: (.*)$", out)
+    if m:
+        return m.group(1).split()
+    m = re.search(r"(?m)^  provider-id: (\S+)$", out)
+    check(m, "no provider id in %r" % out)
+    return [m.group(1)]
+
+
+# ---- cases that run on every build -----------------------------------------
+
+def c_dn_on(ctx):
+    """[DN:ON] asks for NOTIFY=SUCCESS: a 'relayed' multipart/report."""
+    d = ctx.daemon()
+    qid = send_mail(d.port, SENDER, [RCPT], make_message("[DN:ON] Pickup", "ready\r\n"))
+    d.wait_log(qid, "sent", 15)
+    msg, raw = wait_dsn_to(ctx)[0]
+    ctx.note("DSN:\n" + raw)
+    per_msg, r = one_recipient(msg)
+    field(per_msg, "Reporting-MTA", "dns; relay.test")
+    field(r, "Final-Recipient", "rfc822; " + RCPT)
+    field(r, "Action", "relayed")
+    field(r, "Status", "2.0.0")
+    field(r, "Remote-MTA", "x-backend; default")
+    check("(Success)" in msg.get("Subject", ""), "subject %r" % msg.get("Subject"))
+
+
+def c_domain_default(ctx):
+    """reports.senders: a domain's "always" without NOTIFY; "never" stays silent."""
+    ctx.mock.script([{"status": 200, "body": {"id": "A1"}},
+                     {"status": 400, "body": {"message": "invalid number"}}])
+    d = ctx.daemon(reports={"senders": [
+        {"domain": "example.com", "notify": "always"},
+        {"domain": "quiet.example.com", "notify": "never"}]})
+    qid = send_mail(d.port, SENDER, [RCPT], make_message("Pickup", "ready\r\n"))
+    msg, raw = wait_dsn_to(ctx)[0]
+    _, r = one_recipient(msg)
+    field(r, "Action", "relayed")
+    quiet = send_mail(d.port, "desk@quiet.example.com", [RCPT],
+                      make_message("Pickup", "ready\r\n", frm="desk@quiet.example.com"))
+    wait_for(lambda: [ln for ln in d.log_lines(quiet, "bounced") if "NOTIFY" in ln],
+             15, "a 'bounced ... no DSN: NOTIFY' line for %s" % quiet)
+    check(d.log_lines(qid, "sent"), "no 'sent' line for %s" % qid)
+
+
+def c_report_unknown_id(ctx):
+    """A report for an id nobody waits for is refused, and says so."""
+    d = ctx.daemon()
+    rc, out, err = d.ctl("report", "SM-nobody", "delivered", "stat:DELIVRD err:000")
+    check(rc != 0 and "no queued SMS is known by SM-nobody" in out + err,
+          "report for an unknown id -> %d %r %r" % (rc, out, err))
+    rc, out, err = d.ctl("report", "SM-nobody", "arrived")
+    check(rc != 0, "a report state 'arrived' was taken: %r" % out)
+
+
+# ---- cases that need a backend that reports --------------------------------
+
+def c_outlook_delivered(ctx):
+    """NOTIFY=SUCCESS,FAILURE, ENVID, ORCPT, then 'delivered': the DSN says so."""
+    d = ctx.daemon(**report_backend(ctx))
+    qid = submit_outlook(d)
+    sent_and_waiting(d, qid)
+    ids = part_ids(d, qid)
+    for pid in ids:
+        ctl_report(d, pid, "delivered", "stat:DELIVRD err:000")
+    msg, raw = wait_dsn_to(ctx)[0]
+    ctx.note("DSN:\n" + raw)
+    per_msg, r = one_recipient(msg)
+    field(per_msg, "Original-Envelope-Id", "job-42")
+    field(r, "Original-Recipient", "rfc822;" + RCPT)
+    field(r, "Final-Recipient", "rfc822; " + RCPT)
+    field(r, "Action", "delivered")
+    field(r, "Status", "2.0.0")
+    check((r.get("Diagnostic-Code") or "").endswith("stat:DELIVRD err:000"),
+          "Diagnostic-Code %r" % r.get("Diagnostic-Code"))
+    check(r.get("Remote-MTA"), "no Remote-MTA")
+    check(d.log_lines(qid, "delivered"), "no 'delivered' log line for %s" % qid)
+    d.wait_log(qid, "removed", 15)
+
+
+def c_report_after_restart(ctx):
+    """A report that comes after a restart finds its message."""
+    d = ctx.daemon(**report_backend(ctx))
+    qid = submit_outlook(d)
+    sent_and_waiting(d, qid)
+    ids = part_ids(d, qid)
+    d.stop()
+    d.start()
+    check("state: waiting" in show(d, qid), "%s not waiting after the restart" % qid)
+    for pid in ids:
+        ctl_report(d, pid, "delivered", "stat:DELIVRD err:000")
+    msg, _ = wait_dsn_to(ctx)[0]
+    field(one_recipient(msg)[1], "Action", "delivered")
+
+
+def c_three_parts_one_fails(ctx):
+    """Three parts, the second undeliverable: failed 5.1.1 at once."""
+    d = ctx.daemon(**report_backend(ctx))
+    qid = submit_outlook(d, LONG)
+    sent_and_waiting(d, qid)
+    ids = part_ids(d, qid)
+    if len(ids) < 3:
+        raise Skip("the backend gives one id per message, not per part")
+    ctl_report(d, ids[0], "delivered", "stat:DELIVRD err:000")
+    ctl_report(d, ids[1], "undeliverable", "stat:UNDELIV err:001")
+    msg, raw = wait_dsn_to(ctx)[0]
+    ctx.note("DSN:\n" + raw)
+    _, r = one_recipient(msg)
+    field(r, "Action", "failed")
+    field(r, "Status", "5.1.1")
+    check("stat:UNDELIV err:001" in (r.get("Diagnostic-Code") or ""),
+          "Diagnostic-Code %r" % r.get("Diagnostic-Code"))
+
+
+def c_expired(ctx):
+    """An expired report: failed 5.4.7."""
+    d = ctx.daemon(**report_backend(ctx))
+    qid = submit_outlook(d)
+    sent_and_waiting(d, qid)
+    ctl_report(d, part_ids(d, qid)[0], "expired", "stat:EXPIRED err:000")
+    msg, _ = wait_dsn_to(ctx)[0]
+    _, r = one_recipient(msg)
+    field(r, "Action", "failed")
+    field(r, "Status", "5.4.7")
+
+
+def c_duplicate_report(ctx):
+    """The same report twice makes one DSN and one log line."""
+    d = ctx.daemon(**report_backend(ctx))
+    qid = submit_outlook(d)
+    sent_and_waiting(d, qid)
+    pid = part_ids(d, qid)[0]
+    ctl_report(d, pid, "enroute", "stat:ENROUTE err:000")
+    ctl_report(d, pid, "enroute", "stat:ENROUTE err:000")
+    check(len([ln for ln in d.log_lines(qid) if " enroute to=" in ln]) == 1,
+          "two 'enroute' lines for one report")
+    for p in part_ids(d, qid):
+        ctl_report(d, p, "delivered", "stat:DELIVRD err:000")
+    wait_dsn_to(ctx)
+    d.wait_log(qid, "removed", 15)
+    time.sleep(1)
+    check(len(wait_dsn_to(ctx)) == 1, "more than one DSN")
+
+
+CASES_REPORTS = [
+    ("[DN:ON] in the subject: a 'relayed' multipart/report DSN", c_dn_on, "sink"),
+    ("reports.senders: a domain's notify default, 'never' stays silent", c_domain_default,
+     "sink"),
+    ("smsrelayctl report: an unknown id is refused", c_report_unknown_id, None),
+    ("Outlook's NOTIFY=SUCCESS,FAILURE then a report: 'delivered' DSN", c_outlook_delivered,
+     "sink"),
+    ("a report after a restart finds its message", c_report_after_restart, "sink"),
+    ("three parts, one undeliverable: failed 5.1.1", c_three_parts_one_fails, "sink"),
+    ("an expired report: failed 5.4.7", c_expired, "sink"),
+    ("the same report twice: one DSN", c_duplicate_report, "sink"),
+]
