@@ -26,6 +26,7 @@
 #include "smtpd/queue/hash.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
+#include "sms/transport/callback/callback.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/queue/report.h"
 #include "smtpd/queue/schedule.h"
@@ -554,8 +555,8 @@ rcpt_defer(struct queue *q, struct qrcpt *r, const char *why)
 /*
  * reports_awaited - whether the backend called name (NULL: the only one)
  * will report on the SMS it took: reports are on and it is an SMSC, whose
- * session brings the receipts (an HTTP provider reports only through the
- * callbacks of the HTTP listener)
+ * session brings the receipts, or an HTTP provider told to call back the
+ * HTTP listener
  */
 static int
 reports_awaited(const struct conf *c, const char *name)
@@ -569,7 +570,8 @@ reports_awaited(const struct conf *c, const char *name)
 		bc = conf_backend_at(c, i);
 		if ((name == NULL && n == 1) || (name != NULL &&
 		    bc->name != NULL && strcmp(bc->name, name) == 0))
-			return bc->type == BACKEND_SMPP;
+			return bc->type == BACKEND_SMPP ||
+			    callback_reports(c, bc);
 	}
 	return 0;
 }

@@ -239,7 +239,9 @@ def sent_sms(ctx, d, name):
 
 
 def report_lines(d, qid):
-    return d.log_lines(qid, "report")
+    """The queue's lines of reports on qid (one per report, named by state)."""
+    return [l for l in d.log_lines(qid) if re.search(
+        r" (enroute|delivered|expired|undeliverable|rejected|unknown) to=", l)]
 
 
 def unknown_lines(d, ident):
@@ -247,20 +249,11 @@ def unknown_lines(d, ident):
 
 
 def handed_over(ctx, d, name, qid, ident):
-    """The queue took the report: its report line for qid, state delivered.
-    A queue that forgets a message once the provider took it (no wait for
-    reports) answers that it knows no such id: then that line, naming the
-    id the report carried, shows the report reached it."""
-    def seen():
-        lines = report_lines(d, qid)
-        if lines:
-            return lines
-        if d.log_lines(qid, "removed"):
-            return unknown_lines(d, ident)
-        return None
-    line = wait_for(seen, 10, "%s report of %s" % (name, qid))[0]
+    """The queue took the report: its 'delivered' line for qid."""
+    line = wait_for(lambda: report_lines(d, qid), 10, "%s report of %s" % (name, qid))[0]
     ctx.note("%s: %s" % (name, line))
-    check("state=delivered" in line, "%s: %r, want state=delivered" % (name, line))
+    check(" delivered to=" + NUMBER in line, "%s: %r, want delivered" % (name, line))
+    check(not unknown_lines(d, ident), "%s: the report was also unknown" % name)
 
 
 def expect_report_flow(ctx, name):
@@ -294,6 +287,8 @@ def expect_report_flow(ctx, name):
     method, u, headers, body, _ = report_of(name, url, pid, ref)
     status, _ = call(d, method, u, headers, body)
     check(status == 200, "%s: the report twice got %d" % (name, status))
+    time.sleep(0.3)
+    check(len(report_lines(d, qid)) == 1, "%s: the report twice made two lines" % name)
 
     # an id nobody knows: 200 so the provider stops, and a log line
     method, u, headers, body, _ = report_of(name, url, "NOPE0000000000", "NOPE.0")
@@ -358,6 +353,37 @@ def c_twilio_validator(ctx):
         check(status == (200 if good else 403), "smsrelayd answered %d to the %s signature"
               % (status, "right" if good else "wrong"))
     handed_over(ctx, d, "twilio", qid, pid)
+
+
+def c_outlook_twilio_delivered(ctx):
+    """Outlook asks for a receipt, Twilio calls back 'delivered': the DSN says so."""
+    from reports import field, one_recipient, submit_outlook, wait_dsn_to
+    d = daemon_with_http(ctx, "twilio")
+    qid = submit_outlook(d)
+    line = d.wait_log(qid, "sent", 15)[0]
+    pid = re.search(r"provider_id=(\S+)", line).group(1)
+    url = (ctx.mock.requests()[-1].get("body") or {}).get("StatusCallback")
+    check(url, "the SMS carried no StatusCallback")
+    check(not wait_dsn_to_now(ctx), "a DSN before the report")
+    method, u, headers, body, _ = report_of("twilio", url, pid, qid + ".0")
+    status, text = call(d, method, u, headers, body)
+    check(status == 200, "the signed report got %d %s" % (status, text))
+    msg, raw = wait_dsn_to(ctx)[0]
+    ctx.note("DSN:\n" + raw)
+    per_msg, r = one_recipient(msg)
+    field(per_msg, "Original-Envelope-Id", "job-42")
+    field(r, "Original-Recipient", "rfc822;" + NUMBER + "@sms.example")
+    field(r, "Final-Recipient", "rfc822; " + NUMBER + "@sms.example")
+    field(r, "Action", "delivered")
+    field(r, "Status", "2.0.0")
+    field(r, "Diagnostic-Code", "X-Twilio; delivered")
+    field(r, "Remote-MTA", "x-backend; default")
+
+
+def wait_dsn_to_now(ctx):
+    """DSNs to SENDER at smtp-sink already, without waiting."""
+    from harness import parse_dump
+    return [t for _, t in ctx.sink.dumps() if any(SENDER in r for r in parse_dump(t)[0]["rcpt"])]
 
 
 # ---- the listener's bounds ----------------------------------------------------
@@ -454,6 +480,8 @@ CASES_CALLBACKS = [
      "generic", c_reports_each_profile, None),
     ("callbacks: twilio.validateRequest agrees with smsrelayd on the right and a wrong "
      "signature", c_twilio_validator, None),
+    ("callbacks: Outlook's NOTIFY=SUCCESS,FAILURE, then Twilio's signed 'delivered': a "
+     "'delivered' DSN", c_outlook_twilio_delivered, "sink"),
     ("callbacks: unknown path 404, unknown backend 404, PUT 405, oversize body 413, "
      "no id 400", c_listener_bounds, None),
     ("callbacks: http.tls = true serves the listener over TLS, not plain HTTP",

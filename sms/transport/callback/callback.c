@@ -39,6 +39,48 @@ callback_keys_of(const struct backend_conf *b, struct callback_keys *k)
 	k->secret = b->http.callback_secret;
 }
 
+/* callback_profile_of - the callback profile b reports through, or NULL */
+static const struct callback_profile *
+callback_profile_of(const struct conf *c, const struct backend_conf *b)
+{
+	const struct callback_profile	*p;
+
+	if (c->http.public_url == NULL || c->http.listen == NULL ||
+	    b->type != BACKEND_HTTP ||
+	    (p = callback_profile_find(b->http.profile)) == NULL)
+		return NULL;
+	if (p->needs_secret ? b->http.callback_secret == NULL :
+	    b->http.password == NULL)
+		return NULL;
+	return p;
+}
+
+/* uses_callback - a generic backend's request names {callback} */
+static bool
+uses_callback(const struct http_conf *h)
+{
+	size_t	 i;
+
+	if (h->url != NULL && strstr(h->url, "{callback}") != NULL)
+		return true;
+	for (i = 0; i < h->nfields; i++)
+		if (strstr(h->fields[i].value, "{callback}") != NULL)
+			return true;
+	return false;
+}
+
+/* callback_reports - see callback.h */
+bool
+callback_reports(const struct conf *c, const struct backend_conf *b)
+{
+	const struct callback_profile	*p = callback_profile_of(c, b);
+
+	if (p == NULL)
+		return false;
+	/* the built-in profiles send the URL themselves; generic if told to */
+	return strcmp(p->name, "generic") != 0 || uses_callback(&b->http);
+}
+
 /* callback_url - see callback.h */
 char *
 callback_url(const struct conf *c, const struct backend_conf *b)
@@ -50,12 +92,7 @@ callback_url(const struct conf *c, const struct backend_conf *b)
 	size_t				 n;
 
 	errno = 0;
-	if (base == NULL || c->http.listen == NULL ||
-	    b->type != BACKEND_HTTP ||
-	    (p = callback_profile_find(b->http.profile)) == NULL)
-		return NULL;
-	if (p->needs_secret ? b->http.callback_secret == NULL :
-	    b->http.password == NULL)
+	if ((p = callback_profile_of(c, b)) == NULL)
 		return NULL;
 	if (p->path_token && callback_path_token(b->http.callback_secret,
 	    b->name, token) == -1) {

@@ -84,6 +84,11 @@ const struct callback_profile *callback_profile_find(const char *name);
  * ENOMEM
  */
 char	*callback_url(const struct conf *, const struct backend_conf *b);
+/*
+ * callback_reports - whether backend b's provider will report through the
+ * listener: it gets a report URL and its request carries it
+ */
+bool	 callback_reports(const struct conf *, const struct backend_conf *b);
 /* callback_keys_of - the keys of backend b */
 void	 callback_keys_of(const struct backend_conf *b,
 	    struct callback_keys *);
