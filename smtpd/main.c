@@ -21,6 +21,7 @@
 #include "smtpd/http/report_route.h"
 #include "smtpd/smtp/fdlimit.h"
 #include "smtpd/smtp/listen.h"
+#include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 #include "smtpd/policy/limiter.h"
 #include "smtpd/privdrop.h"
@@ -290,6 +291,8 @@ main(int argc, char *argv[])
 		fatalx("event_base_new failed");
 	d.srv.base = d.base;
 	log_set_base(d.base);
+	if (clock_init(d.base, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	d.srv.conf = d.boot_conf;
 	/* ports and secrets as root, then the rest as run_as */
 	if (server_listen(&d.srv, err, sizeof(err)) == -1 ||
@@ -355,6 +358,7 @@ main(int argc, char *argv[])
 	event_free(ev_term);
 	event_free(ev_int);
 	event_free(ev_hup);
+	clock_close();
 	log_set_base(NULL);
 	event_base_free(d.base);
 	if (d.live_conf != NULL)

@@ -24,6 +24,7 @@
 #include "sms/convert/gsm.h"
 #include "smtpd/queue/bounce.h"
 #include "smtpd/queue/hash.h"
+#include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
 #include "sms/transport/callback/callback.h"
@@ -102,10 +103,11 @@ static void	msg_check_done(struct queue *, struct qmsg *);
 static void	check_drained(struct queue *);
 static void	rcpt_forget_parts(struct queue *, struct qmsg *, uint32_t);
 
+/* now_sec - the calendar clock, which tests may move (sms/lib/clock.h) */
 static int64_t
 now_sec(void)
 {
-	return (int64_t)time(NULL);
+	return clock_now();
 }
 
 /* new_id - unique and increasing: microseconds since the epoch, shifted */
@@ -437,6 +439,17 @@ msg_arm_timer(struct qmsg *m)
 	if (next > now)
 		tv.tv_sec = next - now;
 	evtimer_add(m->timer, &tv);
+}
+
+/* queue_clock_moved - a test moved the clock: every timer to its new time */
+static void
+queue_clock_moved(void *arg)
+{
+	struct queue	*q = arg;
+	struct qmsg	*m;
+
+	TAILQ_FOREACH(m, &q->msgs, entry)
+		msg_arm_timer(m);
 }
 
 static void	rcpt_wait_end(struct queue *, struct qrcpt *, enum wait_end);
@@ -1179,6 +1192,10 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 		goto fail;
 	spool_set_commit_delay(q->spool, conf->queue.commit_delay_ms);
 	queue_resume(q);
+	if (clock_on_jump(queue_clock_moved, q) == -1) {
+		snprintf(err, errlen, "too many clock listeners");
+		goto fail;
+	}
 	return q;
 fail:
 	queue_free(q);
@@ -1394,6 +1411,7 @@ queue_free(struct queue *q)
 
 	if (q == NULL)
 		return;
+	clock_off_jump(queue_clock_moved, q);
 	q->draining = 1;
 	for (kind = 0; kind < MSG_KINDS; kind++) {
 		backend_free(q->transport[kind]);

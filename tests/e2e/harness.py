@@ -433,7 +433,21 @@ class Daemon:
         self.down = True        # stopped or killed by the test itself
         self.preexec = None     # run in the child before exec (limits)
         self.wrap = conf.get("_wrap", [])   # command prefix, e.g. nsenter
+        # _clock: the daemon's calendar clock runs on a file the test moves
+        self.clock_path = os.path.join(ctx.tmp, name + ".clock") if conf.get("_clock") else None
+        self.clock = 0
+        if self.clock_path:
+            self.move_clock(0)
         self.write_conf(conf)
+
+    def move_clock(self, seconds):
+        """Move the daemon's calendar clock ahead by seconds (SMSRELAY_TEST_CLOCK)."""
+        check(self.clock_path, "move_clock needs ctx.daemon(_clock=True)")
+        self.clock += seconds
+        tmp = self.clock_path + ".tmp"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % self.clock)
+        os.rename(tmp, self.clock_path)
 
     def write_conf(self, conf):
         self.conf = conf
@@ -450,9 +464,13 @@ class Daemon:
         self.down = False
         with open(self.log_path, "ab") as log:
             log.write(b"=== e2e: start #%d at %.3f ===\n" % (self.starts, time.time()))
+            # env None: the child's, which preexec may still change (ASan)
+            env = None
+            if self.clock_path:
+                env = dict(os.environ, SMSRELAY_TEST_CLOCK=self.clock_path)
             self.proc = subprocess.Popen(
                 self.wrap + [self.bin, "-d", "-f", self.conf_path], stdout=log, stderr=log,
-                stdin=subprocess.DEVNULL, cwd=self.ctx.tmp, preexec_fn=self.preexec)
+                stdin=subprocess.DEVNULL, cwd=self.ctx.tmp, preexec_fn=self.preexec, env=env)
         wait_for(lambda: port_open(self.port) or self.proc.poll() is not None,
                  timeout, "smsrelayd to accept connections on port %d" % self.port)
         check(self.proc.poll() is None,

@@ -21,11 +21,11 @@ STATS = {"enroute": "ENROUTE", "delivered": "DELIVRD", "expired": "EXPIRED",
          "undeliverable": "UNDELIV", "rejected": "REJECTD"}
 
 
-def smsc_daemon(ctx):
+def smsc_daemon(ctx, **over):
     """smsrelayd bound to a simulated SMSC that sends receipts only when told."""
     smsc = Smsc(ctx=ctx)
     smsc.mode(receipts="none")
-    d = ctx.daemon(backend=None, backends=[{
+    d = ctx.daemon(**over, backend=None, backends=[{
         "name": "smsc1", "type": "smpp", "url": smsc.url(), "system_id": "relay",
         "response_timeout": "3s", "reconnect_max": "1s"}])
     wait_for(lambda: any(b["status"] == 0 for b in smsc.state()["binds"]), 10,
@@ -242,6 +242,26 @@ def c_duplicate_report(ctx):
     check(len(wait_dsn_to(ctx)) == 1, "more than one DSN")
 
 
+def c_wait_ends(ctx):
+    """No report in reports.wait: 'relayed' then; one 'delayed' after delay_after."""
+    d = smsc_daemon(ctx, _clock=True, reports={"wait": "72h", "delay_after": "4h"})
+    qid = send_mail(d.port, SENDER, [RCPT], make_message("Pickup", "ready\r\n"),
+                    rcpt_options=["NOTIFY=SUCCESS,DELAY"])
+    sent_and_waiting(d, qid)
+    time.sleep(0.5)
+    check(not ctx.sink.dumps(), "a DSN before any time passed")
+    d.move_clock(4 * 3600 + 60)
+    msg, raw = wait_dsn_to(ctx, 10)[0]
+    ctx.note("delayed DSN:\n" + raw)
+    field(one_recipient(msg)[1], "Action", "delayed")
+    d.move_clock(68 * 3600)
+    msgs = wait_dsn_to(ctx, 10, count=2)
+    _, r = one_recipient(msgs[1][0])
+    field(r, "Action", "relayed")
+    field(r, "Status", "2.0.0")
+    d.wait_log(qid, "removed", 10)
+
+
 CASES_REPORTS = [
     ("[DN:ON] in the subject: a 'relayed' multipart/report DSN", c_dn_on, "sink"),
     ("reports.senders: a domain's notify default, 'never' stays silent", c_domain_default,
@@ -253,4 +273,6 @@ CASES_REPORTS = [
     ("three parts, one undeliverable: failed 5.1.1", c_three_parts_one_fails, "sink"),
     ("an expired report: failed 5.4.7", c_expired, "sink"),
     ("the same report twice: one DSN", c_duplicate_report, "sink"),
+    ("no report: one 'delayed' DSN after delay_after, 'relayed' when reports.wait ends "
+     "(test clock moved 72 h)", c_wait_ends, "sink"),
 ]
