@@ -186,6 +186,10 @@ struct conf {
 		char		*default_country;	/* digits, e.g. "49" */
 		char	       **allow_prefixes;	/* "+49", ...; none: all */
 		size_t		 nallow_prefixes;
+		bool		 validate;	/* libphonenumber: in use? */
+		bool		 refuse_fixed_line;	/* 550 for a landline */
+		enum multi_zone { MULTI_ZONE_LATEST, MULTI_ZONE_EARLIEST }
+				 multi_zone;	/* quiet hours, several zones */
 	} numbers;
 
 	struct {
