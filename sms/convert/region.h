@@ -7,8 +7,9 @@
 
 #include <stddef.h>
 
+#include "sms/lib/tzfile.h"
+
 #define REGION_ZONES_MAX	32	/* zone.tab has 29 for US, 27 for RU */
-#define ZONEINFO_DIR		"/usr/share/zoneinfo"
 
 /*
  * region_load - read the tables of dir (ZONEINFO_DIR unless a test says
