@@ -1317,6 +1317,11 @@ test_errors(void **state)
 		{ "long_country.conf",
 		  "2: numbers.default_country: \"4912\" must be 1-3 "
 		  "digits, e.g. \"49\"" },
+		{ "bad_quiet.conf",
+		  "4: queue.quiet_senders[0].quiet_hours: \"25:00-08:00\" has a "
+		  "time that is not HH:MM (00:00 to 23:59)" },
+		{ "bad_multi_zone.conf", "3: numbers.multi_zone: \"middle\" is not "
+		  "one of \"latest\" or \"earliest\"" },
 		{ "bad_prefix.conf",
 		  "4: numbers.allow_prefixes[1]: \"43\" must be '+' and "
 		  "1-15 digits, e.g. \"+49\"" },

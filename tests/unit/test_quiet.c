@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "sms/lib/tzfile.h"
-#include "smtpd/queue/quiet.h"
+#include "sms/lib/quiet.h"
 
 /* utc - an instant written as a UTC calendar time */
 static int64_t

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "smtpd/queue/quiet.h"
+#include "sms/lib/quiet.h"
 
 #define DAY_SECS	86400
 #define WEEK_DAYS	7
