@@ -631,6 +631,9 @@ check_full(const struct conf *c, const char *token, const char *password,
 	assert_int_equal(c->queue.lifetime, 12 * 3600);
 	assert_int_equal(c->queue.commit_delay_ms, 5);
 	assert_int_equal(c->queue.min_free, 4 * 1024 * 1024);
+	assert_string_equal(c->queue.quiet_hours, "21:00-08:00 sat sun");
+	assert_int_equal(c->queue.nquiet_senders, 1);
+	assert_string_equal(c->queue.quiet_senders[0].quiet_hours, "none");
 	assert_string_equal(c->bounce.smarthost, "smtp://mail.example.com:587");
 	assert_string_equal(c->bounce.from, "postmaster@example.com");
 	assert_string_equal(c->bounce.user, "relay");
