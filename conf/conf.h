@@ -79,6 +79,13 @@ struct user_conf {
 	size_t			 nallow_prefixes;
 	struct rate_limits	 limits;	/* a 0 field falls back to limits.user */
 	enum notify_default	 notify;	/* NONE: by sender domain */
+	char			*quiet_hours;	/* NULL: by sender domain */
+};
+
+/* the quiet hours of SMS from a domain (and its subdomains) */
+struct quiet_sender_conf {
+	char			*domain;
+	char			*quiet_hours;	/* "21:00-08:00,sat,sun", "none" */
 };
 
 /* the sender id for mail from a domain ("example.com": "ACME") */
@@ -186,6 +193,10 @@ struct conf {
 		char		*default_country;	/* digits, e.g. "49" */
 		char	       **allow_prefixes;	/* "+49", ...; none: all */
 		size_t		 nallow_prefixes;
+		bool		 validate;	/* libphonenumber: in use? */
+		bool		 refuse_fixed_line;	/* 550 for a landline */
+		enum multi_zone { MULTI_ZONE_LATEST, MULTI_ZONE_EARLIEST }
+				 multi_zone;	/* quiet hours, several zones */
 	} numbers;
 
 	struct {
@@ -261,6 +272,9 @@ struct conf {
 		unsigned	 lifetime;
 		unsigned	 commit_delay_ms;	/* group commit window */
 		size_t		 min_free;	/* spool reserve for accepted mail */
+		char		*quiet_hours;	/* sms/lib/quiet.h; NULL: none */
+		struct quiet_sender_conf *quiet_senders;	/* by sender domain */
+		size_t		 nquiet_senders;
 	} queue;
 
 	/* the HTTP listener: provider callbacks (smtpd/http/) */

@@ -19,6 +19,8 @@ static const char *const template_placeholders[] = {
 static const char *const subject_names[] = {
 	"prepend", "ignore", "only", NULL
 };
+/* enum multi_zone: wait for every zone of the country, or the first */
+static const char *const multi_zone_names[] = { "latest", "earliest", NULL };
 static const char *const overflow_names[] = { "truncate", "refuse", NULL };
 /* message.transliterate as a string; TRANSLIT_OFF is the boolean false */
 static const char *const translit_names[] = {
@@ -170,6 +172,12 @@ static const struct keydef numbers_keys[] = {
 	  .off = OFF(numbers.allow_prefixes),
 	  .noff = OFF(numbers.nallow_prefixes),
 	  .valid = conf_valid_prefix, .flags = KF_NONEMPTY },
+	{ .name = "validate", .type = K_BOOL, .off = OFF(numbers.validate),
+	  .def = true },
+	{ .name = "refuse_fixed_line", .type = K_BOOL,
+	  .off = OFF(numbers.refuse_fixed_line), .def = false },
+	{ .name = "multi_zone", .type = K_ENUM, .off = OFF(numbers.multi_zone),
+	  .def = MULTI_ZONE_LATEST, .choices = multi_zone_names },
 	{ .name = NULL }
 };
 

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "conf/schema.h"
+#include "sms/lib/quiet.h"
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #define NOFF(member)	offsetof(struct notify_domain_conf, member)
+#define QOFF(member)	offsetof(struct quiet_sender_conf, member)
 
 /* the spellings of enum notify_default and enum report_unknown */
 const char *const conf_notify_names[] = { "default", "always", "failures",
@@ -45,6 +47,37 @@ valid_mailbox(const char *s)
 	return NULL;
 }
 
+/* conf_valid_quiet - quiet hours as sms/lib/quiet.c reads them */
+const char *
+conf_valid_quiet(const char *s)
+{
+	struct quiet_rule	 r;
+
+	return quiet_parse(s, &r);
+}
+
+static const struct keydef quiet_sender_keys[] = {
+	{ .name = "domain", .type = K_STRING, .off = QOFF(domain),
+	  .valid = conf_valid_domain },
+	{ .name = "quiet_hours", .type = K_STRING, .off = QOFF(quiet_hours),
+	  .valid = conf_valid_quiet },
+	{ .name = NULL }
+};
+
+/* check_quiet_sender - a domain and its quiet hours */
+static int
+check_quiet_sender(struct loader *ld, const conf_setting *e, void *elems,
+    size_t i)
+{
+	const struct quiet_sender_conf *qs =
+	    (struct quiet_sender_conf *)elems + i;
+
+	if (qs->domain == NULL || qs->quiet_hours == NULL)
+		return conf_fail(ld, e, "domain and quiet_hours (e.g. "
+		    "\"21:00-08:00\" or \"none\") are required");
+	return 0;
+}
+
 /* has_smarthost - SMTP AUTH and STARTTLS are for a smarthost only */
 static bool
 has_smarthost(const void *base)
@@ -62,6 +95,12 @@ static const struct keydef queue_keys[] = {
 	  .off = OFF(queue.commit_delay_ms), .min = 0, .max = 1000 },
 	{ .name = "min_free", .type = K_SIZE, .off = OFF(queue.min_free),
 	  .min = 64 * 1024, .max = 1024 * 1024 * 1024, .def = 1024 * 1024 },
+	{ .name = "quiet_hours", .type = K_STRING,
+	  .off = OFF(queue.quiet_hours), .valid = conf_valid_quiet },
+	{ .name = "quiet_senders", .type = K_GROUPLIST,
+	  .off = OFF(queue.quiet_senders), .noff = OFF(queue.nquiet_senders),
+	  .sub = quiet_sender_keys, .size = sizeof(struct quiet_sender_conf),
+	  .check = check_quiet_sender, .flags = KF_INLINE },
 	{ .name = NULL }
 };
 

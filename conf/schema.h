@@ -175,6 +175,7 @@ int	 conf_check_when(struct loader *, const conf_setting *grp,
 const char	*conf_valid_text(const char *);		/* conf.c */
 const char	*conf_valid_domain(const char *);	/* top.c */
 const char	*conf_valid_prefix(const char *);	/* message.c */
+const char	*conf_valid_quiet(const char *);	/* queue.c */
 /* conf_has_scheme - "scheme://x" or "schemes://x" ("http", "smtp") */
 bool	 conf_has_scheme(const char *, const char *scheme);
 

@@ -147,6 +147,8 @@ static const struct keydef user_keys[] = {
 	  .flags = KF_INLINE },
 	{ .name = "notify", .type = K_ENUM, .off = UOFF(notify),
 	  .choices = conf_notify_names, .flags = KF_TERSE },
+	{ .name = "quiet_hours", .type = K_STRING, .off = UOFF(quiet_hours),
+	  .valid = conf_valid_quiet },
 	{ .name = NULL }
 };
 

@@ -3,11 +3,13 @@
 # only what is missing (apt-get update runs only then). Run as root.
 set -e
 what=${1:-build}
-# swaks: the quick start's example message (README)
+# swaks: the quick start's example message (README); libphonenumber (C++, hence
+# g++) and tzdata: the numbers' validity, type and time zones (sms/convert/)
 build="autoconf automake libtool pkg-config make gcc libc6-dev
  libetpan-dev libevent-dev libcurl4-gnutls-dev libconfig-dev libssl-dev
  libjansson-dev zlib1g-dev libxml2-dev libytnef0-dev libcmocka-dev
- libcrypt-dev libargon2-dev swaks"
+ libcrypt-dev libargon2-dev swaks
+ g++ libphonenumber-dev tzdata"
 # submission tests: swaks TLS (perl SSL), nodemailer (node), and exim run from
 # its unpacked package (tests/e2e/exim/run-exim.sh): its libraries and an NSS
 # wrapper; exim4 itself conflicts with postfix, so it is not installed

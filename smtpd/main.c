@@ -15,6 +15,7 @@
 #include "sms/convert/charset.h"
 #include "sms/lib/evbase.h"
 #include "sms/convert/mime.h"
+#include "sms/convert/region.h"
 #include "smtpd/policy/passwd_check.h"
 #include "smtpd/ctl/control.h"
 #include "smtpd/http/http_listener.h"
@@ -286,6 +287,11 @@ main(int argc, char *argv[])
 		log_warnx("%s", err);
 	if (mime_selftest() == -1)
 		fatalx("charset conversion does not work (iconv missing?)");
+	/* now, not on the first RCPT: the loop must not wait for the disk */
+	if (region_load(NULL) == -1)
+		log_warnx("%s/zone.tab or iso3166.tab unreadable (tzdata "
+		    "missing?): quiet hours cannot know a number's time zone",
+		    ZONEINFO_DIR);
 	signal(SIGPIPE, SIG_IGN);
 	if ((d.base = evbase_new()) == NULL)
 		fatalx("event_base_new failed");

@@ -1,6 +1,7 @@
 #!/bin/sh
 # lint.sh - make check's static checks (TAP): cppcheck finds nothing, and clang
-# compiles every source with the house warnings as errors (gcc does in the build).
+# compiles every source with the house warnings as errors (gcc does in the build),
+# the C++ one too where libphonenumber's headers are.
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 cd "$top_srcdir" || exit 1
@@ -28,6 +29,14 @@ else
 		# shellcheck disable=SC2086
 		clang $flags "$f" >>"$out" 2>&1 || echo "clang: $f" >>"$out"
 	done
+	# the C++ file speaking to libphonenumber, where its headers are
+	cxxflags="-std=c++17 -I. -Wall -Wextra -Werror -Wshadow -Wformat=2 -fsyntax-only"
+	if [ -d /usr/include/phonenumbers ]; then
+		for f in $(find smtpd sms conf -name "*.cc" | sort); do
+			# shellcheck disable=SC2086
+			clang++ $cxxflags "$f" >>"$out" 2>&1 || echo "clang++: $f" >>"$out"
+		done
+	fi
 	if [ -s "$out" ]; then
 		echo "not ok 2 - clang -Werror"; sed 's/^/# /' "$out"; failed=1
 	else

@@ -40,6 +40,7 @@
 
 #include "sms/lib/ascii.h"
 #include "sms/lib/buf.h"
+#include "sms/lib/quiet.h"
 #include "sms/convert/clean.h"
 #include "sms/lib/utf8.h"
 
@@ -1145,6 +1146,27 @@ copy_text(const char *v, size_t n, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+/*
+ * parse_quiet - [BLACKOUTPERIODS:21:00-08:00,sat,sun]: quiet hours as the
+ * configuration spells them (sms/lib/quiet.h), kept in their canonical form
+ */
+static const char *
+parse_quiet(const char *v, size_t n, char *out, size_t size)
+{
+	struct quiet_rule	 r;
+	char			 spec[QUIET_SPEC_MAX + 1];
+	const char		*why;
+
+	if (n > QUIET_SPEC_MAX)
+		return "quiet hours \"HH:MM-HH:MM\" and/or days expected";
+	memcpy(spec, v, n);
+	spec[n] = '\0';
+	if ((why = quiet_parse(spec, &r)) != NULL)
+		return why;
+	quiet_format(&r, out, size);
+	return NULL;
+}
+
 /* apply - command cmd with value v into opts; a problem sentence or NULL */
 static const char *
 apply(enum command cmd, const char *v, size_t n, struct subject_options *opts)
@@ -1178,7 +1200,7 @@ apply(enum command cmd, const char *v, size_t n, struct subject_options *opts)
 	case CMD_DUPLICATEDETECTION:
 		return parse_switch(v, n, &ignored);
 	case CMD_BLACKOUTPERIODS:
-		return NULL;
+		return parse_quiet(v, n, opts->quiet, sizeof(opts->quiet));
 	case CMD_BC:
 		copy_text(v, n, opts->billing_code, sizeof(opts->billing_code));
 		return NULL;

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "sms/lib/quiet.h"
+
 struct clean_opts {
 	bool		 signature;		/* cut from a "-- " line */
 	bool		 quotes;		/* cut quoted replies and thread headers */
@@ -59,6 +61,7 @@ struct subject_options {
 	bool		 delivery_notification;	/* [DN:ON] */
 	bool		 flash;		/* [FLASH:ON] */
 	bool		 express;	/* [QOS:EXPRESS] */
+	char		 quiet[QUIET_SPEC_MAX + 1];	/* [BLACKOUTPERIODS:], "" if none */
 	char		 customer_ref[64];	/* [CUSTOMERREF:x] */
 	char		 billing_code[64];	/* [BC:x] */
 	char		 error[128];	/* a malformed command, "" if none */

@@ -16,7 +16,8 @@ least_state(const struct queue_view *v)
 	static const int rank[RCPT_STATE_LAST + 1] = { [RCPT_SENDING] = 0,
 	    [RCPT_QUEUED] = 1, [RCPT_DEFERRED] = 2, [RCPT_WAITING] = 3,
 	    [RCPT_DELAY_OWED] = 4, [RCPT_DELAYED] = 5, [RCPT_FAILED] = 6,
-	    [RCPT_BOUNCED] = 7, [RCPT_REPORT_OWED] = 8, [RCPT_SENT] = 9 };
+	    [RCPT_BOUNCED] = 7, [RCPT_REPORT_OWED] = 8, [RCPT_SENT] = 9,
+	    [RCPT_HELD] = 2 };
 	enum rcpt_state best = RCPT_SENT;
 	uint32_t i;
 
@@ -24,6 +25,18 @@ least_state(const struct queue_view *v)
 		if (rank[v->rcpts[i].state] < rank[best])
 			best = v->rcpts[i].state;
 	return rcpt_state_name(best);
+}
+
+static void	put_time(struct evbuffer *, int64_t);
+
+/* put_held - " held until T (quiet hours 21:00-08:00 in Europe/Berlin)" */
+static void
+put_held(struct evbuffer *out, const struct rcpt_status *st)
+{
+	evbuffer_add_printf(out, " held until ");
+	put_time(out, st->next_try);
+	if (st->reason != NULL)
+		evbuffer_add_printf(out, " (%s)", st->reason);
 }
 
 /* list_entry - a message's line, then a line per recipient */
@@ -41,11 +54,15 @@ list_entry(const struct queue_view *v, int64_t now, struct evbuffer *out)
 		    next > now ? next - now : 0);
 	else
 		evbuffer_add_printf(out, "-\n");
-	for (i = 0; i < d->nrcpts; i++)
-		evbuffer_add_printf(out, "    %-8s %s%s%s\n",
+	for (i = 0; i < d->nrcpts; i++) {
+		evbuffer_add_printf(out, "    %-8s %s%s%s",
 		    rcpt_state_name(v->rcpts[i].state),
 		    d->kind == MSG_DSN ? "dsn to <" : "", d->rcpts[i].to,
 		    d->kind == MSG_DSN ? ">" : "");
+		if (v->rcpts[i].state == RCPT_HELD)
+			put_held(out, &v->rcpts[i]);
+		evbuffer_add_printf(out, "\n");
+	}
 }
 
 /* ctl_queue_list - see queue_view.h */
@@ -133,6 +150,11 @@ show_rcpt(const struct queue_view *v, uint32_t i, int64_t now,
 	if (st->state == RCPT_DEFERRED)
 		evbuffer_add_printf(out, "  next-try: in %" PRId64 "s\n",
 		    st->next_try > now ? st->next_try - now : 0);
+	if (st->state == RCPT_HELD) {
+		evbuffer_add_printf(out, "  ");
+		put_held(out, st);
+		evbuffer_add_printf(out, "\n");
+	}
 	if (st->provider_id != NULL)
 		evbuffer_add_printf(out, "  provider-id: %s\n",
 		    st->provider_id);

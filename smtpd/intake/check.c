@@ -134,6 +134,8 @@ check_rcpt(const struct smtp_tx *tx, const char *addr, size_t len,
 	if (e != NUMBER_OK)
 		return verdict_set(v, 550, "5.1.1", "<%.*s>: Recipient address "
 		    "rejected: %s", (int)len, addr, number_strerror(e));
+	if (check_number_kind(c, e164, v) == -1)
+		return -1;
 	if (!policy_number_allowed(tx_user_conf(tx), e164))
 		return verdict_set(v, 550, "5.7.1", "<%.*s>: Recipient address "
 		    "rejected: user %s may not send to %s", (int)len, addr,

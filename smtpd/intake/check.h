@@ -53,6 +53,14 @@ int	 check_sender(const struct smtp_tx *, const char *addr, uint64_t size,
 int	 check_rcpt(const struct smtp_tx *, const char *addr, size_t len,
 	    char e164[E164_MAX + 1], struct verdict *);
 int	 check_originators(const struct smtp_tx *, struct verdict *);
+/*
+ * check_number_kind - e164 is a number in use (libphonenumber, when built
+ * with it and numbers.validate) and no landline if numbers.refuse_fixed_line
+ * (number_check.c)
+ */
+struct conf;
+int	 check_number_kind(const struct conf *, const char *e164,
+	    struct verdict *);
 
 /*
  * When the checks that may answer later run: at MAIL, at each RCPT (the

@@ -152,6 +152,8 @@ enqueue(struct smtp_tx *tx)
 	    .ret = tx->ret, .sender_id = sender_id(tx), .text = st->text,
 	    .not_before = (int64_t)st->subject_options.send_at,
 	    .lifetime = st->subject_options.validity_hours * 3600,
+	    .quiet = policy_quiet_hours(tx->srv->conf, tx_user_conf(tx),
+	    tx->sender, st->subject_options.quiet),
 	    .parts = st->layout.parts, .encoding = (uint8_t)st->layout.encoding,
 	    .headers = tx->data.s, .headers_len = hlen,
 	    .raw = tx->data.s, .raw_len = tx->data.len,

@@ -203,6 +203,37 @@ policy_notify(const struct conf *conf, const struct user_conf *user,
 	return best != NULL ? notify_of(best->notify) : 0;
 }
 
+/* policy_quiet_hours - see policy.h */
+const char *
+policy_quiet_hours(const struct conf *conf, const struct user_conf *user,
+    const char *sender_addr, const char *subject_rule)
+{
+	const struct quiet_sender_conf	*qs, *best = NULL;
+	const char			*dom, *rule = conf->queue.quiet_hours;
+	size_t				 dlen = 0, slen, bestlen = 0, i;
+
+	if (subject_rule != NULL && subject_rule[0] != '\0')
+		rule = subject_rule;
+	else if (user != NULL && user->quiet_hours != NULL)
+		rule = user->quiet_hours;
+	else {
+		dom = sender_domain(sender_addr, &dlen);
+		for (i = 0; dom != NULL && i < conf->queue.nquiet_senders;
+		    i++) {
+			qs = &conf->queue.quiet_senders[i];
+			if ((slen = domain_match(dom, dlen, qs->domain)) >
+			    bestlen) {
+				best = qs;
+				bestlen = slen;
+			}
+		}
+		if (best != NULL)
+			rule = best->quiet_hours;
+	}
+	/* "none" is as good as no rule: the queue need not look */
+	return rule != NULL && strcasecmp(rule, "none") != 0 ? rule : NULL;
+}
+
 /* policy_number_allowed - e164 within the user's allow_prefixes (none: yes) */
 bool
 policy_number_allowed(const struct user_conf *user, const char *e164)

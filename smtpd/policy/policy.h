@@ -35,6 +35,14 @@ const char *policy_sender_id(const struct conf *, const struct user_conf *,
  */
 uint8_t	 policy_notify(const struct conf *, const struct user_conf *,
 	    const char *sender_addr, uint8_t given, bool dn_on);
+/*
+ * policy_quiet_hours - the quiet hours of the message: [BLACKOUTPERIODS:]
+ * (subject_rule, "" if none), else the user's, else the sender domain's
+ * (queue.quiet_senders, parent domains too), else queue.quiet_hours; NULL
+ * when none applies or the one that does is "none"
+ */
+const char *policy_quiet_hours(const struct conf *, const struct user_conf *,
+	    const char *sender_addr, const char *subject_rule);
 /* policy_number_allowed - e164 within the user's allow_prefixes (none: yes) */
 bool	 policy_number_allowed(const struct user_conf *, const char *e164);
 

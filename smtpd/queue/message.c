@@ -94,6 +94,7 @@ fill_copy(const void *arg, struct message *m, struct message_space *sp)
 	m->envid = cstr(sp, src->envid, 1);
 	m->sender_id = cstr(sp, src->sender_id, 1);
 	m->text = cstr(sp, src->text, 0);
+	m->quiet = cstr(sp, src->quiet, 1);
 	m->headers = message_space_str(sp, src->headers != NULL ?
 	    src->headers : "", src->headers != NULL ? src->headers_len : 0, 0);
 	m->headers_len = src->headers != NULL ? src->headers_len : 0;
@@ -127,7 +128,7 @@ rcpt_state_name(enum rcpt_state s)
 {
 	static const char *names[] = { "queued", "sending", "sent",
 	    "deferred", "failed", "bounced", "sent-report-owed", "waiting",
-	    "waiting-delay-owed", "delayed" };
+	    "waiting-delay-owed", "delayed", "held" };
 
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

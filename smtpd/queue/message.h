@@ -52,6 +52,8 @@ struct message {
 	size_t		 raw_len;
 	int64_t		 not_before;	/* [JOBPERIOD:], 0: at once */
 	uint32_t	 lifetime;	/* [VALIDITY:], 0: queue.lifetime */
+	/* quiet hours in the recipient's time, sms/lib/quiet.h; NULL: none */
+	const char	*quiet;
 	const struct message_rcpt *rcpts;
 	uint32_t	 nrcpts;
 };
@@ -95,8 +97,9 @@ enum rcpt_state {
 	RCPT_WAITING,		/* sent; the handset report is awaited */
 	RCPT_DELAY_OWED,	/* waiting; NOTIFY=DELAY asks for a DSN */
 	RCPT_DELAYED,		/* waiting; the delay DSN is queued */
+	RCPT_HELD,		/* quiet hours: next_try is when they end */
 };
-#define RCPT_STATE_LAST	RCPT_DELAYED
+#define RCPT_STATE_LAST	RCPT_HELD
 
 /* one part of a sent SMS as the provider named it, and its latest report */
 struct rcpt_part {

@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "sms/convert/gsm.h"
 #include "smtpd/queue/bounce.h"
 #include "smtpd/queue/hash.h"
+#include "smtpd/queue/hold.h"
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
@@ -453,6 +455,39 @@ queue_clock_moved(void *arg)
 }
 
 static void	rcpt_wait_end(struct queue *, struct qrcpt *, enum wait_end);
+static void	rcpt_fail(struct queue *, struct qrcpt *, const char *,
+		    const char *);
+
+/*
+ * rcpt_release - in line for the backend, unless the recipient's quiet
+ * hours hold it (no attempt charged) or outlast its validity (bounced now,
+ * 5.4.7: waiting could only end in expiry)
+ */
+static void
+rcpt_release(struct queue *q, struct qrcpt *r)
+{
+	struct qmsg	*m = r->msg;
+	struct hold	 h;
+	int64_t		 now = now_sec();
+
+	switch (hold_check(m->msg, r->index, q->conf, now, &h)) {
+	case HOLD_GO:
+		rcpt_make_ready(q, r);
+		return;
+	case HOLD_EXPIRES:
+		rcpt_fail(q, r, "5.4.7", h.why);
+		break;
+	case HOLD_WAIT:
+		r->st->state = RCPT_HELD;
+		r->st->next_try = h.until;
+		set_str(&r->st->reason, h.why, strlen(h.why));
+		log_info("%s held to=%s until=%" PRId64 " (in %" PRId64 "s) "
+		    "reason=\"%s\"", m->idstr, m->msg->rcpts[r->index].to,
+		    h.until, h.until - now, h.why);
+		break;
+	}
+	journal_state(q, r);
+}
 
 /*
  * msg_timer_cb - deferred recipients whose retry has come, waiting ones
@@ -471,7 +506,7 @@ msg_timer_cb(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	for (i = 0; i < m->msg->nrcpts; i++) {
 		if (schedule_due(&m->status[i], now))
-			rcpt_make_ready(q, &m->rcpts[i]);
+			rcpt_release(q, &m->rcpts[i]);
 		else if ((w = schedule_wait_check(m->msg, i, &m->status[i],
 		    q->conf, now)) != WAIT_ON)
 			rcpt_wait_end(q, &m->rcpts[i], w);
@@ -525,6 +560,7 @@ msg_start(struct queue *q, struct qmsg *m)
 {
 	int64_t	 release = schedule_release(m->msg, now_sec());
 	uint32_t i;
+	bool	 ended = false;
 
 	for (i = 0; i < m->msg->nrcpts; i++) {
 		struct rcpt_status *st = &m->status[i];
@@ -534,10 +570,16 @@ msg_start(struct queue *q, struct qmsg *m)
 		if (release > 0) {
 			st->state = RCPT_DEFERRED;
 			st->next_try = release;
-		} else
-			rcpt_make_ready(q, &m->rcpts[i]);
+		} else {
+			rcpt_release(q, &m->rcpts[i]);
+			ended |= st->state == RCPT_FAILED;
+		}
 	}
 	msg_arm_timer(m);
+	spool_commit(q->spool, NULL, NULL);
+	/* bounced at once (quiet hours past its validity): done from the loop */
+	if (ended)
+		event_active(m->timer, EV_TIMEOUT, 1);
 }
 
 /* rcpt_defer - temporary failure: retry later, or expire */

@@ -167,7 +167,7 @@ msg_size(const struct message *m)
 	for (i = 0; i < m->nrcpts; i++)
 		need += str_size(m->rcpts[i].addr) + str_size(m->rcpts[i].to) +
 		    str_size(m->rcpts[i].orcpt) + 1;
-	return need;
+	return need + (m->quiet != NULL ? str_size(m->quiet) : 0);
 }
 
 /* rec_put_msg - a whole message: envelope, text, headers, raw bytes, rcpts */
@@ -202,6 +202,9 @@ rec_put_msg(struct buf *b, uint64_t id, const struct message *m)
 		enc_str(b, str_of(m->rcpts[i].orcpt));
 		enc_u8(b, m->rcpts[i].notify);
 	}
+	/* only when set, after the recipients: older spools end there */
+	if (m->quiet != NULL)
+		enc_str(b, str_of(m->quiet));
 	rec_end(b, start);
 	return 0;
 }
@@ -445,6 +448,7 @@ fill_decoded(const void *arg, struct message *m, struct message_space *sp)
 	}
 	m->rcpts = rcpts;
 	m->nrcpts = n;
+	m->quiet = r.pos < r.len ? dec_cstr(&r, sp, 1) : NULL;
 	return r.bad || r.pos != r.len ? -1 : 0;
 }
 

@@ -59,7 +59,7 @@ schedule_next_try(const struct rcpt_status *st, uint32_t n)
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		if (st[i].state == RCPT_DEFERRED &&
+		if ((st[i].state == RCPT_DEFERRED || st[i].state == RCPT_HELD) &&
 		    (next == 0 || st[i].next_try < next))
 			next = st[i].next_try;
 	return next;
@@ -69,7 +69,8 @@ schedule_next_try(const struct rcpt_status *st, uint32_t n)
 int
 schedule_due(const struct rcpt_status *st, int64_t now)
 {
-	return st->state == RCPT_DEFERRED && st->next_try <= now;
+	return (st->state == RCPT_DEFERRED || st->state == RCPT_HELD) &&
+	    st->next_try <= now;
 }
 
 /* schedule_failure_notice - RFC 3461 4.1: no NOTIFY means FAILURE, DELAY */

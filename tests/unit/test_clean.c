@@ -709,6 +709,38 @@ test_subject_table(void **state)
 	}
 }
 
+/* test_blackout - [BLACKOUTPERIODS:] quiet hours, canonical, or refused */
+static void
+test_blackout(void **state)
+{
+	static const struct {
+		const char	*in, *quiet, *error;
+	} cases[] = {
+		{ "[BLACKOUTPERIODS:22:00-06:00] x", "22:00-06:00", "" },
+		{ "[BLACKOUTPERIODS:sun,21:00-08:00,SAT] x",
+		  "21:00-08:00,sat,sun", "" },
+		{ "[BLACKOUTPERIODS:none] x", "none", "" },
+		{ "[BLACKOUTPERIODS:22-6] x", "", "BLACKOUTPERIODS" },
+		{ "x", "", "" },
+	};
+	struct subject_options	 o;
+	char			*out;
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&o, 0, sizeof(o));
+		assert_non_null(out = subject_commands(cases[i].in, &o));
+		assert_string_equal(out, "x");
+		assert_string_equal(o.quiet, cases[i].quiet);
+		if (cases[i].error[0] == '\0')
+			assert_string_equal(o.error, "");
+		else
+			assert_non_null(strstr(o.error, cases[i].error));
+		free(out);
+	}
+}
+
 /* test_subject_bounds - long values cut on a character boundary */
 static void
 test_subject_bounds(void **state)
@@ -760,6 +792,7 @@ main(void)
 		cmocka_unit_test(test_long_body),
 		cmocka_unit_test(test_cut_names),
 		cmocka_unit_test(test_subject_table),
+		cmocka_unit_test(test_blackout),
 		cmocka_unit_test(test_subject_bounds),
 	};
 

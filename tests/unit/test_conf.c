@@ -631,6 +631,9 @@ check_full(const struct conf *c, const char *token, const char *password,
 	assert_int_equal(c->queue.lifetime, 12 * 3600);
 	assert_int_equal(c->queue.commit_delay_ms, 5);
 	assert_int_equal(c->queue.min_free, 4 * 1024 * 1024);
+	assert_string_equal(c->queue.quiet_hours, "21:00-08:00 sat sun");
+	assert_int_equal(c->queue.nquiet_senders, 1);
+	assert_string_equal(c->queue.quiet_senders[0].quiet_hours, "none");
 	assert_string_equal(c->bounce.smarthost, "smtp://mail.example.com:587");
 	assert_string_equal(c->bounce.from, "postmaster@example.com");
 	assert_string_equal(c->bounce.user, "relay");
@@ -1317,6 +1320,11 @@ test_errors(void **state)
 		{ "long_country.conf",
 		  "2: numbers.default_country: \"4912\" must be 1-3 "
 		  "digits, e.g. \"49\"" },
+		{ "bad_quiet.conf",
+		  "4: queue.quiet_senders[0].quiet_hours: \"25:00-08:00\" has a "
+		  "time that is not HH:MM (00:00 to 23:59)" },
+		{ "bad_multi_zone.conf", "3: numbers.multi_zone: \"middle\" is not "
+		  "one of \"latest\" or \"earliest\"" },
 		{ "bad_prefix.conf",
 		  "4: numbers.allow_prefixes[1]: \"43\" must be '+' and "
 		  "1-15 digits, e.g. \"+49\"" },

@@ -328,6 +328,37 @@ test_notify(void **state)
 	assert_int_equal(policy_notify(&conf, NULL, NULL, 0, false), 0);
 }
 
+/* test_quiet_hours - the subject's, the user's, the domain's, the default */
+static void
+test_quiet_hours(void **state)
+{
+	struct quiet_sender_conf domains[2] = {
+		{ "example.com", "22:00-07:00" },
+		{ "alerts.example.com", "none" },
+	};
+	struct conf	 conf = { 0 };
+	struct user_conf night = { .name = "night",
+	    .quiet_hours = "20:00-09:00" };
+	struct user_conf plain = { .name = "plain" };
+
+	(void)state;
+	assert_null(policy_quiet_hours(&conf, NULL, "a@example.com", ""));
+	conf.queue.quiet_hours = "21:00-08:00";
+	conf.queue.quiet_senders = domains;
+	conf.queue.nquiet_senders = 2;
+	assert_string_equal(policy_quiet_hours(&conf, &night, "a@example.com",
+	    "sat,sun"), "sat,sun");
+	assert_string_equal(policy_quiet_hours(&conf, &night, "a@example.com",
+	    ""), "20:00-09:00");
+	assert_string_equal(policy_quiet_hours(&conf, &plain,
+	    "a@mail.example.com", ""), "22:00-07:00");
+	assert_null(policy_quiet_hours(&conf, &plain, "a@Alerts.Example.com",
+	    ""));
+	assert_string_equal(policy_quiet_hours(&conf, NULL, "a@other.example",
+	    ""), "21:00-08:00");
+	assert_null(policy_quiet_hours(&conf, NULL, "a@other.example", "none"));
+}
+
 static void
 test_number_allowed(void **state)
 {
@@ -351,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_sender_bounds),
 		cmocka_unit_test(test_restricts_senders),
 		cmocka_unit_test(test_sender_id),
+		cmocka_unit_test(test_quiet_hours),
 		cmocka_unit_test(test_sender_id_no_table),
 		cmocka_unit_test(test_notify),
 		cmocka_unit_test(test_number_allowed),

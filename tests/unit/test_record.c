@@ -136,6 +136,39 @@ test_msg_bytes(void **state)
 	buf_free(&b);
 }
 
+/* quiet hours ride after the recipients, only when a message has them */
+static void
+test_msg_quiet(void **state)
+{
+	struct message_rcpt r = { "a@b", "+49170", NULL, 0 };
+	struct message	 m = { .kind = MSG_SMS, .arrival = 1, .sender = "s",
+	    .client = "c", .text = "t", .parts = 1, .rcpts = &r, .nrcpts = 1 };
+	struct message	*out;
+	struct buf	 b = { 0 };
+	const uint8_t	*pl;
+	size_t		 plen, total, without;
+	uint64_t	 id;
+	uint8_t		 type;
+
+	(void)state;
+	assert_int_equal(rec_put_msg(&b, 7, &m), 0);
+	without = b.len;
+	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
+	assert_non_null(out = rec_get_msg(pl, plen, &id));
+	assert_null(out->quiet);
+	free(out);
+	buf_free(&b);
+	m.quiet = "21:00-08:00,sun";
+	assert_int_equal(rec_put_msg(&b, 7, &m), 0);
+	assert_int_equal(b.len, without + 4 + strlen(m.quiet));
+	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
+	assert_non_null(out = rec_get_msg(pl, plen, &id));
+	assert_string_equal(out->quiet, "21:00-08:00,sun");
+	assert_string_equal(out->rcpts[0].to, "+49170");
+	free(out);
+	buf_free(&b);
+}
+
 /* a delivery report's record: what the report channel journals */
 static void
 test_report(void **state)
@@ -305,6 +338,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_msg_bytes),
+		cmocka_unit_test(test_msg_quiet),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_truncation),
