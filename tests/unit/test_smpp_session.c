@@ -27,7 +27,7 @@
 
 /* what the fake SMSC does with each submit_sm */
 enum verdict { V_OK, V_NACK_SYSERR, V_NACK_THROTTLED, V_SILENT_FIRST,
-	V_BADNUMBER_SECOND };
+	V_BADNUMBER_SECOND, V_LONG_ID };
 
 struct seen {
 	uint32_t	 command_id;
@@ -83,6 +83,24 @@ fake_answer(struct fake *f, uint32_t id, uint32_t status, uint32_t seq,
 	fake_send(f, &p);
 }
 
+/* fake_long_id - submit_sm_resp ESME_ROK with a message_id of 70 octets */
+static void
+fake_long_id(struct fake *f, uint32_t seq)
+{
+	uint8_t		 wire[SMPP_HEADER_LEN + 71];
+	uint32_t	 len = sizeof(wire), id = SMPP_SUBMIT_SM | SMPP_RESP;
+	size_t		 i;
+
+	memset(wire, 0, sizeof(wire));
+	for (i = 0; i < 4; i++) {
+		wire[i] = (uint8_t)(len >> (24 - 8 * i));
+		wire[4 + i] = (uint8_t)(id >> (24 - 8 * i));
+		wire[12 + i] = (uint8_t)(seq >> (24 - 8 * i));
+	}
+	memset(wire + SMPP_HEADER_LEN, 'a', 70);
+	assert_int_equal(bufferevent_write(f->bev, wire, sizeof(wire)), 0);
+}
+
 /* fake_submit - the verdict of the test on one submit_sm */
 static void
 fake_submit(struct fake *f, const struct smpp_pdu *p)
@@ -111,6 +129,9 @@ fake_submit(struct fake *f, const struct smpp_pdu *p)
 			return;
 		}
 		break;
+	case V_LONG_ID:
+		fake_long_id(f, p->sequence);
+		return;
 	case V_OK:
 		break;
 	}
@@ -429,6 +450,34 @@ test_parts(void **state)
 	event_base_free(base);
 }
 
+/*
+ * test_malformed_resp - a submit_sm_resp the codec refuses (a message_id
+ * over 64) still answers its submit_sm: the SMS ends at once, submitted
+ * once, not again on every new session until the end of time
+ */
+static void
+test_malformed_resp(void **state)
+{
+	struct event_base	*base = event_base_new();
+	struct backend_conf	 bc;
+	struct fake		 f;
+	struct result		 r;
+	struct backend		*b;
+	char			 url[64];
+
+	(void)state;
+	fake_start(&f, base);
+	b = client(base, &bc, url, sizeof(url), f.port, 1);
+	f.verdict = V_LONG_ID;
+	one_sms(base, b, "hello", &r, 5);
+	assert_int_equal(r.result, SMS_TEMPFAIL);
+	assert_int_equal(f.submits, 1);
+	assert_int_equal(f.conns, 1);
+	backend_free(b);
+	fake_stop(&f);
+	event_base_free(base);
+}
+
 /* test_bind_refused - SMS wait unbound for the response timeout, then fail */
 static void
 test_bind_refused(void **state)
@@ -461,6 +510,7 @@ main(void)
 		cmocka_unit_test(test_lost_answer),
 		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_bind_refused),
+		cmocka_unit_test(test_malformed_resp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

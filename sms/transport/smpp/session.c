@@ -350,16 +350,28 @@ dispatch(struct smpp_session *s, const struct smpp_pdu *p)
 	}
 }
 
-/* malformed - answer a PDU that cannot be decoded (never a nack's) */
+/*
+ * malformed - answer a PDU that cannot be decoded (never a nack's). A
+ * submit_sm_resp still answers its submit_sm, with its status and no
+ * message_id: left unanswered, the SMS would go again on every session.
+ */
 static void
 malformed(struct smpp_session *s, const struct smpp_pdu *p, uint32_t status)
 {
+	struct smpp_pdu	 resp;
+
 	log_info("smpp %s %s malformed %s seq=%u: %s", s->peer->name,
 	    s->label, smpp_command_name(p->command_id), p->sequence,
 	    smpp_status_name(status));
 	if (p->command_id != SMPP_GENERIC_NACK)
 		(void)smpp_session_answer(s, SMPP_GENERIC_NACK, status,
 		    p->sequence);
+	if (p->command_id == (SMPP_SUBMIT_SM | SMPP_RESP)) {
+		resp = *p;
+		if (resp.body.message_id == NULL)
+			resp.body.message_id = "";
+		dispatch(s, &resp);
+	}
 }
 
 /* read_pdus - every whole PDU read so far, in order */
