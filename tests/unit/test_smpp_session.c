@@ -478,6 +478,74 @@ test_malformed_resp(void **state)
 	event_base_free(base);
 }
 
+struct got_report {
+	int		 n;
+	char		 id[80];
+	enum sms_report	 state;
+};
+
+static void
+report_cb(void *arg, const struct sms_delivery_report *r)
+{
+	struct got_report	*g = arg;
+
+	g->n++;
+	snprintf(g->id, sizeof(g->id), "%s", r->provider_id);
+	g->state = r->state;
+}
+
+/*
+ * test_data_sm_receipt - SMPP 3.4 lets an SMSC give a receipt as a data_sm
+ * (section 4.7): answered data_sm_resp, not nacked, and reported
+ */
+static void
+test_data_sm_receipt(void **state)
+{
+	struct event_base	*base = event_base_new();
+	struct backend_conf	 bc;
+	struct fake		 f;
+	struct result		 r;
+	struct got_report	 g = { 0 };
+	struct backend		*b;
+	struct smpp_pdu		 p = { .command_id = SMPP_DATA_SM,
+	    .sequence = 91 };
+	static const uint8_t	 delivered = SMPP_STATE_DELIVERED;
+	char			 url[64];
+	size_t			 i;
+	time_t			 end;
+
+	(void)state;
+	fake_start(&f, base);
+	b = client(base, &bc, url, sizeof(url), f.port, 1);
+	backend_set_reporter(b, report_cb, &g);
+	one_sms(base, b, "hello", &r, 5);
+	assert_int_equal(r.result, SMS_SENT);
+	p.body.sm = (struct smpp_sm){ .esm_class = SMPP_ESM_DELIVERY_RECEIPT,
+	    .source_addr = "4917012345678", .destination_addr = "ACME" };
+	assert_int_equal(smpp_tlv_add(&p, SMPP_TLV_RECEIPTED_MESSAGE_ID,
+	    r.provider_id, (uint16_t)(strlen(r.provider_id) + 1)), 0);
+	assert_int_equal(smpp_tlv_add(&p, SMPP_TLV_MESSAGE_STATE, &delivered,
+	    1), 0);
+	fake_send(&f, &p);
+	end = time(NULL) + 3;
+	while ((g.n == 0 || fake_saw(&f, SMPP_DATA_SM | SMPP_RESP) == 0) &&
+	    fake_saw(&f, SMPP_GENERIC_NACK) == 0 && time(NULL) <= end)
+		event_base_loop(base, EVLOOP_ONCE);
+	assert_int_equal(fake_saw(&f, SMPP_GENERIC_NACK), 0);
+	assert_int_equal(fake_saw(&f, SMPP_DATA_SM | SMPP_RESP), 1);
+	for (i = 0; i < f.nseen; i++)
+		if (f.seen[i].command_id == (SMPP_DATA_SM | SMPP_RESP)) {
+			assert_int_equal(f.seen[i].sequence, 91);
+			assert_int_equal(f.seen[i].status, SMPP_ESME_ROK);
+		}
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.id, r.provider_id);
+	assert_int_equal(g.state, SMS_REPORT_DELIVERED);
+	backend_free(b);
+	fake_stop(&f);
+	event_base_free(base);
+}
+
 /* test_bind_refused - SMS wait unbound for the response timeout, then fail */
 static void
 test_bind_refused(void **state)
@@ -511,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_bind_refused),
 		cmocka_unit_test(test_malformed_resp),
+		cmocka_unit_test(test_data_sm_receipt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

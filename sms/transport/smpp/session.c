@@ -341,6 +341,7 @@ dispatch(struct smpp_session *s, const struct smpp_pdu *p)
 	case SMPP_SUBMIT_SM | SMPP_RESP:
 	case SMPP_GENERIC_NACK:
 	case SMPP_DELIVER_SM:
+	case SMPP_DATA_SM:	/* an SMSC may give receipts so (4.7) */
 		s->ops->pdu(s->arg, s, p);
 		return;
 	default:
@@ -583,7 +584,8 @@ smpp_session_answer(struct smpp_session *s, uint32_t command_id,
 
 	if (s->bev == NULL)
 		return -1;
-	if (command_id == (SMPP_DELIVER_SM | SMPP_RESP))
+	if (command_id == (SMPP_DELIVER_SM | SMPP_RESP) ||
+	    command_id == (SMPP_DATA_SM | SMPP_RESP))
 		p.body.message_id = "";
 	return write_pdu(s, &p);
 }
