@@ -2,6 +2,10 @@
  * http_listener.c - the daemon's one HTTP listener: evhttp on the main
  * loop, its bounds (body, headers, idle time, connections, a token bucket
  * for the request rate) and the routes by path prefix; 404 elsewhere.
+ *
+ * evhttp's timeout restarts with every byte read, so a client trickling a
+ * request would keep its connection for ever: each connection is tracked
+ * from accept and shut down when a whole request takes longer than timeout.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -15,6 +19,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/http.h>
 #include <event2/listener.h>
+#include <event2/event.h>
 
 #include "smtpd/http/http_listener.h"
 #include "sms/lib/log.h"
@@ -25,15 +30,26 @@ struct route {
 	void		*arg;
 };
 
+/* a connection from accept: a reference of ours keeps its bufferevent */
+struct conn {
+	struct bufferevent	*bev;
+	struct timeval		 since;	/* accepted, or its last request */
+	int			 over;	/* beyond max_connections: 503 */
+};
+
 struct http_listener {
 	struct event_base	*base;
 	struct evhttp		*http;
+	struct evconnlistener	*lev;	/* evhttp's */
 	struct route		 routes[HTTP_LISTENER_ROUTES_MAX];
 	size_t			 nroutes;
-	/* connections that sent a request, up to max_connections */
-	struct evhttp_connection **conns;
+	/* every open connection; the ones past max_connections are over */
+	struct conn		*conns;
 	size_t			 nconns;
 	size_t			 max_conns;
+	size_t			 cap_conns;	/* accepting pauses when full */
+	time_t			 timeout;	/* s: of a whole request */
+	struct event		*sweep;
 	/* the token bucket of the request rate */
 	double			 tokens;
 	double			 rate;
@@ -95,36 +111,84 @@ take_token(struct http_listener *hl)
 	return 0;
 }
 
-/* conn_closed - forget a connection evhttp frees */
+/*
+ * conns_reap - forget the connections evhttp has freed (it clears their
+ * callbacks): dropping our reference closes their sockets
+ */
 static void
-conn_closed(struct evhttp_connection *evcon, void *arg)
+conns_reap(struct http_listener *hl)
 {
-	struct http_listener	*hl = arg;
-	size_t			 i;
+	bufferevent_event_cb	 eventcb;
+	size_t			 i = 0;
 
-	for (i = 0; i < hl->nconns; i++)
-		if (hl->conns[i] == evcon) {
-			hl->conns[i] = hl->conns[--hl->nconns];
-			return;
+	while (i < hl->nconns) {
+		bufferevent_getcb(hl->conns[i].bev, NULL, NULL, &eventcb, NULL);
+		if (eventcb != NULL) {
+			i++;
+			continue;
 		}
+		bufferevent_decref(hl->conns[i].bev);
+		hl->conns[i] = hl->conns[--hl->nconns];
+	}
 }
 
-/* conn_admit - the request's connection is known, or there is room for it */
+/*
+ * conns_sweep - every second: a request not whole within timeout of its
+ * connection's accept (or last request) has its socket shut down, which
+ * evhttp reads as the end; accepting resumes when there is room again
+ */
+static void
+conns_sweep(evutil_socket_t fd, short ev, void *arg)
+{
+	struct http_listener	*hl = arg;
+	struct timeval		 now, d;
+	evutil_socket_t		 s;
+	size_t			 i;
+
+	(void)fd;
+	(void)ev;
+	conns_reap(hl);
+	event_base_gettimeofday_cached(hl->base, &now);
+	for (i = 0; i < hl->nconns; i++) {
+		timersub(&now, &hl->conns[i].since, &d);
+		if (d.tv_sec < hl->timeout)
+			continue;
+		if ((s = bufferevent_getfd(hl->conns[i].bev)) != -1)
+			(void)shutdown(s, SHUT_RDWR);
+	}
+	if (hl->lev != NULL && hl->nconns < hl->cap_conns)
+		evconnlistener_enable(hl->lev);
+}
+
+/* conn_of - the tracked connection of req, NULL if none */
+static struct conn *
+conn_of(struct http_listener *hl, struct evhttp_request *req)
+{
+	struct evhttp_connection	*evcon;
+	struct bufferevent		*bev;
+	size_t				 i;
+
+	if ((evcon = evhttp_request_get_connection(req)) == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL)
+		return NULL;
+	for (i = 0; i < hl->nconns; i++)
+		if (hl->conns[i].bev == bev)
+			return &hl->conns[i];
+	return NULL;
+}
+
+/*
+ * conn_admit - a whole request came: its connection's clock starts anew
+ * for the next one; -1 if it came beyond max_connections
+ */
 static int
 conn_admit(struct http_listener *hl, struct evhttp_request *req)
 {
-	struct evhttp_connection	*evcon;
-	size_t				 i;
+	struct conn	*c;
 
-	if ((evcon = evhttp_request_get_connection(req)) == NULL)
+	if ((c = conn_of(hl, req)) == NULL || c->over)
 		return -1;
-	for (i = 0; i < hl->nconns; i++)
-		if (hl->conns[i] == evcon)
-			return 0;
-	if (hl->nconns == hl->max_conns)
-		return -1;
-	hl->conns[hl->nconns++] = evcon;
-	evhttp_connection_set_closecb(evcon, conn_closed, hl);
+	event_base_gettimeofday_cached(hl->base, &c->since);
 	return 0;
 }
 
@@ -179,26 +243,52 @@ dispatch(struct evhttp_request *req, void *arg)
 	http_reply(req, 404, "Not Found");
 }
 
-/*
- * tls_bev - evhttp's bufferevent for a new connection: TLS, the handshake
- * under the connection's timeout like any read
- */
+/* tls_bev - a TLS bufferevent, the handshake part of the request's time */
 static struct bufferevent *
-tls_bev(struct event_base *base, void *arg)
+tls_bev(struct http_listener *hl)
 {
-	struct http_listener	*hl = arg;
 	struct bufferevent	*bev;
 	SSL			*ssl;
 
 	if ((ssl = SSL_new(hl->tls)) == NULL)
 		return NULL;
-	bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	bev = bufferevent_openssl_socket_new(hl->base, -1, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 	if (bev == NULL) {
 		SSL_free(ssl);
 		return NULL;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	return bev;
+}
+
+/*
+ * conn_bev - evhttp's bufferevent for a new connection, tracked from now
+ * on; accepting pauses while the table is full. NULL (evhttp makes a
+ * plain one) cannot happen for a full table: the listener is off then.
+ */
+static struct bufferevent *
+conn_bev(struct event_base *base, void *arg)
+{
+	struct http_listener	*hl = arg;
+	struct bufferevent	*bev;
+	struct conn		*c;
+
+	(void)base;
+	conns_reap(hl);
+	if (hl->nconns == hl->cap_conns)
+		return NULL;
+	bev = hl->tls != NULL ? tls_bev(hl) : bufferevent_socket_new(hl->base,
+	    -1, BEV_OPT_CLOSE_ON_FREE);
+	if (bev == NULL)
+		return NULL;
+	bufferevent_incref(bev);
+	c = &hl->conns[hl->nconns];
+	c->bev = bev;
+	c->over = hl->nconns >= hl->max_conns;
+	event_base_gettimeofday_cached(hl->base, &c->since);
+	if (++hl->nconns == hl->cap_conns && hl->lev != NULL)
+		evconnlistener_disable(hl->lev);
 	return bev;
 }
 
@@ -233,6 +323,7 @@ bind_listener(struct http_listener *hl, const struct conf *c, char *err,
 		    c->http.listen);
 		return -1;
 	}
+	hl->lev = lev;
 	return 0;
 }
 
@@ -243,16 +334,21 @@ http_listener_new(struct event_base *base, const struct conf *c,
 {
 	struct http_listener	*hl;
 
+	/* twice the bound: the ones over it are told 503, then accept waits */
 	if ((hl = calloc(1, sizeof(*hl))) == NULL ||
-	    (hl->conns = calloc(c->http.max_connections,
+	    (hl->conns = calloc(2 * (size_t)c->http.max_connections,
 	    sizeof(*hl->conns))) == NULL ||
-	    (hl->http = evhttp_new(base)) == NULL) {
+	    (hl->http = evhttp_new(base)) == NULL ||
+	    (hl->sweep = event_new(base, -1, EV_PERSIST, conns_sweep,
+	    hl)) == NULL) {
 		snprintf(err, errlen, "http: out of memory");
 		http_listener_free(hl);
 		return NULL;
 	}
 	hl->base = base;
 	hl->max_conns = c->http.max_connections;
+	hl->cap_conns = 2 * hl->max_conns;
+	hl->timeout = (time_t)c->http.timeout;
 	hl->rate = c->http.rate;
 	hl->burst = hl->tokens = c->http.burst;
 	event_base_gettimeofday_cached(base, &hl->last);
@@ -272,12 +368,13 @@ http_listener_new(struct event_base *base, const struct conf *c,
 			return NULL;
 		}
 		hl->tls = ctx;
-		evhttp_set_bevcb(hl->http, tls_bev, hl);
 	}
+	evhttp_set_bevcb(hl->http, conn_bev, hl);
 	if (bind_listener(hl, c, err, errlen) == -1) {
 		http_listener_free(hl);
 		return NULL;
 	}
+	event_add(hl->sweep, &(struct timeval){ .tv_sec = 1 });
 	log_info("http: listening on %s%s", c->http.listen,
 	    hl->tls != NULL ? " tls" : "");
 	return hl;
@@ -303,8 +400,12 @@ http_listener_free(struct http_listener *hl)
 {
 	if (hl == NULL)
 		return;
+	if (hl->sweep != NULL)
+		event_free(hl->sweep);
 	if (hl->http != NULL)
 		evhttp_free(hl->http);
+	while (hl->nconns > 0)
+		bufferevent_decref(hl->conns[--hl->nconns].bev);
 	SSL_CTX_free(hl->tls);
 	free(hl->conns);
 	free(hl);

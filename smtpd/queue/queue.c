@@ -104,6 +104,8 @@ static void	queue_pump_soon(struct queue *);
 static void	msg_check_done(struct queue *, struct qmsg *);
 static void	check_drained(struct queue *);
 static void	rcpt_forget_parts(struct queue *, struct qmsg *, uint32_t);
+static void	rcpt_take_report(struct queue *, struct qmsg *, uint32_t,
+		    uint32_t, enum sms_report, int64_t, const char *);
 
 /* now_sec - the calendar clock, which tests may move (sms/lib/clock.h) */
 static int64_t
@@ -711,6 +713,28 @@ rcpt_wait_end(struct queue *q, struct qrcpt *r, enum wait_end w)
 	journal_state(q, r);
 }
 
+/*
+ * rcpt_take_early_reports - the reports about the recipient's parts that
+ * came before its SMS was known to be sent, in the order they came
+ */
+static void
+rcpt_take_early_reports(struct queue *q, struct qmsg *m, uint32_t i)
+{
+	struct rcpt_status	*st = &m->status[i];
+	enum sms_report		 report;
+	int64_t			 when;
+	uint32_t		 k;
+	char			*raw;
+
+	for (k = 0; k < st->nparts; k++)
+		while (report_take_early(q->reports, st->parts[k].id,
+		    now_sec(), &report, &when, &raw) == 0) {
+			rcpt_take_report(q, m, i, k, report, when != 0 ? when :
+			    now_sec(), raw);
+			free(raw);
+		}
+}
+
 /* delivery_done - the transport's answer */
 static void
 delivery_done(void *arg, const struct sms_outcome *o)
@@ -754,8 +778,10 @@ delivery_done(void *arg, const struct sms_outcome *o)
 		break;
 	}
 	journal_state(q, r);
-	if (o->result == SMS_SENT && m->msg->kind == MSG_SMS)
+	if (o->result == SMS_SENT && m->msg->kind == MSG_SMS) {
 		journal_parts(q, m, r->index);
+		rcpt_take_early_reports(q, m, r->index);
+	}
 	msg_check_done(q, m);
 	queue_pump_soon(q);
 	check_drained(q);
@@ -1359,8 +1385,15 @@ queue_report(struct queue *q, const char *id, enum sms_report report,
 		return -1;
 	if (report_lookup(q->reports, id, &msgid, &i, &part) == -1) {
 		part = UINT32_MAX;
-		if (report_ref_parse(id, &msgid, &i) == -1)
+		if (report_ref_parse(id, &msgid, &i) == -1) {
+			/* its SMS may be about to be sent: kept a while */
+			if (report_keep_early(q->reports, id, report, when,
+			    raw_status, now_sec()) == -1)
+				log_warnx("no memory to keep a report for %s",
+				    id);
+			errno = ENOENT;
 			return -1;
+		}
 	}
 	if ((m = msg_find(q, msgid)) == NULL || i >= m->msg->nrcpts ||
 	    m->msg->kind != MSG_SMS)

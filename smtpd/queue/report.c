@@ -1,7 +1,8 @@
 /*
  * report.c - the report channel's lookups: a hash from normalised provider
  * ids to (message, recipient), filled from sent states as they happen and
- * as the journal replays them, and the client references the queue sends.
+ * as the journal replays them, the client references the queue sends, and
+ * the few reports that came before their SMS was known to be sent.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,8 +24,21 @@ struct expected {
 	char			 key[];		/* the normal form */
 };
 
+/* a report that came before its id was known */
+struct early {
+	char			*key;		/* normal form; NULL: free */
+	enum sms_report		 report;
+	int64_t			 when;
+	int64_t			 kept;		/* when it came */
+	uint64_t		 order;		/* of arrival */
+	char			*raw;
+};
+
 struct report_map {
 	struct hash		 ids;
+	struct early		 early[REPORT_EARLY_MAX];
+	size_t			 early_next;	/* the slot to fill */
+	uint64_t		 early_order;
 };
 
 /* report_map_new - an empty map */
@@ -161,6 +175,65 @@ report_map_size(const struct report_map *rm)
 	return rm->ids.count;
 }
 
+/* early_clear - the slot is free */
+static void
+early_clear(struct early *e)
+{
+	free(e->key);
+	free(e->raw);
+	memset(e, 0, sizeof(*e));
+}
+
+/* report_keep_early - see report.h */
+int
+report_keep_early(struct report_map *rm, const char *provider_id,
+    enum sms_report report, int64_t when, const char *raw, int64_t now)
+{
+	struct early	*e = &rm->early[rm->early_next];
+	char		*key, *words = NULL;
+
+	if ((key = report_id_normal(provider_id)) == NULL || (raw != NULL &&
+	    (words = strndup(raw, REPORT_EARLY_RAW)) == NULL)) {
+		free(key);
+		return -1;
+	}
+	early_clear(e);
+	*e = (struct early){ .key = key, .report = report, .when = when,
+	    .kept = now, .order = rm->early_order++, .raw = words };
+	rm->early_next = (rm->early_next + 1) % REPORT_EARLY_MAX;
+	return 0;
+}
+
+/* report_take_early - see report.h; stale ones are dropped on the way */
+int
+report_take_early(struct report_map *rm, const char *provider_id,
+    int64_t now, enum sms_report *report, int64_t *when, char **raw)
+{
+	struct early	*e, *first = NULL;
+	char		*key;
+	size_t		 i;
+
+	if ((key = report_id_normal(provider_id)) == NULL)
+		return -1;
+	for (i = 0; i < REPORT_EARLY_MAX; i++) {
+		e = &rm->early[i];
+		if (e->key != NULL && e->kept + REPORT_EARLY_TTL < now)
+			early_clear(e);
+		else if (e->key != NULL && strcmp(e->key, key) == 0 &&
+		    (first == NULL || e->order < first->order))
+			first = e;
+	}
+	free(key);
+	if (first == NULL)
+		return -1;
+	*report = first->report;
+	*when = first->when;
+	*raw = first->raw;
+	first->raw = NULL;
+	early_clear(first);
+	return 0;
+}
+
 /* report_map_free - every entry, then the map */
 void
 report_map_free(struct report_map *rm)
@@ -170,6 +243,8 @@ report_map_free(struct report_map *rm)
 
 	if (rm == NULL)
 		return;
+	for (i = 0; i < REPORT_EARLY_MAX; i++)
+		early_clear(&rm->early[i]);
 	for (i = 0; i < rm->ids.nbuckets; i++)
 		while ((e = rm->ids.buckets[i]) != NULL) {
 			rm->ids.buckets[i] = e->next;

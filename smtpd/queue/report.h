@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sms/transport/backend.h"
+
 struct report_map;
 
 struct report_map	*report_map_new(void);
@@ -32,6 +34,28 @@ int			 report_lookup(const struct report_map *,
 void			 report_forget(struct report_map *, const char *provider_id,
 			    uint64_t id, uint32_t rcpt);
 size_t			 report_map_size(const struct report_map *);
+
+#define REPORT_EARLY_MAX	256	/* reports kept for ids not known yet */
+#define REPORT_EARLY_TTL	600	/* seconds they are kept */
+#define REPORT_EARLY_RAW	256	/* octets of their words kept */
+/*
+ * report_keep_early - a report about an id no SMS is known by yet: a
+ * receipt may overtake its SMS's outcome (a part's receipt while another
+ * part waits out a throttle, or the other mailbox of a backend's thread).
+ * Kept REPORT_EARLY_TTL seconds from now; the oldest of REPORT_EARLY_MAX
+ * goes for a new one. -1 if no memory.
+ */
+int			 report_keep_early(struct report_map *,
+			    const char *provider_id, enum sms_report,
+			    int64_t when, const char *raw, int64_t now);
+/*
+ * report_take_early - the first kept report about provider_id (in its
+ * normal form) that is still fresh, which leaves the map: 0, or -1 if
+ * none. *raw is the caller's to free (NULL if the report had no words).
+ */
+int			 report_take_early(struct report_map *,
+			    const char *provider_id, int64_t now,
+			    enum sms_report *, int64_t *when, char **raw);
 
 /*
  * report_id_normal - the one form provider ids are matched in (ASCII case

@@ -425,6 +425,56 @@ def c_listener_tls(ctx):
     check(d.alive(), "the daemon died")
 
 
+def closed_by_peer(s):
+    """Whether the daemon closed s (EOF or reset), without blocking."""
+    import select
+    try:
+        if not select.select([s], [], [], 0)[0]:
+            return False
+        return s.recv(4096) == b""
+    except OSError:
+        return True
+
+
+def c_listener_slow_client(ctx):
+    d = daemon_with_http(ctx, "generic", timeout="2s", max_connections=2)
+    path = "/report/default/" + "0" * 32
+    # headers trickled a line each half second: cut after timeout, not never
+    s = socket.create_connection(("127.0.0.1", d.http_port), 5)
+    s.sendall(("POST %s HTTP/1.1\r\nHost: a\r\n" % path).encode())
+    start = time.monotonic()
+    cut = None
+    while cut is None and time.monotonic() - start < 8:
+        time.sleep(0.5)
+        try:
+            s.sendall(b"X-Slow: 1\r\n")
+        except OSError:
+            cut = time.monotonic() - start
+            break
+        if closed_by_peer(s):
+            cut = time.monotonic() - start
+    s.close()
+    check(cut is not None, "a client trickling headers kept its connection 8s "
+          "with timeout 2s")
+    check(cut < 5, "a trickling client cut after %.1fs, want about 2s" % cut)
+    # connections that have not sent a whole request count against the bound
+    idle = [socket.create_connection(("127.0.0.1", d.http_port), 5) for _ in range(2)]
+    for c in idle:
+        c.sendall(("GET %s HTTP/1.1\r\n" % path).encode())
+    time.sleep(0.3)
+    status, _ = call(d, "POST", "http://127.0.0.1" + path, {"Content-Type": FORM},
+                     "id=1&status=delivered", timeout=5)
+    check(status == 503, "2 half requests on max_connections 2, a third client: %d, "
+          "want 503" % status)
+    wait_for(lambda: all(closed_by_peer(c) for c in idle), 5, "the half requests cut")
+    for c in idle:
+        c.close()
+    status, _ = call(d, "POST", "http://127.0.0.1" + path, {"Content-Type": FORM},
+                     "id=1&status=delivered", timeout=5)
+    check(status == 403, "once they are cut: %d, want 403 (a wrong token)" % status)
+    check(d.alive(), "the daemon died")
+
+
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -488,4 +538,6 @@ CASES_CALLBACKS = [
      c_listener_tls, None),
     ("callbacks: 5000 requests flood answered 429/403, VmRSS does not grow",
      c_callback_flood, None),
+    ("callbacks: a client trickling headers is cut after http.timeout; half requests "
+     "count against max_connections (503)", c_listener_slow_client, None),
 ]

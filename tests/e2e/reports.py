@@ -212,6 +212,19 @@ def c_three_parts_one_fails(ctx):
           "Diagnostic-Code %r" % r.get("Diagnostic-Code"))
 
 
+def c_receipt_before_sent(ctx):
+    """The SMSC throttles part 1 of 3 and gives parts 2 and 3 their receipts at
+    once: they come before the SMS is sent (part 1 waits out the pause), and
+    must still count once it is."""
+    d = smsc_daemon(ctx)
+    d.smsc.mode(receipts="text", receipt_delay_ms=0, throttle=1)
+    qid = submit_outlook(d, LONG)
+    d.wait_log(qid, "sent", 15)
+    msg, raw = wait_dsn_to(ctx, 20)[0]
+    ctx.note("DSN:\n" + raw)
+    field(one_recipient(msg)[1], "Action", "delivered")
+
+
 def c_expired(ctx):
     """An expired report: failed 5.4.7."""
     d = smsc_daemon(ctx)
@@ -271,6 +284,8 @@ CASES_REPORTS = [
      "sink"),
     ("a report after a restart finds its message", c_report_after_restart, "sink"),
     ("three parts, one undeliverable: failed 5.1.1", c_three_parts_one_fails, "sink"),
+    ("receipts of parts that come before the SMS is sent count: 'delivered' DSN",
+     c_receipt_before_sent, "sink"),
     ("an expired report: failed 5.4.7", c_expired, "sink"),
     ("the same report twice: one DSN", c_duplicate_report, "sink"),
     ("no report: one 'delayed' DSN after delay_after, 'relayed' when reports.wait ends "

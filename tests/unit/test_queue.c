@@ -835,6 +835,55 @@ test_report_map(void **state)
 	assert_int_equal(report_ref_parse("", &id, &rcpt), -1);
 }
 
+/*
+ * reports kept before their id is known: taken in the order they came, by
+ * the id in its normal form, once; stale after REPORT_EARLY_TTL; the
+ * oldest dropped past REPORT_EARLY_MAX
+ */
+static void
+test_report_early(void **state)
+{
+	struct report_map	*rm = report_map_new();
+	enum sms_report		 r;
+	int64_t			 when, t0 = 1700000000;
+	char			*words, key[32];
+	unsigned		 i;
+
+	(void)state;
+	assert_non_null(rm);
+	assert_int_equal(report_keep_early(rm, "0A1B", SMS_REPORT_ENROUTE,
+	    t0 - 5, "stat:ENROUTE", t0), 0);
+	assert_int_equal(report_keep_early(rm, "a1b", SMS_REPORT_DELIVERED,
+	    t0 - 1, NULL, t0), 0);
+	assert_int_equal(report_take_early(rm, "A1B", t0, &r, &when, &words), 0);
+	assert_int_equal(r, SMS_REPORT_ENROUTE);
+	assert_true(when == t0 - 5);
+	assert_string_equal(words, "stat:ENROUTE");
+	free(words);
+	assert_int_equal(report_take_early(rm, "a1b", t0, &r, &when, &words), 0);
+	assert_int_equal(r, SMS_REPORT_DELIVERED);
+	assert_null(words);
+	assert_int_equal(report_take_early(rm, "a1b", t0, &r, &when, &words),
+	    -1);
+	/* stale */
+	assert_int_equal(report_keep_early(rm, "x1", SMS_REPORT_DELIVERED, 0,
+	    "old", t0), 0);
+	assert_int_equal(report_take_early(rm, "x1", t0 + REPORT_EARLY_TTL + 1,
+	    &r, &when, &words), -1);
+	/* bounded: the first of REPORT_EARLY_MAX + 1 is gone */
+	for (i = 0; i <= REPORT_EARLY_MAX; i++) {
+		snprintf(key, sizeof(key), "id-%u", i);
+		assert_int_equal(report_keep_early(rm, key,
+		    SMS_REPORT_DELIVERED, 0, "words", t0), 0);
+	}
+	assert_int_equal(report_take_early(rm, "id-0", t0, &r, &when, &words),
+	    -1);
+	assert_int_equal(report_take_early(rm, "id-1", t0, &r, &when, &words),
+	    0);
+	free(words);
+	report_map_free(rm);
+}
+
 int
 main(void)
 {
@@ -853,6 +902,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_report_wait_and_delay,
 		    setup, teardown),
 		cmocka_unit_test(test_report_map),
+		cmocka_unit_test(test_report_early),
 	};
 
 	log_init(1, 0, "test_queue");

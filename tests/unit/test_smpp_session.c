@@ -27,7 +27,7 @@
 
 /* what the fake SMSC does with each submit_sm */
 enum verdict { V_OK, V_NACK_SYSERR, V_NACK_THROTTLED, V_SILENT_FIRST,
-	V_BADNUMBER_SECOND };
+	V_BADNUMBER_SECOND, V_LONG_ID };
 
 struct seen {
 	uint32_t	 command_id;
@@ -83,6 +83,24 @@ fake_answer(struct fake *f, uint32_t id, uint32_t status, uint32_t seq,
 	fake_send(f, &p);
 }
 
+/* fake_long_id - submit_sm_resp ESME_ROK with a message_id of 70 octets */
+static void
+fake_long_id(struct fake *f, uint32_t seq)
+{
+	uint8_t		 wire[SMPP_HEADER_LEN + 71];
+	uint32_t	 len = sizeof(wire), id = SMPP_SUBMIT_SM | SMPP_RESP;
+	size_t		 i;
+
+	memset(wire, 0, sizeof(wire));
+	for (i = 0; i < 4; i++) {
+		wire[i] = (uint8_t)(len >> (24 - 8 * i));
+		wire[4 + i] = (uint8_t)(id >> (24 - 8 * i));
+		wire[12 + i] = (uint8_t)(seq >> (24 - 8 * i));
+	}
+	memset(wire + SMPP_HEADER_LEN, 'a', 70);
+	assert_int_equal(bufferevent_write(f->bev, wire, sizeof(wire)), 0);
+}
+
 /* fake_submit - the verdict of the test on one submit_sm */
 static void
 fake_submit(struct fake *f, const struct smpp_pdu *p)
@@ -111,6 +129,9 @@ fake_submit(struct fake *f, const struct smpp_pdu *p)
 			return;
 		}
 		break;
+	case V_LONG_ID:
+		fake_long_id(f, p->sequence);
+		return;
 	case V_OK:
 		break;
 	}
@@ -429,6 +450,102 @@ test_parts(void **state)
 	event_base_free(base);
 }
 
+/*
+ * test_malformed_resp - a submit_sm_resp the codec refuses (a message_id
+ * over 64) still answers its submit_sm: the SMS ends at once, submitted
+ * once, not again on every new session until the end of time
+ */
+static void
+test_malformed_resp(void **state)
+{
+	struct event_base	*base = event_base_new();
+	struct backend_conf	 bc;
+	struct fake		 f;
+	struct result		 r;
+	struct backend		*b;
+	char			 url[64];
+
+	(void)state;
+	fake_start(&f, base);
+	b = client(base, &bc, url, sizeof(url), f.port, 1);
+	f.verdict = V_LONG_ID;
+	one_sms(base, b, "hello", &r, 5);
+	assert_int_equal(r.result, SMS_TEMPFAIL);
+	assert_int_equal(f.submits, 1);
+	assert_int_equal(f.conns, 1);
+	backend_free(b);
+	fake_stop(&f);
+	event_base_free(base);
+}
+
+struct got_report {
+	int		 n;
+	char		 id[80];
+	enum sms_report	 state;
+};
+
+static void
+report_cb(void *arg, const struct sms_delivery_report *r)
+{
+	struct got_report	*g = arg;
+
+	g->n++;
+	snprintf(g->id, sizeof(g->id), "%s", r->provider_id);
+	g->state = r->state;
+}
+
+/*
+ * test_data_sm_receipt - SMPP 3.4 lets an SMSC give a receipt as a data_sm
+ * (section 4.7): answered data_sm_resp, not nacked, and reported
+ */
+static void
+test_data_sm_receipt(void **state)
+{
+	struct event_base	*base = event_base_new();
+	struct backend_conf	 bc;
+	struct fake		 f;
+	struct result		 r;
+	struct got_report	 g = { 0 };
+	struct backend		*b;
+	struct smpp_pdu		 p = { .command_id = SMPP_DATA_SM,
+	    .sequence = 91 };
+	static const uint8_t	 delivered = SMPP_STATE_DELIVERED;
+	char			 url[64];
+	size_t			 i;
+	time_t			 end;
+
+	(void)state;
+	fake_start(&f, base);
+	b = client(base, &bc, url, sizeof(url), f.port, 1);
+	backend_set_reporter(b, report_cb, &g);
+	one_sms(base, b, "hello", &r, 5);
+	assert_int_equal(r.result, SMS_SENT);
+	p.body.sm = (struct smpp_sm){ .esm_class = SMPP_ESM_DELIVERY_RECEIPT,
+	    .source_addr = "4917012345678", .destination_addr = "ACME" };
+	assert_int_equal(smpp_tlv_add(&p, SMPP_TLV_RECEIPTED_MESSAGE_ID,
+	    r.provider_id, (uint16_t)(strlen(r.provider_id) + 1)), 0);
+	assert_int_equal(smpp_tlv_add(&p, SMPP_TLV_MESSAGE_STATE, &delivered,
+	    1), 0);
+	fake_send(&f, &p);
+	end = time(NULL) + 3;
+	while ((g.n == 0 || fake_saw(&f, SMPP_DATA_SM | SMPP_RESP) == 0) &&
+	    fake_saw(&f, SMPP_GENERIC_NACK) == 0 && time(NULL) <= end)
+		event_base_loop(base, EVLOOP_ONCE);
+	assert_int_equal(fake_saw(&f, SMPP_GENERIC_NACK), 0);
+	assert_int_equal(fake_saw(&f, SMPP_DATA_SM | SMPP_RESP), 1);
+	for (i = 0; i < f.nseen; i++)
+		if (f.seen[i].command_id == (SMPP_DATA_SM | SMPP_RESP)) {
+			assert_int_equal(f.seen[i].sequence, 91);
+			assert_int_equal(f.seen[i].status, SMPP_ESME_ROK);
+		}
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.id, r.provider_id);
+	assert_int_equal(g.state, SMS_REPORT_DELIVERED);
+	backend_free(b);
+	fake_stop(&f);
+	event_base_free(base);
+}
+
 /* test_bind_refused - SMS wait unbound for the response timeout, then fail */
 static void
 test_bind_refused(void **state)
@@ -461,6 +578,8 @@ main(void)
 		cmocka_unit_test(test_lost_answer),
 		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_bind_refused),
+		cmocka_unit_test(test_malformed_resp),
+		cmocka_unit_test(test_data_sm_receipt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

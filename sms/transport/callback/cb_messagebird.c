@@ -61,34 +61,25 @@ messagebird_verify(const struct callback_request *r,
 	return ok ? 0 : -1;
 }
 
+/* a status report's parameters */
+static const struct cb_fields fields = {
+	.provider = "MessageBird", .statuses = statuses,
+	.id = "id", .status = "status", .ref = "reference",
+	.when = "statusDatetime", .time = cb_time_iso,
+	.error = "statusErrorCode",
+};
+
 /* messagebird_parse - one report: id, reference, status, statusDatetime */
 static int
 messagebird_parse(const struct callback_request *r,
     struct callback_report *out, size_t max, const char **why)
 {
 	struct cb_params	 ps = { 0 };
-	const char		*id, *status;
 	int			 n = -1;
 
 	*why = "not a MessageBird status report";
-	if (max == 0 || cb_params_request(&ps, r) == -1)
-		goto done;
-	id = cb_param(&ps, "id");
-	status = cb_param(&ps, "status");
-	if (id == NULL || *id == '\0' || status == NULL)
-		goto done;
-	memset(out, 0, sizeof(*out));
-	if ((out->state = cb_state(statuses, status, 0, SMS_REPORT_NONE)) ==
-	    SMS_REPORT_NONE) {
-		*why = "an unknown status";
-		goto done;
-	}
-	cb_copy(out->id, CALLBACK_ID_MAX, id);
-	cb_copy(out->ref, CALLBACK_ID_MAX, cb_param(&ps, "reference"));
-	out->when = cb_time_iso(cb_param(&ps, "statusDatetime"));
-	cb_raw(out, "MessageBird", status, cb_param(&ps, "statusErrorCode"));
-	n = 1;
-done:
+	if (max > 0 && cb_params_request(&ps, r) == 0)
+		n = cb_report_fields(&ps, &fields, out, why);
 	cb_params_free(&ps);
 	return n;
 }

@@ -128,32 +128,23 @@ plivo_verify(const struct callback_request *r, const struct callback_keys *k,
 	return one_of(sigs, want) ? 0 : -1;
 }
 
+/* a message status's parameters */
+static const struct cb_fields fields = {
+	.provider = "Plivo", .statuses = statuses,
+	.id = "MessageUUID", .status = "Status", .error = "ErrorCode",
+};
+
 /* plivo_parse - one report: MessageUUID, Status, ErrorCode */
 static int
 plivo_parse(const struct callback_request *r, struct callback_report *out,
     size_t max, const char **why)
 {
 	struct cb_params	 ps = { 0 };
-	const char		*id, *status;
 	int			 n = -1;
 
 	*why = "not a Plivo message status";
-	if (max == 0 || cb_params_request(&ps, r) == -1)
-		goto done;
-	id = cb_param(&ps, "MessageUUID");
-	status = cb_param(&ps, "Status");
-	if (id == NULL || *id == '\0' || status == NULL)
-		goto done;
-	memset(out, 0, sizeof(*out));
-	if ((out->state = cb_state(statuses, status, 0, SMS_REPORT_NONE)) ==
-	    SMS_REPORT_NONE) {
-		*why = "an unknown Status";
-		goto done;
-	}
-	cb_copy(out->id, CALLBACK_ID_MAX, id);
-	cb_raw(out, "Plivo", status, cb_param(&ps, "ErrorCode"));
-	n = 1;
-done:
+	if (max > 0 && cb_params_request(&ps, r) == 0)
+		n = cb_report_fields(&ps, &fields, out, why);
 	cb_params_free(&ps);
 	return n;
 }

@@ -46,3 +46,28 @@ cb_state(const struct cb_word *t, const char *word, int nocase,
 			return t->state;
 	return def;
 }
+
+/* cb_report_fields - see cb_util.h */
+int
+cb_report_fields(const struct cb_params *ps, const struct cb_fields *f,
+    struct callback_report *out, const char **why)
+{
+	const char	*id = cb_param(ps, f->id);
+	const char	*status = cb_param(ps, f->status);
+
+	if (id == NULL || *id == '\0' || status == NULL)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	if ((out->state = cb_state(f->statuses, status, 0,
+	    SMS_REPORT_NONE)) == SMS_REPORT_NONE) {
+		*why = "an unknown status";
+		return -1;
+	}
+	cb_copy(out->id, CALLBACK_ID_MAX, id);
+	if (f->ref != NULL)
+		cb_copy(out->ref, CALLBACK_ID_MAX, cb_param(ps, f->ref));
+	if (f->when != NULL)
+		out->when = f->time(cb_param(ps, f->when));
+	cb_raw(out, f->provider, status, cb_param(ps, f->error));
+	return 1;
+}

@@ -73,6 +73,13 @@ sinch_verify(const struct callback_request *r, const struct callback_keys *k,
 	return cb_equal(sig, want) ? 0 : -1;
 }
 
+/* a recipient_delivery_report_sms's members */
+static const struct cb_fields fields = {
+	.provider = "Sinch", .statuses = statuses,
+	.id = "batch_id", .status = "status", .ref = "client_reference",
+	.when = "at", .time = cb_time_iso, .error = "code",
+};
+
 /*
  * sinch_parse - a recipient_delivery_report_sms: batch_id, status, code,
  * at, client_reference; a batch summary (delivery_report_sms) says nothing
@@ -83,35 +90,18 @@ sinch_parse(const struct callback_request *r, struct callback_report *out,
     size_t max, const char **why)
 {
 	struct cb_params	 ps = { 0 };
-	const char		*type, *id, *status;
+	const char		*type;
 	int			 n = -1;
 
 	*why = "not a Sinch delivery report";
-	if (max == 0 || !cb_is_json(r) ||
-	    cb_params_json(&ps, r->body, r->len) == -1 ||
-	    (type = cb_param(&ps, "type")) == NULL)
-		goto done;
-	if (strcmp(type, "delivery_report_sms") == 0) {
-		n = 0;
-		goto done;
+	if (max > 0 && cb_is_json(r) &&
+	    cb_params_json(&ps, r->body, r->len) == 0 &&
+	    (type = cb_param(&ps, "type")) != NULL) {
+		if (strcmp(type, "delivery_report_sms") == 0)
+			n = 0;
+		else if (strcmp(type, "recipient_delivery_report_sms") == 0)
+			n = cb_report_fields(&ps, &fields, out, why);
 	}
-	id = cb_param(&ps, "batch_id");
-	status = cb_param(&ps, "status");
-	if (strcmp(type, "recipient_delivery_report_sms") != 0 ||
-	    id == NULL || *id == '\0' || status == NULL)
-		goto done;
-	memset(out, 0, sizeof(*out));
-	if ((out->state = cb_state(statuses, status, 0, SMS_REPORT_NONE)) ==
-	    SMS_REPORT_NONE) {
-		*why = "an unknown status";
-		goto done;
-	}
-	cb_copy(out->id, CALLBACK_ID_MAX, id);
-	cb_copy(out->ref, CALLBACK_ID_MAX, cb_param(&ps, "client_reference"));
-	out->when = cb_time_iso(cb_param(&ps, "at"));
-	cb_raw(out, "Sinch", status, cb_param(&ps, "code"));
-	n = 1;
-done:
 	cb_params_free(&ps);
 	return n;
 }

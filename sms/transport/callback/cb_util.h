@@ -83,6 +83,23 @@ struct cb_word {
 };
 enum sms_report cb_state(const struct cb_word *, const char *word,
 	    int nocase, enum sms_report def);
+/* the parameter names of a provider's report about one SMS */
+struct cb_fields {
+	const char		*provider;	/* X-provider in raw */
+	const struct cb_word	*statuses;	/* words as given, case kept */
+	const char		*id;
+	const char		*status;
+	const char		*ref;		/* NULL: none */
+	const char		*when;		/* NULL: none */
+	int64_t			(*time)(const char *);	/* reads when */
+	const char		*error;
+};
+/*
+ * cb_report_fields - the one report ps holds under f's names: 1, or -1 if
+ * id or status is missing (why untouched) or the status is not known
+ */
+int	 cb_report_fields(const struct cb_params *, const struct cb_fields *,
+	    struct callback_report *, const char **why);
 
 /* cb_token.c - the path token derived from backend.callback_secret */
 int	 cb_token_verify(const struct callback_request *,

@@ -139,34 +139,25 @@ vonage_verify(const struct callback_request *r, const struct callback_keys *k,
 	return ok ? 0 : -1;
 }
 
+/* a delivery receipt's parameters */
+static const struct cb_fields fields = {
+	.provider = "Vonage", .statuses = statuses,
+	.id = "messageId", .status = "status", .ref = "client-ref",
+	.when = "message-timestamp", .time = cb_time_vonage,
+	.error = "err-code",
+};
+
 /* vonage_parse - one receipt: messageId, status, err-code, client-ref */
 static int
 vonage_parse(const struct callback_request *r, struct callback_report *out,
     size_t max, const char **why)
 {
 	struct cb_params	 ps = { 0 };
-	const char		*id, *status;
 	int			 n = -1;
 
 	*why = "not a Vonage delivery receipt";
-	if (max == 0 || cb_params_request(&ps, r) == -1)
-		goto done;
-	id = cb_param(&ps, "messageId");
-	status = cb_param(&ps, "status");
-	if (id == NULL || *id == '\0' || status == NULL)
-		goto done;
-	memset(out, 0, sizeof(*out));
-	if ((out->state = cb_state(statuses, status, 0, SMS_REPORT_NONE)) ==
-	    SMS_REPORT_NONE) {
-		*why = "an unknown status";
-		goto done;
-	}
-	cb_copy(out->id, CALLBACK_ID_MAX, id);
-	cb_copy(out->ref, CALLBACK_ID_MAX, cb_param(&ps, "client-ref"));
-	out->when = cb_time_vonage(cb_param(&ps, "message-timestamp"));
-	cb_raw(out, "Vonage", status, cb_param(&ps, "err-code"));
-	n = 1;
-done:
+	if (max > 0 && cb_params_request(&ps, r) == 0)
+		n = cb_report_fields(&ps, &fields, out, why);
 	cb_params_free(&ps);
 	return n;
 }

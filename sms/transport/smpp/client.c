@@ -499,7 +499,7 @@ part_answered(struct smpp_client *c, struct slot *sl,
 		throttle(c);
 }
 
-/* receipt - a deliver_sm: a delivery report if it is a receipt */
+/* receipt - a deliver_sm or data_sm: a delivery report if it is a receipt */
 static void
 receipt(struct smpp_client *c, const struct smpp_pdu *p)
 {
@@ -509,8 +509,8 @@ receipt(struct smpp_client *c, const struct smpp_pdu *p)
 	size_t			 i, n;
 
 	if (smpp_receipt_parse(p, &rc) == -1) {
-		log_debug("smpp %s deliver_sm that is no receipt ignored",
-		    c->name);
+		log_debug("smpp %s %s that is no receipt ignored", c->name,
+		    smpp_command_name(p->command_id));
 		return;
 	}
 	id = rc.id;
@@ -527,16 +527,16 @@ receipt(struct smpp_client *c, const struct smpp_pdu *p)
 	    .raw = rc.raw });
 }
 
-/* on_pdu - submit_sm_resp, generic_nack or deliver_sm from a session */
+/* on_pdu - submit_sm_resp, generic_nack, deliver_sm, data_sm of a session */
 static void
 on_pdu(void *arg, struct smpp_session *s, const struct smpp_pdu *p)
 {
 	struct smpp_client	*c = arg;
 	struct slot		*sl;
 
-	if (p->command_id == SMPP_DELIVER_SM) {
+	if (p->command_id == SMPP_DELIVER_SM || p->command_id == SMPP_DATA_SM) {
 		receipt(c, p);
-		(void)smpp_session_answer(s, SMPP_DELIVER_SM | SMPP_RESP,
+		(void)smpp_session_answer(s, p->command_id | SMPP_RESP,
 		    SMPP_ESME_ROK, p->sequence);
 		return;
 	}

@@ -341,6 +341,7 @@ dispatch(struct smpp_session *s, const struct smpp_pdu *p)
 	case SMPP_SUBMIT_SM | SMPP_RESP:
 	case SMPP_GENERIC_NACK:
 	case SMPP_DELIVER_SM:
+	case SMPP_DATA_SM:	/* an SMSC may give receipts so (4.7) */
 		s->ops->pdu(s->arg, s, p);
 		return;
 	default:
@@ -350,16 +351,28 @@ dispatch(struct smpp_session *s, const struct smpp_pdu *p)
 	}
 }
 
-/* malformed - answer a PDU that cannot be decoded (never a nack's) */
+/*
+ * malformed - answer a PDU that cannot be decoded (never a nack's). A
+ * submit_sm_resp still answers its submit_sm, with its status and no
+ * message_id: left unanswered, the SMS would go again on every session.
+ */
 static void
 malformed(struct smpp_session *s, const struct smpp_pdu *p, uint32_t status)
 {
+	struct smpp_pdu	 resp;
+
 	log_info("smpp %s %s malformed %s seq=%u: %s", s->peer->name,
 	    s->label, smpp_command_name(p->command_id), p->sequence,
 	    smpp_status_name(status));
 	if (p->command_id != SMPP_GENERIC_NACK)
 		(void)smpp_session_answer(s, SMPP_GENERIC_NACK, status,
 		    p->sequence);
+	if (p->command_id == (SMPP_SUBMIT_SM | SMPP_RESP)) {
+		resp = *p;
+		if (resp.body.message_id == NULL)
+			resp.body.message_id = "";
+		dispatch(s, &resp);
+	}
 }
 
 /* read_pdus - every whole PDU read so far, in order */
@@ -571,7 +584,8 @@ smpp_session_answer(struct smpp_session *s, uint32_t command_id,
 
 	if (s->bev == NULL)
 		return -1;
-	if (command_id == (SMPP_DELIVER_SM | SMPP_RESP))
+	if (command_id == (SMPP_DELIVER_SM | SMPP_RESP) ||
+	    command_id == (SMPP_DATA_SM | SMPP_RESP))
 		p.body.message_id = "";
 	return write_pdu(s, &p);
 }

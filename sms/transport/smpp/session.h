@@ -18,11 +18,12 @@ struct smpp_session;
 
 /*
  * What the session tells its owner, always from the loop. pdu: a
- * submit_sm_resp, generic_nack or deliver_sm (valid during the call only;
- * the owner answers a deliver_sm itself). down: the session was bound and
- * is lost; requests without their response will never get one. closed:
- * smpp_session_close is complete. The owner may call any function of the
- * session from these, smpp_session_free only from closed.
+ * submit_sm_resp, generic_nack, deliver_sm or data_sm (valid during the
+ * call only; the owner answers a deliver_sm or data_sm itself). down: the
+ * session was bound and is lost; requests without their response will
+ * never get one. closed: smpp_session_close is complete. The owner may
+ * call any function of the session from these, smpp_session_free only
+ * from closed.
  */
 struct smpp_session_ops {
 	void	(*bound)(void *arg, struct smpp_session *);
