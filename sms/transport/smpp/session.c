@@ -421,7 +421,10 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 		send_bind(s);
 		return;
 	}
-	if (what & BEV_EVENT_EOF)
+	if (what & BEV_EVENT_TIMEOUT)
+		snprintf(why, sizeof(why), "the SMSC read nothing for %us",
+		    s->peer->conf->response_timeout);
+	else if (what & BEV_EVENT_EOF)
 		snprintf(why, sizeof(why), "connection closed by the SMSC");
 	else if ((e = bufferevent_get_openssl_error(bev)) != 0)
 		snprintf(why, sizeof(why), "TLS: %s",
@@ -468,6 +471,7 @@ static void
 connect_now(struct smpp_session *s)
 {
 	SSL		*ssl;
+	struct timeval	 wt = { 0, 0 };
 	int		 port = atoi(s->peer->port);
 
 	enter(s, SESS_CONNECTING);
@@ -485,6 +489,13 @@ connect_now(struct smpp_session *s)
 	}
 	bufferevent_setcb(s->bev, read_pdus, NULL, conn_event, s);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	/*
+	 * output pending and unread for response_timeout ends the session:
+	 * an SMSC that sends (enquire_link) but never reads would otherwise
+	 * keep it alive while our output buffer grows
+	 */
+	wt.tv_sec = s->peer->conf->response_timeout;
+	bufferevent_set_timeouts(s->bev, NULL, &wt);
 	arm(s->deadline, s->peer->conf->response_timeout);
 	if (bufferevent_socket_connect_hostname(s->bev, s->peer->dns,
 	    AF_UNSPEC, s->peer->host, port) == -1 && s->state ==
