@@ -261,6 +261,7 @@ struct conf {
 		unsigned	 lifetime;
 		unsigned	 commit_delay_ms;	/* group commit window */
 		size_t		 min_free;	/* spool reserve for accepted mail */
+		unsigned	 max_hold;	/* RFC 4865 FUTURERELEASE; 0: off */
 	} queue;
 
 	/* the HTTP listener: provider callbacks (smtpd/http/) */

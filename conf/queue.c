@@ -62,6 +62,8 @@ static const struct keydef queue_keys[] = {
 	  .off = OFF(queue.commit_delay_ms), .min = 0, .max = 1000 },
 	{ .name = "min_free", .type = K_SIZE, .off = OFF(queue.min_free),
 	  .min = 64 * 1024, .max = 1024 * 1024 * 1024, .def = 1024 * 1024 },
+	{ .name = "max_hold", .type = K_DURATION, .off = OFF(queue.max_hold),
+	  .min = 0, .max = 365 * DAY, .def = 7 * DAY },
 	{ .name = NULL }
 };
 

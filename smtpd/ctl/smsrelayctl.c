@@ -38,9 +38,13 @@ usage(void)
 	    "                   [-u usersfile] user\n"
 	    "commands:\n"
 	    "  queue       list queued messages: id, age, recipients, state, next try\n"
+	    "  queue --scheduled\n"
+	    "              the messages held for a later release, with its time\n"
 	    "  show ID     everything about one message\n"
 	    "  flush       retry every deferred recipient now\n"
 	    "  delete ID   remove a message without delivery or bounce\n"
+	    "  delete --message-id MSGID\n"
+	    "              remove the messages whose Message-ID: is MSGID\n"
 	    "  backends    each backend: state (up, down or throttled until\n"
 	    "              when, probing), in flight, waiting, rate, failures\n"
 	    "  report ID STATE [WORDS]\n"
@@ -603,7 +607,8 @@ main(int argc, char *argv[])
 	char		 cmd[CONTROL_LINE_MAX + 1], *path;
 	int		 ch, rc, text_only = 0;
 
-	while ((ch = getopt(argc, argv, "f:m:s:tu:V")) != -1) {
+	/* "+": options end at the command, whose own start with "--" */
+	while ((ch = getopt(argc, argv, "+f:m:s:tu:V")) != -1) {
 		switch (ch) {
 		case 'f': file = optarg; break;
 		case 'm': method = optarg; break;
@@ -626,6 +631,15 @@ main(int argc, char *argv[])
 	    strcmp(argv[0], CTL_FLUSH) == 0 ||
 	    strcmp(argv[0], CTL_BACKENDS) == 0))
 		snprintf(cmd, sizeof(cmd), "%s", argv[0]);
+	else if (argc == 2 && strcmp(argv[0], CTL_QUEUE) == 0 &&
+	    strcmp(argv[1], CTL_SCHEDULED) == 0)
+		snprintf(cmd, sizeof(cmd), "%s %s", argv[0], argv[1]);
+	else if (argc == 3 && strcmp(argv[0], CTL_DELETE) == 0 &&
+	    strcmp(argv[1], CTL_BY_MESSAGE_ID) == 0 &&
+	    strlen(argv[2]) <= CONTROL_MSGID_MAX &&
+	    strpbrk(argv[2], " \t\r\n") == NULL)
+		snprintf(cmd, sizeof(cmd), "%s %s %s", argv[0], argv[1],
+		    argv[2]);
 	else if (argc == 2 && (strcmp(argv[0], CTL_SHOW) == 0 ||
 	    strcmp(argv[0], CTL_DELETE) == 0) &&
 	    strlen(argv[1]) <= CONTROL_ID_MAX &&

@@ -54,6 +54,7 @@ struct message {
 	uint32_t	 lifetime;	/* [VALIDITY:], 0: queue.lifetime */
 	const struct message_rcpt *rcpts;
 	uint32_t	 nrcpts;
+	uint8_t		 priority;	/* enum sms_priority */
 };
 
 /*
