@@ -126,7 +126,7 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 		    sizeof(CTL_DELETE " " CTL_BY_MESSAGE_ID), out);
 	else if (strcmp(line, "queue") == 0) {
 		evbuffer_add_printf(out, "ok\n");
-		ctl_queue_list(srv->queue, (int64_t)time(NULL), out);
+		ctl_queue_list(srv->queue, clock_now(), out);
 	} else if (strcmp(line, CTL_BACKENDS) == 0) {
 		evbuffer_add_printf(out, "ok\n");
 		ctl_backends(srv->queue, (int64_t)time(NULL), out);
@@ -134,7 +134,7 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 		struct evbuffer *tmp = evbuffer_new();
 
 		if (tmp != NULL && ctl_queue_show(srv->queue, line + 5,
-		    (int64_t)time(NULL), tmp) == 0) {
+		    clock_now(), tmp) == 0) {
 			evbuffer_add_printf(out, "ok\n");
 			evbuffer_add_buffer(out, tmp);
 		} else

@@ -1251,7 +1251,7 @@ queue_set_conf(struct queue *q, const struct conf *conf)
 	spool_set_min_free(q->spool, conf->queue.min_free);
 }
 
-/* queue_flush - retry every deferred recipient now */
+/* queue_flush - retry every deferred recipient now, not what is held */
 void
 queue_flush(struct queue *q)
 {
@@ -1259,6 +1259,9 @@ queue_flush(struct queue *q)
 	uint32_t	 i;
 
 	TAILQ_FOREACH(m, &q->msgs, entry) {
+		/* a release time is the sender's word, not a retry */
+		if (schedule_release(m->msg, now_sec()) > 0)
+			continue;
 		for (i = 0; i < m->msg->nrcpts; i++)
 			if (m->status[i].state == RCPT_DEFERRED)
 				rcpt_make_ready(q, &m->rcpts[i]);

@@ -224,6 +224,9 @@ def c_ctl_scheduled_delete(ctx):
         check(m and abs(int(m.group(2)) - secs) <= 3,
               "%s: release in %r, want about %ds" % (q, line[0], secs))
     check(now not in out, "a message sent at once listed as scheduled")
+    rc, out2, err = d.ctl("flush")
+    check(rc == 0, "flush -> %d %r" % (rc, err))
+    not_sent_yet(ctx, numbers[2], "flush: a message held for a later release", settle=1)
     check("reminder-42@client.test" in out, "the Message-ID is not listed")
     rc, out, err = d.ctl("delete", q1)
     check(rc == 0 and q1 in out, "delete %s -> %d %r %r" % (q1, rc, out, err))
