@@ -62,12 +62,18 @@ days_from_civil(int year, int mon, int day)
 static const char *
 civil_time(const struct civil *c, int64_t *out)
 {
+	int64_t	 t;
+
 	if (c->year < 1970 || c->year > YEAR_MAX || c->mon < 1 ||
 	    c->mon > 12 || c->day < 1 || c->day > days_in(c->year, c->mon) ||
 	    c->hour > 23 || c->min > 59 || c->sec > 59)
 		return "no such date or time";
-	*out = days_from_civil(c->year, c->mon, c->day) * 86400 +
+	t = days_from_civil(c->year, c->mon, c->day) * 86400 +
 	    c->hour * 3600 + c->min * 60 + c->sec - c->offset;
+	/* in UTC too: an offset may carry it out of 1970-9999 */
+	if (t < 0 || t >= days_from_civil(YEAR_MAX + 1, 1, 1) * 86400)
+		return "date out of range";
+	*out = t;
 	return NULL;
 }
 
