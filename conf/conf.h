@@ -275,6 +275,7 @@ struct conf {
 		char		*quiet_hours;	/* sms/lib/quiet.h; NULL: none */
 		struct quiet_sender_conf *quiet_senders;	/* by sender domain */
 		size_t		 nquiet_senders;
+		unsigned	 max_hold;	/* RFC 4865 FUTURERELEASE; 0: off */
 	} queue;
 
 	/* the HTTP listener: provider callbacks (smtpd/http/) */

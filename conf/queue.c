@@ -101,6 +101,8 @@ static const struct keydef queue_keys[] = {
 	  .off = OFF(queue.quiet_senders), .noff = OFF(queue.nquiet_senders),
 	  .sub = quiet_sender_keys, .size = sizeof(struct quiet_sender_conf),
 	  .check = check_quiet_sender, .flags = KF_INLINE },
+	{ .name = "max_hold", .type = K_DURATION, .off = OFF(queue.max_hold),
+	  .min = 0, .max = 365 * DAY, .def = 7 * DAY },
 	{ .name = NULL }
 };
 

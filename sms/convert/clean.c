@@ -41,6 +41,7 @@
 #include "sms/lib/ascii.h"
 #include "sms/lib/buf.h"
 #include "sms/lib/quiet.h"
+#include "sms/lib/datetime.h"
 #include "sms/convert/clean.h"
 #include "sms/lib/utf8.h"
 
@@ -987,7 +988,6 @@ static const struct {
 #define SRC_ALNUM_MAX		11
 #define SRC_DIGITS_MAX		15
 #define VALIDITY_MAX		72
-#define OFFSET_HOURS_MAX	14
 
 /* is_space - blanks trimmed around names and values */
 static bool
@@ -1051,77 +1051,19 @@ parse_src(const char *v, size_t n, char *src, size_t size)
 	return NULL;
 }
 
-/* days_in - days of month mon (1-12) of year */
-static int
-days_in(int year, int mon)
-{
-	static const int	 days[] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	bool			 leap;
-
-	leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	return mon == 2 && leap ? 29 : days[mon - 1];
-}
-
 /*
- * parse_time - YYYY-MM-DDTHH:MM[:SS] with Z or +HH:MM, +HHMM, +HH; local
- * time without an offset is refused, as the relay cannot know the sender's.
+ * parse_time - an ISO 8601 time with its offset (sms/lib/datetime.h); a
+ * local time without one is refused, as the relay cannot know the sender's.
  */
 static const char *
 parse_time(const char *v, size_t n, time_t *out)
 {
-	struct tm	 tm;
-	time_t		 t;
-	size_t		 i = 16;
-	int		 year, mon, day, hour, min, sec = 0, off = 0, oh, om;
+	const char	*problem;
+	int64_t		 t;
 
-	if (n < 17 || v[4] != '-' || v[7] != '-' ||
-	    (v[10] != 'T' && v[10] != 't') || v[13] != ':' ||
-	    (year = digits(v, 4)) < 0 || (mon = digits(v + 5, 2)) < 0 ||
-	    (day = digits(v + 8, 2)) < 0 || (hour = digits(v + 11, 2)) < 0 ||
-	    (min = digits(v + 14, 2)) < 0)
-		return "YYYY-MM-DDTHH:MM[:SS] and Z or an offset expected";
-	if (v[i] == ':') {
-		if (n < i + 3 || (sec = digits(v + i + 1, 2)) < 0)
-			return "seconds of two digits expected";
-		i += 3;
-	}
-	if (i == n)
-		return "Z or an offset +HH:MM expected";
-	if (i + 1 == n && (v[i] == 'Z' || v[i] == 'z'))
-		off = 0;
-	else if (v[i] == '+' || v[i] == '-') {
-		om = 0;
-		if (n == i + 3)
-			oh = digits(v + i + 1, 2);
-		else if (n == i + 5) {
-			oh = digits(v + i + 1, 2);
-			om = digits(v + i + 3, 2);
-		} else if (n == i + 6 && v[i + 3] == ':') {
-			oh = digits(v + i + 1, 2);
-			om = digits(v + i + 4, 2);
-		} else
-			return "offset +HH:MM expected";
-		if (oh < 0 || om < 0 || oh > OFFSET_HOURS_MAX || om > 59)
-			return "offset +HH:MM expected";
-		off = (oh * 60 + om) * 60 * (v[i] == '-' ? -1 : 1);
-	} else
-		return "Z or an offset +HH:MM expected";
-	if (year < 1970 || mon < 1 || mon > 12 || day < 1 ||
-	    day > days_in(year, mon) || hour > 23 || min > 59 || sec > 59)
-		return "no such date or time";
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = mon - 1;
-	tm.tm_mday = day;
-	tm.tm_hour = hour;
-	tm.tm_min = min;
-	tm.tm_sec = sec;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return "date out of range";
-	*out = t - off;
-	return NULL;
+	if ((problem = datetime_iso8601(v, n, &t)) == NULL)
+		*out = (time_t)t;
+	return problem;
 }
 
 /* parse_switch - ON or OFF, any case */

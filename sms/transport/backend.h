@@ -21,7 +21,15 @@ struct sms {
 	const char	*encoding;	/* "GSM-7" / "UCS-2" */
 	int		 want_report;	/* ask the provider for delivery reports */
 	const char	*sender;	/* envelope sender, for routes; may be NULL */
+	uint8_t		 priority;	/* enum sms_priority */
 };
+
+/*
+ * how urgently an SMS goes: express ones go ahead of bulk waiting for the
+ * same backend (never ahead of the same sender's to the same number); the
+ * values are journaled
+ */
+enum sms_priority { SMS_PRIORITY_BULK = 0, SMS_PRIORITY_EXPRESS = 1 };
 
 /*
  * sms_strings_size, sms_copy - an SMS that outlives the caller's: the bytes

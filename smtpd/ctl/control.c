@@ -21,9 +21,11 @@
 #include "smtpd/ctl/backend_view.h"
 #include "smtpd/ctl/queue_view.h"
 #include "smtpd/queue/queue.h"
+#include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 
 #define CONTROL_DEADLINE	10	/* seconds for a command and its answer */
+#define DELETE_MANY_MAX		1000	/* messages one Message-ID deletes at once */
 
 static struct evconnlistener	*control_listener;
 static struct accept_backoff	 control_backoff;
@@ -75,13 +77,56 @@ control_report(struct server *srv, const char *args, struct evbuffer *out)
 		    "%s\n", id);
 }
 
+/*
+ * control_delete_message_id - every queued SMS whose Message-ID: is msgid
+ * (the same message sent again, or to several recipients' messages)
+ */
+static void
+control_delete_message_id(struct server *srv, const char *msgid,
+    struct evbuffer *out)
+{
+	char	(*ids)[QID_LEN + 1];
+	size_t	 n, i, deleted = 0;
+
+	if ((ids = calloc(DELETE_MANY_MAX, sizeof(*ids))) == NULL) {
+		evbuffer_add_printf(out, "error: out of memory\n");
+		return;
+	}
+	n = ctl_queue_by_message_id(srv->queue, msgid, ids, DELETE_MANY_MAX);
+	if (n > DELETE_MANY_MAX)
+		n = DELETE_MANY_MAX;
+	for (i = 0; i < n; i++)
+		if (queue_delete(srv->queue, ids[i]) == 0)
+			deleted++;
+	if (n == 0)
+		evbuffer_add_printf(out, "error: no queued message has "
+		    "Message-ID <%s>\n", msgid);
+	else if (deleted < n)
+		evbuffer_add_printf(out, "error: deleted %zu of %zu messages "
+		    "with Message-ID <%s>; the others are being delivered "
+		    "right now\n", deleted, n, msgid);
+	else {
+		evbuffer_add_printf(out, "ok\n");
+		for (i = 0; i < n; i++)
+			evbuffer_add_printf(out, "deleted %s\n", ids[i]);
+	}
+	free(ids);
+}
+
 /* control_answer - run one command line into out */
 static void
 control_answer(struct server *srv, const char *line, struct evbuffer *out)
 {
-	if (strcmp(line, "queue") == 0) {
+	if (strcmp(line, CTL_QUEUE " " CTL_SCHEDULED) == 0) {
 		evbuffer_add_printf(out, "ok\n");
-		ctl_queue_list(srv->queue, (int64_t)time(NULL), out);
+		ctl_queue_scheduled(srv->queue, clock_now(), out);
+	} else if (strncmp(line, CTL_DELETE " " CTL_BY_MESSAGE_ID " ",
+	    sizeof(CTL_DELETE " " CTL_BY_MESSAGE_ID)) == 0)
+		control_delete_message_id(srv, line +
+		    sizeof(CTL_DELETE " " CTL_BY_MESSAGE_ID), out);
+	else if (strcmp(line, "queue") == 0) {
+		evbuffer_add_printf(out, "ok\n");
+		ctl_queue_list(srv->queue, clock_now(), out);
 	} else if (strcmp(line, CTL_BACKENDS) == 0) {
 		evbuffer_add_printf(out, "ok\n");
 		ctl_backends(srv->queue, (int64_t)time(NULL), out);
@@ -89,7 +134,7 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 		struct evbuffer *tmp = evbuffer_new();
 
 		if (tmp != NULL && ctl_queue_show(srv->queue, line + 5,
-		    (int64_t)time(NULL), tmp) == 0) {
+		    clock_now(), tmp) == 0) {
 			evbuffer_add_printf(out, "ok\n");
 			evbuffer_add_buffer(out, tmp);
 		} else
@@ -111,7 +156,8 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 		control_report(srv, line + sizeof(CTL_REPORT), out);
 	else
 		evbuffer_add_printf(out, "error: unknown command; try queue, "
-		    "show ID, flush, delete ID, backends, report ID STATE\n");
+		    "queue --scheduled, show ID, flush, delete ID, delete "
+		    "--message-id MSGID, backends, report ID STATE\n");
 }
 
 /* one administrator's connection: a command, its answer, a deadline */

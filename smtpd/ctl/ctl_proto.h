@@ -7,10 +7,12 @@
 
 #define CONTROL_LINE_MAX	256	/* a command line, without its LF */
 #define CONTROL_ID_MAX		64	/* the ID of "show ID" and "delete ID" */
+#define CONTROL_MSGID_MAX	200	/* of "delete --message-id MSGID" */
 
 /*
  * the commands: "queue", "show ID", "flush", "delete ID", "backends",
- * "report ID STATE [WORDS]" (ID: a provider's id or a client reference)
+ * "report ID STATE [WORDS]" (ID: a provider's id or a client reference),
+ * "queue --scheduled", "delete --message-id MSGID"
  */
 #define CTL_QUEUE	"queue"
 #define CTL_SHOW	"show"
@@ -18,6 +20,8 @@
 #define CTL_DELETE	"delete"
 #define CTL_BACKENDS	"backends"
 #define CTL_REPORT	"report"
+#define CTL_SCHEDULED	"--scheduled"
+#define CTL_BY_MESSAGE_ID "--message-id"
 
 /* the first line of every answer */
 #define CTL_OK		"ok"

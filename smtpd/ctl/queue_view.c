@@ -3,9 +3,12 @@
  * least advanced state of each message, or one message in every detail.
  */
 #include <inttypes.h>
+#include <string.h>
 #include <time.h>
 
 #include "sms/convert/gsm.h"
+#include "sms/lib/datetime.h"
+#include "sms/lib/header_field.h"
 #include "smtpd/ctl/queue_view.h"
 #include "smtpd/queue/schedule.h"
 
@@ -196,4 +199,77 @@ ctl_queue_show(const struct queue *q, const char *idstr, int64_t now,
 	for (i = 0; i < d->nrcpts; i++)
 		show_rcpt(&v, i, now, out);
 	return 0;
+}
+
+/* message_id - the Message-ID: of a message without its <>; 0 if none */
+static int
+message_id(const struct message *d, char *out, size_t size)
+{
+	size_t	 n;
+
+	if (header_field(d->headers, d->headers_len, "Message-ID", out,
+	    size) != 1)
+		return 0;
+	n = strlen(out);
+	if (n >= 2 && out[0] == '<' && out[n - 1] == '>') {
+		memmove(out, out + 1, n - 2);
+		out[n - 2] = '\0';
+	}
+	return out[0] != '\0';
+}
+
+/* ctl_queue_scheduled - see queue_view.h */
+void
+ctl_queue_scheduled(const struct queue *q, int64_t now, struct evbuffer *out)
+{
+	struct queue_iter	 it;
+	struct queue_view	 v;
+	char			 at[DATETIME_UTC_LEN + 1], mid[256];
+	size_t			 n = 0;
+
+	evbuffer_add_printf(out, "%-16s %-20s %10s %5s %s\n", "ID", "RELEASE",
+	    "IN", "RCPTS", "SENDER MESSAGE-ID");
+	queue_iter_start(q, &it);
+	while (queue_iter_next(&it, &v)) {
+		if (v.msg->not_before <= now)
+			continue;
+		datetime_utc(v.msg->not_before, at);
+		evbuffer_add_printf(out, "%-16s %-20s %9" PRId64 "s %5u <%s> "
+		    "%s\n", v.idstr, at, v.msg->not_before - now,
+		    v.msg->nrcpts, v.msg->sender, message_id(v.msg, mid,
+		    sizeof(mid)) ? mid : "-");
+		n++;
+	}
+	evbuffer_add_printf(out, "-- %zu scheduled message%s\n", n,
+	    n == 1 ? "" : "s");
+}
+
+/* ctl_queue_by_message_id - see queue_view.h */
+size_t
+ctl_queue_by_message_id(const struct queue *q, const char *msgid,
+    char (*ids)[QID_LEN + 1], size_t max)
+{
+	struct queue_iter	 it;
+	struct queue_view	 v;
+	char			 want[256], mid[256];
+	size_t			 n = 0, len = strlen(msgid);
+
+	if (len >= sizeof(want))
+		return 0;
+	if (len >= 2 && msgid[0] == '<' && msgid[len - 1] == '>') {
+		msgid++;
+		len -= 2;
+	}
+	memcpy(want, msgid, len);
+	want[len] = '\0';
+	queue_iter_start(q, &it);
+	while (queue_iter_next(&it, &v)) {
+		if (v.msg->kind != MSG_SMS || !message_id(v.msg, mid,
+		    sizeof(mid)) || strcmp(mid, want) != 0)
+			continue;
+		if (n < max)
+			memcpy(ids[n], v.idstr, QID_LEN + 1);
+		n++;
+	}
+	return n;
 }

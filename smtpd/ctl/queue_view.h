@@ -1,6 +1,7 @@
 /*
  * queue_view.h - what smsrelayctl queue and show print, made from the
- * queue's read-only views; the control socket sends it.
+ * queue's read-only views (and which messages a Message-ID names); the
+ * control socket sends it.
  */
 #ifndef SMSRELAY_QUEUE_VIEW_H
 #define SMSRELAY_QUEUE_VIEW_H
@@ -15,5 +16,20 @@ void	ctl_queue_list(const struct queue *, int64_t now, struct evbuffer *);
 /* ctl_queue_show - everything known about one message; -1 if none */
 int	ctl_queue_show(const struct queue *, const char *idstr, int64_t now,
 	    struct evbuffer *);
+
+/*
+ * ctl_queue_scheduled - one line per message held for a later release:
+ * id, release time (UTC, and in how long), recipients, sender, Message-ID
+ */
+void	ctl_queue_scheduled(const struct queue *, int64_t now,
+	    struct evbuffer *);
+
+/*
+ * ctl_queue_by_message_id - the ids of up to max messages whose
+ * Message-ID: is msgid (angle brackets optional on either side), into
+ * ids; how many there are in all (more than max: the rest not written)
+ */
+size_t	ctl_queue_by_message_id(const struct queue *, const char *msgid,
+	    char (*ids)[QID_LEN + 1], size_t max);
 
 #endif

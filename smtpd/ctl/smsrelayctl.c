@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -38,9 +39,14 @@ usage(void)
 	    "                   [-u usersfile] user\n"
 	    "commands:\n"
 	    "  queue       list queued messages: id, age, recipients, state, next try\n"
+	    "  queue --scheduled\n"
+	    "              the messages held for a later release, with its time\n"
 	    "  show ID     everything about one message\n"
-	    "  flush       retry every deferred recipient now\n"
+	    "  flush       retry every deferred recipient now (not those held\n"
+	    "              for a later release)\n"
 	    "  delete ID   remove a message without delivery or bounce\n"
+	    "  delete --message-id MSGID\n"
+	    "              remove the messages whose Message-ID: is MSGID\n"
 	    "  backends    each backend: state (up, down or throttled until\n"
 	    "              when, probing), in flight, waiting, rate, failures\n"
 	    "  report ID STATE [WORDS]\n"
@@ -596,14 +602,47 @@ report_command(int argc, char *argv[], char *cmd, size_t size)
 	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
+/* the long options of queue and delete; getopt_long returns their letter */
+static const struct option long_options[] = {
+	{ "scheduled", no_argument, NULL, 'S' },
+	{ "message-id", required_argument, NULL, 'M' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/*
+ * long_command - the line for queue --scheduled or delete --message-id
+ * MSGID; -1 if that is not what argv and the long options make
+ */
+static int
+long_command(int argc, char *argv[], int scheduled, const char *msgid,
+    char *cmd, size_t size)
+{
+	if (scheduled && msgid == NULL && argc == 1 &&
+	    strcmp(argv[0], CTL_QUEUE) == 0) {
+		snprintf(cmd, size, "%s %s", CTL_QUEUE, CTL_SCHEDULED);
+		return 0;
+	}
+	if (!scheduled && msgid != NULL && argc == 1 &&
+	    strcmp(argv[0], CTL_DELETE) == 0 && msgid[0] != '\0' &&
+	    strlen(msgid) <= CONTROL_MSGID_MAX &&
+	    strpbrk(msgid, " \t\r\n") == NULL) {
+		snprintf(cmd, size, "%s %s %s", CTL_DELETE, CTL_BY_MESSAGE_ID,
+		    msgid);
+		return 0;
+	}
+	return -1;
+}
+
 int
 main(int argc, char *argv[])
 {
 	const char	*file = NULL, *sock = NULL, *method = NULL, *users = NULL;
+	const char	*msgid = NULL;
 	char		 cmd[CONTROL_LINE_MAX + 1], *path;
-	int		 ch, rc, text_only = 0;
+	int		 ch, rc, text_only = 0, scheduled = 0;
 
-	while ((ch = getopt(argc, argv, "f:m:s:tu:V")) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:m:s:tu:V", long_options,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'f': file = optarg; break;
 		case 'm': method = optarg; break;
@@ -611,18 +650,25 @@ main(int argc, char *argv[])
 		case 't': text_only = 1; break;
 		case 'u': users = optarg; break;
 		case 'V': printf("smsrelayctl %s\n", PACKAGE_VERSION); return 0;
+		case 'S': scheduled = 1; break;
+		case 'M': msgid = optarg; break;
 		default: usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 2 && strcmp(argv[0], "passwd") == 0)
+	if (argc == 2 && strcmp(argv[0], "passwd") == 0 && !scheduled &&
+	    msgid == NULL)
 		return passwd(file, method, users, argv[1]);
 	if (method != NULL || users != NULL)
 		usage();
-	if (argc >= 1 && argc <= 2 && strcmp(argv[0], "convert") == 0)
+	if (scheduled || msgid != NULL) {
+		if (long_command(argc, argv, scheduled, msgid, cmd,
+		    sizeof(cmd)) == -1)
+			usage();
+	} else if (argc >= 1 && argc <= 2 && strcmp(argv[0], "convert") == 0)
 		return convert(file, argc == 2 ? argv[1] : NULL, text_only);
-	if (argc == 1 && (strcmp(argv[0], CTL_QUEUE) == 0 ||
+	else if (argc == 1 && (strcmp(argv[0], CTL_QUEUE) == 0 ||
 	    strcmp(argv[0], CTL_FLUSH) == 0 ||
 	    strcmp(argv[0], CTL_BACKENDS) == 0))
 		snprintf(cmd, sizeof(cmd), "%s", argv[0]);

@@ -12,10 +12,12 @@
 
 #include "sms/convert/mime.h"
 #include "sms/convert/text.h"
+#include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
 #include "smtpd/intake/intake.h"
 #include "smtpd/intake/limits.h"
+#include "smtpd/intake/release.h"
 #include "smtpd/policy/policy.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/server.h"
@@ -69,6 +71,30 @@ header_block_len(const char *p, size_t len)
 	const char *e = memmem(p, len, "\r\n\r\n", 4);
 
 	return e != NULL ? (size_t)(e - p) + 4 : len;
+}
+
+/*
+ * release_time - when the message may go: the latest time MAIL FROM, the
+ * header or [JOBPERIOD:] names, each within queue.max_hold; 0, or -1 with
+ * the refusal
+ */
+static int
+release_time(struct smtp_tx *tx, struct verdict *v)
+{
+	const struct conf *c = tx->srv->conf;
+	int64_t		 now = clock_now(), header = 0,
+			 job = (int64_t)tx->sms->subject_options.send_at;
+
+	if (release_header(tx->data.s, header_block_len(tx->data.s,
+	    tx->data.len), &header, v) == -1 ||
+	    release_within(c, header, now, "the header", v) == -1 ||
+	    release_within(c, job, now, "[JOBPERIOD:]", v) == -1)
+		return -1;
+	if (header > tx->release_at)
+		tx->release_at = header;
+	if (job > tx->release_at)
+		tx->release_at = job;
+	return 0;
 }
 
 /* queue_refusal - the reply when the queue cannot take a message */
@@ -150,14 +176,16 @@ enqueue(struct smtp_tx *tx)
 	sub = (struct message){ .sender = tx->sender, .client = tx->client,
 	    .helo = tx->helo, .envid = tx->envid[0] ? tx->envid : NULL,
 	    .ret = tx->ret, .sender_id = sender_id(tx), .text = st->text,
-	    .not_before = (int64_t)st->subject_options.send_at,
+	    .not_before = tx->release_at,
 	    .lifetime = st->subject_options.validity_hours * 3600,
 	    .quiet = policy_quiet_hours(tx->srv->conf, tx_user_conf(tx),
 	    tx->sender, st->subject_options.quiet),
 	    .parts = st->layout.parts, .encoding = (uint8_t)st->layout.encoding,
 	    .headers = tx->data.s, .headers_len = hlen,
 	    .raw = tx->data.s, .raw_len = tx->data.len,
-	    .rcpts = qr, .nrcpts = (uint32_t)tx->nrcpts };
+	    .rcpts = qr, .nrcpts = (uint32_t)tx->nrcpts,
+	    .priority = (uint8_t)release_priority(tx->data.s, hlen,
+	    st->subject_options.express) };
 	rc = queue_submit(tx->srv->queue, &sub, queued, tx, tx->queue_id);
 	err = errno;
 	free(qr);
@@ -254,7 +282,8 @@ intake_message(struct smtp_tx *tx, struct verdict *v,
 {
 	tx->events = ev;
 	tx->events_arg = arg;
-	if (convert(tx, v) == -1 || check_originators(tx, v) == -1)
+	if (convert(tx, v) == -1 || check_originators(tx, v) == -1 ||
+	    release_time(tx, v) == -1)
 		goto refused;
 	if (check_later(&tx->check, tx, CHECK_DATA, v, data_checked, tx) ==
 	    CHECK_LATER)

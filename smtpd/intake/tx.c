@@ -31,6 +31,7 @@ tx_reset(struct smtp_tx *tx)
 	tx->envid[0] = '\0';
 	tx->ret = 0;
 	tx->smtputf8 = 0;
+	tx->release_at = 0;
 	tx->too_big = 0;
 	tx->bdat = 0;
 	tx->data.len = 0;

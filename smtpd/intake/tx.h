@@ -44,6 +44,7 @@ struct smtp_tx {
 	char		 envid[SMTP_ENVID_MAX + 1];
 	uint8_t		 ret;
 	int		 smtputf8;
+	int64_t		 release_at;	/* when it may go (release.h); 0: at once */
 	struct tx_rcpt	*rcpts;
 	size_t		 nrcpts;
 	size_t		 rcap;

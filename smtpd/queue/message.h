@@ -56,6 +56,7 @@ struct message {
 	const char	*quiet;
 	const struct message_rcpt *rcpts;
 	uint32_t	 nrcpts;
+	uint8_t		 priority;	/* enum sms_priority */
 };
 
 /*

@@ -36,12 +36,15 @@
 #include "smtpd/queue/spool.h"
 #include "smtpd/envelope.h"
 
+TAILQ_HEAD(rcptq, qrcpt);
+
 /* a recipient as the queue schedules it; its status is msg->status[index] */
 struct qrcpt {
 	struct qmsg		*msg;
 	uint32_t		 index;
 	struct rcpt_status	*st;
 	TAILQ_ENTRY(qrcpt)	 ready;
+	struct rcptq		*line;		/* the ready line it is on */
 	int			 on_ready;
 	uint64_t		 submitted_us;	/* handed to the transport */
 };
@@ -64,7 +67,6 @@ struct qmsg {
 };
 
 TAILQ_HEAD(msgq, qmsg);
-TAILQ_HEAD(rcptq, qrcpt);
 
 struct queue {
 	struct event_base	*base;
@@ -75,7 +77,7 @@ struct queue {
 	struct hash		 ids;		/* the messages by id */
 	struct report_map	*reports;	/* recipients by provider id */
 	struct msgq		 owed;		/* failed recipients, no DSN yet */
-	struct rcptq		 ready;
+	struct rcptq		 ready[2];	/* [1]: express, fed first */
 	struct event		*pump_ev;
 	struct event		*bounce_ev;	/* DSNs owed, coalesced per tick */
 	uint64_t		 last_id;
@@ -218,7 +220,7 @@ msg_remove(struct queue *q, struct qmsg *m)
 
 	for (i = 0; i < m->msg->nrcpts; i++) {
 		if (m->rcpts[i].on_ready) {
-			TAILQ_REMOVE(&q->ready, &m->rcpts[i], ready);
+			TAILQ_REMOVE(m->rcpts[i].line, &m->rcpts[i], ready);
 			m->rcpts[i].on_ready = 0;
 		}
 		rcpt_forget_parts(q, m, i);
@@ -402,6 +404,33 @@ rcpt_note_report(struct queue *q, struct rcpt_status *st, uint32_t part,
 	}
 }
 
+/* same_pair - the same sender to the same number: their order stays */
+static int
+same_pair(const struct qrcpt *a, const struct qrcpt *b)
+{
+	const struct message *ma = a->msg->msg, *mb = b->msg->msg;
+
+	return strcmp(ma->rcpts[a->index].to, mb->rcpts[b->index].to) == 0 &&
+	    strcmp(ma->sender, mb->sender) == 0;
+}
+
+/*
+ * ready_line - the line a recipient waits in: express goes first, unless
+ * bulk of the same sender to the same number waits (it would overtake it)
+ */
+static struct rcptq *
+ready_line(struct queue *q, const struct qrcpt *r)
+{
+	const struct qrcpt *w;
+
+	if (r->msg->msg->priority != SMS_PRIORITY_EXPRESS)
+		return &q->ready[0];
+	TAILQ_FOREACH(w, &q->ready[0], ready)
+		if (same_pair(w, r))
+			return &q->ready[0];
+	return &q->ready[1];
+}
+
 /* rcpt_make_ready - put a recipient in line for the backend */
 static void
 rcpt_make_ready(struct queue *q, struct qrcpt *r)
@@ -409,7 +438,8 @@ rcpt_make_ready(struct queue *q, struct qrcpt *r)
 	if (r->on_ready)
 		return;
 	r->st->state = RCPT_QUEUED;
-	TAILQ_INSERT_TAIL(&q->ready, r, ready);
+	r->line = ready_line(q, r);
+	TAILQ_INSERT_TAIL(r->line, r, ready);
 	r->on_ready = 1;
 	queue_pump_soon(q);
 }
@@ -801,7 +831,7 @@ rcpt_sms(const struct qrcpt *r, char ref[REPORT_REF_MAX])
 	/* a receipt is asked for whenever the sender may hear of the outcome */
 	return (struct sms){ .ref = ref, .to = d->rcpts[r->index].to,
 	    .from = d->sender_id, .sender = d->sender, .text = d->text,
-	    .parts = d->parts,
+	    .parts = d->parts, .priority = d->priority,
 	    .encoding = gsm_encoding_name(d->encoding),
 	    .want_report = d->rcpts[r->index].notify != SMTP_NOTIFY_NEVER };
 }
@@ -830,20 +860,15 @@ rcpt_dispatch(struct queue *q, struct qrcpt *r)
 	return rc;
 }
 
-/* queue_pump - feed ready recipients while their transports have room */
+/* pump_line - feed one ready line while the transports have room */
 static void
-queue_pump(evutil_socket_t fd, short ev, void *arg)
+pump_line(struct queue *q, struct rcptq *line, int full[MSG_KINDS],
+    int *nfull)
 {
-	struct queue	*q = arg;
 	struct qrcpt	*r, *next;
-	int		 full[MSG_KINDS] = { 0 }, nfull = 0;
 	enum msg_kind	 kind;
 
-	(void)fd;
-	(void)ev;
-	if (q->draining)
-		return;
-	for (r = TAILQ_FIRST(&q->ready); r != NULL && nfull < MSG_KINDS &&
+	for (r = TAILQ_FIRST(line); r != NULL && *nfull < MSG_KINDS &&
 	    spool_recording(q->spool); r = next) {
 		next = TAILQ_NEXT(r, ready);
 		kind = r->msg->msg->kind;
@@ -851,18 +876,33 @@ queue_pump(evutil_socket_t fd, short ev, void *arg)
 			continue;
 		if (!backend_has_capacity(q->transport[kind])) {
 			full[kind] = 1;
-			nfull++;
+			(*nfull)++;
 			continue;
 		}
-		TAILQ_REMOVE(&q->ready, r, ready);
+		TAILQ_REMOVE(line, r, ready);
 		r->on_ready = 0;
 		if (rcpt_dispatch(q, r) == -1) {
-			TAILQ_INSERT_HEAD(&q->ready, r, ready);
+			TAILQ_INSERT_HEAD(line, r, ready);
 			r->on_ready = 1;
 			full[kind] = 1;
-			nfull++;
+			(*nfull)++;
 		}
 	}
+}
+
+/* queue_pump - feed ready recipients, express first, while there is room */
+static void
+queue_pump(evutil_socket_t fd, short ev, void *arg)
+{
+	struct queue	*q = arg;
+	int		 full[MSG_KINDS] = { 0 }, nfull = 0;
+
+	(void)fd;
+	(void)ev;
+	if (q->draining)
+		return;
+	pump_line(q, &q->ready[1], full, &nfull);
+	pump_line(q, &q->ready[0], full, &nfull);
 	spool_commit(q->spool, NULL, NULL);
 }
 
@@ -1234,7 +1274,8 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 	q->conf = conf;
 	q->reports = report_map_new();
 	TAILQ_INIT(&q->msgs);
-	TAILQ_INIT(&q->ready);
+	TAILQ_INIT(&q->ready[0]);
+	TAILQ_INIT(&q->ready[1]);
 	TAILQ_INIT(&q->owed);
 	q->pump_ev = event_new(base, -1, 0, queue_pump, q);
 	q->bounce_ev = event_new(base, -1, 0, queue_bounce_owed, q);
@@ -1278,7 +1319,7 @@ queue_set_conf(struct queue *q, const struct conf *conf)
 	spool_set_min_free(q->spool, conf->queue.min_free);
 }
 
-/* queue_flush - retry every deferred recipient now */
+/* queue_flush - retry every deferred recipient now, not what is held */
 void
 queue_flush(struct queue *q)
 {
@@ -1286,6 +1327,9 @@ queue_flush(struct queue *q)
 	uint32_t	 i;
 
 	TAILQ_FOREACH(m, &q->msgs, entry) {
+		/* a release time is the sender's word, not a retry */
+		if (schedule_release(m->msg, now_sec()) > 0)
+			continue;
 		for (i = 0; i < m->msg->nrcpts; i++)
 			if (m->status[i].state == RCPT_DEFERRED)
 				rcpt_make_ready(q, &m->rcpts[i]);

@@ -152,6 +152,23 @@ str_size(const char *s)
 	return 4 + (s != NULL ? strlen(s) : 0);
 }
 
+/*
+ * A REC_MSG may end with tagged fields added after its first format: a
+ * tag, a length, the value. A record without them (an old spool, or every
+ * field at its default) replays as before; an unknown tag is skipped.
+ */
+#define MSG_TAG_PRIORITY	1	/* u8: enum sms_priority */
+#define MSG_TAG_QUIET		2	/* string: the quiet hours rule */
+#define MSG_TAG_HDR		(1 + 4)
+
+/* msg_tags_size - the bytes of the tagged fields m needs */
+static size_t
+msg_tags_size(const struct message *m)
+{
+	return (m->priority != 0 ? MSG_TAG_HDR + 1 : 0) +
+	    (m->quiet != NULL ? MSG_TAG_HDR + str_size(m->quiet) : 0);
+}
+
 /* msg_size - the payload of a REC_MSG record; more than REC_MAX_LEN if huge */
 static size_t
 msg_size(const struct message *m)
@@ -167,7 +184,7 @@ msg_size(const struct message *m)
 	for (i = 0; i < m->nrcpts; i++)
 		need += str_size(m->rcpts[i].addr) + str_size(m->rcpts[i].to) +
 		    str_size(m->rcpts[i].orcpt) + 1;
-	return need + (m->quiet != NULL ? str_size(m->quiet) : 0);
+	return need + msg_tags_size(m);
 }
 
 /* rec_put_msg - a whole message: envelope, text, headers, raw bytes, rcpts */
@@ -202,9 +219,16 @@ rec_put_msg(struct buf *b, uint64_t id, const struct message *m)
 		enc_str(b, str_of(m->rcpts[i].orcpt));
 		enc_u8(b, m->rcpts[i].notify);
 	}
-	/* only when set, after the recipients: older spools end there */
-	if (m->quiet != NULL)
+	if (m->priority != 0) {
+		enc_u8(b, MSG_TAG_PRIORITY);
+		enc_u32(b, 1);
+		enc_u8(b, m->priority);
+	}
+	if (m->quiet != NULL) {
+		enc_u8(b, MSG_TAG_QUIET);
+		enc_u32(b, (uint32_t)str_size(m->quiet));
 		enc_str(b, str_of(m->quiet));
+	}
 	rec_end(b, start);
 	return 0;
 }
@@ -403,6 +427,33 @@ struct msg_payload {
 	uint64_t	*id;
 };
 
+/* dec_tags - the tagged fields after the recipients, to the payload's end */
+static void
+dec_tags(struct rd *r, struct message *m, struct message_space *sp)
+{
+	struct rd	 v;
+	uint8_t		 tag;
+	uint32_t	 len;
+
+	while (!r->bad && r->pos < r->len) {
+		tag = dec_u8(r);
+		len = dec_u32(r);
+		if (r->bad || r->len - r->pos < len) {
+			r->bad = 1;
+			return;
+		}
+		v = (struct rd){ r->p + r->pos, len, 0, 0 };
+		if (tag == MSG_TAG_PRIORITY && len == 1)
+			m->priority = r->p[r->pos];
+		else if (tag == MSG_TAG_QUIET) {
+			m->quiet = dec_cstr(&v, sp, 1);
+			if (v.bad || v.pos != len)
+				r->bad = 1;
+		}
+		r->pos += len;
+	}
+}
+
 /* fill_decoded - the fill of rec_get_msg: every field in the record's order */
 static int
 fill_decoded(const void *arg, struct message *m, struct message_space *sp)
@@ -448,7 +499,7 @@ fill_decoded(const void *arg, struct message *m, struct message_space *sp)
 	}
 	m->rcpts = rcpts;
 	m->nrcpts = n;
-	m->quiet = r.pos < r.len ? dec_cstr(&r, sp, 1) : NULL;
+	dec_tags(&r, m, sp);
 	return r.bad || r.pos != r.len ? -1 : 0;
 }
 

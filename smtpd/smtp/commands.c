@@ -13,8 +13,11 @@
 
 #include "sms/lib/ascii.h"
 #include "sms/lib/buf.h"
+#include "sms/lib/clock.h"
+#include "sms/lib/datetime.h"
 #include "sms/lib/log.h"
 #include "smtpd/intake/intake.h"
+#include "smtpd/intake/release.h"
 #include "smtpd/smtp/session_priv.h"
 
 /* the states a command may come in, as bits of struct command.states */
@@ -106,10 +109,14 @@ ehlo_keywords(struct session *s)
 {
 	const struct conf *c = s->srv->conf;
 	const char	*kw[12];
-	char		 size[40];
+	char		 size[40], hold[80], until[DATETIME_UTC_LEN + 1];
 	size_t		 n = 0, i;
 
 	snprintf(size, sizeof(size), "SIZE %zu", c->smtp.max_message_size);
+	/* RFC 4865 3: the longest hold, and the latest time it reaches */
+	datetime_utc(clock_now() + (int64_t)c->queue.max_hold, until);
+	snprintf(hold, sizeof(hold), "FUTURERELEASE %u %s", c->queue.max_hold,
+	    until);
 	kw[n++] = "PIPELINING";
 	kw[n++] = size;
 	kw[n++] = "8BITMIME";
@@ -117,6 +124,8 @@ ehlo_keywords(struct session *s)
 	kw[n++] = "DSN";
 	kw[n++] = "SMTPUTF8";
 	kw[n++] = "CHUNKING";
+	if (c->queue.max_hold > 0)
+		kw[n++] = hold;
 	if (s->lst->tls == LISTEN_TLS_STARTTLS && !s->tls &&
 	    s->srv->tls_ctx != NULL)
 		kw[n++] = "STARTTLS";
@@ -227,7 +236,10 @@ cmd_mail(struct session *s, const char *arg, size_t len)
 		reply_error(s, "%d %s %s", err.code, err.enhanced, err.text);
 		return;
 	}
-	if (check_sender(&s->tx, m.addr, m.size, &v) == -1) {
+	if (check_sender(&s->tx, m.addr, m.size, &v) == -1 ||
+	    release_hold(s->srv->conf, (m.params & SMTP_PARAM_HOLDFOR) != 0,
+	    m.holdfor, (m.params & SMTP_PARAM_HOLDUNTIL) != 0, m.holduntil,
+	    clock_now(), &s->tx.release_at, &v) == -1) {
 		reply_verdict(s, &v);
 		return;
 	}

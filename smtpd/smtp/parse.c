@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sms/lib/ascii.h"
+#include "sms/lib/datetime.h"
 #include "sms/lib/utf8.h"
 #include "smtpd/envelope.h"
 #include "smtpd/smtp/parse.h"
@@ -271,6 +272,10 @@ mail_param(struct smtp_mail *m, const struct param *p, struct smtp_error *err)
 		bit = SMTP_PARAM_SMTPUTF8;
 	else if (ascii_iequal(p->kw, p->kwlen, "AUTH"))
 		bit = SMTP_PARAM_AUTH;
+	else if (ascii_iequal(p->kw, p->kwlen, "HOLDFOR"))
+		bit = SMTP_PARAM_HOLDFOR;
+	else if (ascii_iequal(p->kw, p->kwlen, "HOLDUNTIL"))
+		bit = SMTP_PARAM_HOLDUNTIL;
 	else
 		return set_error(err, 555, "5.5.4", "Unsupported parameter");
 	if (m->params & bit)
@@ -325,6 +330,17 @@ mail_param(struct smtp_mail *m, const struct param *p, struct smtp_error *err)
 		    &len) == -1 || len == 0 || !is_mailbox_text(scratch, len))))
 			return set_error(err, 501, "5.5.4",
 			    "Bad AUTH parameter");
+		break;
+	case SMTP_PARAM_HOLDFOR:
+		if (v == NULL || parse_digits(p->val, n, SMTP_HOLDFOR_DIGITS,
+		    &m->holdfor) == -1)
+			return set_error(err, 501, "5.5.4",
+			    "Bad HOLDFOR parameter: seconds expected");
+		break;
+	case SMTP_PARAM_HOLDUNTIL:
+		if (v == NULL || datetime_rfc3339(v, n, &m->holduntil) != NULL)
+			return set_error(err, 501, "5.5.4", "Bad HOLDUNTIL "
+			    "parameter: YYYY-MM-DDTHH:MM:SSZ expected");
 		break;
 	}
 	return 0;
@@ -478,6 +494,10 @@ smtp_parse_mail(const char *args, size_t len, struct smtp_mail *out,
 			return -1;
 	if (r == -1)
 		return set_error(err, 501, "5.5.4", "Bad parameter syntax");
+	if ((out->params & SMTP_PARAM_HOLDFOR) &&
+	    (out->params & SMTP_PARAM_HOLDUNTIL))
+		return set_error(err, 501, "5.5.4",
+		    "HOLDFOR and HOLDUNTIL exclude each other");
 	if (nonascii && !(out->params & SMTP_PARAM_SMTPUTF8))
 		return set_error(err, 553, "5.6.7",
 		    "Non-ASCII sender address requires SMTPUTF8");

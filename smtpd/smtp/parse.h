@@ -45,6 +45,10 @@ struct smtp_error {
 #define SMTP_PARAM_AUTH		0x20
 #define SMTP_PARAM_NOTIFY	0x40
 #define SMTP_PARAM_ORCPT	0x80
+#define SMTP_PARAM_HOLDFOR	0x100	/* RFC 4865 future release */
+#define SMTP_PARAM_HOLDUNTIL	0x200
+
+#define SMTP_HOLDFOR_DIGITS	10	/* more than any hold a server allows */
 
 enum smtp_body { SMTP_BODY_UNSET, SMTP_BODY_7BIT, SMTP_BODY_8BITMIME };
 
@@ -56,6 +60,8 @@ struct smtp_mail {
 	enum smtp_body	 body;
 	enum smtp_ret	 ret;
 	char		 envid[SMTP_ENVID_MAX + 1];	/* xtext-decoded, printable ASCII */
+	uint64_t	 holdfor;			/* HOLDFOR= seconds */
+	int64_t		 holduntil;			/* HOLDUNTIL= epoch seconds */
 };
 
 struct smtp_rcpt {
@@ -96,7 +102,9 @@ int	smtp_check_line(const char *line, size_t len, struct smtp_error *err);
 /*
  * smtp_parse_mail - "FROM:<addr> [params]". Also accepted, as Postfix does:
  * spaces after the colon and an address without <> (no route, no params
- * inside). 0, or -1 with the reply in err.
+ * inside). HOLDFOR= (seconds) and HOLDUNTIL= (an RFC 3339 date-time) of
+ * RFC 4865 are read, not judged against a limit; both at once are refused.
+ * 0, or -1 with the reply in err.
  */
 int	smtp_parse_mail(const char *args, size_t len, struct smtp_mail *out,
 	    struct smtp_error *err);

@@ -29,6 +29,7 @@ from smsc_selftest import CASES_SMSC  # noqa: E402
 from callbacks import CASES_CALLBACKS  # noqa: E402
 from reports import CASES_REPORTS  # noqa: E402
 from quiet import CASES_QUIET  # noqa: E402
+from scheduling import CASES_SCHEDULING  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Skip, Tap, check,  # noqa: E402
                      format_exc, free_port, make_message, merge, parse_dump, queue_id,
@@ -1020,6 +1021,7 @@ CASES += CASES_CALLBACKS
 CASES += CASES_SMPP
 CASES += CASES_REPORTS
 CASES += CASES_QUIET
+CASES += CASES_SCHEDULING
 
 
 def main(argv):

@@ -99,11 +99,11 @@ test_outbox(void **state)
 	struct results	 rs = { 0 };
 	struct stat	 st;
 	struct sms	 s1 = { "0123456789ABCDEF.0", "+4917012345678", NULL,
-	    "Gr\xc3\xbc\xc3\x9f" "e \"x\"", 1, "UCS-2", 0, NULL };
+	    "Gr\xc3\xbc\xc3\x9f" "e \"x\"", 1, "UCS-2", 0, NULL, SMS_PRIORITY_BULK };
 	struct sms	 s2 = { "0123456789ABCDEF.1", "+4366412345678", "Shop",
-	    "Hi", 1, "GSM-7", 0, NULL };
+	    "Hi", 1, "GSM-7", 0, NULL, SMS_PRIORITY_BULK };
 	struct sms	 bad = { "0123456789ABCDEF.2", "+4366412345678", NULL,
-	    "\xff", 1, "GSM-7", 0, NULL };
+	    "\xff", 1, "GSM-7", 0, NULL, SMS_PRIORITY_BULK };
 	struct sms	 dsn = { .ref = "0123456789ABCDEF", .to = "clerk@example.com",
 	    .text = "Subject: Undelivered\r\n\r\nsorry\r\n" };
 	char		 line[4][1024], err[256];
@@ -191,7 +191,7 @@ test_outbox_write_error(void **state)
 	struct backend	*b;
 	struct results	 rs = { 0 };
 	struct sms	 s = { "00000000000000AA.0", "+4917012345678", NULL,
-	    "Hi", 1, "GSM-7", 0, NULL };
+	    "Hi", 1, "GSM-7", 0, NULL, SMS_PRIORITY_BULK };
 	char		 err[256];
 
 	(void)state;
@@ -259,7 +259,7 @@ test_http_refused_and_capacity(void **state)
 	struct backend	*b;
 	struct results	 rs = { 0 };
 	struct sms	 s = { "00000000000000AB.0", "+4917012345678", NULL,
-	    "Hi", 1, "GSM-7", 0, NULL };
+	    "Hi", 1, "GSM-7", 0, NULL, SMS_PRIORITY_BULK };
 	char		 url[64], err[256];
 	int		 fd, port;
 
@@ -295,7 +295,7 @@ test_http_free_in_flight(void **state)
 	struct backend	*b;
 	struct results	 rs = { 0 };
 	struct sms	 s = { "00000000000000AC.0", "+4917012345678", NULL,
-	    "Hi", 1, "GSM-7", 0, NULL };
+	    "Hi", 1, "GSM-7", 0, NULL, SMS_PRIORITY_BULK };
 	struct timeval	 tv = { 0, 200000 };
 	char		 url[64], err[256];
 	int		 fd, port;
@@ -374,7 +374,7 @@ test_http_live(void **state)
 	struct backend	*b;
 	struct results	 rs = { 0 };
 	struct sms	 s = { "00000000000000AD.0", "+4917012345678", NULL,
-	    "Gr\xc3\xbc\xc3\x9f" "e & \"so\"", 1, "UCS-2", 0, NULL };
+	    "Gr\xc3\xbc\xc3\x9f" "e & \"so\"", 1, "UCS-2", 0, NULL, SMS_PRIORITY_BULK };
 	struct timeval	 tv = { 15, 0 };
 	char		 url[128], err[256];
 	int		 port, i;
@@ -430,7 +430,8 @@ test_threaded_burst(void **state)
 	struct event_base *base;
 	struct backend	*b;
 	struct results	 rs = { 0 };
-	struct sms	 s = { ref, "+4917012345678", NULL, "Hi", 1, "GSM-7", 0, NULL };
+	struct sms	 s = { ref, "+4917012345678", NULL, "Hi", 1, "GSM-7", 0,
+	    NULL, SMS_PRIORITY_BULK };
 	char		 err[256], line[512];
 	FILE		*f;
 	int		 i, lines = 0;

@@ -45,6 +45,74 @@ encode_sample(struct buf *b)
 	assert_int_equal(rec_put_done(b, 0x1122334455667788ull), 0);
 }
 
+/* msg_payload - the REC_MSG payload of a small message of priority p */
+static size_t
+msg_payload(uint8_t p, uint8_t *out, size_t size)
+{
+	struct message_rcpt r = { "+4917012345678@sms.example",
+	    "+4917012345678", NULL, 0 };
+	struct message	 m = { .kind = MSG_SMS, .arrival = 1700000000,
+	    .sender = "a@b.example", .client = "::1", .helo = "h",
+	    .text = "Hi", .parts = 1, .headers = "", .raw = "",
+	    .rcpts = &r, .nrcpts = 1, .priority = p };
+	struct buf	 b = { 0 };
+	const uint8_t	*pl;
+	size_t		 plen, total;
+	uint8_t		 type;
+
+	assert_int_equal(rec_put_msg(&b, 7, &m), 0);
+	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
+	assert_true(plen <= size);
+	memcpy(out, pl, plen);
+	buf_free(&b);
+	return plen;
+}
+
+/* decoded_priority - the priority of a payload; -1 if it is refused */
+static int
+decoded_priority(const uint8_t *p, size_t n)
+{
+	struct message	*m;
+	uint64_t	 id;
+	int		 prio;
+
+	if ((m = rec_get_msg(p, n, &id)) == NULL)
+		return -1;
+	prio = m->priority;
+	free(m);
+	return prio;
+}
+
+/*
+ * test_msg_tags - a message's priority rides a tagged field: bulk ones are
+ * the record of before (old spools replay as bulk), an unknown tag is
+ * skipped, a tag that lies about its length is damage
+ */
+static void
+test_msg_tags(void **state)
+{
+	static const uint8_t unknown[] = { 9, 3, 0, 0, 0, 'x', 'y', 'z' };
+	static const uint8_t lying[] = { 1, 100, 0, 0, 0, 1 };
+	uint8_t		 bulk[512], express[512], more[600];
+	size_t		 nb, ne;
+
+	(void)state;
+	nb = msg_payload(SMS_PRIORITY_BULK, bulk, sizeof(bulk));
+	ne = msg_payload(SMS_PRIORITY_EXPRESS, express, sizeof(express));
+	assert_int_equal(ne, nb + 1 + 4 + 1);
+	assert_memory_equal(bulk, express, nb);
+	assert_int_equal(decoded_priority(bulk, nb), SMS_PRIORITY_BULK);
+	assert_int_equal(decoded_priority(express, ne), SMS_PRIORITY_EXPRESS);
+	memcpy(more, express, ne);
+	memcpy(more + ne, unknown, sizeof(unknown));
+	assert_int_equal(decoded_priority(more, ne + sizeof(unknown)),
+	    SMS_PRIORITY_EXPRESS);
+	memcpy(more, bulk, nb);
+	memcpy(more + nb, lying, sizeof(lying));
+	assert_int_equal(decoded_priority(more, nb + sizeof(lying)), -1);
+	assert_int_equal(decoded_priority(express, ne - 1), -1);
+}
+
 static void
 test_round_trip(void **state)
 {
@@ -337,6 +405,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_msg_tags),
 		cmocka_unit_test(test_msg_bytes),
 		cmocka_unit_test(test_msg_quiet),
 		cmocka_unit_test(test_report),

@@ -378,6 +378,40 @@ test_mail_params(void **state)
 	assert_string_equal(m.addr, "\xc3\xa4rger@b\xc3\xbc" "cher.example");
 }
 
+/* test_hold_params - RFC 4865 HOLDFOR and HOLDUNTIL, one of them at most */
+static void
+test_hold_params(void **state)
+{
+	static const char *const bad[] = {
+		"FROM:<a@b> HOLDFOR", "FROM:<a@b> HOLDFOR=", "FROM:<a@b> HOLDFOR=x",
+		"FROM:<a@b> HOLDFOR=-1", "FROM:<a@b> HOLDFOR=12345678901",
+		"FROM:<a@b> HOLDUNTIL=2025-12-05T22:00:00",
+		"FROM:<a@b> HOLDUNTIL=2025-12-05",
+		"FROM:<a@b> HOLDFOR=1 HOLDFOR=2",
+		"FROM:<a@b> HOLDFOR=60 HOLDUNTIL=2025-12-05T22:00:00Z",
+	};
+	struct smtp_mail m;
+	struct smtp_error err;
+	const char	*a;
+	size_t		 i;
+
+	(void)state;
+	a = "FROM:<a@b> holdfor=3600";
+	assert_int_equal(smtp_parse_mail(a, strlen(a), &m, &err), 0);
+	assert_int_equal(m.params, SMTP_PARAM_HOLDFOR);
+	assert_int_equal(m.holdfor, 3600);
+	a = "FROM:<a@b> HOLDUNTIL=2025-12-05T23:00:00.5+01:00";
+	assert_int_equal(smtp_parse_mail(a, strlen(a), &m, &err), 0);
+	assert_int_equal(m.params, SMTP_PARAM_HOLDUNTIL);
+	assert_int_equal(m.holduntil, 1764972001);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (smtp_parse_mail(bad[i], strlen(bad[i]), &m, &err) != -1)
+			fail_msg("%s: accepted", bad[i]);
+		assert_int_equal(err.code, 501);
+		assert_string_equal(err.enhanced, "5.5.4");
+	}
+}
+
 /* test_rcpt_params - NOTIFY and ORCPT values */
 static void
 test_rcpt_params(void **state)
@@ -783,6 +817,7 @@ main(void)
 		cmocka_unit_test(test_mail_table),
 		cmocka_unit_test(test_rcpt_table),
 		cmocka_unit_test(test_mail_params),
+		cmocka_unit_test(test_hold_params),
 		cmocka_unit_test(test_rcpt_params),
 		cmocka_unit_test(test_lengths),
 		cmocka_unit_test(test_xtext),

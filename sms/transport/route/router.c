@@ -3,9 +3,9 @@
  * each backend of it within its rate, in-flight bound and pauses, passes an
  * SMS on after a temporary failure, and keeps each backend's breaker.
  *
- * An SMS waits in memory on the line of one backend. A throttled answer puts
- * it back in line in its submit order and pauses that backend: the queue
- * never hears of it. A temporary failure moves it to the route's next
+ * An SMS waits in memory on the line of one backend, express ones ahead of
+ * bulk. A throttled answer puts it back in its place and pauses that
+ * backend: the queue never hears of it. A temporary failure moves it to the route's next
  * backend; only when none is left does the queue get SMS_TEMPFAIL.
  */
 #include <sys/queue.h>
@@ -145,14 +145,40 @@ finish_fail(struct routed *rt, enum sms_result result, const char *reason)
 	finish(rt, &(struct sms_outcome){ .result = result, .reason = reason });
 }
 
-/* line_insert - into c's line by submit order: a throttled SMS keeps its place */
+/* same_pair - one sender's SMS to one number keep their order */
+static bool
+same_pair(const struct routed *a, const struct routed *b)
+{
+	const char	*sa = a->sms.sender != NULL ? a->sms.sender : "";
+	const char	*sb = b->sms.sender != NULL ? b->sms.sender : "";
+
+	return strcmp(a->sms.to, b->sms.to) == 0 && strcmp(sa, sb) == 0;
+}
+
+/*
+ * goes_before - whether w stays ahead of rt in a line: the same sender's
+ * SMS to the same number by submit order, others express before bulk, then
+ * by submit order
+ */
+static bool
+goes_before(const struct routed *w, const struct routed *rt)
+{
+	if (w->sms.priority != rt->sms.priority && !same_pair(w, rt))
+		return w->sms.priority > rt->sms.priority;
+	return w->seq < rt->seq;
+}
+
+/*
+ * line_insert - into c's line after the last SMS that goes before it: an
+ * express SMS passes bulk, a throttled SMS keeps its place
+ */
 static void
 line_insert(struct child *c, struct routed *rt)
 {
 	struct routed	*after;
 
 	TAILQ_FOREACH_REVERSE(after, &c->line, routedq, entry)
-		if (after->seq < rt->seq)
+		if (goes_before(after, rt))
 			break;
 	if (after == NULL)
 		TAILQ_INSERT_HEAD(&c->line, rt, entry);
