@@ -228,7 +228,8 @@ test_msg_quiet(void **state)
 	buf_free(&b);
 	m.quiet = "21:00-08:00,sun";
 	assert_int_equal(rec_put_msg(&b, 7, &m), 0);
-	assert_int_equal(b.len, without + 4 + strlen(m.quiet));
+	/* a tagged field: tag, length, then the string's length and bytes */
+	assert_int_equal(b.len, without + 1 + 4 + 4 + strlen(m.quiet));
 	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
 	assert_non_null(out = rec_get_msg(pl, plen, &id));
 	assert_string_equal(out->quiet, "21:00-08:00,sun");
