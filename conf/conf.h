@@ -298,6 +298,14 @@ struct conf {
 		bool		 syslog;
 		bool		 verbose;
 	} log;
+
+	struct {
+		unsigned	 window;	/* seconds; 0: [DUPLICATEDETECTION:ON] only */
+	} dedup;
+
+	struct {
+		char		*file;		/* the numbers never texted */
+	} optout;
 };
 
 /* conf_load - read FILE into *out; on error write "FILE:LINE: message" into err. */

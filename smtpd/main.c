@@ -23,12 +23,15 @@
 #include "smtpd/smtp/listen.h"
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
+#include "smtpd/intake/dedup_journal.h"
 #include "smtpd/policy/limiter.h"
+#include "smtpd/policy/optout.h"
 #include "smtpd/privdrop.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/policy/ratelimit.h"
 #include "smtpd/smtp/session.h"
 #include "smtpd/smtp/tls.h"
+#include "smtpd/state/shared_state.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/smsrelay.conf"
 #define DRAIN_DEADLINE	30	/* seconds SIGTERM waits for in-flight work */
@@ -185,6 +188,36 @@ reload_secrets(struct daemon *d, const struct conf *c)
 	return 0;
 }
 
+/* calendar_ms - the shared state's clock: windows follow the calendar */
+static uint64_t
+calendar_ms(void *arg)
+{
+	(void)arg;
+	return (uint64_t)clock_now_ms();
+}
+
+/*
+ * start_state - the in-process shared state, the duplicate keys a restart
+ * kept, the opt-out list
+ */
+static void
+start_state(struct daemon *d)
+{
+	struct state_local_conf sc = { .now_ms = calendar_ms };
+	char		 err[1024];
+
+	if ((d->srv.state = state_local_new(d->base, &sc)) == NULL)
+		fatal("shared state");
+	if ((d->srv.dedup_journal = dedup_journal_open(d->boot_conf->spool,
+	    d->srv.state, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	if ((d->srv.optout = optout_new(d->boot_conf->optout.file,
+	    d->srv.state)) == NULL)
+		fatalx("out of memory");
+	if (optout_load(d->srv.optout, err, sizeof(err)) == -1)
+		fatalx("optout: %s", err);
+}
+
 /* on_hup - reload; the old settings stay if the file has an error */
 static void
 on_hup(evutil_socket_t sig, short ev, void *arg)
@@ -219,6 +252,8 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 		    d->boot_conf->run_as);
 	d->srv.conf = c;
 	queue_set_conf(d->srv.queue, c);
+	if (optout_load(d->srv.optout, err, sizeof(err)) == -1)
+		log_warnx("reload: opt-out list kept: %s", err);
 	if (d->reports != NULL)
 		report_route_set_conf(d->reports, c);
 	if (d->live_conf != NULL)
@@ -318,6 +353,7 @@ main(int argc, char *argv[])
 	}
 	if ((d.srv.queue = queue_new(d.base, d.boot_conf, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
+	start_state(&d);
 	if (control_listen(&d.srv, d.boot_conf->control_socket, err,
 	    sizeof(err)) == -1)
 		fatalx("%s", err);
@@ -350,6 +386,9 @@ main(int argc, char *argv[])
 	if (d.srv.auth != NULL)
 		auth_checker_free(d.srv.auth);
 	limiter_free(d.srv.limiter);
+	optout_free(d.srv.optout);
+	dedup_journal_free(d.srv.dedup_journal);
+	state_free(d.srv.state);
 	ratelimit_free(d.srv.limits);
 	SSL_CTX_free(d.srv.tls_ctx);
 	event_free(d.expire);

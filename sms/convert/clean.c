@@ -1149,7 +1149,6 @@ copy_text(const char *v, size_t n, char *buf, size_t size)
 static const char *
 apply(enum command cmd, const char *v, size_t n, struct subject_options *opts)
 {
-	bool	 ignored;
 	int	 h;
 
 	switch (cmd) {
@@ -1176,7 +1175,7 @@ apply(enum command cmd, const char *v, size_t n, struct subject_options *opts)
 			return "EXPRESS or NORMAL expected";
 		return NULL;
 	case CMD_DUPLICATEDETECTION:
-		return parse_switch(v, n, &ignored);
+		return parse_switch(v, n, &opts->duplicate_detection);
 	case CMD_BLACKOUTPERIODS:
 		return NULL;
 	case CMD_BC:

@@ -59,6 +59,7 @@ struct subject_options {
 	bool		 delivery_notification;	/* [DN:ON] */
 	bool		 flash;		/* [FLASH:ON] */
 	bool		 express;	/* [QOS:EXPRESS] */
+	bool		 duplicate_detection;	/* [DUPLICATEDETECTION:ON] */
 	char		 customer_ref[64];	/* [CUSTOMERREF:x] */
 	char		 billing_code[64];	/* [BC:x] */
 	char		 error[128];	/* a malformed command, "" if none */

@@ -18,6 +18,7 @@
 #define CTL_DELETE	"delete"
 #define CTL_BACKENDS	"backends"
 #define CTL_REPORT	"report"
+#define CTL_OPTOUT	"optout"	/* "add NUMBER", "remove NUMBER", "list" */
 
 /* the first line of every answer */
 #define CTL_OK		"ok"

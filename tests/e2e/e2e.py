@@ -28,6 +28,7 @@ from smpp import CASES_SMPP  # noqa: E402
 from smsc_selftest import CASES_SMSC  # noqa: E402
 from callbacks import CASES_CALLBACKS  # noqa: E402
 from reports import CASES_REPORTS  # noqa: E402
+from dedup import CASES_DEDUP  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Skip, Tap, check,  # noqa: E402
                      format_exc, free_port, make_message, merge, parse_dump, queue_id,
@@ -1018,6 +1019,7 @@ CASES += CASES_SMSC
 CASES += CASES_CALLBACKS
 CASES += CASES_SMPP
 CASES += CASES_REPORTS
+CASES += CASES_DEDUP
 
 
 def main(argv):
