@@ -305,6 +305,8 @@ struct conf {
 
 	struct {
 		char		*file;		/* the numbers never texted */
+		char	       **keywords;	/* a subscriber's SMS that opts out */
+		size_t		 nkeywords;
 	} optout;
 };
 

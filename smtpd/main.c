@@ -196,6 +196,34 @@ calendar_ms(void *arg)
 	return (uint64_t)clock_now_ms();
 }
 
+/* on_inbound - a subscriber texted: a STOP word opts the number out */
+static void
+on_inbound(void *arg, const struct sms_inbound *m)
+{
+	struct daemon	*d = arg;
+	const struct conf *c = d->srv.conf;
+	char		 err[512];
+	int		 rc;
+
+	if (!optout_is_keyword(m->text, c->optout.keywords,
+	    c->optout.nkeywords)) {
+		log_info("inbound from=%s: not an opt-out word, ignored",
+		    m->from);
+		return;
+	}
+	if (!optout_number_ok(m->from)) {
+		log_warnx("inbound from=%s: opt-out word, but the sender is "
+		    "no number in E.164 form", m->from);
+		return;
+	}
+	if ((rc = optout_add(d->srv.optout, m->from, err, sizeof(err))) == -1)
+		log_warnx("inbound from=%s: opt-out not kept: %s", m->from,
+		    err);
+	else
+		log_info("inbound from=%s opted out%s", m->from,
+		    rc == 1 ? " (already)" : "");
+}
+
 /*
  * start_state - the in-process shared state, the duplicate keys a restart
  * kept, the opt-out list
@@ -216,6 +244,7 @@ start_state(struct daemon *d)
 		fatalx("out of memory");
 	if (optout_load(d->srv.optout, err, sizeof(err)) == -1)
 		fatalx("optout: %s", err);
+	queue_set_inbound(d->srv.queue, on_inbound, d);
 }
 
 /* on_hup - reload; the old settings stay if the file has an error */

@@ -16,6 +16,7 @@
 
 #include <event2/buffer.h>
 
+#include "sms/lib/ascii.h"
 #include "sms/lib/log.h"
 #include "smtpd/policy/optout.h"
 #include "smtpd/state/shared_state.h"
@@ -283,6 +284,32 @@ optout_remove(struct optout *o, const char *number, char *err, size_t errlen)
 	}
 	mirror(o, number, 0);
 	log_info("optout: %s removed", number);
+	return 0;
+}
+
+/* optout_is_keyword - see optout.h */
+int
+optout_is_keyword(const char *text, char *const *keywords, size_t n)
+{
+	size_t	 len, i, k;
+
+	while (*text == ' ' || *text == '\t' || *text == '\r' || *text == '\n')
+		text++;
+	len = strlen(text);
+	while (len > 0 && strchr(" \t\r\n", text[len - 1]) != NULL)
+		len--;
+	if (len > 0 && (text[len - 1] == '.' || text[len - 1] == '!'))
+		len--;
+	for (i = 0; i < n; i++) {
+		if (strlen(keywords[i]) != len)
+			continue;
+		for (k = 0; k < len; k++)
+			if (ascii_lower((unsigned char)text[k]) !=
+			    ascii_lower((unsigned char)keywords[i][k]))
+				break;
+		if (k == len)
+			return 1;
+	}
 	return 0;
 }
 

@@ -31,6 +31,13 @@ int		 optout_add(struct optout *, const char *number, char *err,
 		    size_t errlen);
 int		 optout_remove(struct optout *, const char *number, char *err,
 		    size_t errlen);
+/*
+ * optout_is_keyword - whether a subscriber's text is one of keywords
+ * (white space and a final '.' or '!' aside, ASCII case ignored): the
+ * whole message, as providers take STOP, so "Stop by at 5" is not one
+ */
+int		 optout_is_keyword(const char *text, char *const *keywords,
+		    size_t n);
 /* optout_list - one number a line into out */
 void		 optout_list(const struct optout *, struct evbuffer *out);
 /* optout_number_ok - "+" and 2 to 15 digits, the first not 0 */

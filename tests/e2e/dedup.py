@@ -185,6 +185,31 @@ def c_optout_file(ctx):
         refused(d, n)
 
 
+def mo(d, sender, text, **kw):
+    """The SMSC delivers a subscriber's SMS; the relay answered it."""
+    before = len(d.smsc.state()["deliver_resps"])
+    check(d.smsc.mo(sender, text, **kw), "no receiver bound at the SMSC")
+    wait_for(lambda: len(d.smsc.state()["deliver_resps"]) > before, 10,
+             "the relay's deliver_sm_resp for the SMS from %s" % sender)
+
+
+def c_optout_stop(ctx):
+    """An SMPP subscriber's 'STOP' opts its number out; other texts do not."""
+    from reports import smsc_daemon
+    d = smsc_daemon(ctx)
+    mo(d, "4917012345678", "Stop by at 5")
+    mo(d, "4917087654321", "hello")
+    time.sleep(0.5)
+    accepted(d, NUMBER)
+    accepted(d, OTHER)
+    mo(d, "4917012345678", " Stop! ", data_coding=8)
+    wait_for(lambda: NUMBER in ctl_ok(d, "optout", "list"), 5,
+             "%s in the opt-out list after its STOP" % NUMBER)
+    refused(d, NUMBER)
+    accepted(d, OTHER)
+    check(d.log_lines(event="opted"), "no 'inbound from=... opted out' log line")
+
+
 CASES_DEDUP = [
     ("dedup: the same mail twice: 250 'duplicate of ID', sent once; after the window "
      "(test clock) sent again", c_window, None),
@@ -194,4 +219,5 @@ CASES_DEDUP = [
     ("dedup: two recipients, one a duplicate", c_some_recipients, None),
     ("optout: smsrelayctl add, list, remove; RCPT 550 5.7.1", c_optout_ctl, None),
     ("optout: the file edited and SIGHUP, a restart", c_optout_file, None),
+    ("optout: an SMPP subscriber's STOP (deliver_sm, no receipt)", c_optout_stop, None),
 ]

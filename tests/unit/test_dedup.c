@@ -1,7 +1,7 @@
 /*
  * test_dedup.c - duplicate keys (stable, field by field), the Message-ID
- * they read, the journal that keeps them over a restart, and the opt-out
- * list: its file, its changes and their mirror in the shared state.
+ * they read, the journal that keeps them over a restart; the opt-out list
+ * (its file, changes, mirror in the shared state) and the STOP SMS.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +23,7 @@
 #include "smtpd/intake/dedup_key.h"
 #include "smtpd/policy/optout.h"
 #include "smtpd/state/shared_state.h"
+#include "sms/transport/smpp/mo.h"
 
 /* test_keys - equal fields, equal keys; any field changed, another key */
 static void
@@ -339,6 +340,81 @@ test_optout_file(void **state)
 	remove_dir(dir);
 }
 
+/* test_keyword - the whole text is the word, case and a final ! aside */
+static void
+test_keyword(void **state)
+{
+	static char	 stop[] = "STOP", abm[] = "ABMELDEN";
+	char *const	 words[] = { stop, abm };
+
+	(void)state;
+	assert_true(optout_is_keyword("STOP", words, 2));
+	assert_true(optout_is_keyword(" stop!\r\n", words, 2));
+	assert_true(optout_is_keyword("Abmelden.", words, 2));
+	assert_false(optout_is_keyword("Stop by at 5", words, 2));
+	assert_false(optout_is_keyword("STOPP", words, 2));
+	assert_false(optout_is_keyword("STO", words, 2));
+	assert_false(optout_is_keyword("", words, 2));
+	assert_false(optout_is_keyword("!", words, 2));
+	assert_false(optout_is_keyword("STOP", words, 0));
+}
+
+/* sm - a deliver_sm from a subscriber, short_message s[0..n) */
+static struct smpp_pdu
+sm(uint8_t ton, const char *from, uint8_t esm, uint8_t dc, const void *s,
+    size_t n)
+{
+	struct smpp_pdu	 p;
+
+	memset(&p, 0, sizeof(p));
+	p.command_id = SMPP_DELIVER_SM;
+	p.body.sm.source_addr_ton = ton;
+	p.body.sm.source_addr = from;
+	p.body.sm.destination_addr = "";
+	p.body.sm.esm_class = esm;
+	p.body.sm.data_coding = dc;
+	p.body.sm.sm_length = (uint8_t)n;
+	p.body.sm.short_message = s;
+	return p;
+}
+
+/* test_mo - a subscriber's SMS read out of its deliver_sm, bounds kept */
+static void
+test_mo(void **state)
+{
+	static const uint8_t ucs2[] = { 0, 'S', 0, 't', 0x00, 'o', 0x20, 0xac };
+	static const uint8_t udh[] = { 5, 0, 3, 1, 2, 1, 'S', 'T', 'O', 'P' };
+	static const uint8_t bad_udh[] = { 9, 0, 3 };
+	struct smpp_mo	 mo;
+	struct smpp_pdu	 p;
+
+	(void)state;
+	p = sm(1, "4917012345678", 0, 0, "STOP", 4);
+	assert_int_equal(smpp_mo_parse(&p, &mo), 0);
+	assert_string_equal(mo.from, "+4917012345678");
+	assert_string_equal(mo.text, "STOP");
+	p = sm(0, "01701234567", 0, 0, "a\001b", 3);
+	assert_int_equal(smpp_mo_parse(&p, &mo), 0);
+	assert_string_equal(mo.from, "01701234567");
+	assert_string_equal(mo.text, "a?b");
+	p = sm(1, "+4917012345678", 0, 8, ucs2, sizeof(ucs2));
+	assert_int_equal(smpp_mo_parse(&p, &mo), 0);
+	assert_string_equal(mo.from, "+4917012345678");
+	assert_string_equal(mo.text, "Sto?");
+	p = sm(1, "4917012345678", SMPP_ESM_UDHI, 0, udh, sizeof(udh));
+	assert_int_equal(smpp_mo_parse(&p, &mo), 0);
+	assert_string_equal(mo.text, "STOP");
+	p = sm(1, "4917012345678", SMPP_ESM_UDHI, 0, bad_udh, sizeof(bad_udh));
+	assert_int_equal(smpp_mo_parse(&p, &mo), -1);
+	/* a receipt, no sender, a sender too long: none */
+	p = sm(1, "4917012345678", SMPP_ESM_DELIVERY_RECEIPT, 0, "id:1", 4);
+	assert_int_equal(smpp_mo_parse(&p, &mo), -1);
+	p = sm(1, "", 0, 0, "STOP", 4);
+	assert_int_equal(smpp_mo_parse(&p, &mo), -1);
+	p = sm(1, "491701234567890123456", 0, 0, "STOP", 4);
+	assert_int_equal(smpp_mo_parse(&p, &mo), -1);
+}
+
 int
 main(void)
 {
@@ -349,6 +425,8 @@ main(void)
 		cmocka_unit_test(test_journal_restart),
 		cmocka_unit_test(test_number_ok),
 		cmocka_unit_test(test_optout_file),
+		cmocka_unit_test(test_keyword),
+		cmocka_unit_test(test_mo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
