@@ -257,6 +257,9 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 
 	(void)sig;
 	(void)ev;
+	/* the administrator's list, whatever becomes of the configuration */
+	if (optout_load(d->srv.optout, err, sizeof(err)) == -1)
+		log_warnx("reload: opt-out list kept: %s", err);
 	if (d->conf_file == NULL) {
 		log_info("reload: embedded default configuration, nothing to read");
 		return;
@@ -281,8 +284,6 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 		    d->boot_conf->run_as);
 	d->srv.conf = c;
 	queue_set_conf(d->srv.queue, c);
-	if (optout_load(d->srv.optout, err, sizeof(err)) == -1)
-		log_warnx("reload: opt-out list kept: %s", err);
 	if (d->reports != NULL)
 		report_route_set_conf(d->reports, c);
 	if (d->live_conf != NULL)

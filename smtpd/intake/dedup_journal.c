@@ -226,13 +226,14 @@ dedup_journal_open(const char *spool, struct shared_state *st, char *err,
 	}
 	j->st = st;
 	j->fd = -1;
-	if (load_all(j, now) == -1 || (prune(j, now), open_current(j,
-	    now)) == -1) {
+	/* the current file is made by the first key: none without dedup */
+	if (load_all(j, now) == -1) {
 		snprintf(err, errlen, "dedup: journal in %s: %s", spool,
 		    strerror(errno));
 		dedup_journal_free(j);
 		return NULL;
 	}
+	prune(j, now);
 	return j;
 }
 

@@ -13,8 +13,8 @@ struct dedup_journal;
 
 /*
  * dedup_journal_open - read spool/dedup.* into st (keys still alive, with
- * the time they have left), drop the files that hold none, start a new
- * one; NULL with the reason in err
+ * the time they have left) and drop the files that hold none; NULL with
+ * the reason in err
  */
 struct dedup_journal *dedup_journal_open(const char *spool,
 		    struct shared_state *st, char *err, size_t errlen);
