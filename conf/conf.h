@@ -313,6 +313,16 @@ struct conf {
 		bool		 syslog;
 		bool		 verbose;
 	} log;
+
+	struct {
+		unsigned	 window;	/* seconds; 0: [DUPLICATEDETECTION:ON] only */
+	} dedup;
+
+	struct {
+		char		*file;		/* the numbers never texted */
+		char	       **keywords;	/* a subscriber's SMS that opts out */
+		size_t		 nkeywords;
+	} optout;
 };
 
 /* conf_load - read FILE into *out; on error write "FILE:LINE: message" into err. */

@@ -108,6 +108,7 @@ extern const struct keydef	 conf_backend_section[];	/* backend.c */
 extern const struct keydef	 conf_route_section[];	/* route.c */
 extern const struct keydef	 conf_queue_section[];	/* queue.c */
 extern const struct keydef	 conf_http_section[];	/* http.c */
+extern const struct keydef	 conf_dedup_section[];	/* dedup.c */
 /* "default", "always", "failures", "never": enum notify_default (queue.c) */
 extern const char *const	 conf_notify_names[];
 /* the cross-key checks, then the derived defaults, each list NULL-ended */
@@ -135,6 +136,8 @@ int	 conf_route_check(struct loader *, const conf_setting *,
 int	 conf_http_check(struct loader *, const conf_setting *,
 	    struct conf *);
 int	 conf_queue_fill(struct loader *, const conf_setting *, struct conf *);
+/* conf_optout_fill - optout.file in the spool unless set (dedup.c) */
+int	 conf_optout_fill(struct loader *, const conf_setting *, struct conf *);
 /* conf_embedded - what the embedded default sets beyond the tables (top.c) */
 int	 conf_embedded(struct loader *, const conf_setting *, struct conf *);
 

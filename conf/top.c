@@ -100,6 +100,7 @@ const struct keydef conf_top_keys[] = {
 	{ .type = K_SECTION, .sub = conf_route_section },
 	{ .type = K_SECTION, .sub = conf_queue_section },
 	{ .type = K_SECTION, .sub = conf_http_section },
+	{ .type = K_SECTION, .sub = conf_dedup_section },
 	{ .name = "log", .type = K_GROUP, .sub = log_keys },
 	{ .name = NULL }
 };
@@ -168,5 +169,5 @@ conf_rule_fn *const conf_checks[] = {
 /* the defaults derived from other settings: each may use those before it */
 conf_rule_fn *const conf_fills[] = {
 	fill_top, conf_listen_fill, conf_backend_fill, conf_route_check,
-	conf_queue_fill, NULL
+	conf_queue_fill, conf_optout_fill, NULL
 };

@@ -24,12 +24,15 @@
 #include "smtpd/smtp/listen.h"
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
+#include "smtpd/intake/dedup_journal.h"
 #include "smtpd/policy/limiter.h"
+#include "smtpd/policy/optout.h"
 #include "smtpd/privdrop.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/policy/ratelimit.h"
 #include "smtpd/smtp/session.h"
 #include "smtpd/smtp/tls.h"
+#include "smtpd/state/shared_state.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/smsrelay.conf"
 #define DRAIN_DEADLINE	30	/* seconds SIGTERM waits for in-flight work */
@@ -186,6 +189,65 @@ reload_secrets(struct daemon *d, const struct conf *c)
 	return 0;
 }
 
+/* calendar_ms - the shared state's clock: windows follow the calendar */
+static uint64_t
+calendar_ms(void *arg)
+{
+	(void)arg;
+	return (uint64_t)clock_now_ms();
+}
+
+/* on_inbound - a subscriber texted: a STOP word opts the number out */
+static void
+on_inbound(void *arg, const struct sms_inbound *m)
+{
+	struct daemon	*d = arg;
+	const struct conf *c = d->srv.conf;
+	char		 err[512];
+	int		 rc;
+
+	if (!optout_is_keyword(m->text, c->optout.keywords,
+	    c->optout.nkeywords)) {
+		log_info("inbound from=%s: not an opt-out word, ignored",
+		    m->from);
+		return;
+	}
+	if (!optout_number_ok(m->from)) {
+		log_warnx("inbound from=%s: opt-out word, but the sender is "
+		    "no number in E.164 form", m->from);
+		return;
+	}
+	if ((rc = optout_add(d->srv.optout, m->from, err, sizeof(err))) == -1)
+		log_warnx("inbound from=%s: opt-out not kept: %s", m->from,
+		    err);
+	else
+		log_info("inbound from=%s opted out%s", m->from,
+		    rc == 1 ? " (already)" : "");
+}
+
+/*
+ * start_state - the in-process shared state, the duplicate keys a restart
+ * kept, the opt-out list
+ */
+static void
+start_state(struct daemon *d)
+{
+	struct state_local_conf sc = { .now_ms = calendar_ms };
+	char		 err[1024];
+
+	if ((d->srv.state = state_local_new(d->base, &sc)) == NULL)
+		fatal("shared state");
+	if ((d->srv.dedup_journal = dedup_journal_open(d->boot_conf->spool,
+	    d->srv.state, err, sizeof(err))) == NULL)
+		fatalx("%s", err);
+	if ((d->srv.optout = optout_new(d->boot_conf->optout.file,
+	    d->srv.state)) == NULL)
+		fatalx("out of memory");
+	if (optout_load(d->srv.optout, err, sizeof(err)) == -1)
+		fatalx("optout: %s", err);
+	queue_set_inbound(d->srv.queue, on_inbound, d);
+}
+
 /* on_hup - reload; the old settings stay if the file has an error */
 static void
 on_hup(evutil_socket_t sig, short ev, void *arg)
@@ -196,6 +258,9 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 
 	(void)sig;
 	(void)ev;
+	/* the administrator's list, whatever becomes of the configuration */
+	if (optout_load(d->srv.optout, err, sizeof(err)) == -1)
+		log_warnx("reload: opt-out list kept: %s", err);
 	if (d->conf_file == NULL) {
 		log_info("reload: embedded default configuration, nothing to read");
 		return;
@@ -324,6 +389,7 @@ main(int argc, char *argv[])
 	}
 	if ((d.srv.queue = queue_new(d.base, d.boot_conf, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
+	start_state(&d);
 	if (control_listen(&d.srv, d.boot_conf->control_socket, err,
 	    sizeof(err)) == -1)
 		fatalx("%s", err);
@@ -356,6 +422,9 @@ main(int argc, char *argv[])
 	if (d.srv.auth != NULL)
 		auth_checker_free(d.srv.auth);
 	limiter_free(d.srv.limiter);
+	optout_free(d.srv.optout);
+	dedup_journal_free(d.srv.dedup_journal);
+	state_free(d.srv.state);
 	ratelimit_free(d.srv.limits);
 	SSL_CTX_free(d.srv.tls_ctx);
 	event_free(d.expire);

@@ -12,11 +12,14 @@
 #include "conf/conf.h"
 
 struct auth_checker;
+struct dedup_journal;
 struct client_count;
 struct limiter;
 struct listener;
 struct queue;
 struct ratelimit;
+struct shared_state;
+struct optout;
 
 struct server {
 	struct event_base	*base;
@@ -33,6 +36,9 @@ struct server {
 	struct client_count	**clients;	/* hash of per-address counts */
 	size_t			 nbuckets;
 	int			 stopping;
+	struct shared_state	*state;		/* duplicate keys, opt-outs */
+	struct dedup_journal	*dedup_journal;	/* the keys kept over a restart */
+	struct optout		*optout;	/* the numbers never texted */
 };
 
 #endif

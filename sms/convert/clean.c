@@ -1113,7 +1113,6 @@ parse_quiet(const char *v, size_t n, char *out, size_t size)
 static const char *
 apply(enum command cmd, const char *v, size_t n, struct subject_options *opts)
 {
-	bool	 ignored;
 	int	 h;
 
 	switch (cmd) {
@@ -1140,7 +1139,7 @@ apply(enum command cmd, const char *v, size_t n, struct subject_options *opts)
 			return "EXPRESS or NORMAL expected";
 		return NULL;
 	case CMD_DUPLICATEDETECTION:
-		return parse_switch(v, n, &ignored);
+		return parse_switch(v, n, &opts->duplicate_detection);
 	case CMD_BLACKOUTPERIODS:
 		return parse_quiet(v, n, opts->quiet, sizeof(opts->quiet));
 	case CMD_BC:

@@ -62,6 +62,7 @@ struct subject_options {
 	bool		 flash;		/* [FLASH:ON] */
 	bool		 express;	/* [QOS:EXPRESS] */
 	char		 quiet[QUIET_SPEC_MAX + 1];	/* [BLACKOUTPERIODS:], "" if none */
+	bool		 duplicate_detection;	/* [DUPLICATEDETECTION:ON] */
 	char		 customer_ref[64];	/* [CUSTOMERREF:x] */
 	char		 billing_code[64];	/* [BC:x] */
 	char		 error[128];	/* a malformed command, "" if none */

@@ -71,7 +71,11 @@
 	    "SMS handed to the backend and not answered yet") \
 	M(BACKEND_REQUEST_US, HISTOGRAM, LATENCY, \
 	    "smsrelay_backend_request_us", "", \
-	    "backend submit to answer, microseconds")
+	    "backend submit to answer, microseconds") \
+	M(RCPT_DUPLICATE, COUNTER, NONE, "smsrelay_duplicates_total", "", \
+	    "recipients not sent again: a duplicate within the window") \
+	M(RCPT_OPTED_OUT, COUNTER, NONE, "smsrelay_opted_out_total", "", \
+	    "recipients refused at RCPT: the number opted out of SMS")
 
 #define STATS_ID(id, kind, buckets, name, label, help)	STAT_##id,
 enum stat_id {

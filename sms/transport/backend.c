@@ -297,6 +297,28 @@ backend_report(struct backend *b, const struct sms_delivery_report *r)
 	b->report_cb(b->report_arg, r);
 }
 
+/* backend_set_inbound - see backend.h */
+void
+backend_set_inbound(struct backend *b, sms_inbound_cb cb, void *arg)
+{
+	b->inbound_cb = cb;
+	b->inbound_arg = arg;
+	if (b->ops->inbound_set != NULL)
+		b->ops->inbound_set(b, cb != NULL);
+}
+
+/* backend_inbound - see backend.h */
+void
+backend_inbound(struct backend *b, const struct sms_inbound *m)
+{
+	if (b->inbound_cb == NULL) {
+		log_debug("%s message from %s dropped: nobody listens",
+		    b->ops->name, m->from);
+		return;
+	}
+	b->inbound_cb(b->inbound_arg, m);
+}
+
 /* submission_forget - s is answered */
 static void
 submission_forget(struct submission *s)

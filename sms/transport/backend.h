@@ -132,6 +132,17 @@ struct sms_delivery_report {
 
 typedef void (*sms_report_cb)(void *arg, const struct sms_delivery_report *);
 
+/*
+ * A message a subscriber sent (an SMPP deliver_sm that is no receipt): its
+ * sender ("+49...") and text. Valid only during the callback.
+ */
+struct sms_inbound {
+	const char	*from;
+	const char	*text;
+};
+
+typedef void (*sms_inbound_cb)(void *arg, const struct sms_inbound *);
+
 struct backend;
 
 /* what `smsrelayctl backends` shows of one backend */
@@ -172,6 +183,8 @@ struct backend_ops {
 	 */
 	void		(*close)(struct backend *, void (*done)(void *),
 			    void *arg);
+	/* optional: a wrapper hears whether inbound messages are wanted */
+	void		(*inbound_set)(struct backend *, int on);
 };
 
 struct submission;
@@ -184,6 +197,8 @@ struct backend {
 	LIST_HEAD(, submission)	 parked;	/* results known during submit */
 	sms_report_cb		 report_cb;	/* delivery reports go here */
 	void			*report_arg;
+	sms_inbound_cb		 inbound_cb;	/* subscribers' messages */
+	void			*inbound_arg;
 };
 
 /*
@@ -205,6 +220,13 @@ size_t		 backend_status(struct backend *, struct backend_status *,
  */
 void		 backend_set_reporter(struct backend *, sms_report_cb, void *);
 void		 backend_report(struct backend *, const struct sms_delivery_report *);
+/*
+ * backend_set_inbound - subscribers' messages to b go to cb, on the loop b
+ * is used from; backend_inbound - a concrete backend hands one on (dropped
+ * while nobody listens).
+ */
+void		 backend_set_inbound(struct backend *, sms_inbound_cb, void *);
+void		 backend_inbound(struct backend *, const struct sms_inbound *);
 
 /*
  * backend_dsn_new - the transport of DSNs: each submit is a mail (to: its

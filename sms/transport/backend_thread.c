@@ -6,8 +6,8 @@
  * wake the other side only when they turn non-empty, so a burst costs one
  * wake-up. The backend's callbacks still run on the caller's loop, as
  * backend.h promises; the thread never touches the queue's memory. Delivery
- * reports the backend learns of come back through a third mailbox, watched
- * while someone listens and the backend can report at all.
+ * reports the backend learns of, and messages subscribers sent, come back
+ * through a third mailbox, watched while someone listens for them.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -33,9 +33,13 @@ struct job {
 	char			 strings[];
 };
 
-/* a delivery report on its way from the thread to the caller's loop */
+/*
+ * a delivery report, or a subscriber's message, on its way from the thread
+ * to the caller's loop
+ */
 struct report_item {
 	struct mailbox_item	 item;
+	int			 inbound;	/* provider_id: from, raw: text */
 	enum sms_report		 state;
 	int64_t			 when;
 	char			*raw;		/* into strings[] */
@@ -53,6 +57,8 @@ struct threaded {
 	atomic_int		 quit;	/* jobs not yet submitted fail */
 	pthread_t		 tid;
 	int			 running;
+	int			 reporting;	/* someone listens for reports */
+	int			 inbound;	/* and for messages */
 };
 
 /* ---- the thread ---- */
@@ -67,22 +73,46 @@ job_done(void *arg, const struct sms_outcome *o)
 	mailbox_post(j->t->results, &j->item);
 }
 
+/* item_new - a report item holding the two strings; NULL if no memory */
+static struct report_item *
+item_new(const char *id, const char *raw)
+{
+	struct report_item	*ri;
+	size_t			 idlen = strlen(id) + 1;
+	size_t			 rawlen = raw != NULL ? strlen(raw) + 1 : 1;
+
+	if ((ri = calloc(1, sizeof(*ri) + idlen + rawlen)) == NULL)
+		return NULL;
+	memcpy(ri->provider_id, id, idlen);
+	ri->raw = ri->provider_id + idlen;
+	memcpy(ri->raw, raw != NULL ? raw : "", rawlen);
+	return ri;
+}
+
 /* thread_report - the inner backend learned of a report: send it over */
 static void
 thread_report(void *arg, const struct sms_delivery_report *r)
 {
 	struct threaded		*t = arg;
 	struct report_item	*ri;
-	size_t			 idlen = strlen(r->provider_id) + 1;
-	size_t			 rawlen = r->raw != NULL ? strlen(r->raw) + 1 : 1;
 
-	if ((ri = calloc(1, sizeof(*ri) + idlen + rawlen)) == NULL)
+	if ((ri = item_new(r->provider_id, r->raw)) == NULL)
 		return;		/* a report lost: the provider's is not final */
 	ri->state = r->state;
 	ri->when = r->when;
-	memcpy(ri->provider_id, r->provider_id, idlen);
-	ri->raw = ri->provider_id + idlen;
-	memcpy(ri->raw, r->raw != NULL ? r->raw : "", rawlen);
+	mailbox_post(t->reports, &ri->item);
+}
+
+/* thread_inbound - a subscriber's message: send it over like a report */
+static void
+thread_inbound(void *arg, const struct sms_inbound *m)
+{
+	struct threaded		*t = arg;
+	struct report_item	*ri;
+
+	if ((ri = item_new(m->from, m->text)) == NULL)
+		return;		/* the provider answered it; it is lost */
+	ri->inbound = 1;
 	mailbox_post(t->reports, &ri->item);
 }
 
@@ -170,9 +200,13 @@ report_back(struct mailbox_item *item, void *arg)
 	struct report_item	*ri = mailbox_entry(item, struct report_item,
 				    item);
 
-	backend_report(&t->b, &(struct sms_delivery_report){
-	    .provider_id = ri->provider_id, .state = ri->state,
-	    .when = ri->when, .raw = ri->raw });
+	if (ri->inbound)
+		backend_inbound(&t->b, &(struct sms_inbound){
+		    .from = ri->provider_id, .text = ri->raw });
+	else
+		backend_report(&t->b, &(struct sms_delivery_report){
+		    .provider_id = ri->provider_id, .state = ri->state,
+		    .when = ri->when, .raw = ri->raw });
 	free(ri);
 }
 
@@ -184,14 +218,32 @@ report_discard(struct mailbox_item *item, void *arg)
 	free(mailbox_entry(item, struct report_item, item));
 }
 
+/* watch_reports - the mailbox is watched while reports or messages are wanted */
+static void
+watch_reports(struct threaded *t)
+{
+	(void)mailbox_watch(t->reports, (t->reporting &&
+	    t->inner->ops->reports) || t->inbound);
+}
+
 /* threaded_reporter_set - watch for reports while they are wanted */
 static void
 threaded_reporter_set(struct backend *b, int on)
 {
 	struct threaded	*t = (struct threaded *)b;
 
-	if (t->inner->ops->reports)
-		(void)mailbox_watch(t->reports, on);
+	t->reporting = on;
+	watch_reports(t);
+}
+
+/* threaded_inbound_set - watch for subscribers' messages while wanted */
+static void
+threaded_inbound_set(struct backend *b, int on)
+{
+	struct threaded	*t = (struct threaded *)b;
+
+	t->inbound = on;
+	watch_reports(t);
 }
 
 /* threaded_submit - copy the SMS into a job and hand it to the thread */
@@ -246,6 +298,7 @@ threaded_free(struct backend *b)
 static const struct backend_ops threaded_ops = {
 	.name = "threaded", .submit = threaded_submit, .free = threaded_free,
 	.reporter_set = threaded_reporter_set,
+	.inbound_set = threaded_inbound_set,
 };
 
 /* start - the thread, with every signal left to the main thread */
@@ -291,6 +344,7 @@ backend_thread_new(struct backend *inner, struct event_base *tbase,
 	t->tbase = tbase;
 	/* set before the thread starts; it calls it on tbase */
 	backend_set_reporter(inner, thread_report, t);
+	backend_set_inbound(inner, thread_inbound, t);
 	atomic_init(&t->quit, 0);
 	/* the results are watched only while jobs are out */
 	if ((t->inbox = mailbox_new(tbase, thread_fed, job_discard, t)) == NULL ||

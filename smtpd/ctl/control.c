@@ -20,6 +20,7 @@
 #include "smtpd/ctl/control.h"
 #include "smtpd/ctl/backend_view.h"
 #include "smtpd/ctl/queue_view.h"
+#include "smtpd/policy/optout.h"
 #include "smtpd/queue/queue.h"
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
@@ -113,6 +114,36 @@ control_delete_message_id(struct server *srv, const char *msgid,
 	free(ids);
 }
 
+/* control_optout - "add NUMBER", "remove NUMBER" or "list" */
+static void
+control_optout(struct server *srv, const char *args, struct evbuffer *out)
+{
+	char	 err[512];
+	int	 rc;
+
+	if (strcmp(args, "list") == 0) {
+		evbuffer_add_printf(out, "ok\n");
+		optout_list(srv->optout, out);
+		return;
+	}
+	if ((strncmp(args, "add ", 4) != 0 && strncmp(args, "remove ", 7) !=
+	    0) || !optout_number_ok(strchr(args, ' ') + 1)) {
+		evbuffer_add_printf(out, "error: usage: optout add|remove "
+		    "NUMBER (E.164, e.g. +4915112345678) or optout list\n");
+		return;
+	}
+	if (args[0] == 'a')
+		rc = optout_add(srv->optout, args + 4, err, sizeof(err));
+	else
+		rc = optout_remove(srv->optout, args + 7, err, sizeof(err));
+	if (rc == -1)
+		evbuffer_add_printf(out, "error: %s\n", err);
+	else
+		evbuffer_add_printf(out, "ok\n%s %s%s\n", strchr(args, ' ') + 1,
+		    args[0] == 'a' ? "opted out" : "may be texted again",
+		    rc == 1 ? " (already)" : "");
+}
+
 /* control_answer - run one command line into out */
 static void
 control_answer(struct server *srv, const char *line, struct evbuffer *out)
@@ -154,10 +185,13 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 			    "or is being delivered right now\n", line + 7);
 	} else if (strncmp(line, CTL_REPORT " ", sizeof(CTL_REPORT)) == 0)
 		control_report(srv, line + sizeof(CTL_REPORT), out);
+	else if (strncmp(line, CTL_OPTOUT " ", sizeof(CTL_OPTOUT)) == 0)
+		control_optout(srv, line + sizeof(CTL_OPTOUT), out);
 	else
 		evbuffer_add_printf(out, "error: unknown command; try queue, "
 		    "queue --scheduled, show ID, flush, delete ID, delete "
-		    "--message-id MSGID, backends, report ID STATE\n");
+		    "--message-id MSGID, backends, report ID STATE, "
+		    "optout add|remove NUMBER, optout list\n");
 }
 
 /* one administrator's connection: a command, its answer, a deadline */

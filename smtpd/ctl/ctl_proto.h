@@ -22,6 +22,7 @@
 #define CTL_REPORT	"report"
 #define CTL_SCHEDULED	"--scheduled"
 #define CTL_BY_MESSAGE_ID "--message-id"
+#define CTL_OPTOUT	"optout"	/* "add NUMBER", "remove NUMBER", "list" */
 
 /* the first line of every answer */
 #define CTL_OK		"ok"

@@ -54,6 +54,9 @@ usage(void)
 	    "              ID its message id or our reference (QUEUEID.N), STATE\n"
 	    "              enroute, delivered, expired, undeliverable, rejected\n"
 	    "              or unknown, WORDS its status text\n"
+	    "  optout add|remove NUMBER, optout list\n"
+	    "              the numbers never texted (E.164, +4915112345678);\n"
+	    "              kept in optout.file, which may also be edited\n"
 	    "  convert     show the SMS a message (file or stdin) becomes, without\n"
 	    "              a daemon; -t prints the text only\n"
 	    "  passwd USER set USER's password in -u usersfile, else in\n"
@@ -677,6 +680,13 @@ main(int argc, char *argv[])
 	    strlen(argv[1]) <= CONTROL_ID_MAX &&
 	    strpbrk(argv[1], "\r\n") == NULL)
 		snprintf(cmd, sizeof(cmd), "%s %s", argv[0], argv[1]);
+	else if (argc >= 2 && argc <= 3 && strcmp(argv[0], CTL_OPTOUT) == 0 &&
+	    ((argc == 2 && strcmp(argv[1], "list") == 0) || (argc == 3 &&
+	    (strcmp(argv[1], "add") == 0 || strcmp(argv[1], "remove") == 0) &&
+	    strlen(argv[2]) <= CONTROL_ID_MAX &&
+	    strpbrk(argv[2], " \r\n") == NULL)))
+		snprintf(cmd, sizeof(cmd), "%s %s%s%s", argv[0], argv[1],
+		    argc == 3 ? " " : "", argc == 3 ? argv[2] : "");
 	else if (report_command(argc, argv, cmd, sizeof(cmd)) == -1)
 		usage();
 	if ((path = socket_path(sock, file)) == NULL) {

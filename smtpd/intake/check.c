@@ -15,6 +15,8 @@
 #include "sms/lib/log.h"
 #include "smtpd/envelope.h"
 #include "smtpd/intake/check.h"
+#include "smtpd/intake/dedup.h"
+#include "smtpd/intake/optout_check.h"
 #include "smtpd/intake/limits.h"
 #include "smtpd/intake/tx.h"
 #include "smtpd/policy/policy.h"
@@ -27,6 +29,8 @@ struct later_check {
 
 /* The checks that may answer later, in the order they run at each stage. */
 static const struct later_check later_checks[] = {
+	{ optout_start, optout_cancel },
+	{ dedup_start, dedup_cancel },
 	{ limits_start, limits_cancel },
 };
 

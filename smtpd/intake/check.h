@@ -17,6 +17,7 @@
 
 struct limit_ask;
 struct limit_request;
+struct state_req;
 struct smtp_tx;
 
 #define VERDICT_TEXT_MAX	1024
@@ -83,6 +84,7 @@ struct check_run {
 	struct limit_ask	*asks;		/* the rate limit check's */
 	size_t			 nasks;
 	struct limit_request	*req;
+	struct state_req	*sreq;		/* the opt-out check's */
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
+#include "smtpd/intake/dedup.h"
 #include "smtpd/intake/intake.h"
 #include "smtpd/intake/limits.h"
 #include "smtpd/intake/release.h"
@@ -115,6 +116,8 @@ count_refusal(const struct verdict *v)
 {
 	enum stat_id id = STAT_MSG_REFUSED_POLICY;
 
+	if (v->code < 400)
+		return;		/* every recipient a duplicate: not refused */
 	if (v->code == 552)
 		id = STAT_MSG_REFUSED_SIZE;
 	else if (strcmp(v->enhanced, "5.6.0") == 0)
@@ -143,6 +146,7 @@ queued(void *arg, int error)
 	struct verdict	 v;
 
 	if (error == 0) {
+		dedup_remember(tx);
 		count_accepted(tx);
 		tx->events->committed(tx->events_arg, NULL);
 		return;

@@ -8,6 +8,7 @@
 
 #include "conf/lookup.h"
 #include "sms/convert/text.h"
+#include "smtpd/intake/dedup.h"
 #include "smtpd/intake/tx.h"
 #include "smtpd/server.h"
 
@@ -37,6 +38,8 @@ tx_reset(struct smtp_tx *tx)
 	tx->data.len = 0;
 	if (tx->data.cap > 1024 * 1024)
 		buf_free(&tx->data);
+	dedup_tx_free(tx->dedup);
+	tx->dedup = NULL;
 	if (tx->sms != NULL) {
 		text_free(tx->sms);
 		free(tx->sms);

@@ -18,6 +18,7 @@
 #include "smtpd/intake/check.h"
 #include "smtpd/queue/queue.h"
 
+struct dedup_tx;
 struct intake_events;
 struct server;
 struct sms_text;
@@ -60,6 +61,7 @@ struct smtp_tx {
 	struct check_run check;		/* checks waiting for an answer */
 	const struct intake_events *events;
 	void		*events_arg;
+	struct dedup_tx	*dedup;		/* the duplicate check's keys */
 };
 
 /* tx_reset - forget the transaction (RSET, after DATA, HELO) and who sent it */

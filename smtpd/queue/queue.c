@@ -1311,6 +1311,13 @@ fail:
 	return NULL;
 }
 
+/* queue_set_inbound - see queue.h */
+void
+queue_set_inbound(struct queue *q, sms_inbound_cb cb, void *arg)
+{
+	backend_set_inbound(q->transport[MSG_SMS], cb, arg);
+}
+
 /* queue_set_conf - a reloaded configuration (retry, lifetime, ...) */
 void
 queue_set_conf(struct queue *q, const struct conf *conf)

@@ -43,6 +43,11 @@ size_t		 queue_backends(struct queue *, struct backend_status *,
  */
 int		 queue_report(struct queue *, const char *id, enum sms_report,
 		    int64_t when, const char *raw_status);
+/*
+ * queue_set_inbound - messages subscribers send through the SMS backends
+ * (an SMPP deliver_sm that is no receipt) go to cb, on the queue's loop
+ */
+void		 queue_set_inbound(struct queue *, sms_inbound_cb, void *arg);
 /* queue_drain - stop dispatching; cb once nothing is in flight or committing */
 void		 queue_drain(struct queue *, void (*cb)(void *), void *arg);
 void		 queue_free(struct queue *);

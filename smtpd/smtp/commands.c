@@ -16,6 +16,7 @@
 #include "sms/lib/clock.h"
 #include "sms/lib/datetime.h"
 #include "sms/lib/log.h"
+#include "smtpd/intake/dedup.h"
 #include "smtpd/intake/intake.h"
 #include "smtpd/intake/release.h"
 #include "smtpd/smtp/session_priv.h"
@@ -47,7 +48,7 @@ struct command {
 static void
 reply_verdict(struct session *s, const struct verdict *v)
 {
-	if (v->server_fault)
+	if (v->server_fault || v->code < 400)
 		reply(s, "%d %s %s", v->code, v->enhanced, v->text);
 	else
 		reply_error(s, "%d %s %s", v->code, v->enhanced, v->text);
@@ -698,12 +699,25 @@ data_checked(void *arg, const struct verdict *v)
 	session_resume(s);
 }
 
+/* dropped_note - "; N duplicates not sent", or "" */
+static const char *
+dropped_note(const struct smtp_tx *tx, char *buf, size_t size)
+{
+	unsigned n = dedup_dropped(tx);
+
+	if (n == 0)
+		return "";
+	snprintf(buf, size, "; %u duplicate%s not sent", n, n == 1 ? "" : "s");
+	return buf;
+}
+
 /* data_committed - the queue has the message on disk (or failed) */
 static void
 data_committed(void *arg, const struct verdict *refusal)
 {
 	struct session	*s = arg;
 	struct smtp_tx	*tx = &s->tx;
+	char		 note[64];
 
 	if (s->freed_later) {
 		session_close(s);
@@ -712,9 +726,10 @@ data_committed(void *arg, const struct verdict *refusal)
 	if (refusal != NULL)
 		reply_verdict(s, refusal);
 	else
-		reply(s, "250 2.0.0 Ok: queued as %s (%u part%s, %s)",
+		reply(s, "250 2.0.0 Ok: queued as %s (%u part%s, %s)%s",
 		    tx->queue_id, tx->parts, tx->parts == 1 ? "" : "s",
-		    gsm_encoding_name(tx->encoding));
+		    gsm_encoding_name(tx->encoding), dropped_note(tx, note,
+		    sizeof(note)));
 	tx_reset(tx);
 	enter_state(s, S_HELO);
 	session_process(s);

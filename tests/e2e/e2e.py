@@ -30,6 +30,7 @@ from callbacks import CASES_CALLBACKS  # noqa: E402
 from reports import CASES_REPORTS  # noqa: E402
 from quiet import CASES_QUIET  # noqa: E402
 from scheduling import CASES_SCHEDULING  # noqa: E402
+from dedup import CASES_DEDUP  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Skip, Tap, check,  # noqa: E402
                      format_exc, free_port, make_message, merge, parse_dump, queue_id,
@@ -1022,6 +1023,7 @@ CASES += CASES_SMPP
 CASES += CASES_REPORTS
 CASES += CASES_QUIET
 CASES += CASES_SCHEDULING
+CASES += CASES_DEDUP
 
 
 def main(argv):

@@ -126,6 +126,12 @@ class Smsc:
         return self._call("POST", "/receipt", {"message_id": message_id, "stat": stat,
                                                "err": err, "form": form}).get("sent")
 
+    def mo(self, sender, text, ton=1, data_coding=0):
+        """A subscriber's SMS from sender (digits; ton 1: international) to a
+        receiver bound now; True when sent."""
+        return self._call("POST", "/mo", {"from": sender, "text": text, "ton": ton,
+                                          "data_coding": data_coding}).get("sent")
+
     def reset(self):
         self._call("POST", "/reset", {})
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sms/transport/smpp/pdu.h"
+#include "sms/transport/smpp/mo.h"
 #include "sms/transport/smpp/receipt.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -126,6 +127,24 @@ opaque(uint32_t command_id)
 	}
 }
 
+/* check_mo - a subscriber's SMS has a sender and a printable text */
+static void
+check_mo(const struct smpp_pdu *pdu)
+{
+	struct smpp_mo	 mo;
+	const char	*c;
+
+	if (smpp_mo_parse(pdu, &mo) != 0)
+		return;
+	if (memchr(mo.from, '\0', sizeof(mo.from)) == NULL ||
+	    mo.from[0] == '\0' ||
+	    memchr(mo.text, '\0', sizeof(mo.text)) == NULL)
+		abort();
+	for (c = mo.text; *c != '\0'; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			abort();
+}
+
 /* check_receipt - a receipt names an id and a state, its raw printable */
 static void
 check_receipt(const struct smpp_pdu *pdu)
@@ -213,6 +232,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		round_trip(&pdu, len);
 		check_receipt(&pdu);
+		check_mo(&pdu);
 	} else if (status == SMPP_ESME_ROK)
 		abort();
 	free(copy);

@@ -677,6 +677,28 @@ test_round_trip_full(void **state)
 	conf_free(c);
 }
 
+/*
+ * test_dedup_optout - dedup.window and optout.file as set; unset, no window
+ * and the list in the spool
+ */
+static void
+test_dedup_optout(void **state)
+{
+	struct conf	*c;
+
+	(void)state;
+	c = load_fixture("dedup_optout.conf");
+	assert_int_equal(c->dedup.window, 600);
+	assert_string_equal(c->optout.file, "/etc/smsrelay/optout");
+	conf_free(c);
+	c = load_fixture("minimal.conf");
+	assert_int_equal(c->dedup.window, 0);
+	assert_non_null(c->optout.file);
+	assert_non_null(strstr(c->optout.file, "/optout"));
+	assert_int_equal(strncmp(c->optout.file, c->spool, strlen(c->spool)), 0);
+	conf_free(c);
+}
+
 /* test_round_trip_default - the embedded default printed reads back the same */
 static void
 test_round_trip_default(void **state)
@@ -1475,6 +1497,10 @@ test_errors(void **state)
 		  "\"90\", \"90s\", \"5m\", \"2h\", \"2d\")" },
 		{ "commit_delay.conf",
 		  "3: queue.commit_delay: must be between 0s and 1s" },
+		{ "dedup_window_range.conf",
+		  "3: dedup.window: must be between 1s and 30d" },
+		{ "optout_not_string.conf",
+		  "3: optout.file: must be a string" },
 		{ "min_free_small.conf",
 		  "3: queue.min_free: must be between 64K and 1G" },
 		{ "lifetime_ms.conf",
@@ -1530,6 +1556,7 @@ main(void)
 		cmocka_unit_test(test_file_defaults),
 		cmocka_unit_test(test_twilio),
 		cmocka_unit_test(test_round_trip_full),
+		cmocka_unit_test(test_dedup_optout),
 		cmocka_unit_test(test_round_trip_default),
 		cmocka_unit_test(test_round_trip_twilio),
 		cmocka_unit_test(test_message_off),

@@ -432,6 +432,27 @@ child_reported(void *arg, const struct sms_delivery_report *rep)
 	backend_report(&r->b, rep);
 }
 
+/* child_inbound - a backend's subscriber message goes to the router's listener */
+static void
+child_inbound(void *arg, const struct sms_inbound *m)
+{
+	struct router	*r = arg;
+
+	backend_inbound(&r->b, m);
+}
+
+/* router_inbound_set - the backends hand on messages while listened to */
+static void
+router_inbound_set(struct backend *b, int on)
+{
+	struct router	*r = (struct router *)b;
+	size_t		 i;
+
+	for (i = 0; i < r->nchildren; i++)
+		backend_set_inbound(r->children[i].b, on ? child_inbound : NULL,
+		    on ? r : NULL);
+}
+
 /* router_reporter_set - the backends report while the router is listened to */
 static void
 router_reporter_set(struct backend *b, int on)
@@ -541,6 +562,7 @@ router_free(struct backend *b)
 static const struct backend_ops router_ops = {
 	.name = "router", .submit = router_submit, .free = router_free,
 	.reporter_set = router_reporter_set, .reports = 1,
+	.inbound_set = router_inbound_set,
 	.status = router_status,
 };
 

@@ -26,6 +26,7 @@
 #include "sms/lib/stats.h"
 #include "sms/transport/backend.h"
 #include "sms/transport/smpp/pdu.h"
+#include "sms/transport/smpp/mo.h"
 #include "sms/transport/smpp/receipt.h"
 #include "sms/transport/smpp/sent_ids.h"
 #include "sms/transport/smpp/session.h"
@@ -499,6 +500,22 @@ part_answered(struct smpp_client *c, struct slot *sl,
 		throttle(c);
 }
 
+/* inbound - a deliver_sm that is no receipt: a subscriber's message? */
+static void
+inbound(struct smpp_client *c, const struct smpp_pdu *p)
+{
+	struct smpp_mo	 mo;
+
+	if (smpp_mo_parse(p, &mo) == -1) {
+		log_debug("smpp %s deliver_sm that is no receipt ignored",
+		    c->name);
+		return;
+	}
+	log_debug("smpp %s message from %s", c->name, mo.from);
+	backend_inbound(&c->b, &(struct sms_inbound){ .from = mo.from,
+	    .text = mo.text });
+}
+
 /* receipt - a deliver_sm or data_sm: a delivery report if it is a receipt */
 static void
 receipt(struct smpp_client *c, const struct smpp_pdu *p)
@@ -509,8 +526,7 @@ receipt(struct smpp_client *c, const struct smpp_pdu *p)
 	size_t			 i, n;
 
 	if (smpp_receipt_parse(p, &rc) == -1) {
-		log_debug("smpp %s %s that is no receipt ignored", c->name,
-		    smpp_command_name(p->command_id));
+		inbound(c, p);
 		return;
 	}
 	id = rc.id;

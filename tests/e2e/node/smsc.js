@@ -11,7 +11,7 @@ const smpp = require('smpp');
 const USAGE = `usage: node smsc.js --port P --control C [--tls-cert F --tls-key K]
        [--system-id ID --password PW] [--quiet]
 SMPP on 127.0.0.1:P (TLS with cert and key), the JSON control API on
-127.0.0.1:C: GET /state, POST /mode, POST /receipt, POST /reset.
+127.0.0.1:C: GET /state, POST /mode, POST /receipt, POST /mo, POST /reset.
 Prints "ready" once both listen.`;
 
 const OPTIONS = {
@@ -268,6 +268,30 @@ function sendReceipt(r) {
     });
     log(`deliver_sm receipt id:${r.message_id} stat:${r.stat || 'DELIVRD'}`);
     return true;
+}
+
+// mobileOriginated - a subscriber's SMS (deliver_sm, esm_class 0) to a receiver
+function mobileOriginated(body) {
+    const session = receiverFor(null);
+    if (!session)
+        return { sent: false };
+    const ucs2 = body.data_coding === 8;
+    const text = String(body.text || '');
+    const pdu = new smpp.PDU('deliver_sm', {
+        source_addr_ton: body.ton === undefined ? 1 : body.ton, source_addr_npi: 1,
+        source_addr: String(body.from || ''),
+        dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: String(body.to || ''),
+        esm_class: 0, data_coding: ucs2 ? 8 : DC_DEFAULT,
+        short_message: ucs2 ? Buffer.from(text, 'utf16le').swap16()
+            : Buffer.from(text, 'ascii'),
+    });
+    session.send(pdu, (resp) => {
+        state.deliver_resps.push({
+            seq: resp.sequence_number, command_status: resp.command_status, mo: true,
+        });
+    });
+    log(`deliver_sm MO from:${body.from}`);
+    return { sent: true };
 }
 
 function flushReceipts() {
@@ -536,6 +560,8 @@ function route(req, body) {
         return { ok: true, modes };
     case 'POST /receipt':
         return manualReceipt(body);
+    case 'POST /mo':
+        return mobileOriginated(body);
     case 'POST /reset':
         modes = defaultModes();
         state = emptyState();
