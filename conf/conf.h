@@ -276,6 +276,8 @@ struct conf {
 		struct quiet_sender_conf *quiet_senders;	/* by sender domain */
 		size_t		 nquiet_senders;
 		unsigned	 max_hold;	/* RFC 4865 FUTURERELEASE; 0: off */
+		unsigned	 active_limit;	/* messages in memory; the rest on disk */
+		size_t		 segment_size;	/* journal segment files */
 	} queue;
 
 	/* the HTTP listener: provider callbacks (smtpd/http/) */

@@ -103,6 +103,12 @@ static const struct keydef queue_keys[] = {
 	  .check = check_quiet_sender, .flags = KF_INLINE },
 	{ .name = "max_hold", .type = K_DURATION, .off = OFF(queue.max_hold),
 	  .min = 0, .max = 365 * DAY, .def = 7 * DAY },
+	{ .name = "active_limit", .type = K_UINT,
+	  .off = OFF(queue.active_limit), .min = 1, .max = 10000000,
+	  .def = 5000 },
+	{ .name = "segment_size", .type = K_SIZE,
+	  .off = OFF(queue.segment_size), .min = 64 * 1024,
+	  .max = 1024 * 1024 * 1024, .def = 64 * 1024 * 1024 },
 	{ .name = NULL }
 };
 

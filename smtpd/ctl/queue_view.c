@@ -8,9 +8,11 @@
 
 #include "sms/convert/gsm.h"
 #include "sms/lib/datetime.h"
-#include "sms/lib/header_field.h"
 #include "smtpd/ctl/queue_view.h"
 #include "smtpd/queue/schedule.h"
+
+/* held messages listed in full (read back from the spool) by --scheduled */
+#define SCHEDULED_DETAILED	1000
 
 /* least_state - the least advanced recipient state, for the list */
 static const char *
@@ -81,6 +83,10 @@ ctl_queue_list(const struct queue *q, int64_t now, struct evbuffer *out)
 	queue_iter_start(q, &it);
 	while (queue_iter_next(&it, &v))
 		list_entry(&v, now, out);
+	if (queue_held_count(q) > 0)
+		evbuffer_add_printf(out, "-- %zu of them held in the spool "
+		    "until due (queue --scheduled lists them)\n",
+		    queue_held_count(q));
 	evbuffer_add_printf(out, "-- %zu message%s\n", n, n == 1 ? "" : "s");
 }
 
@@ -173,7 +179,7 @@ show_rcpt(const struct queue_view *v, uint32_t i, int64_t now,
 
 /* ctl_queue_show - see queue_view.h */
 int
-ctl_queue_show(const struct queue *q, const char *idstr, int64_t now,
+ctl_queue_show(struct queue *q, const char *idstr, int64_t now,
     struct evbuffer *out)
 {
 	struct queue_view	 v;
@@ -205,27 +211,54 @@ ctl_queue_show(const struct queue *q, const char *idstr, int64_t now,
 static int
 message_id(const struct message *d, char *out, size_t size)
 {
-	size_t	 n;
+	return message_id_of(d->headers, d->headers_len, out, size);
+}
 
-	if (header_field(d->headers, d->headers_len, "Message-ID", out,
-	    size) != 1)
-		return 0;
-	n = strlen(out);
-	if (n >= 2 && out[0] == '<' && out[n - 1] == '>') {
-		memmove(out, out + 1, n - 2);
-		out[n - 2] = '\0';
+/* scheduled_entry - a scheduled message's line */
+static void
+scheduled_entry(const struct queue_view *v, int64_t now, struct evbuffer *out)
+{
+	char	 at[DATETIME_UTC_LEN + 1], mid[256];
+
+	datetime_utc(v->msg->not_before, at);
+	evbuffer_add_printf(out, "%-16s %-20s %9" PRId64 "s %5u <%s> %s\n",
+	    v->idstr, at, v->msg->not_before - now, v->msg->nrcpts,
+	    v->msg->sender, message_id(v->msg, mid, sizeof(mid)) ? mid : "-");
+}
+
+/*
+ * held_entry - a held message's line: read back from the spool for the
+ * first SCHEDULED_DETAILED of them, the rest from memory (id, release)
+ */
+static int
+held_entry(struct queue *q, size_t i, size_t shown, int64_t now,
+    struct evbuffer *out)
+{
+	struct queue_view v;
+	char		 id[QID_LEN + 1], at[DATETIME_UTC_LEN + 1];
+	int64_t		 release;
+
+	queue_held_at(q, i, id, &release);
+	if (release <= now)
+		return 0;	/* held for want of room, not scheduled */
+	if (shown < SCHEDULED_DETAILED && queue_held_view(q, i, &v) == 0 &&
+	    v.msg->not_before > now) {
+		scheduled_entry(&v, now, out);
+		return 1;
 	}
-	return out[0] != '\0';
+	datetime_utc(release, at);
+	evbuffer_add_printf(out, "%-16s %-20s %9" PRId64 "s     - (held in "
+	    "the spool)\n", id, at, release - now);
+	return 1;
 }
 
 /* ctl_queue_scheduled - see queue_view.h */
 void
-ctl_queue_scheduled(const struct queue *q, int64_t now, struct evbuffer *out)
+ctl_queue_scheduled(struct queue *q, int64_t now, struct evbuffer *out)
 {
 	struct queue_iter	 it;
 	struct queue_view	 v;
-	char			 at[DATETIME_UTC_LEN + 1], mid[256];
-	size_t			 n = 0;
+	size_t			 n = 0, i, held = queue_held_count(q);
 
 	evbuffer_add_printf(out, "%-16s %-20s %10s %5s %s\n", "ID", "RELEASE",
 	    "IN", "RCPTS", "SENDER MESSAGE-ID");
@@ -233,13 +266,11 @@ ctl_queue_scheduled(const struct queue *q, int64_t now, struct evbuffer *out)
 	while (queue_iter_next(&it, &v)) {
 		if (v.msg->not_before <= now)
 			continue;
-		datetime_utc(v.msg->not_before, at);
-		evbuffer_add_printf(out, "%-16s %-20s %9" PRId64 "s %5u <%s> "
-		    "%s\n", v.idstr, at, v.msg->not_before - now,
-		    v.msg->nrcpts, v.msg->sender, message_id(v.msg, mid,
-		    sizeof(mid)) ? mid : "-");
+		scheduled_entry(&v, now, out);
 		n++;
 	}
+	for (i = 0; i < held; i++)
+		n += (size_t)held_entry(q, i, n, now, out);
 	evbuffer_add_printf(out, "-- %zu scheduled message%s\n", n,
 	    n == 1 ? "" : "s");
 }
@@ -271,5 +302,6 @@ ctl_queue_by_message_id(const struct queue *q, const char *msgid,
 			memcpy(ids[n], v.idstr, QID_LEN + 1);
 		n++;
 	}
-	return n;
+	return n + queue_held_by_message_id(q, want, ids + (n < max ? n : max),
+	    n < max ? max - n : 0);
 }

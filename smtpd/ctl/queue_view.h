@@ -14,14 +14,16 @@
 /* ctl_queue_list - one line per message, its recipients indented */
 void	ctl_queue_list(const struct queue *, int64_t now, struct evbuffer *);
 /* ctl_queue_show - everything known about one message; -1 if none */
-int	ctl_queue_show(const struct queue *, const char *idstr, int64_t now,
+int	ctl_queue_show(struct queue *, const char *idstr, int64_t now,
 	    struct evbuffer *);
 
 /*
  * ctl_queue_scheduled - one line per message held for a later release:
- * id, release time (UTC, and in how long), recipients, sender, Message-ID
+ * id, release time (UTC, and in how long), recipients, sender, Message-ID;
+ * those held in the spool are read back for it (the first 1000; the rest
+ * show id and release only)
  */
-void	ctl_queue_scheduled(const struct queue *, int64_t now,
+void	ctl_queue_scheduled(struct queue *, int64_t now,
 	    struct evbuffer *);
 
 /*

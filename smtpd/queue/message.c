@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sms/lib/ascii.h"
+#include "sms/lib/header_field.h"
 #include "smtpd/queue/message.h"
 
 /* message_space_str - see message.h */
@@ -201,4 +202,20 @@ qid_parse(const char *s, uint64_t *id)
 	}
 	*id = v;
 	return 0;
+}
+
+/* message_id_of - see message.h */
+int
+message_id_of(const char *headers, size_t len, char *out, size_t size)
+{
+	size_t	 n;
+
+	if (header_field(headers, len, "Message-ID", out, size) != 1)
+		return 0;
+	n = strlen(out);
+	if (n >= 2 && out[0] == '<' && out[n - 1] == '>') {
+		memmove(out, out + 1, n - 2);
+		out[n - 2] = '\0';
+	}
+	return out[0] != '\0';
 }

@@ -83,6 +83,12 @@ const char	*message_space_str(struct message_space *, const char *s,
 		    size_t n, int optional);
 /* message_space_rcpts - room for n recipients; NULL while counting */
 struct message_rcpt *message_space_rcpts(struct message_space *, uint32_t n);
+/*
+ * message_id_of - the Message-ID: field of a header block without its <>,
+ * into out[size]; 0 when there is none (or it does not fit)
+ */
+int		 message_id_of(const char *headers, size_t len, char *out,
+		    size_t size);
 /* message_copy - a copy of m without raw, in one allocation (free()) */
 struct message	*message_copy(const struct message *);
 

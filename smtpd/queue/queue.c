@@ -11,9 +11,23 @@
  * the journal cannot record states (a failed write, or a full disk with
  * half its reserve gone) nothing new goes to a backend, and no DSN is made.
  * When to try and what is owed is schedule.c's arithmetic.
+ *
+ * Only a bounded active set lives in memory (queue.active_limit messages):
+ * a message due later than HELD_HORIZON, or accepted while the set is full,
+ * is held on disk as a 40-byte stub in held.c's release-time index (one
+ * timer for all of them). Its record is read back by the spool's I/O thread
+ * when it is due and there is room, so a million released at once fill the
+ * set as it drains. Only untouched messages are held: nothing about them is
+ * journaled but their REC_MSG, so a stub is that record's place and nothing
+ * else, and moving it (compaction) is a copy of that record.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <inttypes.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +39,7 @@
 #include "sms/convert/gsm.h"
 #include "smtpd/queue/bounce.h"
 #include "smtpd/queue/hash.h"
+#include "smtpd/queue/held.h"
 #include "smtpd/queue/hold.h"
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
@@ -35,6 +50,10 @@
 #include "smtpd/queue/schedule.h"
 #include "smtpd/queue/spool.h"
 #include "smtpd/envelope.h"
+
+#define HELD_HORIZON	60	/* seconds: a message due later waits on disk */
+#define LOAD_RETRY	1	/* seconds before a failed read is tried again */
+#define TRIM_AFTER	10000	/* messages: a drain of this many trims malloc */
 
 TAILQ_HEAD(rcptq, qrcpt);
 
@@ -81,6 +100,16 @@ struct queue {
 	struct event		*pump_ev;
 	struct event		*bounce_ev;	/* DSNs owed, coalesced per tick */
 	uint64_t		 last_id;
+	struct held		 held;		/* messages kept on disk, by release */
+	struct event		*held_ev;	/* the first of them is due */
+	size_t			 loading;	/* held ones being read back */
+	int64_t			 load_again;	/* after a failed read, not before */
+	uint32_t		 stubs_moved;	/* the segment whose stubs moved last */
+	size_t			 peak;		/* messages known at most, since a trim */
+	struct event		*trim_ev;	/* give freed memory back */
+	struct message		*peek;		/* a held message shown to the admin */
+	struct rcpt_status	*peek_status;
+	char			 peek_idstr[QID_LEN + 1];
 	int			 draining;
 	unsigned		 committing;
 	void			(*drained)(void *);
@@ -103,6 +132,8 @@ static const transport_new transports[MSG_KINDS] = {
 };
 
 static void	queue_pump_soon(struct queue *);
+static void	held_arm(struct queue *);
+static void	note_size(struct queue *);
 static void	msg_check_done(struct queue *, struct qmsg *);
 static void	check_drained(struct queue *);
 static void	rcpt_forget_parts(struct queue *, struct qmsg *, uint32_t);
@@ -199,6 +230,7 @@ msg_insert(struct queue *q, struct qmsg *m)
 	if (hash_insert(&q->ids, &m->by_id, hash_u64(m->id)) == -1)
 		fatal("queue: out of memory");
 	TAILQ_INSERT_TAIL(&q->msgs, m, entry);
+	note_size(q);
 }
 
 /* msg_owes_dsn - put a message with newly failed recipients on the list */
@@ -230,6 +262,8 @@ msg_remove(struct queue *q, struct qmsg *m)
 	hash_remove(&q->ids, &m->by_id);
 	TAILQ_REMOVE(&q->msgs, m, entry);
 	msg_free(m);
+	note_size(q);
+	held_arm(q);	/* room for a held one */
 }
 
 static struct qmsg *
@@ -484,6 +518,7 @@ queue_clock_moved(void *arg)
 
 	TAILQ_FOREACH(m, &q->msgs, entry)
 		msg_arm_timer(m);
+	held_arm(q);
 }
 
 static void	rcpt_wait_end(struct queue *, struct qrcpt *, enum wait_end);
@@ -1020,6 +1055,359 @@ queue_bounce_owed(evutil_socket_t fd, short ev, void *arg)
 	spool_commit(q->spool, NULL, NULL);
 }
 
+/* ---- messages held on disk ---- */
+
+/* note_size - the most messages known since memory was last given back */
+static void
+note_size(struct queue *q)
+{
+	size_t n = q->ids.count + q->held.n + q->loading;
+
+	if (n > q->peak)
+		q->peak = n;
+	else if (q->peak >= TRIM_AFTER && n < q->peak / 4 && q->trim_ev != NULL)
+		event_active(q->trim_ev, EV_TIMEOUT, 1);
+}
+
+/*
+ * queue_trim - most of a large queue drained: glibc keeps freed pages in
+ * its arenas, so hand them back (measured: 200k messages drained leave
+ * their RSS without this)
+ */
+static void
+queue_trim(evutil_socket_t fd, short ev, void *arg)
+{
+	struct queue	*q = arg;
+
+	(void)fd;
+	(void)ev;
+	q->peak = q->ids.count + q->held.n + q->loading;
+#ifdef HAVE_MALLOC_TRIM
+	(void)malloc_trim(0);
+#endif
+}
+
+/* room_for - n more messages fit in the active set */
+static int
+room_for(const struct queue *q, size_t n)
+{
+	return q->ids.count + q->loading + n <= q->conf->queue.active_limit;
+}
+
+/* stub_release - when a message is due: its release, else its arrival */
+static int64_t
+stub_release(int64_t not_before, int64_t arrival)
+{
+	return not_before > arrival ? not_before : arrival;
+}
+
+/* mid_hash - the hash of a Message-ID (0: none), for delete --message-id */
+static uint64_t
+mid_hash(const char *headers, size_t len)
+{
+	char	 mid[256];
+	uint64_t h;
+
+	if (!message_id_of(headers, len, mid, sizeof(mid)))
+		return 0;
+	h = hash_str(mid);
+	return h != 0 ? h : 1;
+}
+
+static struct spool_loc
+stub_loc(const struct held_stub *s)
+{
+	return (struct spool_loc){ s->seg, s->off, s->len };
+}
+
+/*
+ * msg_hold - keep a just accepted message on disk only, if it can wait: 1
+ * (m is gone, its record stays pinned for the stub), or 0 (start it)
+ */
+static int
+msg_hold(struct queue *q, struct qmsg *m)
+{
+	const struct message *d = m->msg;
+	struct held_stub s = { .id = m->id,
+	    .release = stub_release(d->not_before, d->arrival),
+	    .mid_hash = mid_hash(d->headers, d->headers_len),
+	    .seg = m->loc.seg, .off = (uint32_t)m->loc.off,
+	    .len = m->loc.len };
+
+	/* m is counted already: room for one more is room with it */
+	if (d->kind != MSG_SMS || m->loc.off > UINT32_MAX ||
+	    (s.release <= now_sec() + HELD_HORIZON && room_for(q, 0)) ||
+	    held_push(&q->held, &s) == -1)
+		return 0;
+	msg_remove(q, m);
+	return 1;
+}
+
+/* held_arm - the one timer of the held messages: the first one's time */
+static void
+held_arm(struct queue *q)
+{
+	const struct held_stub *s = held_top(&q->held);
+	struct timeval	 tv = { 0, 0 };
+	int64_t		 at, now = now_sec();
+
+	if (q->held_ev == NULL)
+		return;
+	if (s == NULL || q->draining || !room_for(q, 1)) {
+		evtimer_del(q->held_ev);
+		return;
+	}
+	at = s->release - HELD_HORIZON;
+	if (at < q->load_again)
+		at = q->load_again;
+	if (at > now)
+		tv.tv_sec = at - now;
+	evtimer_add(q->held_ev, &tv);
+}
+
+/* a held message on its way back from disk */
+struct held_load {
+	struct queue		*q;
+	struct held_stub	 stub;
+};
+
+/* held_back - a read failed: the stub waits again, reads pause a while */
+static void
+held_back(struct queue *q, const struct held_stub *s)
+{
+	if (held_push(&q->held, s) == -1)
+		fatal("queue: out of memory");
+	q->load_again = now_sec() + LOAD_RETRY;
+}
+
+/* held_loaded - a held message's record is read: it becomes active */
+static void
+held_loaded(void *arg, const uint8_t *rec, int error)
+{
+	struct held_load *l = arg;
+	struct queue	*q = l->q;
+	struct spool_loc loc = stub_loc(&l->stub);
+	const uint8_t	*payload;
+	size_t		 plen, total;
+	uint8_t		 type;
+	uint64_t	 id = 0;
+	struct message	*desc = NULL;
+	struct qmsg	*m;
+	char		 idstr[QID_LEN + 1];
+
+	q->loading--;
+	if (error == 0 && (rec_frame(rec, loc.len, &type, &payload, &plen,
+	    &total) != 1 || type != REC_MSG || total != loc.len ||
+	    (desc = rec_get_msg(payload, plen, &id)) == NULL ||
+	    id != l->stub.id))
+		error = EINVAL;
+	if (error != 0 || q->draining) {
+		qid_format(idstr, l->stub.id);
+		if (error != 0)
+			log_warnx("%s spool: cannot read the held message back "
+			    "(segment %" PRIu32 " offset %" PRIu32 "): %s; "
+			    "kept, tried again", idstr, loc.seg,
+			    l->stub.off, strerror(error));
+		free(desc);
+		held_back(q, &l->stub);
+	} else {
+		m = msg_new(q, id, desc);
+		m->loc = loc;
+		m->committed = 1;
+		msg_insert(q, m);
+		msg_start(q, m);
+	}
+	free(l);
+	held_arm(q);
+	check_drained(q);
+}
+
+/* held_due - held messages whose time has come go to the active set */
+static void
+held_due(evutil_socket_t fd, short ev, void *arg)
+{
+	struct queue		*q = arg;
+	const struct held_stub	*top;
+	struct held_load	*l;
+	struct spool_loc	 loc;
+	int64_t			 now = now_sec();
+
+	(void)fd;
+	(void)ev;
+	while (!q->draining && room_for(q, 1) && now >= q->load_again &&
+	    (top = held_top(&q->held)) != NULL &&
+	    top->release - HELD_HORIZON <= now) {
+		if ((l = malloc(sizeof(*l))) == NULL)
+			fatal("queue: out of memory");
+		l->q = q;
+		(void)held_pop(&q->held, &l->stub);
+		loc = stub_loc(&l->stub);
+		if (spool_read(q->spool, &loc, held_loaded, l) == -1) {
+			held_back(q, &l->stub);
+			free(l);
+			break;
+		}
+		q->loading++;
+	}
+	held_arm(q);
+}
+
+/* held_find_idstr - the stub of the message idstr names, or NULL */
+static struct held_stub *
+held_find_idstr(const struct queue *q, const char *idstr)
+{
+	uint64_t id;
+
+	if (strlen(idstr) != QID_LEN || qid_parse(idstr, &id) == -1)
+		return NULL;
+	return held_find(&q->held, id);
+}
+
+/* held_delete - drop a held message (admin): its record is done */
+static int
+held_delete(struct queue *q, const char *idstr)
+{
+	struct held_stub *s = held_find_idstr(q, idstr);
+	struct spool_loc loc;
+
+	if (s == NULL)
+		return -1;
+	loc = stub_loc(s);
+	if (spool_put_done(q->spool, s->id, &loc) == -1)
+		return -1;
+	(void)held_remove(&q->held, s->id, NULL);
+	spool_commit(q->spool, NULL, NULL);
+	log_info("%s deleted by the administrator", idstr);
+	note_size(q);
+	return 0;
+}
+
+/* held_relocate - move the stubs' records out of segment seg */
+static void
+held_relocate(struct queue *q, uint32_t seg)
+{
+	struct held_stub *s;
+	struct spool_loc loc;
+	size_t		 i;
+
+	/* once per segment: what is left there is being read back */
+	if (seg == q->stubs_moved)
+		return;
+	q->stubs_moved = seg;
+	for (i = 0; i < q->held.n; i++) {
+		s = &q->held.heap[i];
+		if (s->seg != seg)
+			continue;
+		loc = stub_loc(s);
+		if (spool_relocate(q->spool, &loc) == -1) {
+			log_warnx("spool: relocating held messages failed");
+			q->stubs_moved = 0;
+			return;
+		}
+		s->seg = loc.seg;
+		s->off = (uint32_t)loc.off;
+		s->len = loc.len;
+	}
+}
+
+/* peek_clear - forget the held message last shown */
+static void
+peek_clear(struct queue *q)
+{
+	uint32_t i;
+
+	if (q->peek != NULL)
+		for (i = 0; i < q->peek->nrcpts; i++)
+			rcpt_status_clear(&q->peek_status[i]);
+	free(q->peek_status);
+	free(q->peek);
+	q->peek = NULL;
+	q->peek_status = NULL;
+}
+
+/*
+ * held_view - a held message as the admin sees it: read from disk (a
+ * blocking pread, for the admin only), its recipients deferred to the
+ * release; valid until the next call
+ */
+static int
+held_view(struct queue *q, const struct held_stub *s, struct queue_view *v)
+{
+	struct spool_loc loc = stub_loc(s);
+	struct buf	 b = { 0 };
+	const uint8_t	*payload;
+	size_t		 plen, total;
+	uint8_t		 type;
+	uint64_t	 id;
+	uint32_t	 i;
+	int		 rc = -1;
+
+	peek_clear(q);
+	if (spool_read_record(q->spool, &loc, &b) == 0 &&
+	    rec_frame(b.p, b.len, &type, &payload, &plen, &total) == 1 &&
+	    type == REC_MSG && (q->peek = rec_get_msg(payload, plen,
+	    &id)) != NULL) {
+		if ((q->peek_status = calloc(q->peek->nrcpts ?
+		    q->peek->nrcpts : 1, sizeof(*q->peek_status))) == NULL)
+			fatal("queue: out of memory");
+		for (i = 0; i < q->peek->nrcpts; i++) {
+			q->peek_status[i].state = RCPT_DEFERRED;
+			q->peek_status[i].next_try = s->release;
+		}
+		qid_format(q->peek_idstr, s->id);
+		*v = (struct queue_view){ q->peek_idstr, q->peek,
+		    q->peek_status };
+		rc = 0;
+	}
+	buf_free(&b);
+	return rc;
+}
+
+/* queue_held_count - see queue.h */
+size_t
+queue_held_count(const struct queue *q)
+{
+	return q->held.n;
+}
+
+/* queue_held_at - see queue.h */
+void
+queue_held_at(const struct queue *q, size_t i, char idstr[QID_LEN + 1],
+    int64_t *release)
+{
+	const struct held_stub *s = held_at(&q->held, i);
+
+	qid_format(idstr, s->id);
+	*release = s->release;
+}
+
+/* queue_held_view - see queue.h */
+int
+queue_held_view(struct queue *q, size_t i, struct queue_view *v)
+{
+	return held_view(q, held_at(&q->held, i), v);
+}
+
+/* queue_held_by_message_id - see queue.h */
+size_t
+queue_held_by_message_id(const struct queue *q, const char *msgid,
+    char (*ids)[QID_LEN + 1], size_t max)
+{
+	uint64_t h = hash_str(msgid);
+	size_t	 i, n = 0;
+
+	if (h == 0)
+		h = 1;
+	for (i = 0; i < q->held.n; i++) {
+		if (q->held.heap[i].mid_hash != h)
+			continue;
+		if (n < max)
+			qid_format(ids[n], q->held.heap[i].id);
+		n++;
+	}
+	return n;
+}
+
 /* accept_done - the journal holds the message: answer the client */
 static void
 accept_done(void *arg, int error)
@@ -1035,11 +1423,12 @@ accept_done(void *arg, int error)
 	} else {
 		m->committed = 1;
 		w->cb(w->arg, 0);
-		msg_start(q, m);
 		if (m->msg->not_before > now_sec())
 			log_info("%s scheduled at=%" PRId64 " (in %" PRId64 "s)",
 			    m->idstr, m->msg->not_before,
 			    m->msg->not_before - now_sec());
+		if (!msg_hold(q, m))
+			msg_start(q, m);
 	}
 	free(w);
 	check_drained(q);
@@ -1102,6 +1491,82 @@ replay_msg(void *arg, uint64_t id, struct message *desc,
 	msg_insert(q, m);
 }
 
+/*
+ * replay_held - a message record seen at start: held as a stub (only its
+ * head decoded) when due beyond the horizon or the active set is full; a
+ * relocated copy of a held one moves its stub
+ */
+static int
+replay_held(void *arg, const uint8_t *p, size_t len,
+    const struct spool_loc *loc)
+{
+	struct queue		*q = arg;
+	struct rec_msg_head	 h;
+	struct held_stub	*old, s;
+
+	if (rec_peek_msg(p, len, &h) == -1 || h.kind != MSG_SMS ||
+	    loc->off > UINT32_MAX)
+		return 0;
+	if ((old = held_find(&q->held, h.id)) != NULL) {
+		old->seg = loc->seg;
+		old->off = (uint32_t)loc->off;
+		old->len = loc->len;
+		return 1;
+	}
+	s = (struct held_stub){ .id = h.id,
+	    .release = stub_release(h.not_before, h.arrival),
+	    .mid_hash = mid_hash(h.headers.p, h.headers.len),
+	    .seg = loc->seg, .off = (uint32_t)loc->off, .len = loc->len };
+	if (msg_find(q, h.id) != NULL || (s.release <= now_sec() +
+	    HELD_HORIZON && room_for(q, 1)) || held_push(&q->held, &s) == -1)
+		return 0;
+	if (h.id > q->last_id)
+		q->last_id = h.id;
+	return 1;
+}
+
+/*
+ * replay_unhold - a held message has journaled states after all (it was
+ * under way before the restart): read it whole now, at start-up
+ */
+static struct qmsg *
+replay_unhold(struct queue *q, uint64_t id)
+{
+	struct held_stub s;
+	struct spool_loc loc;
+	struct buf	 b = { 0 };
+	const uint8_t	*payload;
+	size_t		 plen, total;
+	uint8_t		 type;
+	uint64_t	 rid;
+	struct message	*desc = NULL;
+	struct qmsg	*m = NULL;
+
+	if (held_remove(&q->held, id, &s) == -1)
+		return NULL;
+	loc = stub_loc(&s);
+	if (spool_read_record(q->spool, &loc, &b) == 0 &&
+	    rec_frame(b.p, b.len, &type, &payload, &plen, &total) == 1 &&
+	    type == REC_MSG && (desc = rec_get_msg(payload, plen, &rid)) != NULL) {
+		m = msg_new(q, id, desc);
+		m->loc = loc;
+		m->committed = 1;
+		msg_insert(q, m);
+	} else if (held_push(&q->held, &s) == -1)
+		fatal("queue: out of memory");
+	buf_free(&b);
+	return m;
+}
+
+/* replay_find - the message of id, read whole if it was held */
+static struct qmsg *
+replay_find(struct queue *q, uint64_t id)
+{
+	struct qmsg *m = msg_find(q, id);
+
+	return m != NULL ? m : replay_unhold(q, id);
+}
+
 /* same_str - whether an optional string is the record's (empty: none) */
 static int
 same_str(const char *s, const struct rec_str *r)
@@ -1115,7 +1580,7 @@ static void
 replay_state(void *arg, const struct rec_state *rec)
 {
 	struct queue		*q = arg;
-	struct qmsg		*m = msg_find(q, rec->id);
+	struct qmsg		*m = replay_find(q, rec->id);
 	struct rcpt_status	*st;
 
 	if (m == NULL || rec->rcpt >= m->msg->nrcpts ||
@@ -1137,7 +1602,7 @@ static void
 replay_report(void *arg, const struct rec_report *rec)
 {
 	struct queue	*q = arg;
-	struct qmsg	*m = msg_find(q, rec->id);
+	struct qmsg	*m = replay_find(q, rec->id);
 
 	if (m == NULL || rec->rcpt >= m->msg->nrcpts ||
 	    rec->report == SMS_REPORT_NONE || rec->report > SMS_REPORT_LAST)
@@ -1152,7 +1617,7 @@ static void
 replay_parts(void *arg, const struct rec_parts *rec)
 {
 	struct queue		*q = arg;
-	struct qmsg		*m = msg_find(q, rec->id);
+	struct qmsg		*m = replay_find(q, rec->id);
 	struct rcpt_status	*st;
 	uint32_t		 k;
 
@@ -1178,6 +1643,8 @@ replay_done(void *arg, uint64_t id)
 
 	if (m != NULL)
 		msg_remove(q, m);
+	else
+		(void)held_remove(&q->held, id, NULL);
 }
 
 /* relocate_rcpt - a recipient's state, parts and timeline again */
@@ -1212,6 +1679,7 @@ relocate_segment(void *arg, uint32_t seg)
 		for (i = 0; i < m->msg->nrcpts; i++)
 			relocate_rcpt(q, m, i);
 	}
+	held_relocate(q, seg);
 }
 
 /* queue_spool_writable - the journal takes records again: dispatch, DSNs */
@@ -1240,9 +1708,10 @@ queue_resume(struct queue *q)
 				msg_owes_dsn(q, m);
 		msg_start(q, m);
 	}
-	if (n > 0)
-		log_info("queue: recovered %zu message%s from the spool", n,
-		    n == 1 ? "" : "s");
+	if (n > 0 || q->held.n > 0)
+		log_info("queue: recovered %zu message%s from the spool, %zu "
+		    "more held there", n, n == 1 ? "" : "s", q->held.n);
+	held_arm(q);
 }
 
 /* backend_reported - a backend learned of a delivery report */
@@ -1263,7 +1732,9 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 {
 	struct queue	*q;
 	struct spool_replay rp;
+	struct spool_loc loc;
 	struct qmsg	*m;
+	size_t		 i;
 	int		 kind;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL) {
@@ -1279,14 +1750,18 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 	TAILQ_INIT(&q->owed);
 	q->pump_ev = event_new(base, -1, 0, queue_pump, q);
 	q->bounce_ev = event_new(base, -1, 0, queue_bounce_owed, q);
-	if (q->pump_ev == NULL || q->bounce_ev == NULL || q->reports == NULL) {
+	q->held_ev = evtimer_new(base, held_due, q);
+	q->trim_ev = event_new(base, -1, 0, queue_trim, q);
+	if (q->pump_ev == NULL || q->bounce_ev == NULL || q->reports == NULL ||
+	    q->held_ev == NULL || q->trim_ev == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	rp = (struct spool_replay){ replay_msg, replay_state, replay_done,
 	    relocate_segment, queue_spool_writable, q, replay_report,
-	    replay_parts };
-	if ((q->spool = spool_open(conf->spool, base, 0, err, errlen)) == NULL ||
+	    replay_parts, replay_held };
+	if ((q->spool = spool_open(conf->spool, base, conf->queue.segment_size,
+	    err, errlen)) == NULL ||
 	    spool_replay(q->spool, &rp, err, errlen) == -1)
 		goto fail;
 	for (kind = 0; kind < MSG_KINDS; kind++)
@@ -1296,6 +1771,10 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 	backend_set_reporter(q->transport[MSG_SMS], backend_reported, q);
 	TAILQ_FOREACH(m, &q->msgs, entry)
 		spool_pin(q->spool, &m->loc);
+	for (i = 0; i < q->held.n; i++) {
+		loc = stub_loc(held_at(&q->held, i));
+		spool_pin(q->spool, &loc);
+	}
 	spool_set_min_free(q->spool, conf->queue.min_free);
 	if (spool_start(q->spool, err, errlen) == -1)
 		goto fail;
@@ -1360,7 +1839,9 @@ queue_delete(struct queue *q, const char *idstr)
 {
 	struct qmsg	*m = msg_by_idstr(q, idstr);
 
-	if (m == NULL || m->in_flight > 0 || !m->committed)
+	if (m == NULL)
+		return held_delete(q, idstr);
+	if (m->in_flight > 0 || !m->committed)
 		return -1;
 	if (spool_put_done(q->spool, m->id, &m->loc) == -1)
 		return -1;
@@ -1476,12 +1957,14 @@ queue_iter_next(struct queue_iter *it, struct queue_view *v)
 
 /* queue_find - see queue.h */
 int
-queue_find(const struct queue *q, const char *idstr, struct queue_view *v)
+queue_find(struct queue *q, const char *idstr, struct queue_view *v)
 {
-	const struct qmsg *m = msg_by_idstr(q, idstr);
+	const struct qmsg	*m = msg_by_idstr(q, idstr);
+	const struct held_stub	*s;
 
 	if (m == NULL)
-		return -1;
+		return (s = held_find_idstr(q, idstr)) != NULL ?
+		    held_view(q, s, v) : -1;
 	msg_view(m, v);
 	return 0;
 }
@@ -1489,7 +1972,7 @@ queue_find(const struct queue *q, const char *idstr, struct queue_view *v)
 size_t
 queue_size(const struct queue *q)
 {
-	return q->ids.count;
+	return q->ids.count + q->held.n + q->loading;
 }
 
 /* in_flight_total - sends and commits not yet answered */
@@ -1497,7 +1980,7 @@ static size_t
 in_flight_total(struct queue *q)
 {
 	struct qmsg	*m;
-	size_t		 n = q->committing;
+	size_t		 n = q->committing + q->loading;
 
 	TAILQ_FOREACH(m, &q->msgs, entry)
 		n += m->in_flight;
@@ -1552,6 +2035,12 @@ queue_free(struct queue *q)
 		event_free(q->pump_ev);
 	if (q->bounce_ev != NULL)
 		event_free(q->bounce_ev);
+	if (q->held_ev != NULL)
+		event_free(q->held_ev);
+	if (q->trim_ev != NULL)
+		event_free(q->trim_ev);
+	peek_clear(q);
+	held_clear(&q->held);
 	hash_clear(&q->ids);
 	report_map_free(q->reports);
 	free(q);

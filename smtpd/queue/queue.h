@@ -72,8 +72,29 @@ struct queue_iter {
 void		 queue_iter_start(const struct queue *, struct queue_iter *);
 /* queue_iter_next - 1 and the next message's view, or 0 at the end */
 int		 queue_iter_next(struct queue_iter *, struct queue_view *);
-/* queue_find - the view of the message whose id is idstr; -1 if none */
-int		 queue_find(const struct queue *, const char *idstr,
+/*
+ * queue_find - the view of the message whose id is idstr; -1 if none. A
+ * message held on disk is read back for it (a pread: for the admin only).
+ */
+int		 queue_find(struct queue *, const char *idstr,
 		    struct queue_view *);
+
+/*
+ * The messages held on disk, not in memory (due later, or beyond
+ * queue.active_limit); the iterator above does not see them.
+ */
+size_t		 queue_held_count(const struct queue *);
+/* queue_held_at - the i-th held message's id and release, in no order */
+void		 queue_held_at(const struct queue *, size_t i,
+		    char idstr[QID_LEN + 1], int64_t *release);
+/* queue_held_view - the i-th held message read back, as queue_find */
+int		 queue_held_view(struct queue *, size_t i, struct queue_view *);
+/*
+ * queue_held_by_message_id - the ids of up to max held messages whose
+ * Message-ID (without <>) is msgid, by a 64-bit hash kept in memory; how
+ * many there are in all
+ */
+size_t		 queue_held_by_message_id(const struct queue *,
+		    const char *msgid, char (*ids)[QID_LEN + 1], size_t max);
 
 #endif

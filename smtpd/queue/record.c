@@ -512,6 +512,32 @@ rec_get_msg(const uint8_t *p, size_t len, uint64_t *id)
 	return message_build(fill_decoded, &pl);
 }
 
+/*
+ * rec_peek_msg - see record.h: the fields before the recipients, in the
+ * record's order, the strings skipped (headers kept as a pointer)
+ */
+int
+rec_peek_msg(const uint8_t *p, size_t len, struct rec_msg_head *h)
+{
+	struct rd r = { p, len, 0, 0 };
+	int	  i;
+
+	h->id = dec_u64(&r);
+	h->kind = dec_u8(&r) == MSG_DSN ? MSG_DSN : MSG_SMS;
+	h->arrival = (int64_t)dec_u64(&r);
+	for (i = 0; i < 4; i++)		/* sender, client, helo, envid */
+		(void)dec_str(&r);
+	(void)dec_u8(&r);		/* ret */
+	(void)dec_str(&r);		/* sender_id */
+	(void)dec_str(&r);		/* text */
+	(void)dec_u32(&r);		/* parts */
+	(void)dec_u8(&r);		/* encoding */
+	h->headers = dec_str(&r);
+	(void)dec_str(&r);		/* raw */
+	h->not_before = (int64_t)dec_u64(&r);
+	return r.bad ? -1 : 0;
+}
+
 /* rec_get_state - decode a REC_STATE payload */
 int
 rec_get_state(const uint8_t *p, size_t len, struct rec_state *s)

@@ -97,6 +97,20 @@ int	 rec_frame(const uint8_t *p, size_t avail, uint8_t *type,
  * without its raw bytes; NULL with errno EINVAL (malformed) or ENOMEM.
  */
 struct message *rec_get_msg(const uint8_t *, size_t, uint64_t *id);
+/*
+ * What a held message's stub needs of its REC_MSG, read without building
+ * the message: a restart with a million of them decodes only this.
+ */
+struct rec_msg_head {
+	uint64_t	 id;
+	enum msg_kind	 kind;
+	int64_t		 arrival;
+	int64_t		 not_before;
+	struct rec_str	 headers;	/* the original header block */
+};
+
+/* rec_peek_msg - the head of a REC_MSG payload; -1 if it is cut short */
+int	 rec_peek_msg(const uint8_t *, size_t, struct rec_msg_head *);
 int	 rec_get_state(const uint8_t *, size_t, struct rec_state *);
 int	 rec_get_done(const uint8_t *, size_t, uint64_t *id);
 int	 rec_get_report(const uint8_t *, size_t, struct rec_report *);

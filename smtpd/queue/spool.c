@@ -44,13 +44,22 @@
 #define PROBE_FIRST_MS	100	/* first look for space after a failure */
 #define PROBE_MAX_MS	5000	/* the probes back off up to this */
 
-enum op_type { OP_WRITE, OP_COPY, OP_ROTATE, OP_DELETE };
+enum op_type { OP_WRITE, OP_COPY, OP_ROTATE, OP_DELETE, OP_READ };
 
 struct op {
 	enum op_type	 type;
 	uint32_t	 seg;		/* COPY: source; ROTATE: new; DELETE: victim */
 	uint64_t	 off;		/* WRITE: offset in batch data; COPY: in source */
 	uint64_t	 len;
+	size_t		 reader;	/* READ: its index in the batch's readers */
+};
+
+/* one record read back for the loop (a held message at its release) */
+struct reader {
+	spool_read_cb	 cb;
+	void		*arg;
+	uint8_t		*data;		/* the thread's: the record, or NULL */
+	int		 error;		/* the thread's: errno of the read */
 };
 
 struct waiter {
@@ -69,6 +78,9 @@ struct batch {
 	struct waiter	*waiters;
 	size_t		 nwaiters;
 	size_t		 wcap;
+	struct reader	*readers;
+	size_t		 nreaders;
+	size_t		 rcap;
 	uint64_t	 bytes;		/* what its ops add to the journal */
 	uint64_t	 reserve;	/* to keep allocated after it: min_free */
 	/* the thread's answer */
@@ -157,8 +169,13 @@ batch_new(void)
 static void
 batch_free(struct batch *b)
 {
+	size_t i;
+
 	if (b == NULL)
 		return;
+	for (i = 0; i < b->nreaders; i++)
+		free(b->readers[i].data);
+	free(b->readers);
 	buf_free(&b->data);
 	free(b->ops);
 	free(b->waiters);
@@ -183,7 +200,7 @@ batch_op(struct batch *b, enum op_type type, uint32_t seg, uint64_t off,
 			b->bytes -= len;
 		return -1;
 	}
-	b->ops[b->nops++] = (struct op){ type, seg, off, len };
+	b->ops[b->nops++] = (struct op){ type, seg, off, len, 0 };
 	return 0;
 }
 
@@ -210,7 +227,7 @@ batch_head(const struct batch *b)
 	size_t	 i;
 
 	for (i = 0; i < b->nops && b->ops[i].type != OP_ROTATE; i++)
-		if (b->ops[i].type != OP_DELETE)
+		if (b->ops[i].type == OP_WRITE || b->ops[i].type == OP_COPY)
 			n += b->ops[i].len;
 	return n;
 }
@@ -363,6 +380,40 @@ io_copy(struct spool *s, const struct op *op)
 }
 
 /*
+ * io_read - read a record back for the loop: after the writes before it in
+ * the batch, so a record copied by this or an earlier batch is there. A
+ * failure is the reader's, not the batch's.
+ */
+static void
+io_read(struct spool *s, struct batch *b, const struct op *op)
+{
+	struct reader	*r;
+	char		 name[32];
+	ssize_t		 n;
+	int		 fd;
+
+	if (op->reader >= b->nreaders)
+		return;		/* answered after an earlier attempt */
+	r = &b->readers[op->reader];
+	if (r->data != NULL || r->error != 0)
+		return;
+	seg_name(op->seg, name);
+	if ((fd = openat(s->dirfd, name, O_RDONLY | O_CLOEXEC)) == -1) {
+		r->error = errno;
+		return;
+	}
+	if ((r->data = malloc(op->len ? op->len : 1)) == NULL)
+		r->error = ENOMEM;
+	else if ((n = pread(fd, r->data, op->len, (off_t)op->off)) !=
+	    (ssize_t)op->len) {
+		r->error = n == -1 ? errno : EIO;
+		free(r->data);
+		r->data = NULL;
+	}
+	close(fd);
+}
+
+/*
  * io_rewind - undo a failed batch: the segments it began go, and what it
  * wrote in the first one is zeroed (or cut off when even that fails), so
  * that nothing of it, least of all a refused message, is replayed after a
@@ -464,6 +515,9 @@ io_run(struct spool *s, struct batch *b)
 			s->fd = -1;
 			if (err == -1 || io_open_segment(s, op->seg) == -1)
 				goto fail;
+			break;
+		case OP_READ:
+			io_read(s, b, op);
 			break;
 		case OP_DELETE:
 			break;
@@ -603,6 +657,28 @@ spool_health(struct spool *s, int was_failing)
 		s->replay.writable(s->replay.arg);
 }
 
+/*
+ * answer_readers - every reader of the batch hears once: its record, or
+ * the error (EAGAIN when the batch failed before reading it)
+ */
+static void
+answer_readers(struct batch *b, int failed)
+{
+	struct reader	*rs = b->readers, *r;
+	size_t		 i, n = b->nreaders;
+
+	b->readers = NULL;
+	b->nreaders = b->rcap = 0;
+	for (i = 0; i < n; i++) {
+		r = &rs[i];
+		if (r->data == NULL && r->error == 0)
+			r->error = failed ? failed : EIO;
+		r->cb(r->arg, r->data, r->error);
+		free(r->data);
+	}
+	free(rs);
+}
+
 /* spool_done - the thread finished a batch: run its waiters */
 static void
 spool_done(struct mailbox_item *item, void *arg)
@@ -627,6 +703,7 @@ spool_done(struct mailbox_item *item, void *arg)
 		s->retry = NULL;
 	spool_health(s, was_failing);
 	answer_waiters(s, b, b->error ? b->error : b->refused, b->error);
+	answer_readers(b, b->error ? EAGAIN : 0);
 	if (b->error == 0)
 		batch_free(b);
 	spool_kick(s, s->open->nwaiters > 0);
@@ -977,6 +1054,24 @@ spool_relocate(struct spool *s, struct spool_loc *loc)
 	return 0;
 }
 
+/* spool_read - see spool.h */
+int
+spool_read(struct spool *s, const struct spool_loc *loc, spool_read_cb cb,
+    void *arg)
+{
+	struct batch	*b = s->open;
+
+	if (array_grow(&b->readers, &b->rcap, b->nreaders,
+	    sizeof(*b->readers), 16) == -1)
+		return -1;
+	if (batch_op(b, OP_READ, loc->seg, loc->off, loc->len) == -1)
+		return -1;
+	b->ops[b->nops - 1].reader = b->nreaders;
+	b->readers[b->nreaders++] = (struct reader){ cb, arg, NULL, 0 };
+	spool_kick(s, 1);
+	return 0;
+}
+
 /* spool_commit - call cb once everything appended so far is durable */
 void
 spool_commit(struct spool *s, spool_done_cb cb, void *arg)
@@ -1111,7 +1206,10 @@ replay_segment(struct spool *s, uint32_t seg, const struct buf *b)
 		struct spool_loc loc = { seg, pos, (uint32_t)total };
 		uint64_t	 id;
 
-		if (type == REC_MSG && (m = rec_get_msg(payload, plen,
+		if (type == REC_MSG && s->replay.held != NULL &&
+		    s->replay.held(s->replay.arg, payload, plen, &loc))
+			;	/* kept on disk: not decoded */
+		else if (type == REC_MSG && (m = rec_get_msg(payload, plen,
 		    &id)) != NULL)
 			s->replay.msg(s->replay.arg, id, m, &loc);
 		else if (type == REC_MSG && errno == ENOMEM)
@@ -1316,6 +1414,9 @@ spool_drop(struct spool *s, struct batch *b)
 	int	 err = s->error ? s->error : EIO;
 
 	if (b == NULL || (b->nops == 0 && b->nwaiters == 0))
+		return;
+	answer_readers(b, err);
+	if (b->bytes == 0 && b->nwaiters == 0)
 		return;
 	errno = err;
 	log_warn("spool: %s: %" PRIu64 " bytes of records not written at "

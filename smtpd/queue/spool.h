@@ -30,6 +30,13 @@ struct spool_loc {
  */
 typedef void (*spool_done_cb)(void *arg, int error);
 
+/*
+ * the record asked for (loc->len bytes, valid during the call) and 0, or
+ * NULL and an errno: EAGAIN when the journal could not be written (try
+ * again later), else the read's error
+ */
+typedef void (*spool_read_cb)(void *arg, const uint8_t *rec, int error);
+
 struct spool_replay {
 	/* a message and its id; the callback owns m (free()) */
 	void	(*msg)(void *, uint64_t id, struct message *m,
@@ -45,6 +52,12 @@ struct spool_replay {
 	void	(*report)(void *, const struct rec_report *);
 	/* a sent recipient's parts; NULL: skipped */
 	void	(*parts)(void *, const struct rec_parts *);
+	/*
+	 * a REC_MSG record (framed, at loc) before it is decoded: 1 if the
+	 * owner keeps it as it is (on disk), 0 to have msg called; NULL: 0
+	 */
+	int	(*held)(void *, const uint8_t *payload, size_t len,
+		    const struct spool_loc *);
 };
 
 /*
@@ -90,6 +103,13 @@ int		 spool_recording(const struct spool *);
 void		 spool_set_commit_delay(struct spool *, unsigned ms);
 /* spool_set_min_free - keep this much allocated for accepted messages */
 void		 spool_set_min_free(struct spool *, size_t bytes);
+/*
+ * spool_read - read the record at loc back without blocking the loop: the
+ * I/O thread reads it after the writes queued before (a relocated record
+ * is there), and cb hears on the loop. -1 with ENOMEM.
+ */
+int		 spool_read(struct spool *, const struct spool_loc *, spool_read_cb,
+		    void *);
 /* spool_read_record - read a MSG record back (blocking; for rare admin use) */
 int		 spool_read_record(struct spool *, const struct spool_loc *, struct buf *);
 

@@ -49,6 +49,7 @@ setup(void **state)
 	conf.queue.retry = retry;
 	conf.queue.nretry = 1;
 	conf.queue.lifetime = 86400;
+	conf.queue.active_limit = 5000;
 	return 0;
 }
 
@@ -113,7 +114,7 @@ read_journal(struct journal *j)
 {
 	struct event_base	*base = event_base_new();
 	struct spool_replay	 rp = { j_msg, j_state, j_done, NULL, NULL, j,
-	    NULL, NULL };
+	    NULL, NULL, NULL };
 	struct spool		*s;
 	char			 err[256];
 
@@ -311,7 +312,7 @@ list_of(const struct queue *q, int64_t now)
 }
 
 static char *
-show_of(const struct queue *q, int64_t now)
+show_of(struct queue *q, int64_t now)
 {
 	struct evbuffer	*b = evbuffer_new();
 	char		*s;
@@ -537,7 +538,7 @@ run_a_while(struct event_base *base, int ms)
 }
 
 static char *
-show_wait(const struct queue *q)
+show_wait(struct queue *q)
 {
 	struct evbuffer	*b = evbuffer_new();
 	char		*s;

@@ -148,7 +148,7 @@ open_spool_reserve(struct event_base *base, struct model *md, size_t segmax,
     size_t min_free)
 {
 	struct spool_replay rp = { on_msg, on_state, on_done, on_relocate,
-	    on_writable, md, NULL, NULL };
+	    on_writable, md, NULL, NULL, NULL };
 	char	 err[256];
 	uint64_t i;
 
@@ -454,7 +454,7 @@ crash_replay(struct model *md)
 {
 	struct event_base *base = event_base_new();
 	struct spool_replay rp = { on_msg, on_state, on_done, NULL, NULL, md,
-	    NULL, NULL };
+	    NULL, NULL, NULL };
 	struct spool	*s;
 	char		 copy[128], cmd[512], err[256];
 
