@@ -277,7 +277,7 @@ ctl_queue_scheduled(struct queue *q, int64_t now, struct evbuffer *out)
 
 /* ctl_queue_by_message_id - see queue_view.h */
 size_t
-ctl_queue_by_message_id(const struct queue *q, const char *msgid,
+ctl_queue_by_message_id(struct queue *q, const char *msgid,
     char (*ids)[QID_LEN + 1], size_t max)
 {
 	struct queue_iter	 it;

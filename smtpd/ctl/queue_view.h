@@ -31,7 +31,7 @@ void	ctl_queue_scheduled(struct queue *, int64_t now,
  * Message-ID: is msgid (angle brackets optional on either side), into
  * ids; how many there are in all (more than max: the rest not written)
  */
-size_t	ctl_queue_by_message_id(const struct queue *, const char *msgid,
+size_t	ctl_queue_by_message_id(struct queue *, const char *msgid,
 	    char (*ids)[QID_LEN + 1], size_t max);
 
 #endif

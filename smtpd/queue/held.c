@@ -1,6 +1,6 @@
 /*
  * held.c - the release-time index of messages kept on disk: a binary heap
- * of 40-byte stubs in one flat array, and an open-addressed id hash.
+ * of 32-byte stubs in one flat array, and an open-addressed id hash.
  *
  * Each stub knows its hash slot and each slot its stub's heap index, so a
  * heap move is one store in the hash and a lookup is a probe or two. Both

@@ -14,7 +14,7 @@
  *
  * Only a bounded active set lives in memory (queue.active_limit messages):
  * a message due later than HELD_HORIZON, or accepted while the set is full,
- * is held on disk as a 40-byte stub in held.c's release-time index (one
+ * is held on disk as a 32-byte stub in held.c's release-time index (one
  * timer for all of them). Its record is read back by the spool's I/O thread
  * when it is due and there is room, so a million released at once fill the
  * set as it drains. Only untouched messages are held: nothing about them is
@@ -1101,17 +1101,32 @@ stub_release(int64_t not_before, int64_t arrival)
 	return not_before > arrival ? not_before : arrival;
 }
 
-/* mid_hash - the hash of a Message-ID (0: none), for delete --message-id */
-static uint64_t
+/* mid_hash_of - the 32-bit hash of a Message-ID as a stub keeps it */
+static uint32_t
+mid_hash_of(const char *mid)
+{
+	uint64_t h = hash_str(mid);
+
+	h ^= h >> 32;
+	return (uint32_t)h != 0 ? (uint32_t)h : 1;
+}
+
+/* mid_hash - the hash of a message's Message-ID, 0 if it has none */
+static uint32_t
 mid_hash(const char *headers, size_t len)
 {
 	char	 mid[256];
-	uint64_t h;
 
 	if (!message_id_of(headers, len, mid, sizeof(mid)))
 		return 0;
-	h = hash_str(mid);
-	return h != 0 ? h : 1;
+	return mid_hash_of(mid);
+}
+
+/* holdable - a release time a stub can keep */
+static int
+holdable(int64_t release)
+{
+	return release >= 0 && release <= (int64_t)UINT32_MAX;
 }
 
 static struct spool_loc
@@ -1128,15 +1143,16 @@ static int
 msg_hold(struct queue *q, struct qmsg *m)
 {
 	const struct message *d = m->msg;
-	struct held_stub s = { .id = m->id,
-	    .release = stub_release(d->not_before, d->arrival),
+	int64_t		 release = stub_release(d->not_before, d->arrival);
+	struct held_stub s = { .id = m->id, .release = (uint32_t)release,
 	    .mid_hash = mid_hash(d->headers, d->headers_len),
 	    .seg = m->loc.seg, .off = (uint32_t)m->loc.off,
 	    .len = m->loc.len };
 
 	/* m is counted already: room for one more is room with it */
 	if (d->kind != MSG_SMS || m->loc.off > UINT32_MAX ||
-	    (s.release <= now_sec() + HELD_HORIZON && room_for(q, 0)) ||
+	    !holdable(release) ||
+	    (release <= now_sec() + HELD_HORIZON && room_for(q, 0)) ||
 	    held_push(&q->held, &s) == -1)
 		return 0;
 	msg_remove(q, m);
@@ -1157,7 +1173,7 @@ held_arm(struct queue *q)
 		evtimer_del(q->held_ev);
 		return;
 	}
-	at = s->release - HELD_HORIZON;
+	at = (int64_t)s->release - HELD_HORIZON;
 	if (at < q->load_again)
 		at = q->load_again;
 	if (at > now)
@@ -1206,7 +1222,7 @@ held_loaded(void *arg, const uint8_t *rec, int error)
 		if (error != 0)
 			log_warnx("%s spool: cannot read the held message back "
 			    "(segment %" PRIu32 " offset %" PRIu32 "): %s; "
-			    "kept, tried again", idstr, loc.seg,
+			    "kept, tried again", idstr, l->stub.seg,
 			    l->stub.off, strerror(error));
 		free(desc);
 		held_back(q, &l->stub);
@@ -1236,7 +1252,7 @@ held_due(evutil_socket_t fd, short ev, void *arg)
 	(void)ev;
 	while (!q->draining && room_for(q, 1) && now >= q->load_again &&
 	    (top = held_top(&q->held)) != NULL &&
-	    top->release - HELD_HORIZON <= now) {
+	    (int64_t)top->release - HELD_HORIZON <= now) {
 		if ((l = malloc(sizeof(*l))) == NULL)
 			fatal("queue: out of memory");
 		l->q = q;
@@ -1378,7 +1394,7 @@ queue_held_at(const struct queue *q, size_t i, char idstr[QID_LEN + 1],
 	const struct held_stub *s = held_at(&q->held, i);
 
 	qid_format(idstr, s->id);
-	*release = s->release;
+	*release = (int64_t)s->release;
 }
 
 /* queue_held_view - see queue.h */
@@ -1390,16 +1406,20 @@ queue_held_view(struct queue *q, size_t i, struct queue_view *v)
 
 /* queue_held_by_message_id - see queue.h */
 size_t
-queue_held_by_message_id(const struct queue *q, const char *msgid,
+queue_held_by_message_id(struct queue *q, const char *msgid,
     char (*ids)[QID_LEN + 1], size_t max)
 {
-	uint64_t h = hash_str(msgid);
-	size_t	 i, n = 0;
+	struct queue_view v;
+	uint32_t	 h = mid_hash_of(msgid);
+	size_t		 i, n = 0;
+	char		 mid[256];
 
-	if (h == 0)
-		h = 1;
 	for (i = 0; i < q->held.n; i++) {
-		if (q->held.heap[i].mid_hash != h)
+		/* the hash narrows it down; the record decides */
+		if (q->held.heap[i].mid_hash != h ||
+		    held_view(q, &q->held.heap[i], &v) == -1 ||
+		    !message_id_of(v.msg->headers, v.msg->headers_len, mid,
+		    sizeof(mid)) || strcmp(mid, msgid) != 0)
 			continue;
 		if (n < max)
 			qid_format(ids[n], q->held.heap[i].id);
@@ -1503,6 +1523,7 @@ replay_held(void *arg, const uint8_t *p, size_t len,
 	struct queue		*q = arg;
 	struct rec_msg_head	 h;
 	struct held_stub	*old, s;
+	int64_t			 release;
 
 	if (rec_peek_msg(p, len, &h) == -1 || h.kind != MSG_SMS ||
 	    loc->off > UINT32_MAX)
@@ -1513,12 +1534,13 @@ replay_held(void *arg, const uint8_t *p, size_t len,
 		old->len = loc->len;
 		return 1;
 	}
-	s = (struct held_stub){ .id = h.id,
-	    .release = stub_release(h.not_before, h.arrival),
+	release = stub_release(h.not_before, h.arrival);
+	s = (struct held_stub){ .id = h.id, .release = (uint32_t)release,
 	    .mid_hash = mid_hash(h.headers.p, h.headers.len),
 	    .seg = loc->seg, .off = (uint32_t)loc->off, .len = loc->len };
-	if (msg_find(q, h.id) != NULL || (s.release <= now_sec() +
-	    HELD_HORIZON && room_for(q, 1)) || held_push(&q->held, &s) == -1)
+	if (msg_find(q, h.id) != NULL || !holdable(release) ||
+	    (release <= now_sec() + HELD_HORIZON && room_for(q, 1)) ||
+	    held_push(&q->held, &s) == -1)
 		return 0;
 	if (h.id > q->last_id)
 		q->last_id = h.id;

@@ -91,10 +91,11 @@ void		 queue_held_at(const struct queue *, size_t i,
 int		 queue_held_view(struct queue *, size_t i, struct queue_view *);
 /*
  * queue_held_by_message_id - the ids of up to max held messages whose
- * Message-ID (without <>) is msgid, by a 64-bit hash kept in memory; how
- * many there are in all
+ * Message-ID (without <>) is msgid; how many there are in all. A 32-bit
+ * hash in memory picks the candidates, their records (read back, as for
+ * queue_find) confirm them.
  */
-size_t		 queue_held_by_message_id(const struct queue *,
+size_t		 queue_held_by_message_id(struct queue *,
 		    const char *msgid, char (*ids)[QID_LEN + 1], size_t max);
 
 #endif

@@ -12,7 +12,7 @@
 #include "smtpd/queue/held.h"
 
 static struct held_stub
-stub(uint64_t id, int64_t release)
+stub(uint64_t id, uint32_t release)
 {
 	return (struct held_stub){ .id = id, .release = release,
 	    .seg = (uint32_t)id, .off = (uint32_t)(id * 3), .len = 100 };
@@ -70,7 +70,7 @@ test_find_and_remove(void **state)
 
 	(void)state;
 	for (id = 1; id <= 1000; id++) {
-		s = stub(id, (int64_t)((id * 7919) % 251));
+		s = stub(id, (uint32_t)((id * 7919) % 251));
 		assert_int_equal(held_push(&h, &s), 0);
 	}
 	assert_null(held_find(&h, 5000));
@@ -111,7 +111,7 @@ test_million(void **state)
 		x ^= x >> 7;
 		x ^= x << 17;
 		/* many ties: 86,400 release times for a million ids */
-		s = stub(x, (int64_t)(x % 86400));
+		s = stub(x, (uint32_t)(x % 86400));
 		if (held_find(&h, s.id) != NULL)
 			continue;
 		assert_int_equal(held_push(&h, &s), 0);
