@@ -1528,7 +1528,8 @@ replay_held(void *arg, const uint8_t *p, size_t len,
 	if (rec_peek_msg(p, len, &h) == -1 || h.kind != MSG_SMS ||
 	    loc->off > UINT32_MAX)
 		return 0;
-	if ((old = held_find(&q->held, h.id)) != NULL) {
+	/* ids only grow: a larger one than all before is no copy (no lookup) */
+	if (h.id <= q->last_id && (old = held_find(&q->held, h.id)) != NULL) {
 		old->seg = loc->seg;
 		old->off = (uint32_t)loc->off;
 		old->len = loc->len;
@@ -1538,7 +1539,8 @@ replay_held(void *arg, const uint8_t *p, size_t len,
 	s = (struct held_stub){ .id = h.id, .release = (uint32_t)release,
 	    .mid_hash = mid_hash(h.headers.p, h.headers.len),
 	    .seg = loc->seg, .off = (uint32_t)loc->off, .len = loc->len };
-	if (msg_find(q, h.id) != NULL || !holdable(release) ||
+	if ((h.id <= q->last_id && msg_find(q, h.id) != NULL) ||
+	    !holdable(release) ||
 	    (release <= now_sec() + HELD_HORIZON && room_for(q, 1)) ||
 	    held_push(&q->held, &s) == -1)
 		return 0;

@@ -153,6 +153,8 @@ struct spool {
 	/* thread side */
 	int		 fd;		/* current segment */
 	struct io_pos	 io;		/* where in it */
+	int		 read_fd;	/* a segment records are read from, or -1 */
+	uint32_t	 read_seg;	/* which one */
 };
 
 static const uint8_t zeros[65536];
@@ -405,11 +407,19 @@ io_read(struct spool *s, struct batch *b, const struct op *op)
 	r = &b->readers[op->reader];
 	if (r->data != NULL || r->error != 0)
 		return;
-	seg_name(op->seg, name);
-	if ((fd = openat(s->dirfd, name, O_RDONLY | O_CLOEXEC)) == -1) {
-		r->error = errno;
-		return;
+	/* held messages go out in order: most reads are of the last segment */
+	if (s->read_fd == -1 || s->read_seg != op->seg) {
+		if (s->read_fd != -1)
+			close(s->read_fd);
+		seg_name(op->seg, name);
+		s->read_seg = op->seg;
+		if ((s->read_fd = openat(s->dirfd, name, O_RDONLY |
+		    O_CLOEXEC)) == -1) {
+			r->error = errno;
+			return;
+		}
 	}
+	fd = s->read_fd;
 	if ((r->data = malloc(op->len ? op->len : 1)) == NULL)
 		r->error = ENOMEM;
 	else if ((n = pread(fd, r->data, op->len, (off_t)op->off)) !=
@@ -418,7 +428,6 @@ io_read(struct spool *s, struct batch *b, const struct op *op)
 		free(r->data);
 		r->data = NULL;
 	}
-	close(fd);
 }
 
 /*
@@ -434,6 +443,10 @@ io_rewind(struct spool *s, const struct io_pos *start,
 	char	 name[32];
 	uint32_t seg;
 
+	if (s->read_fd != -1) {		/* it may be of a segment that goes */
+		close(s->read_fd);
+		s->read_fd = -1;
+	}
 	if (s->fd == -1 || s->io.seg != start->seg) {
 		if (s->fd != -1)
 			close(s->fd);
@@ -454,6 +467,19 @@ io_rewind(struct spool *s, const struct io_pos *start,
 	s->io.wpos = s->io.dirty = start->wpos;
 	if (s->io.fsize < start->wpos)
 		s->io.fsize = start->wpos;
+}
+
+/* io_forget_read - the segment read from goes with this batch: let it go */
+static void
+io_forget_read(struct spool *s, const struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nops && s->read_fd != -1; i++)
+		if (b->ops[i].type == OP_DELETE && b->ops[i].seg == s->read_seg) {
+			close(s->read_fd);
+			s->read_fd = -1;
+		}
 }
 
 /* io_delete - unlink the segments the batch releases */
@@ -535,6 +561,7 @@ io_run(struct spool *s, struct batch *b)
 		(void)io_reserve(s, b->reserve);
 	if (fdatasync(s->fd) == -1 || (rotated && fsync(s->dirfd) == -1))
 		goto fail;
+	io_forget_read(s, b);
 	io_delete(s, b);
 	return 0;
 fail:
@@ -1403,6 +1430,7 @@ spool_open(const char *dir, struct event_base *base, size_t segment_max,
 	s->base = base;
 	s->segment_max = segment_max ? segment_max : SPOOL_SEGMENT_MAX;
 	s->fd = -1;
+	s->read_fd = -1;
 	pthread_mutex_init(&s->mtx, NULL);
 	pthread_cond_init(&s->cond, NULL);
 	if (mkdir_p(s->dir) == -1 ||
@@ -1528,6 +1556,8 @@ spool_close(struct spool *s)
 	}
 	if (s->fd != -1 && (fdatasync(s->fd) == -1 || close(s->fd) == -1))
 		log_warn("spool: closing segment");
+	if (s->read_fd != -1)
+		close(s->read_fd);
 	mailbox_free(s->answers);
 	if (s->delay_ev != NULL)
 		event_free(s->delay_ev);

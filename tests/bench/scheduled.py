@@ -31,6 +31,13 @@ def status_kb(pid, key):
     return 0
 
 
+def cpu_s(pid):
+    """User and system CPU seconds of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -72,7 +79,8 @@ class Run:
         os.rename(tmp, self.clock)
 
     def start(self):
-        """Start smsrelayd; seconds until its control socket answers."""
+        """Start smsrelayd: seconds until its control socket answers, and
+        the CPU seconds it used by then (wall time suffers on a busy host)."""
         env = dict(os.environ, SMSRELAY_TEST_CLOCK=self.clock)
         log = open(os.path.join(self.work, "smsrelayd.log"), "ab")
         t0 = time.monotonic()
@@ -85,7 +93,7 @@ class Run:
             r = subprocess.run([os.path.join(self.build, "smsrelayctl"), "-s", self.sock,
                                 "backends"], capture_output=True)
             if r.returncode == 0:
-                return time.monotonic() - t0
+                return time.monotonic() - t0, cpu_s(self.proc.pid)
             time.sleep(0.01)
 
     def stop(self):
@@ -131,9 +139,10 @@ class Run:
 def report(label, r, n, restart, held, rate, took, peak):
     time.sleep(3)       # the drain's memory given back, if it is
     after = r.rss_mb()
-    print("%s n=%d restart=%.2fs rss_held=%.1fMB release=%.0f msgs/s (%.1fs) "
-          "rss_peak=%.1fMB rss_after_drain=%.1fMB" % (label, n, restart, held, rate, took,
-                                                      peak, after), flush=True)
+    print("%s n=%d restart=%.2fs (cpu %.2fs) rss_held=%.1fMB release=%.0f msgs/s (%.1fs) "
+          "rss_peak=%.1fMB rss_after_drain=%.1fMB load=%.1f"
+          % (label, n, restart[0], restart[1], held, rate, took, peak, after,
+             os.getloadavg()[0]), flush=True)
 
 
 def bench_generated(build, gen, n):
