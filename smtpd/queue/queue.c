@@ -80,6 +80,7 @@ struct qmsg {
 	unsigned		 in_flight;
 	int			 committed;	/* the 250 was given */
 	int			 owes_dsn;	/* on the queue's owed list */
+	int			 parked;	/* only retries left: not counted */
 	TAILQ_ENTRY(qmsg)	 entry;
 	TAILQ_ENTRY(qmsg)	 owed;
 	struct hash_entry	 by_id;
@@ -103,6 +104,7 @@ struct queue {
 	struct held		 held;		/* messages kept on disk, by release */
 	struct event		*held_ev;	/* the first of them is due */
 	size_t			 loading;	/* held ones being read back */
+	size_t			 parked;	/* messages only waiting for a retry */
 	int64_t			 load_again;	/* after a failed read, not before */
 	uint32_t		 stubs_moved;	/* the segment whose stubs moved last */
 	size_t			 peak;		/* messages known at most, since a trim */
@@ -259,6 +261,8 @@ msg_remove(struct queue *q, struct qmsg *m)
 	}
 	if (m->owes_dsn)
 		TAILQ_REMOVE(&q->owed, m, owed);
+	if (m->parked)
+		q->parked--;
 	hash_remove(&q->ids, &m->by_id);
 	TAILQ_REMOVE(&q->msgs, m, entry);
 	msg_free(m);
@@ -492,6 +496,40 @@ msg_next_wake(const struct qmsg *m)
 	return next;
 }
 
+/*
+ * msg_park - whether the message only waits for retries: then it does not
+ * count against queue.active_limit, or messages that failed for a while (a
+ * provider down) would keep held ones, due now, out of the active set
+ */
+static void
+msg_park(struct qmsg *m)
+{
+	int	 parked = 0;
+	uint32_t i;
+
+	for (i = 0; i < m->msg->nrcpts; i++) {
+		const struct rcpt_status *st = &m->status[i];
+
+		if (st->state == RCPT_DEFERRED && st->attempts > 0 &&
+		    !m->rcpts[i].on_ready)
+			parked = 1;
+		else if (!schedule_is_final(m->msg, i, st->state)) {
+			parked = 0;
+			break;
+		}
+	}
+	if (parked != m->parked) {
+		m->parked = parked;
+		if (parked)
+			m->q->parked++;
+		else
+			m->q->parked--;
+		if (!parked)
+			return;
+		held_arm(m->q);		/* room for a held one */
+	}
+}
+
 /* msg_arm_timer - wake the message at its earliest retry or deadline */
 static void
 msg_arm_timer(struct qmsg *m)
@@ -500,6 +538,7 @@ msg_arm_timer(struct qmsg *m)
 	int64_t	 now = now_sec();
 	struct timeval tv = { 0, 0 };
 
+	msg_park(m);
 	if (next == 0) {
 		evtimer_del(m->timer);
 		return;
@@ -1087,11 +1126,12 @@ queue_trim(evutil_socket_t fd, short ev, void *arg)
 #endif
 }
 
-/* room_for - n more messages fit in the active set */
+/* room_for - n more messages fit in the active set (the parked aside) */
 static int
 room_for(const struct queue *q, size_t n)
 {
-	return q->ids.count + q->loading + n <= q->conf->queue.active_limit;
+	return q->ids.count - q->parked + q->loading + n <=
+	    q->conf->queue.active_limit;
 }
 
 /* stub_release - when a message is due: its release, else its arrival */
@@ -1844,6 +1884,7 @@ queue_flush(struct queue *q)
 			if (m->status[i].state == RCPT_DEFERRED)
 				rcpt_make_ready(q, &m->rcpts[i]);
 		evtimer_del(m->timer);
+		msg_park(m);
 	}
 }
 

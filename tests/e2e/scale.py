@@ -108,9 +108,29 @@ def c_held_compaction(ctx):
     check(all(len(sent_to(ctx, n)) == 1 for n in held), "a held message sent twice")
 
 
+def c_parked_not_counted(ctx):
+    """active_limit 5 and six messages deferred for an hour (the provider said
+    503): a new message still goes out at once, not after their retries."""
+    d = ctx.daemon(queue={"active_limit": LIMIT, "retry": ["1h"], "lifetime": "1d"},
+                   backend={"down_after": 100})
+    ctx.mock.script([{"status": 503, "body": {"message": "busy"}}] * 6)
+    failing = ["+49170777770%02d" % k for k in range(6)]
+    qids = [send_mail(d.port, SENDER, [n + "@sms.example"], message("Retry me"))
+            for n in failing]
+    for q in qids:
+        d.wait_log(q, "deferred", 10)
+    fresh = "+4917077777099"
+    q = send_mail(d.port, SENDER, [fresh + "@sms.example"], message("Due now"))
+    wait_for(lambda: sent_to(ctx, fresh), 5,
+             "a new message to go out beside six waiting for their retry")
+    d.wait_log(q, "sent", 5)
+
+
 CASES_SCALE = [
     ("active_limit 5: 20 scheduled held in the spool, listed, one deleted, after a restart "
      "the rest sent once each in release order", c_held_in_order, None),
     ("held messages survive journal compaction (segment_size 64K) and kill -9",
      c_held_compaction, None),
+    ("active_limit 5: messages waiting for a retry do not keep a new one out",
+     c_parked_not_counted, None),
 ]
