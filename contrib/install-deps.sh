@@ -39,5 +39,5 @@ echo "install-deps.sh: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 # postfix is wanted only for smtp-sink: keep its own configuration off
 echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
-$sudo apt-get update -q >/dev/null
-$sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
+$sudo apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
+$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing >/dev/null
