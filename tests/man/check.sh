@@ -7,6 +7,7 @@
 # The keys come from tests/man/conf_keys, which walks the tables the loader
 # walks; the commands and options from the usage the programs print. Neither
 # is a list kept here, so a key or a command added without its entry fails.
+# shellcheck disable=SC2013 # the loops split the usage into words on purpose
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
 conf5=$top_srcdir/conf/smsrelay.conf.5
@@ -71,7 +72,8 @@ for opt in $(grep -o '\[-[a-zA-Z]*' "$tmp/dusage" | sed 's/^\[-//' |
 done
 ok 4 "every option of smsrelayd's usage is in smsrelayd.8" "$tmp/dmiss"
 
-# 5, 6: smsrelayctl's commands and options, from its usage
+# 5, 6: smsrelayctl's commands and options, from its usage; an option must
+# have an entry line (".It Fl s" or within ".It Cm convert Oo Fl t Oc")
 "$top_builddir/smsrelayctl" >/dev/null 2>"$tmp/cusage"
 : >"$tmp/cmiss"
 : >"$tmp/omiss"
@@ -88,13 +90,15 @@ comm -23 "$tmp/commands" "$tmp/ctldoc" |
     sed 's/^/no ".It Cm" entry in smsrelayctl.8: /' >>"$tmp/cmiss"
 [ -s "$tmp/commands" ] || echo "no command found in the usage" >>"$tmp/cmiss"
 ok 5 "every command of smsrelayctl's usage is in smsrelayctl.8" "$tmp/cmiss"
-for opt in $(grep -o '\[-[a-zA-Z]' "$tmp/cusage" | sed 's/^\[-//' | sort -u); do
-	grep -q "Fl $opt\( \|$\)" "$ctl8" ||
-	    echo "no \"Fl $opt\" in smsrelayctl.8" >>"$tmp/omiss"
+# a letter option after "[", "|" or a space: [-f config | -s socket], -t
+for opt in $(grep -oE '[[| ]-[a-zA-Z]([] ]|$)' "$tmp/cusage" |
+    sed -E 's/^.-//; s/[] ]$//' | sort -u); do
+	grep -q "^\.It .*Fl $opt\( \|$\)" "$ctl8" ||
+	    echo "no \".It ... Fl $opt\" entry in smsrelayctl.8" >>"$tmp/omiss"
 done
 for opt in $(grep -o -- '--[a-z][a-z-]*' "$tmp/cusage" | sort -u); do
-	grep -q "Fl \\\\-${opt#--}\( \|$\)" "$ctl8" ||
-	    echo "no \"Fl \\$opt\" in smsrelayctl.8" >>"$tmp/omiss"
+	grep -q "^\.It .*Fl \\\\-${opt#--}\( \|$\)" "$ctl8" ||
+	    echo "no \".It ... Fl \\$opt\" entry in smsrelayctl.8" >>"$tmp/omiss"
 done
 ok 6 "every option of smsrelayctl's usage is in smsrelayctl.8" "$tmp/omiss"
 exit $failed
