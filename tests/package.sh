@@ -3,14 +3,19 @@
 # builds it, lintian finds no error, it holds what make install installs, it
 # installs into a scratch root with its maintainer scripts (dpkg --root),
 # smsrelayd -n reads the installed config as the smsrelay user, the installed
-# unit passes systemd-analyze verify, and purge removes what postinst made.
+# unit passes systemd-analyze verify, the installed daemon runs as smsrelay
+# on the installed spool and takes a mail into its outbox, and purge removes
+# what postinst made.
 top_srcdir=$(cd "${top_srcdir:-.}" && pwd -P) || exit 1
 top_builddir=$(cd "${top_builddir:-.}" && pwd -P) || exit 1
 # the package build is its own, not part of the make running this
 unset MAKEFLAGS MFLAGS MAKELEVEL
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/package.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-echo 1..7
+pid=
+trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+# the smsrelay user of the scratch root reads files below it
+chmod 755 "$tmp"
+echo 1..8
 n=0
 failed=0
 
@@ -28,7 +33,7 @@ result() {
 
 # skip_rest WHY - the remaining cases cannot run here
 skip_rest() {
-	while [ "$n" -lt 7 ]; do
+	while [ "$n" -lt 8 ]; do
 		n=$((n + 1))
 		echo "ok $n # SKIP $1"
 	done
@@ -136,7 +141,50 @@ rc=$?
 [ -s "$tmp/verify.log" ] && rc=1
 result "systemd-analyze verify: the installed unit" $rc "$tmp/verify.log"
 
-# 7: purge removes the spool, the config, its statoverride and the unit's
+# 7: the installed daemon as smsrelay on the installed spool (its path
+# moved into the scratch root, the port a free one) takes the README's
+# message into the spool's outbox.jsonl
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sed -e "s|^spool = .*|spool = \"$root/var/spool/smsrelay\";|" \
+    -e "s|^listen = .*|listen = ( { address = \"127.0.0.1:$port\"; } );|" \
+    "$root/etc/smsrelay/smsrelay.conf" >"$tmp/run.conf"
+chown "$uid:$gid" "$tmp/run.conf" && chmod 600 "$tmp/run.conf"
+setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+    "$root/usr/sbin/smsrelayd" -d -f "$tmp/run.conf" >"$tmp/run.log" 2>&1 &
+pid=$!
+python3 - "$port" "$root/var/spool/smsrelay/outbox.jsonl" >>"$tmp/run.log" 2>&1 <<'PY'
+import smtplib, sys, time
+port, outbox = int(sys.argv[1]), sys.argv[2]
+for _ in range(100):
+    try:
+        s = smtplib.SMTP("127.0.0.1", port, timeout=10)
+        break
+    except OSError:
+        time.sleep(0.1)
+else:
+    sys.exit("smsrelayd did not listen on port %d" % port)
+s.sendmail("clerk@example.com", ["+4917012345678@sms.example.com"],
+           "Subject: Pickup\r\n\r\nYour laptop is ready\r\n")
+s.quit()
+for _ in range(100):
+    try:
+        if "Your laptop is ready" in open(outbox).read():
+            sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.1)
+sys.exit("no SMS in " + outbox)
+PY
+rc=$?
+kill "$pid" 2>/dev/null
+wait "$pid"
+pid=
+s=$(stat -c '%u' "$root/var/spool/smsrelay/outbox.jsonl" 2>&1)
+[ "$s" = "$uid" ] || { echo "outbox owner: $s" >>"$tmp/run.log"; rc=1; }
+result "installed smsrelayd as smsrelay takes a mail into the spool's outbox" $rc \
+    "$tmp/run.log"
+
+# 8: purge removes the spool, the config, its statoverride and the unit's
 # symlink; the user stays (Debian's practice for system users)
 dpkg --root="$root" --force-script-chrootless --force-depends --log=/dev/null \
     --purge smsrelay >"$tmp/purge.log" 2>&1
