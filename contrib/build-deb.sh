@@ -22,7 +22,8 @@ if git -C "$top" rev-parse --show-toplevel >/dev/null 2>&1; then
 	    (cd "$top" && tar --null --ignore-failed-read -T - -cf -) |
 	    tar -xf - -C "$src"
 else
-	(cd "$top" && tar --exclude='./build*' --exclude=./spool -cf - .) |
+	(cd "$top" && tar --exclude='./build*' --exclude=./_build \
+	    --exclude=./spool -cf - .) |
 	    tar -xf - -C "$src"
 fi
 cp -R "$top/contrib/debian" "$src/debian"

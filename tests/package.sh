@@ -40,9 +40,10 @@ skip_rest() {
 	exit $failed
 }
 
-# 1: the package, without its unit tests (make check runs those)
+# 1: the package, without its unit tests (make check runs those) and
+# without the debug symbols package
 out=$tmp/out
-DEB_BUILD_OPTIONS="nocheck" timeout 900 sh "$top_srcdir/contrib/build-deb.sh" "$out" \
+DEB_BUILD_OPTIONS="nocheck noddebs" timeout 900 sh "$top_srcdir/contrib/build-deb.sh" "$out" \
     >"$tmp/build.log" 2>&1
 result "contrib/build-deb.sh builds the package" $? "$tmp/build.log"
 deb=$(ls "$out"/smsrelay_*.deb 2>/dev/null | head -n 1)
