@@ -32,6 +32,13 @@
 static const struct siphash_key sum_key = { 0x736d7372656c6179ULL,
 	0x7374617473763100ULL };
 
+/* dstats_file_checksum - see dstats_file.h */
+uint64_t
+dstats_file_checksum(const void *p, size_t len)
+{
+	return siphash(&sum_key, p, len);
+}
+
 static void
 put_le(struct buf *b, uint64_t v, size_t n)
 {
@@ -75,7 +82,7 @@ dstats_file_encode(const struct dstats_table *t, struct buf *b)
 		for (c = 0; c < DSTATS_NCOUNTERS; c++)
 			put_le(b, r->n[c], 8);
 	}
-	put_le(b, siphash(&sum_key, b->p + start, b->len - start), 8);
+	put_le(b, dstats_file_checksum(b->p + start, b->len - start), 8);
 	return 0;
 }
 
@@ -141,7 +148,7 @@ dstats_file_decode(const uint8_t *p, size_t len, struct dstats_table *t,
 		return fail(err, errlen, "truncated header");
 	if (get_le(&r, 4) != VERSION)
 		return fail(err, errlen, "unknown version");
-	sum = siphash(&sum_key, p, len - SUM_LEN);
+	sum = dstats_file_checksum(p, len - SUM_LEN);
 	r.len = len - SUM_LEN;
 	if (get_le(&(struct rd){ p + len - SUM_LEN, SUM_LEN, 0, 0 }, 8) != sum)
 		return fail(err, errlen, "checksum mismatch (truncated or "

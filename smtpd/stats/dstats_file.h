@@ -13,6 +13,9 @@
 
 #define DSTATS_FILE_NAME	"stats"		/* under the spool directory */
 
+/* dstats_file_checksum - the sum the file ends with, of p[0..len) */
+uint64_t dstats_file_checksum(const void *p, size_t len);
+
 /* dstats_file_encode - every row of t as the file's bytes, appended to b */
 int	 dstats_file_encode(const struct dstats_table *, struct buf *);
 
