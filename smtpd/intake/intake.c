@@ -134,10 +134,12 @@ count_refusal(const struct verdict *v)
 static void
 count_accepted(const struct smtp_tx *tx)
 {
+	size_t	 i;
+
 	stats_increment(STAT_MSG_ACCEPTED, 1);
 	stats_increment(tx->encoding == SMS_UCS2 ? STAT_PARTS_UCS2 :
 	    STAT_PARTS_GSM7, (uint64_t)tx->parts * tx->nrcpts);
-	for (size_t i = 0; i < tx->nrcpts; i++)
+	for (i = 0; i < tx->nrcpts; i++)
 		dstats_accepted(tx->user, tx->sender, tx->rcpts[i].e164,
 		    tx->parts);
 }

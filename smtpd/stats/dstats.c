@@ -93,22 +93,27 @@ planned_backend(const char *e164, const char *sender)
 	return conf_backend_at(ds.conf, r->backends[0])->name;
 }
 
-/* count - n more of counter c in the row of today and these names */
+/* today_key - the row key of today and these names */
 static void
-count(const char *user, const char *sender, const char *e164,
-    const char *backend, enum dstats_counter c, uint64_t n)
+today_key(const char *user, const char *sender, const char *e164,
+    const char *backend, struct dstats_key *k)
 {
-	struct dstats_key k;
-	char		 domain[DSTATS_DOMAIN_MAX + 1];
-	char		 country[DSTATS_COUNTRY_LEN + 1];
+	char	 domain[DSTATS_DOMAIN_MAX + 1];
+	char	 country[DSTATS_COUNTRY_LEN + 1];
 
 	sender_domain(sender, domain, sizeof(domain));
 	country_of(e164, country);
 	if (backend == NULL)
 		backend = planned_backend(e164, sender);
-	dstats_key_set(&k, dstats_day(clock_now()), user, domain, backend,
+	dstats_key_set(k, dstats_day(clock_now()), user, domain, backend,
 	    country);
-	if (dstats_table_add(ds.table, &k, c, n) == 0)
+}
+
+/* count - n more of counter c in k's row; a full table is logged once */
+static void
+count(const struct dstats_key *k, enum dstats_counter c, uint64_t n)
+{
+	if (dstats_table_add(ds.table, k, c, n) == 0)
 		ds.dirty = true;
 	else if (!ds.full_logged) {
 		ds.full_logged = true;
@@ -123,10 +128,13 @@ void
 dstats_accepted(const char *user, const char *sender, const char *e164,
     uint32_t parts)
 {
+	struct dstats_key k;
+
 	if (!ds.on)
 		return;
-	count(user, sender, e164, NULL, DSTATS_MESSAGES, 1);
-	count(user, sender, e164, NULL, DSTATS_PARTS, parts);
+	today_key(user, sender, e164, NULL, &k);
+	count(&k, DSTATS_MESSAGES, 1);
+	count(&k, DSTATS_PARTS, parts);
 }
 
 /* dstats_ended - see dstats.h; DSNs are mail, not SMS: not counted */
@@ -134,9 +142,12 @@ void
 dstats_ended(const struct message *m, uint32_t i, const char *backend,
     enum dstats_counter c)
 {
+	struct dstats_key k;
+
 	if (!ds.on || m->kind != MSG_SMS || i >= m->nrcpts)
 		return;
-	count(m->user, m->sender, m->rcpts[i].to, backend, c, 1);
+	today_key(m->user, m->sender, m->rcpts[i].to, backend, &k);
+	count(&k, c, 1);
 }
 
 /* dstats_failed - see dstats.h; 4.4.7 is schedule.c's "lifetime over" */
