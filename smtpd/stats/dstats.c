@@ -41,6 +41,9 @@ static struct {
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
 	struct buf		 job;		/* under mu */
+	/* the last snapshot's buffer, emptied: its pages are already
+	 * mapped, so the next encode does not fault in megabytes */
+	struct buf		 spare;		/* under mu */
 	bool			 has_job, writing, stopping;	/* under mu */
 	atomic_bool		 save_failed;
 } ds = { .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER };
@@ -187,8 +190,10 @@ writer(void *arg)
 			log_warn("stats: cannot save %s", ds.path);
 			atomic_store(&ds.save_failed, true);
 		}
-		buf_free(&b);
+		b.len = 0;
 		pthread_mutex_lock(&ds.mu);
+		buf_free(&ds.spare);
+		ds.spare = b;
 		ds.writing = false;
 	}
 	pthread_mutex_unlock(&ds.mu);
@@ -223,6 +228,10 @@ flush_cb(evutil_socket_t fd, short ev, void *arg)
 	prune();
 	pthread_mutex_lock(&ds.mu);
 	busy = ds.has_job || ds.writing;
+	if (ds.dirty && !busy) {
+		b = ds.spare;
+		ds.spare = (struct buf){ 0 };
+	}
 	pthread_mutex_unlock(&ds.mu);
 	if (!ds.dirty || busy)
 		return;
@@ -257,11 +266,9 @@ load(char *err, size_t errlen)
 	snprintf(bad, sizeof(bad), "%s.bad", ds.path);
 	log_warnx("stats: %s unreadable: %s; kept as %s, counting starts "
 	    "afresh", ds.path, why, bad);
-	if (rename(ds.path, bad) == -1) {
-		snprintf(err, errlen, "stats: cannot move %s aside: %s",
-		    ds.path, strerror(errno));
-		return -1;
-	}
+	/* not fatal: the next snapshot replaces it, which is all it costs */
+	if (rename(ds.path, bad) == -1)
+		log_warn("stats: cannot move %s aside", ds.path);
 	dstats_table_free(ds.table);
 	if ((ds.table = dstats_table_new(DSTATS_MAX_ROWS)) == NULL) {
 		snprintf(err, errlen, "stats: out of memory");
@@ -331,6 +338,7 @@ dstats_stop(void)
 	pthread_cond_signal(&ds.cv);
 	pthread_mutex_unlock(&ds.mu);
 	pthread_join(ds.thread, NULL);
+	buf_free(&ds.spare);
 	if (atomic_load(&ds.save_failed) || ds.dirty) {
 		if (dstats_file_encode(ds.table, &b) == -1 ||
 		    dstats_file_save(ds.path, b.p, b.len) == -1)

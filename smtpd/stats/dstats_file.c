@@ -39,7 +39,8 @@ dstats_file_checksum(const void *p, size_t len)
 	return siphash(&sum_key, p, len);
 }
 
-static void
+/* put_le - v as n little-endian bytes; -1 on ENOMEM */
+static int
 put_le(struct buf *b, uint64_t v, size_t n)
 {
 	uint8_t	 x[8];
@@ -47,16 +48,16 @@ put_le(struct buf *b, uint64_t v, size_t n)
 
 	for (i = 0; i < n; i++)
 		x[i] = (uint8_t)(v >> (8 * i));
-	(void)buf_append(b, x, n);	/* a failure shows in encode's check */
+	return buf_append(b, x, n);
 }
 
-static void
+/* put_str - a length byte, then the bytes (at most 255: the key's sizes) */
+static int
 put_str(struct buf *b, const char *s)
 {
 	size_t	 n = strlen(s);
 
-	put_le(b, n, 1);
-	(void)buf_append(b, s, n);
+	return put_le(b, n, 1) | buf_append(b, s, n);
 }
 
 /* dstats_file_encode - see dstats_file.h; -1 on ENOMEM */
@@ -65,25 +66,25 @@ dstats_file_encode(const struct dstats_table *t, struct buf *b)
 {
 	size_t	 i, c, n = dstats_table_rows(t), start = b->len;
 	const struct dstats_row *r;
+	int	 rc;
 
 	if (buf_reserve(b, HEAD_LEN + n * (4 + 4 + 8 * DSTATS_NCOUNTERS + 32) +
 	    SUM_LEN) == -1)
 		return -1;
-	(void)buf_append(b, MAGIC, MAGIC_LEN);
-	put_le(b, VERSION, 4);
-	put_le(b, n, 4);
+	rc = buf_append(b, MAGIC, MAGIC_LEN) | put_le(b, VERSION, 4) |
+	    put_le(b, n, 4);
 	for (i = 0; i < n; i++) {
 		r = dstats_table_row(t, i);
-		put_le(b, (uint32_t)r->key.day, 4);
-		put_str(b, r->key.user);
-		put_str(b, r->key.domain);
-		put_str(b, r->key.backend);
-		put_str(b, r->key.country);
+		rc |= put_le(b, (uint32_t)r->key.day, 4) |
+		    put_str(b, r->key.user) | put_str(b, r->key.domain) |
+		    put_str(b, r->key.backend) | put_str(b, r->key.country);
 		for (c = 0; c < DSTATS_NCOUNTERS; c++)
-			put_le(b, r->n[c], 8);
+			rc |= put_le(b, r->n[c], 8);
 	}
-	put_le(b, dstats_file_checksum(b->p + start, b->len - start), 8);
-	return 0;
+	/* a byte missing anywhere would make a well-summed wrong file */
+	if (rc != 0)
+		return -1;
+	return put_le(b, dstats_file_checksum(b->p + start, b->len - start), 8);
 }
 
 /* a cursor over the file's bytes; bad once anything ran past the end */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 #include <event2/buffer.h>
@@ -337,6 +338,60 @@ test_query(void **state)
 	assert_int_equal(dstats_day(1728000000), D0);
 }
 
+/* seconds since an arbitrary start, for the cost figures */
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * test_cost - a full table of DSTATS_MAX_ROWS rows: what a count costs the
+ * loop, what a snapshot costs it (encode) and the writer (save)
+ */
+static void
+test_cost(void **state)
+{
+	struct dstats_table *t = dstats_table_new(DSTATS_MAX_ROWS);
+	struct buf	 b = { 0 };
+	char		 user[16], dir[] = "/tmp/test_dstats.XXXXXX", path[64];
+	double		 t0, add_ns, enc_ms, save_ms;
+	int		 i;
+
+	(void)state;
+	for (i = 0; i < DSTATS_MAX_ROWS; i++) {
+		snprintf(user, sizeof(user), "user%d", i % 1000);
+		add(t, D0 + i / 1000, user, "example.com", "smsc1", "DE",
+		    DSTATS_MESSAGES, 1);
+	}
+	t0 = now_s();
+	for (i = 0; i < 1000000; i++) {
+		snprintf(user, sizeof(user), "user%d", i % 1000);
+		add(t, D0 + i % 200, user, "example.com", "smsc1", "DE",
+		    DSTATS_PARTS, 1);
+	}
+	add_ns = (now_s() - t0) * 1e9 / 1000000;
+	t0 = now_s();
+	assert_int_equal(dstats_file_encode(t, &b), 0);
+	enc_ms = (now_s() - t0) * 1e3;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/stats", dir);
+	t0 = now_s();
+	assert_int_equal(dstats_file_save(path, b.p, b.len), 0);
+	save_ms = (now_s() - t0) * 1e3;
+	printf("# %d rows: count %.0f ns (with a snprintf), encode %.1f ms, "
+	    "save %.1f ms, file %zu bytes\n", DSTATS_MAX_ROWS, add_ns, enc_ms,
+	    save_ms, b.len);
+	unlink(path);
+	rmdir(dir);
+	assert_true(add_ns < 20000 && enc_ms < 2000);
+	buf_free(&b);
+	dstats_table_free(t);
+}
+
 int
 main(void)
 {
@@ -348,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_file_disk),
 		cmocka_unit_test(test_view),
 		cmocka_unit_test(test_query),
+		cmocka_unit_test(test_cost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
