@@ -323,6 +323,11 @@ struct conf {
 		char	       **keywords;	/* a subscriber's SMS that opts out */
 		size_t		 nkeywords;
 	} optout;
+
+	struct {
+		unsigned	 keep;		/* seconds of days kept */
+		unsigned	 flush;		/* seconds between snapshots */
+	} stats;
 };
 
 /* conf_load - read FILE into *out; on error write "FILE:LINE: message" into err. */

@@ -28,6 +28,7 @@
 #include "smtpd/policy/limiter.h"
 #include "smtpd/policy/optout.h"
 #include "smtpd/privdrop.h"
+#include "smtpd/stats/dstats.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/policy/ratelimit.h"
 #include "smtpd/smtp/session.h"
@@ -387,6 +388,9 @@ main(int argc, char *argv[])
 		    "$y$");
 		auth_checker_set_users(d.srv.auth, users);
 	}
+	/* before the queue: what its replay ends is counted */
+	if (dstats_start(d.base, d.boot_conf, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	if ((d.srv.queue = queue_new(d.base, d.boot_conf, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	start_state(&d);
@@ -416,6 +420,7 @@ main(int argc, char *argv[])
 	report_route_free(d.reports);
 	/* the queue first: its last commits still answer waiting sessions */
 	queue_free(d.srv.queue);
+	dstats_stop();
 	session_close_all(&d.srv);
 	control_close();
 	server_free(&d.srv);

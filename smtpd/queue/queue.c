@@ -35,6 +35,7 @@
 #include "smtpd/queue/schedule.h"
 #include "smtpd/queue/spool.h"
 #include "smtpd/envelope.h"
+#include "smtpd/stats/dstats.h"
 
 TAILQ_HEAD(rcptq, qrcpt);
 
@@ -560,6 +561,7 @@ rcpt_fail(struct queue *q, struct qrcpt *r, const char *status, const char *why)
 	if (d->kind == MSG_SMS)
 		stats_increment(strcmp(status, "4.4.7") == 0 ?
 		    STAT_RCPT_EXPIRED : STAT_RCPT_FAILED, 1);
+	dstats_failed(d, r->index, r->st->backend, status);
 	snprintf(r->st->status, sizeof(r->st->status), "%s", status);
 	set_str(&r->st->reason, why, strlen(why));
 	switch (schedule_failure_notice(d, r->index)) {
@@ -681,6 +683,8 @@ rcpt_sent(struct queue *q, struct qrcpt *r, const struct sms_outcome *o)
 	rcpt_set_parts(q, m, r->index, pid, pid != NULL ? strlen(pid) : 0,
 	    o->part_ids, o->npart_ids);
 	set_str(&r->st->reason, NULL, 0);
+	if (r->st->state != RCPT_WAITING)
+		dstats_ended(m->msg, r->index, o->backend, DSTATS_DELIVERED);
 	if (r->st->state == RCPT_REPORT_OWED)
 		msg_owes_dsn(q, m);
 	if (r->st->state == RCPT_WAITING)
@@ -709,6 +713,7 @@ rcpt_report_final(struct queue *q, struct qrcpt *r,
 	struct qmsg	*m = r->msg;
 
 	if (v->delivered) {
+		dstats_ended(m->msg, r->index, r->st->backend, DSTATS_DELIVERED);
 		r->st->state = schedule_after_delivered(m->msg, r->index);
 		if (r->st->state == RCPT_REPORT_OWED)
 			msg_owes_dsn(q, m);
@@ -734,6 +739,7 @@ rcpt_wait_end(struct queue *q, struct qrcpt *r, enum wait_end w)
 		    "after %us\"", m->idstr, to, q->conf->reports.delay_after);
 		msg_owes_dsn(q, m);
 	} else {
+		dstats_ended(m->msg, r->index, r->st->backend, DSTATS_DELIVERED);
 		r->st->state = schedule_after_delivered(m->msg, r->index);
 		log_info("%s report wait over to=%s last=%s", m->idstr, to,
 		    sms_report_name(r->st->report));
