@@ -65,7 +65,7 @@ usage(void)
 	    "  stats [--since DATE] [--until DATE]\n"
 	    "        [--by day|user|domain|backend|country] [--csv]\n"
 	    "              delivery statistics per UTC day (DATE YYYY-MM-DD):\n"
-	    "              messages, parts, delivered, failed, expired\n");
+	    "              messages, parts, delivered, relayed, failed, expired\n");
 	exit(2);
 }
 

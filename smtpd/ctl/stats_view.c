@@ -18,7 +18,7 @@
 static const char *const by_names[] = { "day", "user", "domain", "backend",
 	"country" };
 static const char *const counter_names[DSTATS_NCOUNTERS] = { "messages",
-	"parts", "delivered", "failed", "expired" };
+	"parts", "delivered", "relayed", "failed", "expired" };
 
 /* parse_day - a strict YYYY-MM-DD as UTC days; -1 if not a real date */
 static int

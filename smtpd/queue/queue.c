@@ -684,7 +684,7 @@ rcpt_sent(struct queue *q, struct qrcpt *r, const struct sms_outcome *o)
 	    o->part_ids, o->npart_ids);
 	set_str(&r->st->reason, NULL, 0);
 	if (r->st->state != RCPT_WAITING)
-		dstats_ended(m->msg, r->index, o->backend, DSTATS_DELIVERED);
+		dstats_ended(m->msg, r->index, o->backend, DSTATS_RELAYED);
 	if (r->st->state == RCPT_REPORT_OWED)
 		msg_owes_dsn(q, m);
 	if (r->st->state == RCPT_WAITING)
@@ -739,7 +739,7 @@ rcpt_wait_end(struct queue *q, struct qrcpt *r, enum wait_end w)
 		    "after %us\"", m->idstr, to, q->conf->reports.delay_after);
 		msg_owes_dsn(q, m);
 	} else {
-		dstats_ended(m->msg, r->index, r->st->backend, DSTATS_DELIVERED);
+		dstats_ended(m->msg, r->index, r->st->backend, DSTATS_RELAYED);
 		r->st->state = schedule_after_delivered(m->msg, r->index);
 		log_info("%s report wait over to=%s last=%s", m->idstr, to,
 		    sms_report_name(r->st->report));

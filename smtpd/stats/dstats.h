@@ -33,7 +33,7 @@ void	 dstats_stop(void);
 void	 dstats_accepted(const char *user, const char *sender,
 	    const char *e164, uint32_t parts);
 /*
- * dstats_ended - recipient i of m reached an end: DSTATS_DELIVERED,
+ * dstats_ended - recipient i of m reached an end: DSTATS_DELIVERED, _RELAYED,
  * _FAILED or _EXPIRED; backend the one that took it, NULL if none did
  */
 void	 dstats_ended(const struct message *m, uint32_t i,

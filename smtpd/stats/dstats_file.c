@@ -23,7 +23,7 @@
 
 #define MAGIC		"SMSRSTAT"
 #define MAGIC_LEN	8
-#define VERSION		1
+#define VERSION		2
 #define HEAD_LEN	(MAGIC_LEN + 4 + 4)
 #define SUM_LEN		8
 #define FILE_MAX	(256u << 20)	/* far above any table we keep */

@@ -16,7 +16,8 @@
 enum dstats_counter {
 	DSTATS_MESSAGES = 0,	/* SMS accepted: one per recipient */
 	DSTATS_PARTS,		/* their parts */
-	DSTATS_DELIVERED,	/* taken by the provider, or reported delivered */
+	DSTATS_DELIVERED,	/* the handset's report said delivered */
+	DSTATS_RELAYED,		/* taken by the provider, no report then */
 	DSTATS_FAILED,		/* permanent failure */
 	DSTATS_EXPIRED,		/* still undelivered when its lifetime ended */
 	DSTATS_NCOUNTERS

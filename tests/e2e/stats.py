@@ -16,7 +16,7 @@ CLERK_FROM = "clerk@example.com"    # the AUTH user clerk (tlsutil.USERS)
 ANON_FROM = "ops@Example.ORG"       # no AUTH: relay_networks; domain lower-cased
 DAY = 86400
 LONG = ("Your repair order is ready for pickup at the service desk. " * 4)[:200]
-HEAD = ["messages", "parts", "delivered", "failed", "expired"]
+HEAD = ["messages", "parts", "delivered", "relayed", "failed", "expired"]
 
 
 def utc_day(offset=0):
@@ -24,7 +24,7 @@ def utc_day(offset=0):
 
 
 def csv_rows(d, *args):
-    """smsrelayctl stats --csv ARGS as {key: [5 numbers]}; checks the header."""
+    """smsrelayctl stats --csv ARGS as {key: [6 numbers]}; checks the header."""
     rc, out, err = d.ctl("stats", "--csv", *args)
     check(rc == 0, "stats --csv %s -> %d %r" % (" ".join(args), rc, err))
     lines = out.splitlines()
@@ -49,8 +49,8 @@ def http_backend(name, mock):
 
 
 def traffic(ctx, d, at_mock):
-    """Four SMS: clerk (AUTH) 1 failed + 1 delivered of 2 parts to DE; no user:
-    1 delivered to DE and 1 to AT that is deferred (503) until it expires."""
+    """Four SMS: clerk (AUTH) 1 failed + 1 relayed of 2 parts to DE; no user:
+    1 relayed to DE and 1 to AT that is deferred (503) until it expires."""
     ctx.mock.script([{"status": 400, "body": {"message": "invalid destination"}}])
     s = auth_session(ctx, d.port)
     qid = send_mail(d.port, CLERK_FROM, [DE2 + "@sms.example"],
@@ -84,23 +84,23 @@ def c_stats(ctx):
         wait_for(lambda: port_open(d.anon_port), 10, "the second listener")
         today, tomorrow = utc_day(), utc_day(DAY + 120)
         rc, out, err = d.ctl("stats")
-        check(rc == 0 and out.split("\n")[1].split() == ["TOTAL", "0", "0", "0", "0", "0"],
+        check(rc == 0 and out.split("\n")[1].split() == ["TOTAL", "0", "0", "0", "0", "0", "0"],
               "stats before any mail: %d %r %r" % (rc, out, err))
         qid = traffic(ctx, d, at_mock)
-        check(csv_rows(d, "--by", "user") == {"": [2, 2, 1, 0, 0], "clerk": [2, 3, 1, 1, 0]},
+        check(csv_rows(d, "--by", "user") == {"": [2, 2, 0, 1, 0, 0], "clerk": [2, 3, 0, 1, 1, 0]},
               "by user %r" % csv_rows(d, "--by", "user"))
         # the clock a day ahead: the AT recipient's lifetime is over at its next try
         d.move_clock(DAY + 120)
         d.wait_log(qid, "bounced", 15)
         want = {
-            ("--by", "day"): {today: [4, 5, 2, 1, 0], tomorrow: [0, 0, 0, 0, 1]},
-            ("--by", "user"): {"": [2, 2, 1, 0, 1], "clerk": [2, 3, 1, 1, 0]},
-            ("--by", "domain"): {"example.com": [2, 3, 1, 1, 0],
-                                 "example.org": [2, 2, 1, 0, 1]},
-            ("--by", "backend"): {"atgw": [1, 1, 0, 0, 1], "degw": [3, 4, 2, 1, 0]},
-            ("--by", "country"): {"AT": [1, 1, 0, 0, 1], "DE": [3, 4, 2, 1, 0]},
-            ("--by", "country", "--since", tomorrow): {"AT": [0, 0, 0, 0, 1]},
-            ("--until", today): {today: [4, 5, 2, 1, 0]},
+            ("--by", "day"): {today: [4, 5, 0, 2, 1, 0], tomorrow: [0, 0, 0, 0, 0, 1]},
+            ("--by", "user"): {"": [2, 2, 0, 1, 0, 1], "clerk": [2, 3, 0, 1, 1, 0]},
+            ("--by", "domain"): {"example.com": [2, 3, 0, 1, 1, 0],
+                                 "example.org": [2, 2, 0, 1, 0, 1]},
+            ("--by", "backend"): {"atgw": [1, 1, 0, 0, 0, 1], "degw": [3, 4, 0, 2, 1, 0]},
+            ("--by", "country"): {"AT": [1, 1, 0, 0, 0, 1], "DE": [3, 4, 0, 2, 1, 0]},
+            ("--by", "country", "--since", tomorrow): {"AT": [0, 0, 0, 0, 0, 1]},
+            ("--until", today): {today: [4, 5, 0, 2, 1, 0]},
         }
 
         def same_numbers(when):
@@ -110,8 +110,8 @@ def c_stats(ctx):
                                                                   got, rows))
         same_numbers("running")
         table = table_rows(d, "--by", "user")
-        check(table == {"-": [2, 2, 1, 0, 1], "clerk": [2, 3, 1, 1, 0],
-                        "TOTAL": [4, 5, 2, 1, 1]}, "table by user %r" % table)
+        check(table == {"-": [2, 2, 0, 1, 0, 1], "clerk": [2, 3, 0, 1, 1, 0],
+                        "TOTAL": [4, 5, 0, 2, 1, 1]}, "table by user %r" % table)
         # a clean restart keeps every number
         d.stop()
         check(os.path.exists(os.path.join(d.conf["spool"], "stats")), "no spool/stats file")
@@ -125,9 +125,9 @@ def c_stats(ctx):
         d.kill9()
         d.start()
         got = csv_rows(d, "--by", "domain")
-        check(got == {"example.com": [2, 3, 1, 1, 0], "example.org": [3, 3, 2, 0, 1]},
+        check(got == {"example.com": [2, 3, 0, 1, 1, 0], "example.org": [3, 3, 0, 2, 0, 1]},
               "after SIGKILL by domain %r" % got)
-        check(csv_rows(d, "--by", "day")[tomorrow] == [1, 1, 1, 0, 1],
+        check(csv_rows(d, "--by", "day")[tomorrow] == [1, 1, 0, 1, 0, 1],
               "the new SMS counts on the moved clock's day")
     finally:
         at_mock.stop()
@@ -155,7 +155,7 @@ def c_damaged(ctx):
     qid = send_mail(d.port, CLERK_FROM, [DE1 + "@sms.example"],
                     make_message("Two", "two\r\n"))
     d.wait_log(qid, "sent", 15)
-    check(csv_rows(d, "--by", "domain") == {"example.com": [1, 1, 1, 0, 0]},
+    check(csv_rows(d, "--by", "domain") == {"example.com": [1, 1, 0, 1, 0, 0]},
           "counting after a damaged file")
 
 

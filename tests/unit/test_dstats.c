@@ -59,6 +59,7 @@ sample(void)
 	add(t, D0, "clerk", "example.com", "degw", "DE", DSTATS_MESSAGES, 2);
 	add(t, D0, "clerk", "example.com", "degw", "DE", DSTATS_PARTS, 3);
 	add(t, D0, "clerk", "example.com", "degw", "DE", DSTATS_DELIVERED, 1);
+	add(t, D0, "clerk", "example.com", "degw", "DE", DSTATS_RELAYED, 2);
 	add(t, D0, "clerk", "example.com", "degw", "DE", DSTATS_FAILED, 1);
 	add(t, D0, "", "ex,\"q\".org", "atgw", "AT", DSTATS_MESSAGES, 1);
 	add(t, D0, "", "ex,\"q\".org", "atgw", "AT", DSTATS_PARTS, 1);
@@ -275,31 +276,31 @@ test_view(void **state)
 	(void)state;
 	s = view(t, " --by day");
 	assert_string_equal(s, "ok\n"
-	    "DAY            MESSAGES  PARTS  DELIVERED  FAILED  EXPIRED\n"
-	    "2024-10-04            3      4          1       1        0\n"
-	    "2024-10-05  10000000000      0          0       0        1\n"
-	    "TOTAL       10000000003      4          1       1        1\n");
+	    "DAY            MESSAGES  PARTS  DELIVERED  RELAYED  FAILED  EXPIRED\n"
+	    "2024-10-04            3      4          1        2       1        0\n"
+	    "2024-10-05  10000000000      0          0        0       0        1\n"
+	    "TOTAL       10000000003      4          1        2       1        1\n");
 	free(s);
 	/* RFC 4180 quoting for a name with a comma and quotes */
 	s = view(t, " --by domain --csv");
 	assert_string_equal(s, "ok\n"
-	    "domain,messages,parts,delivered,failed,expired\n"
-	    "\"ex,\"\"q\"\".org\",1,1,0,0,1\n"
-	    "example.com,2,3,1,1,0\n"
-	    "example.net,10000000000,0,0,0,0\n");
+	    "domain,messages,parts,delivered,relayed,failed,expired\n"
+	    "\"ex,\"\"q\"\".org\",1,1,0,0,0,1\n"
+	    "example.com,2,3,1,2,1,0\n"
+	    "example.net,10000000000,0,0,0,0,0\n");
 	free(s);
 	/* one day; no AUTH user shows as "-" */
 	s = view(t, " --by user --since 2024-10-05 --until 2024-10-05");
 	assert_string_equal(s, "ok\n"
-	    "USER        MESSAGES  PARTS  DELIVERED  FAILED  EXPIRED\n"
-	    "-                  0      0          0       0        1\n"
-	    "other    10000000000      0          0       0        0\n"
-	    "TOTAL    10000000000      0          0       0        1\n");
+	    "USER        MESSAGES  PARTS  DELIVERED  RELAYED  FAILED  EXPIRED\n"
+	    "-                  0      0          0        0       0        1\n"
+	    "other    10000000000      0          0        0       0        0\n"
+	    "TOTAL    10000000000      0          0        0       0        1\n");
 	free(s);
 	s = view(t, " --by country --until 2024-10-03");
 	assert_string_equal(s, "ok\n"
-	    "COUNTRY  MESSAGES  PARTS  DELIVERED  FAILED  EXPIRED\n"
-	    "TOTAL           0      0          0       0        0\n");
+	    "COUNTRY  MESSAGES  PARTS  DELIVERED  RELAYED  FAILED  EXPIRED\n"
+	    "TOTAL           0      0          0        0       0        0\n");
 	free(s);
 	s = view(t, " --by week");
 	assert_string_equal(s, "error: --by takes day, user, domain, backend "
