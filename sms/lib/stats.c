@@ -93,6 +93,14 @@ stats_observe(enum stat_id id, uint64_t value)
 	    memory_order_relaxed);
 }
 
+/* stats_latency_bounds - shared with the per-backend histograms */
+const uint64_t *
+stats_latency_bounds(size_t *n)
+{
+	*n = latency_buckets.n;
+	return latency_buckets.bounds;
+}
+
 /* stats_now_us - CLOCK_MONOTONIC is read through the vDSO: no system call */
 uint64_t
 stats_now_us(void)

@@ -62,6 +62,8 @@
 	    "state=\"failed\"", "recipients that reached an end or a retry") \
 	M(RCPT_EXPIRED, COUNTER, NONE, "smsrelay_recipients_total", \
 	    "state=\"expired\"", "recipients that reached an end or a retry") \
+	M(RCPT_DELIVERED, COUNTER, NONE, "smsrelay_recipients_total", \
+	    "state=\"delivered\"", "recipients that reached an end or a retry") \
 	M(SPOOL_COMMIT_US, HISTOGRAM, LATENCY, "smsrelay_spool_commit_us", "", \
 	    "journal batch write and fdatasync, microseconds") \
 	M(SPOOL_BATCH_WAITERS, HISTOGRAM, SIZE, \
@@ -75,7 +77,15 @@
 	M(RCPT_DUPLICATE, COUNTER, NONE, "smsrelay_duplicates_total", "", \
 	    "recipients not sent again: a duplicate within the window") \
 	M(RCPT_OPTED_OUT, COUNTER, NONE, "smsrelay_opted_out_total", "", \
-	    "recipients refused at RCPT: the number opted out of SMS")
+	    "recipients refused at RCPT: the number opted out of SMS") \
+	M(DSN_DELIVERED, COUNTER, NONE, "smsrelay_dsns_total", \
+	    "kind=\"delivered\"", "DSNs queued to senders, by kind") \
+	M(DSN_RELAYED, COUNTER, NONE, "smsrelay_dsns_total", \
+	    "kind=\"relayed\"", "DSNs queued to senders, by kind") \
+	M(DSN_DELAYED, COUNTER, NONE, "smsrelay_dsns_total", \
+	    "kind=\"delayed\"", "DSNs queued to senders, by kind") \
+	M(DSN_FAILED, COUNTER, NONE, "smsrelay_dsns_total", \
+	    "kind=\"failed\"", "DSNs queued to senders, by kind")
 
 #define STATS_ID(id, kind, buckets, name, label, help)	STAT_##id,
 enum stat_id {
@@ -100,6 +110,8 @@ void	 stats_decrement(enum stat_id, uint64_t n);
 void	 stats_set(enum stat_id, int64_t value);
 /* stats_observe - one value into a histogram's bucket, and its sum */
 void	 stats_observe(enum stat_id, uint64_t value);
+/* stats_latency_bounds - the LATENCY buckets' bounds, n of them */
+const uint64_t *stats_latency_bounds(size_t *n);
 /* stats_now_us - a monotonic clock for the latency histograms */
 uint64_t stats_now_us(void);
 

@@ -29,6 +29,7 @@
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
+#include "sms/lib/stats_backend.h"
 #include "sms/transport/callback/callback.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/queue/report.h"
@@ -508,6 +509,7 @@ rcpt_release(struct queue *q, struct qrcpt *r)
 		return;
 	case HOLD_EXPIRES:
 		rcpt_fail(q, r, "5.4.7", h.why);
+		stats_backend_outcome(NULL, STATS_OUT_FAILED_QUIET_HOURS);
 		break;
 	case HOLD_WAIT:
 		r->st->state = RCPT_HELD;
@@ -710,10 +712,14 @@ rcpt_report_final(struct queue *q, struct qrcpt *r,
 
 	if (v->delivered) {
 		r->st->state = schedule_after_delivered(m->msg, r->index);
+		stats_increment(STAT_RCPT_DELIVERED, 1);
+		stats_backend_outcome(r->st->backend, STATS_OUT_DELIVERED);
 		if (r->st->state == RCPT_REPORT_OWED)
 			msg_owes_dsn(q, m);
-	} else
+	} else {
 		rcpt_fail(q, r, v->status, v->why);
+		stats_backend_outcome(r->st->backend, STATS_OUT_FAILED_REPORT);
+	}
 	journal_state(q, r);
 	msg_arm_timer(m);
 }
@@ -765,6 +771,29 @@ rcpt_take_early_reports(struct queue *q, struct qmsg *m, uint32_t i)
 		}
 }
 
+/* outcome_of - the metrics' name of a backend's answer, once acted on */
+static enum stats_outcome
+outcome_of(enum sms_result result, enum rcpt_state now)
+{
+	switch (result) {
+	case SMS_SENT:
+		return STATS_OUT_SENT;
+	case SMS_TEMPFAIL:
+		return now == RCPT_FAILED ? STATS_OUT_EXPIRED :
+		    STATS_OUT_DEFERRED_TEMP;
+	case SMS_THROTTLED:
+		return now == RCPT_FAILED ? STATS_OUT_EXPIRED :
+		    STATS_OUT_DEFERRED_THROTTLED;
+	case SMS_BLOCKED:
+		return STATS_OUT_FAILED_BLOCKED;
+	case SMS_BADNUMBER:
+		return STATS_OUT_FAILED_BAD_NUMBER;
+	case SMS_PERMFAIL:
+		break;
+	}
+	return STATS_OUT_FAILED_PERMANENT;
+}
+
 /* delivery_done - the transport's answer */
 static void
 delivery_done(void *arg, const struct sms_outcome *o)
@@ -778,6 +807,8 @@ delivery_done(void *arg, const struct sms_outcome *o)
 	if (m->msg->kind == MSG_SMS) {
 		stats_decrement(STAT_BACKEND_IN_FLIGHT, 1);
 		stats_observe(STAT_BACKEND_REQUEST_US,
+		    stats_now_us() - r->submitted_us);
+		stats_backend_latency(o->backend,
 		    stats_now_us() - r->submitted_us);
 	}
 	r->st->last_try = now_sec();
@@ -808,6 +839,9 @@ delivery_done(void *arg, const struct sms_outcome *o)
 		break;
 	}
 	journal_state(q, r);
+	if (m->msg->kind == MSG_SMS)
+		stats_backend_outcome(o->backend,
+		    outcome_of(o->result, r->st->state));
 	if (o->result == SMS_SENT && m->msg->kind == MSG_SMS) {
 		journal_parts(q, m, r->index);
 		rcpt_take_early_reports(q, m, r->index);
@@ -937,6 +971,40 @@ msg_check_done(struct queue *q, struct qmsg *m)
 	msg_remove(q, m);
 }
 
+/*
+ * count_dsn - a DSN about recipients idx of m is queued: counted once for
+ * each kind of notice it carries
+ */
+static void
+count_dsn(const struct qmsg *m, const uint32_t *idx, size_t n)
+{
+	int	 seen[4] = { 0 };
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		const struct rcpt_status *st = &m->status[idx[i]];
+
+		switch (schedule_dsn_owed(m->msg, idx[i], st->state)) {
+		case DSN_FAILED:
+			seen[0] = 1;
+			break;
+		case DSN_DELAYED:
+			seen[1] = 1;
+			break;
+		case DSN_RELAYED:
+			seen[schedule_report_verdict(st->report,
+			    m->q->conf).delivered ? 2 : 3] = 1;
+			break;
+		case DSN_NONE:
+			break;
+		}
+	}
+	stats_increment(STAT_DSN_FAILED, (uint64_t)seen[0]);
+	stats_increment(STAT_DSN_DELAYED, (uint64_t)seen[1]);
+	stats_increment(STAT_DSN_DELIVERED, (uint64_t)seen[2]);
+	stats_increment(STAT_DSN_RELAYED, (uint64_t)seen[3]);
+}
+
 /* bounce_some - one DSN for up to 64 failed recipients of m; 0 if none left */
 static int
 bounce_some(struct queue *q, struct qmsg *m)
@@ -983,6 +1051,7 @@ bounce_some(struct queue *q, struct qmsg *m)
 	log_info("%s dsn queued as %s to=<%s> nrcpt=%zu", m->idstr,
 	    dsn->idstr, m->msg->sender, n);
 	rcpt_make_ready(q, &dsn->rcpts[0]);
+	count_dsn(m, idx, n);
 	for (i = 0; i < n; i++) {
 		struct qrcpt *r = &m->rcpts[idx[i]];
 

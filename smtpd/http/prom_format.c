@@ -1,0 +1,155 @@
+/*
+ * prom_format.c - writes Prometheus text exposition 0.0.4 into a buf; the
+ * buf's own failure flag carries out-of-memory to the caller's one check.
+ *
+ * Escaping follows the format: in HELP text a backslash and a newline, in
+ * label values those and the double quote. Every other byte goes as it is
+ * (the format is UTF-8 and takes any of it inside quotes).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "smtpd/http/prom_format.h"
+
+static void
+add_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* add_escaped - s with \ and newline (and " if quoted) escaped */
+static void
+add_escaped(struct buf *b, const char *s, int quoted)
+{
+	size_t	 run;
+
+	while (*s != '\0') {
+		run = strcspn(s, quoted ? "\\\n\"" : "\\\n");
+		buf_add(b, s, run);
+		s += run;
+		if (*s == '\0')
+			break;
+		add_str(b, *s == '\n' ? "\\n" : *s == '"' ? "\\\"" : "\\\\");
+		s++;
+	}
+}
+
+static void
+add_u64(struct buf *b, uint64_t v)
+{
+	char	 num[24];
+
+	snprintf(num, sizeof(num), "%" PRIu64, v);
+	add_str(b, num);
+}
+
+void
+prom_family(struct buf *b, const char *name, const char *type,
+    const char *help)
+{
+	add_str(b, "# HELP ");
+	add_str(b, name);
+	add_str(b, " ");
+	add_escaped(b, help, 0);
+	add_str(b, "\n# TYPE ");
+	add_str(b, name);
+	add_str(b, " ");
+	add_str(b, type);
+	add_str(b, "\n");
+}
+
+/* add_labels - {fixed,k="v",...,le="x"}, nothing if there is no label */
+static void
+add_labels(struct buf *b, const struct prom_labels *l, const char *le)
+{
+	const char	*sep = "{";
+	size_t		 i;
+
+	if (l != NULL && l->fixed != NULL && *l->fixed != '\0') {
+		add_str(b, sep);
+		add_str(b, l->fixed);
+		sep = ",";
+	}
+	for (i = 0; l != NULL && i < l->n; i++) {
+		add_str(b, sep);
+		add_str(b, l->v[i].key);
+		add_str(b, "=\"");
+		add_escaped(b, l->v[i].value, 1);
+		add_str(b, "\"");
+		sep = ",";
+	}
+	if (le != NULL) {
+		add_str(b, sep);
+		add_str(b, "le=\"");
+		add_str(b, le);
+		add_str(b, "\"");
+		sep = ",";
+	}
+	if (*sep == ',')
+		add_str(b, "}");
+}
+
+/* add_name - name and suffix */
+static void
+add_name(struct buf *b, const char *name, const char *suffix)
+{
+	add_str(b, name);
+	add_str(b, suffix);
+}
+
+void
+prom_sample(struct buf *b, const char *name, const char *suffix,
+    const struct prom_labels *l, int64_t value)
+{
+	char	 num[24];
+
+	add_name(b, name, suffix);
+	add_labels(b, l, NULL);
+	snprintf(num, sizeof(num), " %" PRId64 "\n", value);
+	add_str(b, num);
+}
+
+/* prom_sample_micros - exact: whole seconds, a point, six digits */
+void
+prom_sample_micros(struct buf *b, const char *name,
+    const struct prom_labels *l, uint64_t us)
+{
+	char	 num[32];
+
+	add_str(b, name);
+	add_labels(b, l, NULL);
+	snprintf(num, sizeof(num), " %" PRIu64 ".%06" PRIu64 "\n",
+	    us / 1000000, us % 1000000);
+	add_str(b, num);
+}
+
+void
+prom_histogram(struct buf *b, const char *name, const struct prom_labels *l,
+    const uint64_t *bounds, const uint64_t *counts, size_t n, uint64_t sum)
+{
+	char	 le[24];
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (bounds[i] == UINT64_MAX)
+			snprintf(le, sizeof(le), "+Inf");
+		else
+			snprintf(le, sizeof(le), "%" PRIu64, bounds[i]);
+		add_name(b, name, "_bucket");
+		add_labels(b, l, le);
+		add_str(b, " ");
+		add_u64(b, counts[i]);
+		add_str(b, "\n");
+	}
+	add_name(b, name, "_sum");
+	add_labels(b, l, NULL);
+	add_str(b, " ");
+	add_u64(b, sum);
+	add_str(b, "\n");
+	add_name(b, name, "_count");
+	add_labels(b, l, NULL);
+	add_str(b, " ");
+	add_u64(b, n > 0 ? counts[n - 1] : 0);
+	add_str(b, "\n");
+}
