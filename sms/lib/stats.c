@@ -129,6 +129,7 @@ stats_read(enum stat_id id, struct stat_reading *r)
 	if (d->buckets == NULL)
 		return;
 	r->nbuckets = d->buckets->n;
+	r->micros = d->buckets == BUCKETS_LATENCY;
 	r->bounds = d->buckets->bounds;
 	for (i = 0; i < r->nbuckets; i++) {
 		sum += atomic_load_explicit(&cells[id].bucket[i],

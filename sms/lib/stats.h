@@ -13,7 +13,8 @@
  * are one metric with a label value each (Prometheus' model); they share
  * its kind and help. Histograms count into fixed buckets: LATENCY in
  * microseconds (the spool's fdatasync takes about 100 us, so whole
- * milliseconds would lump every commit together), SIZE in items (0 for
+ * milliseconds would lump every commit together) and shown in seconds,
+ * as Prometheus names units, SIZE in items (0 for
  * the journal's lazy batches, which nobody waits for).
  */
 #define STATS_TABLE(M) \
@@ -64,16 +65,16 @@
 	    "state=\"expired\"", "recipients that reached an end or a retry") \
 	M(RCPT_DELIVERED, COUNTER, NONE, "smsrelay_recipients_total", \
 	    "state=\"delivered\"", "recipients that reached an end or a retry") \
-	M(SPOOL_COMMIT_US, HISTOGRAM, LATENCY, "smsrelay_spool_commit_us", "", \
-	    "journal batch write and fdatasync, microseconds") \
+	M(SPOOL_COMMIT_US, HISTOGRAM, LATENCY, "smsrelay_spool_commit_seconds", \
+	    "", "journal batch write and fdatasync, seconds") \
 	M(SPOOL_BATCH_WAITERS, HISTOGRAM, SIZE, \
 	    "smsrelay_spool_batch_waiters", "", \
 	    "messages awaiting their 250 that one journal batch answered") \
 	M(BACKEND_IN_FLIGHT, GAUGE, NONE, "smsrelay_backend_in_flight", "", \
 	    "SMS handed to the backend and not answered yet") \
 	M(BACKEND_REQUEST_US, HISTOGRAM, LATENCY, \
-	    "smsrelay_backend_request_us", "", \
-	    "backend submit to answer, microseconds") \
+	    "smsrelay_backend_request_seconds", "", \
+	    "backend submit to answer, seconds") \
 	M(RCPT_DUPLICATE, COUNTER, NONE, "smsrelay_duplicates_total", "", \
 	    "recipients not sent again: a duplicate within the window") \
 	M(RCPT_OPTED_OUT, COUNTER, NONE, "smsrelay_opted_out_total", "", \
@@ -128,6 +129,7 @@ struct stat_reading {
 	 * number of observations */
 	size_t		 nbuckets;
 	const uint64_t	*bounds;
+	int		 micros;	/* bounds and sum in us, shown in s */
 	uint64_t	 counts[STATS_BUCKETS_MAX];
 };
 

@@ -51,7 +51,7 @@ table_row(const struct stat_reading *r, void *arg)
 	w->last = r->name;
 	if (r->kind == STAT_HISTOGRAM)
 		prom_histogram(b, r->name, &l, r->bounds, r->counts,
-		    r->nbuckets, (uint64_t)r->value);
+		    r->nbuckets, (uint64_t)r->value, r->micros);
 	else
 		prom_sample(b, r->name, "", &l, r->value);
 }
@@ -83,13 +83,13 @@ backend_slots(struct buf *b)
 		}
 	}
 	l.n = 1;
-	prom_family(b, "smsrelay_backend_request_duration_us", "histogram",
-	    "backend submit to answer, microseconds, by backend");
+	prom_family(b, "smsrelay_backend_request_duration_seconds",
+	    "histogram", "backend submit to answer, seconds, by backend");
 	for (i = 0; i < n; i++) {
 		stats_backend_read(i, &r);
 		lv[0].value = r.name;
-		prom_histogram(b, "smsrelay_backend_request_duration_us", &l,
-		    r.bounds, r.counts, r.nbuckets, r.latency_sum);
+		prom_histogram(b, "smsrelay_backend_request_duration_seconds",
+		    &l, r.bounds, r.counts, r.nbuckets, r.latency_sum, 1);
 	}
 	prom_family(b, "smsrelay_backend_throttled_seconds_total", "counter",
 	    "seconds each backend was paused because its provider asked "
@@ -220,7 +220,8 @@ metrics_cb(struct evhttp_request *req, const char *rest, void *arg)
 		return;
 	}
 	buf_free(&b);
-	evhttp_send_reply(req, 200, "OK", out);
+	/* HEAD: the headers GET would have, and no body */
+	evhttp_send_reply(req, 200, "OK", cmd == EVHTTP_REQ_HEAD ? NULL : out);
 	evbuffer_free(out);
 }
 

@@ -110,23 +110,41 @@ prom_sample(struct buf *b, const char *name, const char *suffix,
 	add_str(b, num);
 }
 
-/* prom_sample_micros - exact: whole seconds, a point, six digits */
+/* fmt_number - v, or v microseconds as exact seconds without trailing 0s */
+static void
+fmt_number(char *out, size_t len, uint64_t v, int micros)
+{
+	size_t	 n;
+
+	if (!micros || v % 1000000 == 0) {
+		snprintf(out, len, "%" PRIu64, micros ? v / 1000000 : v);
+		return;
+	}
+	snprintf(out, len, "%" PRIu64 ".%06" PRIu64, v / 1000000, v % 1000000);
+	n = strlen(out);
+	while (out[n - 1] == '0')
+		out[--n] = '\0';
+}
+
+/* prom_sample_micros - exact, not through a double */
 void
 prom_sample_micros(struct buf *b, const char *name,
     const struct prom_labels *l, uint64_t us)
 {
 	char	 num[32];
 
+	fmt_number(num, sizeof(num), us, 1);
 	add_str(b, name);
 	add_labels(b, l, NULL);
-	snprintf(num, sizeof(num), " %" PRIu64 ".%06" PRIu64 "\n",
-	    us / 1000000, us % 1000000);
+	add_str(b, " ");
 	add_str(b, num);
+	add_str(b, "\n");
 }
 
 void
 prom_histogram(struct buf *b, const char *name, const struct prom_labels *l,
-    const uint64_t *bounds, const uint64_t *counts, size_t n, uint64_t sum)
+    const uint64_t *bounds, const uint64_t *counts, size_t n, uint64_t sum,
+    int micros)
 {
 	char	 le[24];
 	size_t	 i;
@@ -135,7 +153,7 @@ prom_histogram(struct buf *b, const char *name, const struct prom_labels *l,
 		if (bounds[i] == UINT64_MAX)
 			snprintf(le, sizeof(le), "+Inf");
 		else
-			snprintf(le, sizeof(le), "%" PRIu64, bounds[i]);
+			fmt_number(le, sizeof(le), bounds[i], micros);
 		add_name(b, name, "_bucket");
 		add_labels(b, l, le);
 		add_str(b, " ");
@@ -144,8 +162,9 @@ prom_histogram(struct buf *b, const char *name, const struct prom_labels *l,
 	}
 	add_name(b, name, "_sum");
 	add_labels(b, l, NULL);
+	fmt_number(le, sizeof(le), sum, micros);
 	add_str(b, " ");
-	add_u64(b, sum);
+	add_str(b, le);
 	add_str(b, "\n");
 	add_name(b, name, "_count");
 	add_labels(b, l, NULL);

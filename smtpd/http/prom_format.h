@@ -42,10 +42,11 @@ void	 prom_sample_micros(struct buf *, const char *name,
 	    const struct prom_labels *, uint64_t us);
 /*
  * prom_histogram - name_bucket{...,le="bound"} for each cumulative count
- * (the last bound UINT64_MAX is le="+Inf"), then name_sum and name_count
+ * (the last bound UINT64_MAX is le="+Inf"), then name_sum and name_count;
+ * micros: bounds and sum are microseconds, written as seconds
  */
 void	 prom_histogram(struct buf *, const char *name,
 	    const struct prom_labels *, const uint64_t *bounds,
-	    const uint64_t *counts, size_t n, uint64_t sum);
+	    const uint64_t *counts, size_t n, uint64_t sum, int micros);
 
 #endif

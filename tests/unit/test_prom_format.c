@@ -70,9 +70,12 @@ test_micros(void **state)
 	prom_sample_micros(&b, "t_seconds_total", &l, 0);
 	prom_sample_micros(&b, "t_seconds_total", &l, 3000001);
 	prom_sample_micros(&b, "t_seconds_total", NULL, 999999);
-	expect_text(&b, "t_seconds_total{backend=\"p\"} 0.000000\n"
+	prom_sample_micros(&b, "t_seconds_total", NULL, 2500000);
+	prom_sample_micros(&b, "t_seconds_total", NULL, 100);
+	expect_text(&b, "t_seconds_total{backend=\"p\"} 0\n"
 	    "t_seconds_total{backend=\"p\"} 3.000001\n"
-	    "t_seconds_total 0.999999\n");
+	    "t_seconds_total 0.999999\nt_seconds_total 2.5\n"
+	    "t_seconds_total 0.0001\n");
 }
 
 /* buckets with le last, +Inf for UINT64_MAX, _count the +Inf count */
@@ -86,8 +89,8 @@ test_histogram(void **state)
 	struct prom_labels	 l = { NULL, &v, 1 };
 
 	(void)state;
-	prom_histogram(&b, "h_us", NULL, bounds, counts, 3, 812);
-	prom_histogram(&b, "h_us", &l, bounds, counts, 3, 5);
+	prom_histogram(&b, "h_us", NULL, bounds, counts, 3, 812, 0);
+	prom_histogram(&b, "h_us", &l, bounds, counts, 3, 5, 0);
 	expect_text(&b,
 	    "h_us_bucket{le=\"0\"} 1\nh_us_bucket{le=\"100\"} 4\n"
 	    "h_us_bucket{le=\"+Inf\"} 6\nh_us_sum 812\nh_us_count 6\n"
@@ -95,6 +98,23 @@ test_histogram(void **state)
 	    "h_us_bucket{backend=\"x\\\"y\",le=\"100\"} 4\n"
 	    "h_us_bucket{backend=\"x\\\"y\",le=\"+Inf\"} 6\n"
 	    "h_us_sum{backend=\"x\\\"y\"} 5\nh_us_count{backend=\"x\\\"y\"} 6\n");
+}
+
+/* microsecond bounds and sum shown as seconds, exactly */
+static void
+test_histogram_seconds(void **state)
+{
+	struct buf		 b = { 0 };
+	const uint64_t		 bounds[4] = { 100, 2500, 1000000, UINT64_MAX };
+	const uint64_t		 counts[4] = { 0, 2, 2, 3 };
+
+	(void)state;
+	prom_histogram(&b, "t_seconds", NULL, bounds, counts, 4, 31000250, 1);
+	expect_text(&b, "t_seconds_bucket{le=\"0.0001\"} 0\n"
+	    "t_seconds_bucket{le=\"0.0025\"} 2\n"
+	    "t_seconds_bucket{le=\"1\"} 2\n"
+	    "t_seconds_bucket{le=\"+Inf\"} 3\n"
+	    "t_seconds_sum 31.00025\nt_seconds_count 3\n");
 }
 
 static int
@@ -195,6 +215,7 @@ main(void)
 		cmocka_unit_test(test_sample_labels),
 		cmocka_unit_test(test_micros),
 		cmocka_unit_test(test_histogram),
+		cmocka_unit_test(test_histogram_seconds),
 		cmocka_unit_test_setup(test_backend_slots, reset_backends),
 		cmocka_unit_test_setup(test_backend_full, reset_backends),
 	};

@@ -45,6 +45,7 @@ struct routed {
 	struct sms		 sms;		/* its strings below */
 	const struct route	*route;
 	size_t			 pos;		/* the route's backend it is at */
+	const char		*tried;		/* the last backend that had it */
 	sms_done_cb		 cb;
 	void			*arg;
 	char			 strings[];
@@ -209,8 +210,10 @@ place(struct routed *rt, const char *why)
 		feed(c);
 		return;
 	}
-	finish_fail(rt, SMS_TEMPFAIL, why != NULL ? why :
-	    "every backend of the route is down");
+	/* named for the metrics: the last backend that answered it */
+	finish(rt, &(struct sms_outcome){ .result = SMS_TEMPFAIL,
+	    .reason = why != NULL ? why : "every backend of the route is down",
+	    .backend = rt->tried });
 }
 
 /* arm - wake c's feeding after us microseconds */
@@ -267,6 +270,7 @@ feed(struct child *c)
 			return;
 		}
 		c->in_flight++;
+		rt->tried = c->name;
 		count_parts(c, rt->sms.parts);
 	}
 }
