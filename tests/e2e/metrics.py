@@ -2,13 +2,14 @@
 # through the real daemon, then the exposition read back and promtool's check.
 """CASES_METRICS: (name, fn, needs) like e2e.CASES; each fn takes a Ctx.
 
-One daemon with the HTTP listener and the generic profile against the mock
-provider: a message delivered (a signed callback says so, NOTIFY=SUCCESS
-makes a 'delivered' DSN), one the provider refuses (400: failed, a
-'failed' DSN), one it defers (503), and three refused at the end of DATA
-(no text, too many parts, too big). /metrics must then say exactly that,
-pass `promtool check metrics`, refuse other methods and paths, and answer
-a peer that is not loopback 403."""
+A daemon with the HTTP listener and the generic profile against the mock
+provider: a message delivered (a signed callback says so), one the
+provider refuses (400: failed, a 'failed' DSN), one it defers (503), and
+three refused at the end of DATA (no text, too many parts, too big).
+/metrics must then say exactly that and pass `promtool check metrics`.
+Apart: NOTIFY=SUCCESS and a delivered report count a 'delivered' DSN; a
+429 with Retry-After counts its pause; other methods and paths are
+refused, and a peer that is not loopback gets 403."""
 
 import os
 import re
@@ -195,6 +196,27 @@ def c_metrics_delivered_dsn(ctx):
         ("smsrelay_recipients_total", {"state": "delivered"}, 1)])
 
 
+def c_metrics_throttled(ctx):
+    """A 429 with Retry-After: 2 pauses the backend 2 s, counted as such."""
+    d = daemon_with_http(ctx, "generic")
+    ctx.mock.script([{"status": 429, "body": {"error": "slow down"},
+                      "headers": {"Retry-After": "2"}}])
+    qid = send_mail(d.port, SENDER, [NUMBER + "@sms.example"],
+                    make_message("Pickup", "Parcel 10 is ready\r\n"))
+    d.wait_log(qid, "sent", 15)
+    expect(parse(scrape(d)), [
+        ("smsrelay_backend_throttled_seconds_total", {"backend": "default"}, 2),
+        ("smsrelay_backend_state", {"backend": "default", "state": "up"}, 1),
+        ("smsrelay_backend_recipients_total",
+         {"backend": "default", "state": "sent", "reason": "accepted"}, 1),
+        ("smsrelay_backend_recipients_total",
+         {"backend": "default", "state": "deferred", "reason": "throttled"}, 0),
+        ("smsrelay_recipients_total", {"state": "deferred"}, 0),
+        ("smsrelay_backend_request_duration_seconds_count", {"backend": "default"}, 1)])
+    check(value(parse(scrape(d)), "smsrelay_backend_request_duration_seconds_sum",
+                backend="default") >= 2, "the pause is not in the request's time")
+
+
 def outside_address():
     """An address of this host that is not loopback, or None."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -253,6 +275,8 @@ CASES_METRICS = [
      c_metrics_sequence, "sink"),
     ("/metrics: NOTIFY=SUCCESS and a delivered report count a 'delivered' DSN",
      c_metrics_delivered_dsn, "sink"),
+    ("/metrics: a 429 with Retry-After counts 2 s throttled, the SMS sent once",
+     c_metrics_throttled, None),
     ("/metrics: GET/HEAD only, exact path, loopback peers only (403 otherwise)",
      c_metrics_access, None),
 ]
