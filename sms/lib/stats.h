@@ -86,7 +86,17 @@
 	M(DSN_DELAYED, COUNTER, NONE, "smsrelay_dsns_total", \
 	    "kind=\"delayed\"", "DSNs queued to senders, by kind") \
 	M(DSN_FAILED, COUNTER, NONE, "smsrelay_dsns_total", \
-	    "kind=\"failed\"", "DSNs queued to senders, by kind")
+	    "kind=\"failed\"", "DSNs queued to senders, by kind") \
+	M(QUEUE_QUEUED, GAUGE, NONE, "smsrelay_queue_recipients", \
+	    "state=\"queued\"", "SMS recipients in the queue, by state") \
+	M(QUEUE_DEFERRED, GAUGE, NONE, "smsrelay_queue_recipients", \
+	    "state=\"deferred\"", "SMS recipients in the queue, by state") \
+	M(QUEUE_SCHEDULED, GAUGE, NONE, "smsrelay_queue_recipients", \
+	    "state=\"scheduled\"", "SMS recipients in the queue, by state") \
+	M(QUEUE_HELD, GAUGE, NONE, "smsrelay_queue_recipients", \
+	    "state=\"held\"", "SMS recipients in the queue, by state") \
+	M(QUEUE_AWAITING_REPORT, GAUGE, NONE, "smsrelay_queue_recipients", \
+	    "state=\"awaiting_report\"", "SMS recipients in the queue, by state")
 
 #define STATS_ID(id, kind, buckets, name, label, help)	STAT_##id,
 enum stat_id {

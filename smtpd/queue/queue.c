@@ -39,6 +39,12 @@
 
 TAILQ_HEAD(rcptq, qrcpt);
 
+/* the metrics' queue states, what gauge_of() sorts recipients into */
+static const enum stat_id queue_gauges[] = { STAT_QUEUE_QUEUED,
+	STAT_QUEUE_DEFERRED, STAT_QUEUE_SCHEDULED, STAT_QUEUE_HELD,
+	STAT_QUEUE_AWAITING_REPORT };
+#define QUEUE_GAUGES	(sizeof(queue_gauges) / sizeof(queue_gauges[0]))
+
 /* a recipient as the queue schedules it; its status is msg->status[index] */
 struct qrcpt {
 	struct qmsg		*msg;
@@ -62,6 +68,7 @@ struct qmsg {
 	unsigned		 in_flight;
 	int			 committed;	/* the 250 was given */
 	int			 owes_dsn;	/* on the queue's owed list */
+	uint32_t		 counted[QUEUE_GAUGES];	/* in the gauges */
 	TAILQ_ENTRY(qmsg)	 entry;
 	TAILQ_ENTRY(qmsg)	 owed;
 	struct hash_entry	 by_id;
@@ -213,11 +220,63 @@ msg_owes_dsn(struct queue *q, struct qmsg *m)
 	event_active(q->bounce_ev, EV_TIMEOUT, 1);
 }
 
+/*
+ * gauge_of - the queue gauge a recipient counts in, -1 for none: deferred
+ * before its first attempt is scheduled (a release time), after it retried
+ */
+static int
+gauge_of(const struct rcpt_status *st)
+{
+	switch (st->state) {
+	case RCPT_QUEUED:
+	case RCPT_SENDING:
+		return 0;
+	case RCPT_DEFERRED:
+		return st->attempts > 0 ? 1 : 2;
+	case RCPT_HELD:
+		return 3;
+	case RCPT_WAITING:
+	case RCPT_DELAY_OWED:
+	case RCPT_DELAYED:
+		return 4;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * msg_recount - m's SMS recipients in the queue gauges (none if gone):
+ * recounted from their states each time the message is touched, and only
+ * the change applied, so a scrape reads gauges instead of walking the
+ * queue, and a missed transition cannot make them drift
+ */
+static void
+msg_recount(struct qmsg *m, bool gone)
+{
+	uint32_t	 now[QUEUE_GAUGES] = { 0 }, i;
+	int		 g;
+
+	if (m->msg->kind != MSG_SMS)
+		return;
+	for (i = 0; !gone && i < m->msg->nrcpts; i++)
+		if ((g = gauge_of(&m->status[i])) >= 0)
+			now[g]++;
+	for (i = 0; i < QUEUE_GAUGES; i++) {
+		if (now[i] > m->counted[i])
+			stats_increment(queue_gauges[i], now[i] - m->counted[i]);
+		else
+			stats_decrement(queue_gauges[i], m->counted[i] - now[i]);
+		m->counted[i] = now[i];
+	}
+}
+
 /* msg_remove - forget a message: lists, lookups, memory */
 static void
 msg_remove(struct queue *q, struct qmsg *m)
 {
 	uint32_t	 i;
+
+	msg_recount(m, true);
 
 	for (i = 0; i < m->msg->nrcpts; i++) {
 		if (m->rcpts[i].on_ready) {
@@ -610,6 +669,7 @@ msg_start(struct queue *q, struct qmsg *m)
 		}
 	}
 	msg_arm_timer(m);
+	msg_recount(m, false);
 	spool_commit(q->spool, NULL, NULL);
 	/* bounced at once (quiet hours past its validity): done from the loop */
 	if (ended)
@@ -960,6 +1020,7 @@ msg_check_done(struct queue *q, struct qmsg *m)
 {
 	uint32_t i;
 
+	msg_recount(m, false);
 	if (m->in_flight > 0 || !m->committed)
 		return;
 	for (i = 0; i < m->msg->nrcpts; i++)

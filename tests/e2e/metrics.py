@@ -98,7 +98,8 @@ def c_metrics_sequence(ctx):
         ("smsrelay_backend_recipients_total",
          {"backend": "default", "state": "sent", "reason": "accepted"}, 0),
         ("smsrelay_backend_requests_in_flight", {"backend": "default"}, 0),
-        ("smsrelay_queue_messages", {}, 0)])
+        ("smsrelay_queue_messages", {}, 0),
+        ("smsrelay_queue_recipients", {"state": "queued"}, 0)])
     sessions = value(before, "smsrelay_sessions_total", listener="plain")
 
     # delivered: the provider takes it, its signed callback says delivered
@@ -127,21 +128,27 @@ def c_metrics_sequence(ctx):
     refused(d, make_message(None, "x" * 400 + "\r\n"), 550)
     refused(d, make_message("Big", ("y" * 998 + "\r\n") * 30), 552)
 
-    # the failed one's DSN was sent; the delivered one's goes with NOTIFY
-    # (none asked here), the deferred one waits: one message left
-    wait_for(lambda: value(parse(scrape(d)), "smsrelay_queue_messages") == 1, 15,
-             "the queue down to the deferred message")
+    # scheduled: released in an hour
+    qid = send_mail(d.port, SENDER, [NUMBER + "@sms.example"],
+                    make_message("Pickup", "Parcel 11 is ready\r\n"),
+                    mail_options=["HOLDFOR=3600"])
+    d.wait_log(qid, "scheduled", 10)
+
+    # the failed one's DSN was sent (the delivered one asked for none): the
+    # deferred and the scheduled one are left
+    wait_for(lambda: value(parse(scrape(d)), "smsrelay_queue_messages") == 2, 15,
+             "the queue down to the deferred and the scheduled message")
     text = scrape(d)
     ctx.note("/metrics:\n" + text)
     after = parse(text)
     expect(after, [
-        ("smsrelay_sessions_total", {"listener": "plain"}, sessions + 6),
-        ("smsrelay_messages_accepted_total", {}, 3),
+        ("smsrelay_sessions_total", {"listener": "plain"}, sessions + 7),
+        ("smsrelay_messages_accepted_total", {}, 4),
         ("smsrelay_messages_refused_total", {"reason": "no_text"}, 1),
         ("smsrelay_messages_refused_total", {"reason": "policy"}, 1),
         ("smsrelay_messages_refused_total", {"reason": "size"}, 1),
         ("smsrelay_messages_refused_total", {"reason": "rate_limit"}, 0),
-        ("smsrelay_parts_total", {"encoding": "GSM-7"}, 3),
+        ("smsrelay_parts_total", {"encoding": "GSM-7"}, 4),
         ("smsrelay_recipients_total", {"state": "sent"}, 1),
         ("smsrelay_recipients_total", {"state": "delivered"}, 1),
         ("smsrelay_recipients_total", {"state": "failed"}, 1),
@@ -170,7 +177,12 @@ def c_metrics_sequence(ctx):
         ("smsrelay_dsns_total", {"kind": "delivered"}, 0),
         ("smsrelay_spool_commit_seconds_count", {}, value(
             after, "smsrelay_spool_commit_seconds_bucket", le="+Inf")),
-        ("smsrelay_queue_messages", {}, 1)])
+        ("smsrelay_queue_messages", {}, 2),
+        ("smsrelay_queue_recipients", {"state": "queued"}, 0),
+        ("smsrelay_queue_recipients", {"state": "deferred"}, 1),
+        ("smsrelay_queue_recipients", {"state": "scheduled"}, 1),
+        ("smsrelay_queue_recipients", {"state": "held"}, 0),
+        ("smsrelay_queue_recipients", {"state": "awaiting_report"}, 0)])
     check(value(after, "smsrelay_spool_commit_seconds_count") >= 3,
           "fewer than 3 journal commits counted")
     promtool_check(ctx, text)
@@ -185,6 +197,9 @@ def c_metrics_delivered_dsn(ctx):
     line = d.wait_log(qid, "sent", 15)[0]
     pid = re.search(r"provider_id=(\S+)", line).group(1)
     url = (ctx.mock.requests()[-1].get("body") or {}).get("callback")
+    expect(parse(scrape(d)), [
+        ("smsrelay_queue_recipients", {"state": "awaiting_report"}, 1),
+        ("smsrelay_queue_recipients", {"state": "queued"}, 0)])
     method, u, headers, body, _ = report_of("generic", url, pid, qid + ".0")
     status, _ = call(d, method, u, headers, body)
     check(status == 200, "the signed report got %d" % status)
@@ -194,6 +209,10 @@ def c_metrics_delivered_dsn(ctx):
         ("smsrelay_dsns_total", {"kind": "relayed"}, 0),
         ("smsrelay_dsns_total", {"kind": "failed"}, 0),
         ("smsrelay_recipients_total", {"state": "delivered"}, 1)])
+    wait_for(lambda: value(parse(scrape(d)), "smsrelay_queue_messages") == 0, 15,
+             "an empty queue")
+    expect(parse(scrape(d)), [
+        ("smsrelay_queue_recipients", {"state": "awaiting_report"}, 0)])
 
 
 def c_metrics_throttled(ctx):
