@@ -34,6 +34,15 @@
 	    "result=\"ok\"", "AUTH password checks, by result") \
 	M(AUTH_FAILED, COUNTER, NONE, "smsrelay_auth_checks_total", \
 	    "result=\"failed\"", "AUTH password checks, by result") \
+	M(LIMIT_CLIENT_SESSIONS, COUNTER, NONE, "smsrelay_limit_refusals_total", \
+	    "limit=\"sessions_per_client\"", \
+	    "sessions ended at once by a limit (421), by limit") \
+	M(LIMIT_SESSIONS, COUNTER, NONE, "smsrelay_limit_refusals_total", \
+	    "limit=\"sessions\"", \
+	    "sessions ended at once by a limit (421), by limit") \
+	M(LIMIT_AUTH_FAILURES, COUNTER, NONE, "smsrelay_limit_refusals_total", \
+	    "limit=\"auth_failures\"", \
+	    "sessions ended at once by a limit (421), by limit") \
 	M(MSG_ACCEPTED, COUNTER, NONE, "smsrelay_messages_accepted_total", \
 	    "", "messages acknowledged with 250 (on stable storage)") \
 	M(MSG_REFUSED_POLICY, COUNTER, NONE, \

@@ -36,12 +36,14 @@ static const char *const outcome_reasons[STATS_OUT_COUNT] = {
 };
 #undef OUTCOME_REASON
 
+/* stats_outcome_state - "sent", "deferred", ... */
 const char *
 stats_outcome_state(enum stats_outcome o)
 {
 	return outcome_states[o];
 }
 
+/* stats_outcome_reason - "accepted", "bad_number", ... */
 const char *
 stats_outcome_reason(enum stats_outcome o)
 {
@@ -89,6 +91,7 @@ stats_backends_init(const char *const *names, size_t n)
 	return rc;
 }
 
+/* stats_backends_reset - for tests: each starts with no slot */
 void
 stats_backends_reset(void)
 {
@@ -111,6 +114,7 @@ slot_of(const char *name)
 	return s != NULL ? s : &slots[0];
 }
 
+/* stats_backend_outcome - one more of that outcome in the slot */
 void
 stats_backend_outcome(const char *backend, enum stats_outcome o)
 {
@@ -137,6 +141,7 @@ stats_backend_latency(const char *backend, uint64_t us)
 	atomic_fetch_add_explicit(&s->latency_sum, us, memory_order_relaxed);
 }
 
+/* stats_backend_throttled - the pause's microseconds added */
 void
 stats_backend_throttled(const char *backend, uint64_t us)
 {
@@ -147,6 +152,7 @@ stats_backend_throttled(const char *backend, uint64_t us)
 		    memory_order_relaxed);
 }
 
+/* stats_backends_count - acquire: the names of that many slots are written */
 size_t
 stats_backends_count(void)
 {

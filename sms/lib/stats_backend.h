@@ -36,7 +36,7 @@ enum stats_outcome {
 /* the slot of outcomes that no backend answered (held past their validity) */
 #define STATS_BACKEND_NONE	"none"
 #define STATS_BACKENDS_MAX	64
-#define STATS_BACKEND_NAME_MAX	64	/* bytes with the NUL; longer: refused */
+#define STATS_BACKEND_NAME_MAX	64	/* with the NUL; longer: refused */
 
 /*
  * stats_backends_init - a slot for each name (the configured backends, at

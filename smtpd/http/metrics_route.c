@@ -75,9 +75,10 @@ backend_slots(struct buf *b)
 		lv[0].value = r.name;
 		l.n = 3;
 		for (k = 0; k < STATS_OUT_COUNT; k++) {
-			lv[1].value = stats_outcome_state((enum stats_outcome)k);
-			lv[2].value = stats_outcome_reason(
-			    (enum stats_outcome)k);
+			enum stats_outcome o = (enum stats_outcome)k;
+
+			lv[1].value = stats_outcome_state(o);
+			lv[2].value = stats_outcome_reason(o);
 			prom_sample(b, "smsrelay_backend_recipients_total", "",
 			    &l, (int64_t)r.outcomes[k]);
 		}
@@ -97,8 +98,9 @@ backend_slots(struct buf *b)
 	for (i = 0; i < n; i++) {
 		stats_backend_read(i, &r);
 		lv[0].value = r.name;
-		prom_sample_micros(b, "smsrelay_backend_throttled_seconds_total",
-		    &l, r.throttled_us);
+		prom_sample_micros(b,
+		    "smsrelay_backend_throttled_seconds_total", &l,
+		    r.throttled_us);
 	}
 }
 
@@ -107,7 +109,8 @@ static void
 backend_states(struct buf *b, struct queue *q)
 {
 	struct backend_status	*st;
-	struct prom_label	 lv[2] = { { "backend", NULL }, { "state", NULL } };
+	struct prom_label	 lv[2] = { { "backend", NULL },
+	    { "state", NULL } };
 	struct prom_labels	 l = { NULL, lv, 1 };
 	static const enum backend_state states[] = { BACKEND_UP,
 	    BACKEND_DOWN, BACKEND_PROBING, BACKEND_THROTTLED };
@@ -164,11 +167,12 @@ metrics_text(struct buf *b, struct queue *q)
 static int
 loopback(struct evhttp_request *req)
 {
-	struct evhttp_connection	*evcon = evhttp_request_get_connection(req);
+	struct evhttp_connection	*evcon;
 	const struct sockaddr		*sa;
 	const struct sockaddr_in6	*s6;
 
-	if (evcon == NULL || (sa = evhttp_connection_get_addr(evcon)) == NULL)
+	if ((evcon = evhttp_request_get_connection(req)) == NULL ||
+	    (sa = evhttp_connection_get_addr(evcon)) == NULL)
 		return 0;
 	if (sa->sa_family == AF_INET)
 		return (ntohl(((const struct sockaddr_in *)(const void *)sa)->

@@ -12,6 +12,7 @@
 
 #include "smtpd/http/prom_format.h"
 
+/* add_str - a C string, as it is */
 static void
 add_str(struct buf *b, const char *s)
 {
@@ -44,6 +45,7 @@ add_u64(struct buf *b, uint64_t v)
 	add_str(b, num);
 }
 
+/* prom_family - see prom_format.h */
 void
 prom_family(struct buf *b, const char *name, const char *type,
     const char *help)
@@ -98,6 +100,7 @@ add_name(struct buf *b, const char *name, const char *suffix)
 	add_str(b, suffix);
 }
 
+/* prom_sample - see prom_format.h */
 void
 prom_sample(struct buf *b, const char *name, const char *suffix,
     const struct prom_labels *l, int64_t value)
@@ -141,6 +144,7 @@ prom_sample_micros(struct buf *b, const char *name,
 	add_str(b, "\n");
 }
 
+/* prom_histogram - see prom_format.h */
 void
 prom_histogram(struct buf *b, const char *name, const struct prom_labels *l,
     const uint64_t *bounds, const uint64_t *counts, size_t n, uint64_t sum,

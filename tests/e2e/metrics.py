@@ -22,8 +22,10 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from callbacks import call, daemon_with_http, report_of, sent_sms  # noqa: E402
-from harness import (check, free_port, make_message, send_mail, smtp_client,  # noqa: E402
-                     wait_dsn, wait_for)
+from harness import (RawSMTP, check, free_port, make_message, send_mail,  # noqa: E402
+                     smtp_client, wait_dsn, wait_for)
+from submission import submission_listener, tls_session  # noqa: E402
+from tlsutil import USER, auth_plain_b64, start  # noqa: E402
 
 NUMBER = "+4917012345678"
 SENDER = "clerk@example.com"
@@ -236,6 +238,49 @@ def c_metrics_throttled(ctx):
                 backend="default") >= 2, "the pause is not in the request's time")
 
 
+def c_metrics_limits(ctx):
+    """A TLS handshake, AUTH failures up to the lockout, a per-client session
+    limit: each counted once."""
+    port = free_port()
+    d = start(ctx, [submission_listener()], auth={"max_failures": 2},
+              smtp={"max_sessions_per_client": 2},
+              http={"listen": "127.0.0.1:%d" % port})
+    d.http_port = port
+    idle = lambda: value(parse(scrape(d)), "smsrelay_sessions_open") == 0  # noqa: E731
+    wait_for(idle, 10, "no session open")
+    c, _ = tls_session(ctx, d.port)
+    replies = []
+    try:
+        for i in range(6):
+            code, _ = c.cmd("AUTH PLAIN " + auth_plain_b64(USER, "bad-%d" % i))
+            replies.append(code)
+            if code != 535:
+                break
+    finally:
+        c.close()
+    check(replies[-1] == 421, "failed AUTHs gave %r, want 535s then 421" % replies)
+    wait_for(idle, 10, "no session open")
+    held = [RawSMTP(d.port), RawSMTP(d.port)]
+    try:
+        for h in held:
+            check(h.reply()[0] == 220, "no greeting within the per-client limit")
+        third = RawSMTP(d.port)
+        code, text = third.reply()
+        third.close()
+        check(code == 421, "the third session from one client got %d %r" % (code, text))
+    finally:
+        for h in held:
+            h.close()
+    expect(parse(scrape(d)), [
+        ("smsrelay_tls_handshakes_total", {"result": "ok"}, 1),
+        ("smsrelay_tls_handshakes_total", {"result": "failed"}, 0),
+        ("smsrelay_auth_checks_total", {"result": "failed"}, len(replies) - 1),
+        ("smsrelay_auth_checks_total", {"result": "ok"}, 0),
+        ("smsrelay_limit_refusals_total", {"limit": "auth_failures"}, 1),
+        ("smsrelay_limit_refusals_total", {"limit": "sessions_per_client"}, 1),
+        ("smsrelay_limit_refusals_total", {"limit": "sessions"}, 0)])
+
+
 def outside_address():
     """An address of this host that is not loopback, or None."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -296,6 +341,8 @@ CASES_METRICS = [
      c_metrics_delivered_dsn, "sink"),
     ("/metrics: a 429 with Retry-After counts 2 s throttled, the SMS sent once",
      c_metrics_throttled, None),
+    ("/metrics: TLS handshakes, AUTH failures, the lockout and a session limit counted",
+     c_metrics_limits, None),
     ("/metrics: GET/HEAD only, exact path, loopback peers only (403 otherwise)",
      c_metrics_access, None),
 ]

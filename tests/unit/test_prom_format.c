@@ -97,7 +97,8 @@ test_histogram(void **state)
 	    "h_us_bucket{backend=\"x\\\"y\",le=\"0\"} 1\n"
 	    "h_us_bucket{backend=\"x\\\"y\",le=\"100\"} 4\n"
 	    "h_us_bucket{backend=\"x\\\"y\",le=\"+Inf\"} 6\n"
-	    "h_us_sum{backend=\"x\\\"y\"} 5\nh_us_count{backend=\"x\\\"y\"} 6\n");
+	    "h_us_sum{backend=\"x\\\"y\"} 5\n"
+	    "h_us_count{backend=\"x\\\"y\"} 6\n");
 }
 
 /* microsecond bounds and sum shown as seconds, exactly */

@@ -45,7 +45,7 @@ struct routed {
 	struct sms		 sms;		/* its strings below */
 	const struct route	*route;
 	size_t			 pos;		/* the route's backend it is at */
-	const char		*tried;		/* the last backend that had it */
+	const char		*tried;		/* last backend to have it */
 	sms_done_cb		 cb;
 	void			*arg;
 	char			 strings[];
