@@ -277,7 +277,6 @@ msg_remove(struct queue *q, struct qmsg *m)
 	uint32_t	 i;
 
 	msg_recount(m, true);
-
 	for (i = 0; i < m->msg->nrcpts; i++) {
 		if (m->rcpts[i].on_ready) {
 			TAILQ_REMOVE(m->rcpts[i].line, &m->rcpts[i], ready);
@@ -568,7 +567,9 @@ rcpt_release(struct queue *q, struct qrcpt *r)
 		return;
 	case HOLD_EXPIRES:
 		rcpt_fail(q, r, "5.4.7", h.why);
-		stats_backend_outcome(NULL, STATS_OUT_FAILED_QUIET_HOURS);
+		if (m->msg->kind == MSG_SMS)
+			stats_backend_outcome(NULL,
+			    STATS_OUT_FAILED_QUIET_HOURS);
 		break;
 	case HOLD_WAIT:
 		r->st->state = RCPT_HELD;
@@ -865,11 +866,11 @@ delivery_done(void *arg, const struct sms_outcome *o)
 
 	m->in_flight--;
 	if (m->msg->kind == MSG_SMS) {
+		uint64_t us = stats_now_us() - r->submitted_us;
+
 		stats_decrement(STAT_BACKEND_IN_FLIGHT, 1);
-		stats_observe(STAT_BACKEND_REQUEST_US,
-		    stats_now_us() - r->submitted_us);
-		stats_backend_latency(o->backend,
-		    stats_now_us() - r->submitted_us);
+		stats_observe(STAT_BACKEND_REQUEST_US, us);
+		stats_backend_latency(o->backend, us);
 	}
 	r->st->last_try = now_sec();
 	switch (o->result) {
