@@ -15,11 +15,12 @@ build="autoconf automake libtool pkg-config make gcc libc6-dev
 # wrapper; exim4 itself conflicts with postfix, so it is not installed;
 # mandoc: the man pages' lint (tests/man/check.sh); the package test
 # (tests/package.sh): dpkg-buildpackage, debhelper, lintian, systemd-analyze
-# (systemd) and man for the unit's Documentation=
+# (systemd) and man for the unit's Documentation=; prometheus for its
+# promtool, which checks /metrics (tests/e2e/metrics.py)
 test="$build postfix python3 curl openssl cppcheck clang mandoc
  libnet-ssleay-perl libio-socket-ssl-perl libnss-wrapper
  libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0
- dpkg-dev debhelper fakeroot lintian systemd man-db"
+ dpkg-dev debhelper fakeroot lintian systemd man-db prometheus"
 bench="$test nginx-light"
 case $what in
 	build) pkgs=$build ;;

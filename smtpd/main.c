@@ -19,6 +19,7 @@
 #include "smtpd/policy/passwd_check.h"
 #include "smtpd/ctl/control.h"
 #include "smtpd/http/http_listener.h"
+#include "smtpd/http/metrics_route.h"
 #include "smtpd/http/report_route.h"
 #include "smtpd/smtp/fdlimit.h"
 #include "smtpd/smtp/listen.h"
@@ -50,6 +51,7 @@ struct daemon {
 	struct event		*expire;
 	struct http_listener	*http;		/* NULL: no http.listen */
 	struct report_route	*reports;
+	struct metrics_route	*metrics;
 };
 
 static void
@@ -400,6 +402,9 @@ main(int argc, char *argv[])
 	if (d.http != NULL && (d.reports = report_route_new(d.http,
 	    d.srv.queue, d.boot_conf)) == NULL)
 		fatalx("http: cannot add the report route");
+	if (d.http != NULL && (d.metrics = metrics_route_new(d.http,
+	    d.srv.queue)) == NULL)
+		fatalx("http: cannot add the metrics route");
 	if ((d.expire = event_new(d.base, -1, EV_PERSIST, expire_cb, &d)) == NULL ||
 	    event_add(d.expire, &(struct timeval){ EXPIRE_EVERY, 0 }) == -1)
 		fatalx("cannot add the rate counter timer");
@@ -418,6 +423,7 @@ main(int argc, char *argv[])
 	/* the callbacks hand reports to the queue: they go before it */
 	http_listener_free(d.http);
 	report_route_free(d.reports);
+	metrics_route_free(d.metrics);
 	/* the queue first: its last commits still answer waiting sessions */
 	queue_free(d.srv.queue);
 	dstats_stop();
