@@ -12,10 +12,12 @@ build="autoconf automake libtool pkg-config make gcc libc6-dev
  g++ libphonenumber-dev tzdata"
 # submission tests: swaks TLS (perl SSL), nodemailer (node), and exim run from
 # its unpacked package (tests/e2e/exim/run-exim.sh): its libraries and an NSS
-# wrapper; exim4 itself conflicts with postfix, so it is not installed
+# wrapper; exim4 itself conflicts with postfix, so it is not installed;
+# chromium: the status page in a browser (npm playwright-core drives it)
 test="$build postfix python3 curl openssl cppcheck clang
  libnet-ssleay-perl libio-socket-ssl-perl libnss-wrapper
- libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0"
+ libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0
+ chromium"
 bench="$test nginx-light"
 case $what in
 	build) pkgs=$build ;;

@@ -62,6 +62,8 @@
 	    "state=\"failed\"", "recipients that reached an end or a retry") \
 	M(RCPT_EXPIRED, COUNTER, NONE, "smsrelay_recipients_total", \
 	    "state=\"expired\"", "recipients that reached an end or a retry") \
+	M(RCPT_DELIVERED, COUNTER, NONE, "smsrelay_recipients_total", \
+	    "state=\"delivered\"", "recipients that reached an end or a retry") \
 	M(SPOOL_COMMIT_US, HISTOGRAM, LATENCY, "smsrelay_spool_commit_us", "", \
 	    "journal batch write and fdatasync, microseconds") \
 	M(SPOOL_BATCH_WAITERS, HISTOGRAM, SIZE, \

@@ -29,6 +29,7 @@
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
+#include "smtpd/http/status_history.h"
 #include "sms/transport/callback/callback.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/queue/report.h"
@@ -562,6 +563,8 @@ rcpt_fail(struct queue *q, struct qrcpt *r, const char *status, const char *why)
 		    STAT_RCPT_EXPIRED : STAT_RCPT_FAILED, 1);
 	snprintf(r->st->status, sizeof(r->st->status), "%s", status);
 	set_str(&r->st->reason, why, strlen(why));
+	if (d->kind == MSG_SMS)
+		status_history_failure(status, why);
 	switch (schedule_failure_notice(d, r->index)) {
 	case NOTICE_NONE_DSN:
 		log_info("%s dsn undeliverable to=<%s> reason=\"%s\", dropped",
@@ -1399,6 +1402,7 @@ rcpt_take_report(struct queue *q, struct qmsg *m, uint32_t i, uint32_t part,
 {
 	struct rcpt_status	*st = &m->status[i];
 	struct report_verdict	 v;
+	enum sms_report		 was = st->report;
 
 	if (!report_is_news(q, st, part, report)) {
 		log_debug("%s report ignored to=%s state=%s: a repeat, or "
@@ -1410,6 +1414,8 @@ rcpt_take_report(struct queue *q, struct qmsg *m, uint32_t i, uint32_t part,
 	    raw != NULL ? strlen(raw) : 0);
 	journal_event(q, m, i, st->nevents - 1);
 	log_report(m, i, part, report, raw);
+	if (st->report == SMS_REPORT_DELIVERED && was != SMS_REPORT_DELIVERED)
+		stats_increment(STAT_RCPT_DELIVERED, 1);
 	v = schedule_report_verdict(st->report, q->conf);
 	if (v.final && schedule_awaits_report(st->state))
 		rcpt_report_final(q, &m->rcpts[i], &v);

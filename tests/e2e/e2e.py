@@ -31,6 +31,7 @@ from reports import CASES_REPORTS  # noqa: E402
 from quiet import CASES_QUIET  # noqa: E402
 from scheduling import CASES_SCHEDULING  # noqa: E402
 from dedup import CASES_DEDUP  # noqa: E402
+from status_page import CASES_STATUS  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Skip, Tap, check,  # noqa: E402
                      format_exc, free_port, make_message, merge, parse_dump, queue_id,
@@ -1024,6 +1025,7 @@ CASES += CASES_REPORTS
 CASES += CASES_QUIET
 CASES += CASES_SCHEDULING
 CASES += CASES_DEDUP
+CASES += CASES_STATUS
 
 
 def main(argv):
