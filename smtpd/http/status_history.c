@@ -268,7 +268,8 @@ static size_t
 top_of(struct hourly_entry *t, size_t n, struct history_row *out,
     size_t max)
 {
-	struct history_row	 all[HISTORY_SENDERS_MAX];
+	/* 76 KB: not on the stack; the loop thread is the only caller */
+	static struct history_row all[HISTORY_SENDERS_MAX];
 	int64_t			 now = clock_now() / 3600;
 	size_t			 i, k = 0;
 
