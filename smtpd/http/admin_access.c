@@ -35,6 +35,7 @@ struct admin_access {
 	const struct conf	*conf;
 	struct auth_checker	*checker;
 	struct pending		*pending;
+	int			 tls;	/* the listener's, fixed at start-up */
 };
 
 /* admin_access_new - see admin_access.h */
@@ -47,6 +48,7 @@ admin_access_new(const struct conf *c, struct auth_checker *checker)
 		return NULL;
 	aa->conf = c;
 	aa->checker = checker;
+	aa->tls = c->http.tls;
 	return aa;
 }
 
@@ -130,6 +132,16 @@ basic_credentials(const char *h, char *buf, char **user, char **pass)
 	return 0;
 }
 
+/* printable - no control characters (UTF-8 beyond ASCII is fine) */
+static int
+printable(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
 /* pending_unlink - take p off the list of checks under way */
 static void
 pending_unlink(struct pending *p)
@@ -170,9 +182,10 @@ check_password(struct admin_access *aa, struct evhttp_request *req,
 		    "malformed Authorization header");
 		return;
 	}
-	if (strlen(user) >= sizeof(p->user)) {
+	/* the name goes into the log: no control characters */
+	if (strlen(user) >= sizeof(p->user) || !printable(user)) {
 		OPENSSL_cleanse(buf, sizeof(buf));
-		refuse(req, 401, NULL, "user name too long");
+		refuse(req, 401, NULL, "user name too long or not printable");
 		return;
 	}
 	if ((p = calloc(1, sizeof(*p))) != NULL) {
@@ -206,8 +219,10 @@ admin_access_check(struct admin_access *aa, struct evhttp_request *req,
 			    "(http.admin = \"loopback\")");
 		return;
 	}
-	if (aa->checker == NULL) {
-		refuse(req, 403, NULL, "no users file at start-up");
+	/* "users" set by a reload on a listener started without TLS */
+	if (aa->checker == NULL || !aa->tls) {
+		refuse(req, 403, NULL, aa->tls ? "no users file at start-up" :
+		    "the listener has no TLS (http.tls takes a restart)");
 		return;
 	}
 	check_password(aa, req, fn, arg);
