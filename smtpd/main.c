@@ -21,6 +21,9 @@
 #include "smtpd/http/http_listener.h"
 #include "smtpd/http/metrics_route.h"
 #include "smtpd/http/report_route.h"
+#include "smtpd/http/admin_access.h"
+#include "smtpd/http/status_history.h"
+#include "smtpd/http/status_route.h"
 #include "smtpd/smtp/fdlimit.h"
 #include "smtpd/smtp/listen.h"
 #include "sms/lib/clock.h"
@@ -52,6 +55,8 @@ struct daemon {
 	struct http_listener	*http;		/* NULL: no http.listen */
 	struct report_route	*reports;
 	struct metrics_route	*metrics;
+	struct admin_access	*admin;		/* who may see /status */
+	struct status_route	*status;
 };
 
 static void
@@ -290,6 +295,8 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 	queue_set_conf(d->srv.queue, c);
 	if (d->reports != NULL)
 		report_route_set_conf(d->reports, c);
+	if (d->admin != NULL)
+		admin_access_set_conf(d->admin, c);
 	if (d->live_conf != NULL)
 		conf_free(d->live_conf);
 	d->live_conf = c;
@@ -402,8 +409,12 @@ main(int argc, char *argv[])
 	if (d.http != NULL && (d.reports = report_route_new(d.http,
 	    d.srv.queue, d.boot_conf)) == NULL)
 		fatalx("http: cannot add the report route");
+	if (d.http != NULL && ((d.admin = admin_access_new(d.boot_conf,
+	    d.srv.auth)) == NULL || (d.status = status_route_new(d.http,
+	    d.srv.queue, d.admin)) == NULL || status_history_start(d.base) == -1))
+		fatalx("http: cannot add the status route");
 	if (d.http != NULL && (d.metrics = metrics_route_new(d.http,
-	    d.srv.queue)) == NULL)
+	    d.srv.queue, d.admin)) == NULL)
 		fatalx("http: cannot add the metrics route");
 	if ((d.expire = event_new(d.base, -1, EV_PERSIST, expire_cb, &d)) == NULL ||
 	    event_add(d.expire, &(struct timeval){ EXPIRE_EVERY, 0 }) == -1)
@@ -424,6 +435,10 @@ main(int argc, char *argv[])
 	http_listener_free(d.http);
 	report_route_free(d.reports);
 	metrics_route_free(d.metrics);
+	status_route_free(d.status);
+	/* its password checks are cancelled before the threads go */
+	admin_access_free(d.admin);
+	status_history_stop();
 	/* the queue first: its last commits still answer waiting sessions */
 	queue_free(d.srv.queue);
 	dstats_stop();

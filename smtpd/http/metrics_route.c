@@ -1,6 +1,7 @@
 /*
  * metrics_route.c - GET /metrics: the stats table, each backend's slot and
- * state, and the queue's size, formatted on the loop for loopback clients.
+ * state, and the queue's size, formatted on the loop for the clients
+ * http.admin lets in (loopback only by default).
  *
  * A scrape reads counters and asks the router for its backends' states: no
  * walk over queued messages, so its cost does not grow with the queue.
@@ -18,12 +19,14 @@
 #include "sms/lib/stats_backend.h"
 #include "sms/transport/backend.h"
 #include "smtpd/http/metrics_route.h"
+#include "smtpd/http/admin_access.h"
 #include "smtpd/http/prom_format.h"
 
 #define STATUS_MAX	(STATS_BACKENDS_MAX + 1)
 
 struct metrics_route {
-	struct queue	*queue;
+	struct queue		*queue;
+	struct admin_access	*admin;
 };
 
 static const char *const kind_types[] = {
@@ -163,36 +166,13 @@ metrics_text(struct buf *b, struct queue *q)
 	    (int64_t)queue_size(q));
 }
 
-/* loopback - the peer is this host (127.0.0.0/8, ::1, ::ffff:127.x) */
-static int
-loopback(struct evhttp_request *req)
-{
-	struct evhttp_connection	*evcon;
-	const struct sockaddr		*sa;
-	const struct sockaddr_in6	*s6;
+static void	metrics_send(struct evhttp_request *, void *);
 
-	if ((evcon = evhttp_request_get_connection(req)) == NULL ||
-	    (sa = evhttp_connection_get_addr(evcon)) == NULL)
-		return 0;
-	if (sa->sa_family == AF_INET)
-		return (ntohl(((const struct sockaddr_in *)(const void *)sa)->
-		    sin_addr.s_addr) >> 24) == 127;
-	if (sa->sa_family != AF_INET6)
-		return 0;
-	s6 = (const struct sockaddr_in6 *)(const void *)sa;
-	return IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr) ||
-	    (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
-	    s6->sin6_addr.s6_addr[12] == 127);
-}
-
-/* metrics_cb - GET or HEAD of exactly /metrics, from this host */
+/* metrics_cb - GET or HEAD of exactly /metrics, for whom http.admin lets in */
 static void
 metrics_cb(struct evhttp_request *req, const char *rest, void *arg)
 {
 	struct metrics_route	*mr = arg;
-	struct evbuffer		*out;
-	struct buf		 b = { 0 };
-	char			 peer[80];
 	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
 
 	if (*rest != '\0') {
@@ -203,12 +183,18 @@ metrics_cb(struct evhttp_request *req, const char *rest, void *arg)
 		http_reply(req, 405, "Method Not Allowed");
 		return;
 	}
-	if (!loopback(req)) {
-		log_info("http metrics refused peer=%s reason=\"not loopback\"",
-		    http_peer(req, peer, sizeof(peer)));
-		http_reply(req, 403, "Forbidden");
-		return;
-	}
+	admin_access_check(mr->admin, req, metrics_send, mr);
+}
+
+/* metrics_send - the exposition, to a client admin_access let in */
+static void
+metrics_send(struct evhttp_request *req, void *arg)
+{
+	struct metrics_route	*mr = arg;
+	struct evbuffer		*out;
+	struct buf		 b = { 0 };
+	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
+
 	metrics_text(&b, mr->queue);
 	if (b.failed || (out = evbuffer_new()) == NULL) {
 		buf_free(&b);
@@ -231,13 +217,15 @@ metrics_cb(struct evhttp_request *req, const char *rest, void *arg)
 
 /* metrics_route_new - see metrics_route.h */
 struct metrics_route *
-metrics_route_new(struct http_listener *hl, struct queue *q)
+metrics_route_new(struct http_listener *hl, struct queue *q,
+    struct admin_access *admin)
 {
 	struct metrics_route	*mr;
 
 	if ((mr = calloc(1, sizeof(*mr))) == NULL)
 		return NULL;
 	mr->queue = q;
+	mr->admin = admin;
 	if (http_listener_route(hl, METRICS_PATH, metrics_cb, mr) == -1) {
 		free(mr);
 		return NULL;

@@ -12,9 +12,13 @@
 
 struct metrics_route;
 
-/* metrics_route_new - the route on hl, reading q; NULL: ENOMEM, full */
+/*
+ * metrics_route_new - the route on hl, reading q, for the clients admin
+ * lets in; NULL: ENOMEM, full
+ */
+struct admin_access;
 struct metrics_route *metrics_route_new(struct http_listener *,
-		    struct queue *);
+		    struct queue *, struct admin_access *);
 /* metrics_route_free - the listener must be gone: it calls the route */
 void		 metrics_route_free(struct metrics_route *);
 

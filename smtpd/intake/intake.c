@@ -15,6 +15,7 @@
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
+#include "smtpd/http/status_history.h"
 #include "smtpd/intake/dedup.h"
 #include "smtpd/intake/intake.h"
 #include "smtpd/intake/limits.h"
@@ -137,6 +138,7 @@ count_accepted(const struct smtp_tx *tx)
 	size_t	 i;
 
 	stats_increment(STAT_MSG_ACCEPTED, 1);
+	status_history_sender(tx->sender, tx->nrcpts);
 	stats_increment(tx->encoding == SMS_UCS2 ? STAT_PARTS_UCS2 :
 	    STAT_PARTS_GSM7, (uint64_t)tx->parts * tx->nrcpts);
 	for (i = 0; i < tx->nrcpts; i++)

@@ -30,6 +30,7 @@
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
 #include "sms/lib/stats_backend.h"
+#include "smtpd/http/status_history.h"
 #include "sms/transport/callback/callback.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/queue/report.h"
@@ -626,6 +627,8 @@ rcpt_fail(struct queue *q, struct qrcpt *r, const char *status, const char *why)
 	dstats_failed(d, r->index, r->st->backend, status);
 	snprintf(r->st->status, sizeof(r->st->status), "%s", status);
 	set_str(&r->st->reason, why, strlen(why));
+	if (d->kind == MSG_SMS)
+		status_history_failure(status, why);
 	switch (schedule_failure_notice(d, r->index)) {
 	case NOTICE_NONE_DSN:
 		log_info("%s dsn undeliverable to=<%s> reason=\"%s\", dropped",

@@ -33,6 +33,7 @@ from scheduling import CASES_SCHEDULING  # noqa: E402
 from dedup import CASES_DEDUP  # noqa: E402
 from stats import CASES_STATS  # noqa: E402
 from metrics import CASES_METRICS  # noqa: E402
+from status_page import CASES_STATUS  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Skip, Tap, check,  # noqa: E402
                      format_exc, free_port, make_message, merge, parse_dump, queue_id,
@@ -1028,6 +1029,7 @@ CASES += CASES_SCHEDULING
 CASES += CASES_DEDUP
 CASES += CASES_STATS
 CASES += CASES_METRICS
+CASES += CASES_STATUS
 
 
 def main(argv):
