@@ -18,7 +18,7 @@ build="autoconf automake libtool pkg-config make gcc libc6-dev
 # (systemd) and man for the unit's Documentation=; prometheus for its
 # promtool, which checks /metrics (tests/e2e/metrics.py); chromium: the
 # status page in a browser (npm playwright-core drives it)
-test="$build postfix python3 curl openssl cppcheck clang mandoc
+test="$build postfix python3 curl openssl cppcheck clang mandoc groff-base
  libnet-ssleay-perl libio-socket-ssl-perl libnss-wrapper
  libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0
  dpkg-dev debhelper fakeroot lintian systemd man-db prometheus
