@@ -23,6 +23,8 @@ enum smpp_bind_mode { SMPP_BIND_MODE_TRANSCEIVER,
 enum smpp_long { SMPP_LONG_UDH, SMPP_LONG_SAR, SMPP_LONG_PAYLOAD };
 enum http_format { HTTP_FORMAT_JSON, HTTP_FORMAT_FORM };
 enum http_auth { HTTP_AUTH_NONE, HTTP_AUTH_BASIC, HTTP_AUTH_BEARER };
+/* who may see /status and /metrics (smtpd/http/admin_access.c) */
+enum http_admin { HTTP_ADMIN_LOOPBACK, HTTP_ADMIN_USERS };
 
 struct cidr {
 	int			 family;	/* AF_INET or AF_INET6 */
@@ -292,6 +294,7 @@ struct conf {
 		unsigned	 timeout;	/* seconds a connection may idle */
 		unsigned	 rate;		/* requests per second, all clients */
 		unsigned	 burst;		/* requests the bucket holds */
+		enum http_admin	 admin;		/* who may see the admin pages */
 	} http;
 
 	struct {
@@ -325,6 +328,11 @@ struct conf {
 		char	       **keywords;	/* a subscriber's SMS that opts out */
 		size_t		 nkeywords;
 	} optout;
+
+	struct {
+		unsigned	 keep;		/* seconds of days kept */
+		unsigned	 flush;		/* seconds between snapshots */
+	} stats;
 };
 
 /* conf_load - read FILE into *out; on error write "FILE:LINE: message" into err. */

@@ -1,6 +1,7 @@
 /*
  * http.c - the HTTP listener: http = { listen; public_url; tls; max_body;
- * max_connections; timeout; rate; burst; } (provider callbacks), its rules.
+ * max_connections; timeout; rate; burst; admin; } (provider callbacks, the
+ * admin pages), its rules.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -60,6 +61,8 @@ has_listen(const void *base)
 	return ((const struct conf *)base)->http.listen != NULL;
 }
 
+static const char *const admin_names[] = { "loopback", "users", NULL };
+
 static const struct keydef http_keys[] = {
 	{ .name = "listen", .type = K_STRING, .off = OFF(http.listen),
 	  .parse = parse_listen },
@@ -79,6 +82,9 @@ static const struct keydef http_keys[] = {
 	  .max = 100000, .def = 50, .when = has_listen },
 	{ .name = "burst", .type = K_UINT, .off = OFF(http.burst), .min = 1,
 	  .max = 100000, .def = 100, .when = has_listen },
+	{ .name = "admin", .type = K_ENUM, .off = OFF(http.admin),
+	  .def = HTTP_ADMIN_LOOPBACK, .choices = admin_names,
+	  .when = has_listen },
 	{ .name = NULL }
 };
 
@@ -102,5 +108,12 @@ conf_http_check(struct loader *ld, const conf_setting *root, struct conf *c)
 	if (c->http.tls && c->tls.certificate == NULL)
 		return conf_fail(ld, conf_member(grp, "tls"), "needs "
 		    "tls.certificate and tls.key");
+	/* passwords in clear text go over TLS only */
+	if (c->http.admin == HTTP_ADMIN_USERS && !c->http.tls)
+		return conf_fail(ld, conf_member(grp, "admin"), "\"users\" "
+		    "needs http.tls = true (passwords must not cross in clear)");
+	if (c->http.admin == HTTP_ADMIN_USERS && c->auth.users_file == NULL)
+		return conf_fail(ld, conf_member(grp, "admin"), "\"users\" "
+		    "needs auth.users_file");
 	return 0;
 }

@@ -109,6 +109,7 @@ extern const struct keydef	 conf_route_section[];	/* route.c */
 extern const struct keydef	 conf_queue_section[];	/* queue.c */
 extern const struct keydef	 conf_http_section[];	/* http.c */
 extern const struct keydef	 conf_dedup_section[];	/* dedup.c */
+extern const struct keydef	 conf_stats_section[];	/* delivery_stats.c */
 /* "default", "always", "failures", "never": enum notify_default (queue.c) */
 extern const char *const	 conf_notify_names[];
 /* the cross-key checks, then the derived defaults, each list NULL-ended */

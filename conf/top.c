@@ -101,6 +101,7 @@ const struct keydef conf_top_keys[] = {
 	{ .type = K_SECTION, .sub = conf_queue_section },
 	{ .type = K_SECTION, .sub = conf_http_section },
 	{ .type = K_SECTION, .sub = conf_dedup_section },
+	{ .type = K_SECTION, .sub = conf_stats_section },
 	{ .name = "log", .type = K_GROUP, .sub = log_keys },
 	{ .name = NULL }
 };

@@ -12,10 +12,17 @@ build="autoconf automake libtool pkg-config make gcc libc6-dev
  g++ libphonenumber-dev tzdata"
 # submission tests: swaks TLS (perl SSL), nodemailer (node), and exim run from
 # its unpacked package (tests/e2e/exim/run-exim.sh): its libraries and an NSS
-# wrapper; exim4 itself conflicts with postfix, so it is not installed
-test="$build postfix python3 curl openssl cppcheck clang
+# wrapper; exim4 itself conflicts with postfix, so it is not installed;
+# mandoc: the man pages' lint (tests/man/check.sh); the package test
+# (tests/package.sh): dpkg-buildpackage, debhelper, lintian, systemd-analyze
+# (systemd) and man for the unit's Documentation=; prometheus for its
+# promtool, which checks /metrics (tests/e2e/metrics.py); chromium: the
+# status page in a browser (npm playwright-core drives it)
+test="$build postfix python3 curl openssl cppcheck clang mandoc groff-base
  libnet-ssleay-perl libio-socket-ssl-perl libnss-wrapper
- libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0"
+ libdb5.3 libgnutls-dane0 libgnutls30 libidn12 libidn2-0 libnsl2 libpcre2-8-0
+ dpkg-dev debhelper fakeroot lintian systemd man-db prometheus
+ chromium"
 bench="$test nginx-light"
 case $what in
 	build) pkgs=$build ;;
@@ -39,5 +46,5 @@ echo "install-deps.sh: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 # postfix is wanted only for smtp-sink: keep its own configuration off
 echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
-$sudo apt-get update -q >/dev/null
-$sudo apt-get install -y -q --no-install-recommends $missing >/dev/null
+$sudo apt-get -o DPkg::Lock::Timeout=600 update -q >/dev/null
+$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing >/dev/null

@@ -19,7 +19,11 @@
 #include "smtpd/policy/passwd_check.h"
 #include "smtpd/ctl/control.h"
 #include "smtpd/http/http_listener.h"
+#include "smtpd/http/metrics_route.h"
 #include "smtpd/http/report_route.h"
+#include "smtpd/http/admin_access.h"
+#include "smtpd/http/status_history.h"
+#include "smtpd/http/status_route.h"
 #include "smtpd/smtp/fdlimit.h"
 #include "smtpd/smtp/listen.h"
 #include "sms/lib/clock.h"
@@ -28,6 +32,7 @@
 #include "smtpd/policy/limiter.h"
 #include "smtpd/policy/optout.h"
 #include "smtpd/privdrop.h"
+#include "smtpd/stats/dstats.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/policy/ratelimit.h"
 #include "smtpd/smtp/session.h"
@@ -49,6 +54,9 @@ struct daemon {
 	struct event		*expire;
 	struct http_listener	*http;		/* NULL: no http.listen */
 	struct report_route	*reports;
+	struct metrics_route	*metrics;
+	struct admin_access	*admin;		/* who may see /status */
+	struct status_route	*status;
 };
 
 static void
@@ -287,6 +295,8 @@ on_hup(evutil_socket_t sig, short ev, void *arg)
 	queue_set_conf(d->srv.queue, c);
 	if (d->reports != NULL)
 		report_route_set_conf(d->reports, c);
+	if (d->admin != NULL)
+		admin_access_set_conf(d->admin, c);
 	if (d->live_conf != NULL)
 		conf_free(d->live_conf);
 	d->live_conf = c;
@@ -387,6 +397,9 @@ main(int argc, char *argv[])
 		    "$y$");
 		auth_checker_set_users(d.srv.auth, users);
 	}
+	/* before the queue: what its replay ends is counted */
+	if (dstats_start(d.base, d.boot_conf, err, sizeof(err)) == -1)
+		fatalx("%s", err);
 	if ((d.srv.queue = queue_new(d.base, d.boot_conf, err, sizeof(err))) == NULL)
 		fatalx("%s", err);
 	start_state(&d);
@@ -396,6 +409,13 @@ main(int argc, char *argv[])
 	if (d.http != NULL && (d.reports = report_route_new(d.http,
 	    d.srv.queue, d.boot_conf)) == NULL)
 		fatalx("http: cannot add the report route");
+	if (d.http != NULL && ((d.admin = admin_access_new(d.boot_conf,
+	    d.srv.auth)) == NULL || (d.status = status_route_new(d.http,
+	    d.srv.queue, d.admin)) == NULL || status_history_start(d.base) == -1))
+		fatalx("http: cannot add the status route");
+	if (d.http != NULL && (d.metrics = metrics_route_new(d.http,
+	    d.srv.queue, d.admin)) == NULL)
+		fatalx("http: cannot add the metrics route");
 	if ((d.expire = event_new(d.base, -1, EV_PERSIST, expire_cb, &d)) == NULL ||
 	    event_add(d.expire, &(struct timeval){ EXPIRE_EVERY, 0 }) == -1)
 		fatalx("cannot add the rate counter timer");
@@ -414,8 +434,14 @@ main(int argc, char *argv[])
 	/* the callbacks hand reports to the queue: they go before it */
 	http_listener_free(d.http);
 	report_route_free(d.reports);
+	metrics_route_free(d.metrics);
+	status_route_free(d.status);
+	/* its password checks are cancelled before the threads go */
+	admin_access_free(d.admin);
+	status_history_stop();
 	/* the queue first: its last commits still answer waiting sessions */
 	queue_free(d.srv.queue);
+	dstats_stop();
 	session_close_all(&d.srv);
 	control_close();
 	server_free(&d.srv);

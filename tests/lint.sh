@@ -25,7 +25,7 @@ else
 	    -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -fsyntax-only \
 	    $(pkg-config --cflags libevent libetpan libcurl libconfig jansson libxml-2.0 libytnef cmocka)"
 	: >"$out"
-	for f in $(find smtpd sms conf tests/unit tests/fuzz -name "*.c" | sort); do
+	for f in $(find smtpd sms conf tests/unit tests/fuzz tests/man -name "*.c" | sort); do
 		# shellcheck disable=SC2086
 		clang $flags "$f" >>"$out" 2>&1 || echo "clang: $f" >>"$out"
 	done

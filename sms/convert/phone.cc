@@ -2,6 +2,7 @@
  * phone.cc - the one file that speaks to libphonenumber (C++): an E.164
  * number's verdict, type and region for C callers, no exception escaping.
  */
+#include <cstdint>
 #include <exception>
 #include <string>
 
@@ -14,6 +15,11 @@ using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
 
 namespace {
+
+/* the library's bounds on a national significant number, and on input */
+const size_t NSN_MIN = 2;
+const size_t NSN_MAX = 17;
+const size_t NUMBER_DIGITS_MAX = 1 + 3 + NSN_MAX;
 
 /* verdict_of - why a number that parsed is not possible, or PHONE_VALID */
 enum phone_verdict
@@ -81,28 +87,104 @@ set_region(struct phone_info *info, const std::string &r)
 	}
 }
 
+/*
+ * e164_number - n from "+" and digits, as Parse would make it: the calling
+ * code is the 1 to 3 digits the library knows (ITU codes are prefix-free),
+ * leading zeros of the national number kept (Italy). Parse itself runs a
+ * dozen regular expressions for free-form input; ours is already E.164,
+ * and this took half of phone_check's time. -1 when Parse would refuse.
+ */
+int
+e164_number(const PhoneNumberUtil *u, const char *e164, PhoneNumber *n)
+{
+	std::string region;
+	size_t len, i, cc_len;
+	int cc = 0;
+
+	if (e164[0] != '+')
+		return -1;
+	for (len = 1; e164[len] != '\0'; len++)
+		if (e164[len] < '0' || e164[len] > '9' || len > NUMBER_DIGITS_MAX)
+			return -1;
+	for (cc_len = 1; cc_len <= 3 && 1 + cc_len < len; cc_len++) {
+		cc = cc * 10 + (e164[cc_len] - '0');
+		u->GetRegionCodeForCountryCode(cc, &region);
+		if (region != "ZZ")
+			break;
+	}
+	if (cc_len > 3 || 1 + cc_len >= len || e164[1] == '0')
+		return -1;
+	const char *nsn = e164 + 1 + cc_len;
+	size_t nsn_len = len - 1 - cc_len;
+	if (nsn_len < NSN_MIN || nsn_len > NSN_MAX)
+		return -1;
+	uint64_t national = 0;
+	for (i = 0; i < nsn_len; i++)
+		national = national * 10 + (uint64_t)(nsn[i] - '0');
+	n->set_country_code(cc);
+	n->set_national_number(national);
+	if (nsn[0] == '0') {
+		int zeros = 1;
+		n->set_italian_leading_zero(true);
+		while ((size_t)zeros < nsn_len - 1 && nsn[zeros] == '0')
+			zeros++;
+		if (zeros > 1)
+			n->set_number_of_leading_zeros(zeros);
+	}
+	return 0;
+}
+
+/* judge - n's verdict, type and region into info */
+void
+judge(const PhoneNumberUtil *u, const PhoneNumber &n, struct phone_info *info)
+{
+	std::string region;
+
+	u->GetRegionCodeForCountryCode(n.country_code(), &region);
+	set_region(info, region);
+	info->type = PHONE_TYPE_UNKNOWN;
+	info->verdict = verdict_of(u->IsPossibleNumberWithReason(n));
+	if (info->verdict != PHONE_VALID)
+		return;
+	/*
+	 * IsValidNumber is "GetNumberType is not UNKNOWN" for the number's own
+	 * region, and each walks the type patterns: asking once halves it.
+	 */
+	PhoneNumberUtil::PhoneNumberType t = u->GetNumberType(n);
+	if (t == PhoneNumberUtil::UNKNOWN) {
+		info->verdict = PHONE_NOT_IN_USE;
+		return;
+	}
+	u->GetRegionCodeForNumber(n, &region);
+	set_region(info, region);
+	info->type = type_of(t);
+}
+
 /* check - phone_check's work; may throw std::bad_alloc */
 int
 check(const char *e164, struct phone_info *info)
 {
 	const PhoneNumberUtil *u = PhoneNumberUtil::GetInstance();
-	PhoneNumber n;
-	std::string region;
+	PhoneNumber quick, parsed;
 
-	if (u->Parse(e164, "ZZ", &n) != PhoneNumberUtil::NO_PARSING_ERROR)
-		return -1;
-	u->GetRegionCodeForCountryCode(n.country_code(), &region);
-	set_region(info, region);
-	info->verdict = verdict_of(u->IsPossibleNumberWithReason(n));
-	if (info->verdict != PHONE_VALID)
-		return 0;
-	if (!u->IsValidNumber(n)) {
-		info->verdict = PHONE_NOT_IN_USE;
-		return 0;
+	if (e164_number(u, e164, &quick) == 0) {
+		judge(u, quick, info);
+		if (info->verdict == PHONE_VALID)
+			return 0;
 	}
-	u->GetRegionCodeForNumber(n, &region);
-	set_region(info, region);
-	info->type = type_of(u->GetNumberType(n));
+	/*
+	 * What the quick reading finds wanting, Parse reads again: it also
+	 * drops a national prefix after the calling code (+49 0170...) and
+	 * rewrites local forms such as Argentina's 15, which may make a
+	 * number valid.
+	 */
+	if (u->Parse(e164, "ZZ", &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) {
+		info->verdict = PHONE_NO_COUNTRY;
+		info->type = PHONE_TYPE_UNKNOWN;
+		info->region[0] = '\0';
+		return -1;
+	}
+	judge(u, parsed, info);
 	return 0;
 }
 

@@ -93,6 +93,14 @@ stats_observe(enum stat_id id, uint64_t value)
 	    memory_order_relaxed);
 }
 
+/* stats_latency_bounds - shared with the per-backend histograms */
+const uint64_t *
+stats_latency_bounds(size_t *n)
+{
+	*n = latency_buckets.n;
+	return latency_buckets.bounds;
+}
+
 /* stats_now_us - CLOCK_MONOTONIC is read through the vDSO: no system call */
 uint64_t
 stats_now_us(void)
@@ -121,6 +129,7 @@ stats_read(enum stat_id id, struct stat_reading *r)
 	if (d->buckets == NULL)
 		return;
 	r->nbuckets = d->buckets->n;
+	r->micros = d->buckets == BUCKETS_LATENCY;
 	r->bounds = d->buckets->bounds;
 	for (i = 0; i < r->nbuckets; i++) {
 		sum += atomic_load_explicit(&cells[id].bucket[i],

@@ -13,7 +13,8 @@
  * are one metric with a label value each (Prometheus' model); they share
  * its kind and help. Histograms count into fixed buckets: LATENCY in
  * microseconds (the spool's fdatasync takes about 100 us, so whole
- * milliseconds would lump every commit together), SIZE in items (0 for
+ * milliseconds would lump every commit together) and shown in seconds,
+ * as Prometheus names units, SIZE in items (0 for
  * the journal's lazy batches, which nobody waits for).
  */
 #define STATS_TABLE(M) \
@@ -33,6 +34,15 @@
 	    "result=\"ok\"", "AUTH password checks, by result") \
 	M(AUTH_FAILED, COUNTER, NONE, "smsrelay_auth_checks_total", \
 	    "result=\"failed\"", "AUTH password checks, by result") \
+	M(LIMIT_CLIENT_SESSIONS, COUNTER, NONE, "smsrelay_limit_refusals_total", \
+	    "limit=\"sessions_per_client\"", \
+	    "sessions ended at once by a limit (421), by limit") \
+	M(LIMIT_SESSIONS, COUNTER, NONE, "smsrelay_limit_refusals_total", \
+	    "limit=\"sessions\"", \
+	    "sessions ended at once by a limit (421), by limit") \
+	M(LIMIT_AUTH_FAILURES, COUNTER, NONE, "smsrelay_limit_refusals_total", \
+	    "limit=\"auth_failures\"", \
+	    "sessions ended at once by a limit (421), by limit") \
 	M(MSG_ACCEPTED, COUNTER, NONE, "smsrelay_messages_accepted_total", \
 	    "", "messages acknowledged with 250 (on stable storage)") \
 	M(MSG_REFUSED_POLICY, COUNTER, NONE, \
@@ -62,20 +72,40 @@
 	    "state=\"failed\"", "recipients that reached an end or a retry") \
 	M(RCPT_EXPIRED, COUNTER, NONE, "smsrelay_recipients_total", \
 	    "state=\"expired\"", "recipients that reached an end or a retry") \
-	M(SPOOL_COMMIT_US, HISTOGRAM, LATENCY, "smsrelay_spool_commit_us", "", \
-	    "journal batch write and fdatasync, microseconds") \
+	M(RCPT_DELIVERED, COUNTER, NONE, "smsrelay_recipients_total", \
+	    "state=\"delivered\"", "recipients that reached an end or a retry") \
+	M(SPOOL_COMMIT_US, HISTOGRAM, LATENCY, "smsrelay_spool_commit_seconds", \
+	    "", "journal batch write and fdatasync, seconds") \
 	M(SPOOL_BATCH_WAITERS, HISTOGRAM, SIZE, \
 	    "smsrelay_spool_batch_waiters", "", \
 	    "messages awaiting their 250 that one journal batch answered") \
 	M(BACKEND_IN_FLIGHT, GAUGE, NONE, "smsrelay_backend_in_flight", "", \
 	    "SMS handed to the backend and not answered yet") \
 	M(BACKEND_REQUEST_US, HISTOGRAM, LATENCY, \
-	    "smsrelay_backend_request_us", "", \
-	    "backend submit to answer, microseconds") \
+	    "smsrelay_backend_request_seconds", "", \
+	    "backend submit to answer, seconds") \
 	M(RCPT_DUPLICATE, COUNTER, NONE, "smsrelay_duplicates_total", "", \
 	    "recipients not sent again: a duplicate within the window") \
 	M(RCPT_OPTED_OUT, COUNTER, NONE, "smsrelay_opted_out_total", "", \
-	    "recipients refused at RCPT: the number opted out of SMS")
+	    "recipients refused at RCPT: the number opted out of SMS") \
+	M(DSN_DELIVERED, COUNTER, NONE, "smsrelay_dsns_total", \
+	    "kind=\"delivered\"", "DSNs queued to senders, by kind") \
+	M(DSN_RELAYED, COUNTER, NONE, "smsrelay_dsns_total", \
+	    "kind=\"relayed\"", "DSNs queued to senders, by kind") \
+	M(DSN_DELAYED, COUNTER, NONE, "smsrelay_dsns_total", \
+	    "kind=\"delayed\"", "DSNs queued to senders, by kind") \
+	M(DSN_FAILED, COUNTER, NONE, "smsrelay_dsns_total", \
+	    "kind=\"failed\"", "DSNs queued to senders, by kind") \
+	M(QUEUE_QUEUED, GAUGE, NONE, "smsrelay_queue_recipients", \
+	    "state=\"queued\"", "SMS recipients in the queue, by state") \
+	M(QUEUE_DEFERRED, GAUGE, NONE, "smsrelay_queue_recipients", \
+	    "state=\"deferred\"", "SMS recipients in the queue, by state") \
+	M(QUEUE_SCHEDULED, GAUGE, NONE, "smsrelay_queue_recipients", \
+	    "state=\"scheduled\"", "SMS recipients in the queue, by state") \
+	M(QUEUE_HELD, GAUGE, NONE, "smsrelay_queue_recipients", \
+	    "state=\"held\"", "SMS recipients in the queue, by state") \
+	M(QUEUE_AWAITING_REPORT, GAUGE, NONE, "smsrelay_queue_recipients", \
+	    "state=\"awaiting_report\"", "SMS recipients in the queue, by state")
 
 #define STATS_ID(id, kind, buckets, name, label, help)	STAT_##id,
 enum stat_id {
@@ -100,6 +130,8 @@ void	 stats_decrement(enum stat_id, uint64_t n);
 void	 stats_set(enum stat_id, int64_t value);
 /* stats_observe - one value into a histogram's bucket, and its sum */
 void	 stats_observe(enum stat_id, uint64_t value);
+/* stats_latency_bounds - the LATENCY buckets' bounds, n of them */
+const uint64_t *stats_latency_bounds(size_t *n);
 /* stats_now_us - a monotonic clock for the latency histograms */
 uint64_t stats_now_us(void);
 
@@ -116,6 +148,7 @@ struct stat_reading {
 	 * number of observations */
 	size_t		 nbuckets;
 	const uint64_t	*bounds;
+	int		 micros;	/* bounds and sum in us, shown in s */
 	uint64_t	 counts[STATS_BUCKETS_MAX];
 };
 

@@ -20,6 +20,8 @@
 #include "smtpd/ctl/control.h"
 #include "smtpd/ctl/backend_view.h"
 #include "smtpd/ctl/queue_view.h"
+#include "smtpd/ctl/stats_view.h"
+#include "smtpd/stats/dstats.h"
 #include "smtpd/policy/optout.h"
 #include "smtpd/queue/queue.h"
 #include "sms/lib/clock.h"
@@ -187,11 +189,15 @@ control_answer(struct server *srv, const char *line, struct evbuffer *out)
 		control_report(srv, line + sizeof(CTL_REPORT), out);
 	else if (strncmp(line, CTL_OPTOUT " ", sizeof(CTL_OPTOUT)) == 0)
 		control_optout(srv, line + sizeof(CTL_OPTOUT), out);
+	else if (strncmp(line, CTL_STATS, sizeof(CTL_STATS) - 1) == 0 &&
+	    (line[sizeof(CTL_STATS) - 1] == '\0' ||
+	    line[sizeof(CTL_STATS) - 1] == ' '))
+		ctl_stats(dstats_table_now(), line + sizeof(CTL_STATS) - 1, out);
 	else
 		evbuffer_add_printf(out, "error: unknown command; try queue, "
 		    "queue --scheduled, show ID, flush, delete ID, delete "
 		    "--message-id MSGID, backends, report ID STATE, "
-		    "optout add|remove NUMBER, optout list\n");
+		    "optout add|remove NUMBER, optout list, stats\n");
 }
 
 /* one administrator's connection: a command, its answer, a deadline */

@@ -23,6 +23,7 @@
 #define CTL_SCHEDULED	"--scheduled"
 #define CTL_BY_MESSAGE_ID "--message-id"
 #define CTL_OPTOUT	"optout"	/* "add NUMBER", "remove NUMBER", "list" */
+#define CTL_STATS	"stats"		/* "[--since D] [--until D] [--by K] [--csv]" */
 
 /* the first line of every answer */
 #define CTL_OK		"ok"

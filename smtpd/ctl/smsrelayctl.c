@@ -26,6 +26,7 @@
 #include "sms/lib/utf8.h"
 #include "smtpd/policy/users_file.h"
 #include "smtpd/ctl/ctl_proto.h"
+#include "smtpd/ctl/stats_view.h"
 
 #define DEFAULT_CONF	SYSCONFDIR "/smsrelay.conf"
 
@@ -60,7 +61,11 @@ usage(void)
 	    "  convert     show the SMS a message (file or stdin) becomes, without\n"
 	    "              a daemon; -t prints the text only\n"
 	    "  passwd USER set USER's password in -u usersfile, else in\n"
-	    "              auth.users_file; with neither, print USER:HASH\n");
+	    "              auth.users_file; with neither, print USER:HASH\n"
+	    "  stats [--since DATE] [--until DATE]\n"
+	    "        [--by day|user|domain|backend|country] [--csv]\n"
+	    "              delivery statistics per UTC day (DATE YYYY-MM-DD):\n"
+	    "              messages, parts, delivered, relayed, failed, expired\n");
 	exit(2);
 }
 
@@ -609,8 +614,53 @@ report_command(int argc, char *argv[], char *cmd, size_t size)
 static const struct option long_options[] = {
 	{ "scheduled", no_argument, NULL, 'S' },
 	{ "message-id", required_argument, NULL, 'M' },
+	{ "since", required_argument, NULL, 'B' },
+	{ "until", required_argument, NULL, 'E' },
+	{ "by", required_argument, NULL, 'K' },
+	{ "csv", no_argument, NULL, 'C' },
 	{ NULL, 0, NULL, 0 }
 };
+
+#define STATS_WORDS_MAX	7	/* --since D --until D --by K --csv */
+
+/* stats options as they were given, for stats_query_parse() */
+struct stats_words {
+	const char *word[STATS_WORDS_MAX];
+	int	 n;
+};
+
+/* stats_word - option name (and its value) once more; usage if repeated */
+static void
+stats_word(struct stats_words *w, const char *name, const char *value)
+{
+	int	 i;
+
+	for (i = 0; i < w->n; i++)
+		if (strcmp(w->word[i], name) == 0)
+			usage();
+	if (w->n + (value != NULL) >= STATS_WORDS_MAX)
+		usage();
+	w->word[w->n++] = name;
+	if (value != NULL)
+		w->word[w->n++] = value;
+}
+
+/* stats_command - the line of stats and its options; usage if they are bad */
+static void
+stats_command(int argc, struct stats_words *w, char *cmd, size_t size)
+{
+	struct stats_query	 q;
+	char			 err[256], line[64];
+
+	if (argc != 1)
+		usage();
+	if (stats_query_parse(w->n, w->word, &q, err, sizeof(err)) == -1) {
+		fprintf(stderr, "smsrelayctl: stats: %s\n", err);
+		usage();
+	}
+	stats_query_line(&q, line, sizeof(line));
+	snprintf(cmd, size, "%s %s", CTL_STATS, line);
+}
 
 /*
  * long_command - the line for queue --scheduled or delete --message-id
@@ -643,6 +693,7 @@ main(int argc, char *argv[])
 	const char	*msgid = NULL;
 	char		 cmd[CONTROL_LINE_MAX + 1], *path;
 	int		 ch, rc, text_only = 0, scheduled = 0;
+	struct stats_words sw = { { NULL }, 0 };
 
 	while ((ch = getopt_long(argc, argv, "f:m:s:tu:V", long_options,
 	    NULL)) != -1) {
@@ -655,6 +706,10 @@ main(int argc, char *argv[])
 		case 'V': printf("smsrelayctl %s\n", PACKAGE_VERSION); return 0;
 		case 'S': scheduled = 1; break;
 		case 'M': msgid = optarg; break;
+		case 'B': stats_word(&sw, "--since", optarg); break;
+		case 'E': stats_word(&sw, "--until", optarg); break;
+		case 'K': stats_word(&sw, "--by", optarg); break;
+		case 'C': stats_word(&sw, "--csv", NULL); break;
 		default: usage();
 		}
 	}
@@ -665,7 +720,12 @@ main(int argc, char *argv[])
 		return passwd(file, method, users, argv[1]);
 	if (method != NULL || users != NULL)
 		usage();
-	if (scheduled || msgid != NULL) {
+	if (argc >= 1 && strcmp(argv[0], CTL_STATS) == 0 && !scheduled &&
+	    msgid == NULL)
+		stats_command(argc, &sw, cmd, sizeof(cmd));
+	else if (sw.n > 0)
+		usage();
+	else if (scheduled || msgid != NULL) {
 		if (long_command(argc, argv, scheduled, msgid, cmd,
 		    sizeof(cmd)) == -1)
 			usage();

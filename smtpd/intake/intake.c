@@ -15,6 +15,7 @@
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
+#include "smtpd/http/status_history.h"
 #include "smtpd/intake/dedup.h"
 #include "smtpd/intake/intake.h"
 #include "smtpd/intake/limits.h"
@@ -22,6 +23,7 @@
 #include "smtpd/policy/policy.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/server.h"
+#include "smtpd/stats/dstats.h"
 
 /* convert - the message as SMS text in tx->sms; 0, or -1 with the refusal */
 static int
@@ -133,9 +135,15 @@ count_refusal(const struct verdict *v)
 static void
 count_accepted(const struct smtp_tx *tx)
 {
+	size_t	 i;
+
 	stats_increment(STAT_MSG_ACCEPTED, 1);
+	status_history_sender(tx->sender, tx->nrcpts);
 	stats_increment(tx->encoding == SMS_UCS2 ? STAT_PARTS_UCS2 :
 	    STAT_PARTS_GSM7, (uint64_t)tx->parts * tx->nrcpts);
+	for (i = 0; i < tx->nrcpts; i++)
+		dstats_accepted(tx->user, tx->sender, tx->rcpts[i].e164,
+		    tx->parts);
 }
 
 /* queued - the queue's answer for a submitted message, handed on */
@@ -187,7 +195,7 @@ enqueue(struct smtp_tx *tx)
 	    .parts = st->layout.parts, .encoding = (uint8_t)st->layout.encoding,
 	    .headers = tx->data.s, .headers_len = hlen,
 	    .raw = tx->data.s, .raw_len = tx->data.len,
-	    .rcpts = qr, .nrcpts = (uint32_t)tx->nrcpts,
+	    .rcpts = qr, .nrcpts = (uint32_t)tx->nrcpts, .user = tx->user,
 	    .priority = (uint8_t)release_priority(tx->data.s, hlen,
 	    st->subject_options.express) };
 	rc = queue_submit(tx->srv->queue, &sub, queued, tx, tx->queue_id);

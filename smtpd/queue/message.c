@@ -96,6 +96,7 @@ fill_copy(const void *arg, struct message *m, struct message_space *sp)
 	m->sender_id = cstr(sp, src->sender_id, 1);
 	m->text = cstr(sp, src->text, 0);
 	m->quiet = cstr(sp, src->quiet, 1);
+	m->user = cstr(sp, src->user, 1);
 	m->headers = message_space_str(sp, src->headers != NULL ?
 	    src->headers : "", src->headers != NULL ? src->headers_len : 0, 0);
 	m->headers_len = src->headers != NULL ? src->headers_len : 0;

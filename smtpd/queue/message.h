@@ -57,6 +57,7 @@ struct message {
 	const struct message_rcpt *rcpts;
 	uint32_t	 nrcpts;
 	uint8_t		 priority;	/* enum sms_priority */
+	const char	*user;		/* the AUTH user; NULL if none */
 };
 
 /*

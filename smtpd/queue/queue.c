@@ -44,18 +44,27 @@
 #include "sms/lib/clock.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
+#include "sms/lib/stats_backend.h"
+#include "smtpd/http/status_history.h"
 #include "sms/transport/callback/callback.h"
 #include "smtpd/queue/queue.h"
 #include "smtpd/queue/report.h"
 #include "smtpd/queue/schedule.h"
 #include "smtpd/queue/spool.h"
 #include "smtpd/envelope.h"
+#include "smtpd/stats/dstats.h"
 
 #define HELD_HORIZON	60	/* seconds: a message due later waits on disk */
 #define LOAD_RETRY	1	/* seconds before a failed read is tried again */
 #define TRIM_AFTER	10000	/* messages: a drain of this many trims malloc */
 
 TAILQ_HEAD(rcptq, qrcpt);
+
+/* the metrics' queue states, what gauge_of() sorts recipients into */
+static const enum stat_id queue_gauges[] = { STAT_QUEUE_QUEUED,
+	STAT_QUEUE_DEFERRED, STAT_QUEUE_SCHEDULED, STAT_QUEUE_HELD,
+	STAT_QUEUE_AWAITING_REPORT };
+#define QUEUE_GAUGES	(sizeof(queue_gauges) / sizeof(queue_gauges[0]))
 
 /* a recipient as the queue schedules it; its status is msg->status[index] */
 struct qrcpt {
@@ -81,6 +90,7 @@ struct qmsg {
 	int			 committed;	/* the 250 was given */
 	int			 owes_dsn;	/* on the queue's owed list */
 	int			 parked;	/* only retries left: not counted */
+	uint32_t		 counted[QUEUE_GAUGES];	/* in the gauges */
 	TAILQ_ENTRY(qmsg)	 entry;
 	TAILQ_ENTRY(qmsg)	 owed;
 	struct hash_entry	 by_id;
@@ -246,12 +256,63 @@ msg_owes_dsn(struct queue *q, struct qmsg *m)
 	event_active(q->bounce_ev, EV_TIMEOUT, 1);
 }
 
+/*
+ * gauge_of - the queue gauge a recipient counts in, -1 for none: deferred
+ * before its first attempt is scheduled (a release time), after it retried
+ */
+static int
+gauge_of(const struct rcpt_status *st)
+{
+	switch (st->state) {
+	case RCPT_QUEUED:
+	case RCPT_SENDING:
+		return 0;
+	case RCPT_DEFERRED:
+		return st->attempts > 0 ? 1 : 2;
+	case RCPT_HELD:
+		return 3;
+	case RCPT_WAITING:
+	case RCPT_DELAY_OWED:
+	case RCPT_DELAYED:
+		return 4;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * msg_recount - m's SMS recipients in the queue gauges (none if gone):
+ * recounted from their states each time the message is touched, and only
+ * the change applied, so a scrape reads gauges instead of walking the
+ * queue, and a missed transition cannot make them drift
+ */
+static void
+msg_recount(struct qmsg *m, bool gone)
+{
+	uint32_t	 now[QUEUE_GAUGES] = { 0 }, i;
+	int		 g;
+
+	if (m->msg->kind != MSG_SMS)
+		return;
+	for (i = 0; !gone && i < m->msg->nrcpts; i++)
+		if ((g = gauge_of(&m->status[i])) >= 0)
+			now[g]++;
+	for (i = 0; i < QUEUE_GAUGES; i++) {
+		if (now[i] > m->counted[i])
+			stats_increment(queue_gauges[i], now[i] - m->counted[i]);
+		else
+			stats_decrement(queue_gauges[i], m->counted[i] - now[i]);
+		m->counted[i] = now[i];
+	}
+}
+
 /* msg_remove - forget a message: lists, lookups, memory */
 static void
 msg_remove(struct queue *q, struct qmsg *m)
 {
 	uint32_t	 i;
 
+	msg_recount(m, true);
 	for (i = 0; i < m->msg->nrcpts; i++) {
 		if (m->rcpts[i].on_ready) {
 			TAILQ_REMOVE(m->rcpts[i].line, &m->rcpts[i], ready);
@@ -582,6 +643,9 @@ rcpt_release(struct queue *q, struct qrcpt *r)
 		return;
 	case HOLD_EXPIRES:
 		rcpt_fail(q, r, "5.4.7", h.why);
+		if (m->msg->kind == MSG_SMS)
+			stats_backend_outcome(NULL,
+			    STATS_OUT_FAILED_QUIET_HOURS);
 		break;
 	case HOLD_WAIT:
 		r->st->state = RCPT_HELD;
@@ -634,8 +698,11 @@ rcpt_fail(struct queue *q, struct qrcpt *r, const char *status, const char *why)
 	if (d->kind == MSG_SMS)
 		stats_increment(strcmp(status, "4.4.7") == 0 ?
 		    STAT_RCPT_EXPIRED : STAT_RCPT_FAILED, 1);
+	dstats_failed(d, r->index, r->st->backend, status);
 	snprintf(r->st->status, sizeof(r->st->status), "%s", status);
 	set_str(&r->st->reason, why, strlen(why));
+	if (d->kind == MSG_SMS)
+		status_history_failure(status, why);
 	switch (schedule_failure_notice(d, r->index)) {
 	case NOTICE_NONE_DSN:
 		log_info("%s dsn undeliverable to=<%s> reason=\"%s\", dropped",
@@ -682,6 +749,7 @@ msg_start(struct queue *q, struct qmsg *m)
 		}
 	}
 	msg_arm_timer(m);
+	msg_recount(m, false);
 	spool_commit(q->spool, NULL, NULL);
 	/* bounced at once (quiet hours past its validity): done from the loop */
 	if (ended)
@@ -755,6 +823,8 @@ rcpt_sent(struct queue *q, struct qrcpt *r, const struct sms_outcome *o)
 	rcpt_set_parts(q, m, r->index, pid, pid != NULL ? strlen(pid) : 0,
 	    o->part_ids, o->npart_ids);
 	set_str(&r->st->reason, NULL, 0);
+	if (r->st->state != RCPT_WAITING)
+		dstats_ended(m->msg, r->index, o->backend, DSTATS_RELAYED);
 	if (r->st->state == RCPT_REPORT_OWED)
 		msg_owes_dsn(q, m);
 	if (r->st->state == RCPT_WAITING)
@@ -783,11 +853,16 @@ rcpt_report_final(struct queue *q, struct qrcpt *r,
 	struct qmsg	*m = r->msg;
 
 	if (v->delivered) {
+		dstats_ended(m->msg, r->index, r->st->backend, DSTATS_DELIVERED);
 		r->st->state = schedule_after_delivered(m->msg, r->index);
+		stats_increment(STAT_RCPT_DELIVERED, 1);
+		stats_backend_outcome(r->st->backend, STATS_OUT_DELIVERED);
 		if (r->st->state == RCPT_REPORT_OWED)
 			msg_owes_dsn(q, m);
-	} else
+	} else {
 		rcpt_fail(q, r, v->status, v->why);
+		stats_backend_outcome(r->st->backend, STATS_OUT_FAILED_REPORT);
+	}
 	journal_state(q, r);
 	msg_arm_timer(m);
 }
@@ -808,6 +883,7 @@ rcpt_wait_end(struct queue *q, struct qrcpt *r, enum wait_end w)
 		    "after %us\"", m->idstr, to, q->conf->reports.delay_after);
 		msg_owes_dsn(q, m);
 	} else {
+		dstats_ended(m->msg, r->index, r->st->backend, DSTATS_RELAYED);
 		r->st->state = schedule_after_delivered(m->msg, r->index);
 		log_info("%s report wait over to=%s last=%s", m->idstr, to,
 		    sms_report_name(r->st->report));
@@ -839,6 +915,29 @@ rcpt_take_early_reports(struct queue *q, struct qmsg *m, uint32_t i)
 		}
 }
 
+/* outcome_of - the metrics' name of a backend's answer, once acted on */
+static enum stats_outcome
+outcome_of(enum sms_result result, enum rcpt_state now)
+{
+	switch (result) {
+	case SMS_SENT:
+		return STATS_OUT_SENT;
+	case SMS_TEMPFAIL:
+		return now == RCPT_FAILED ? STATS_OUT_EXPIRED :
+		    STATS_OUT_DEFERRED_TEMP;
+	case SMS_THROTTLED:
+		return now == RCPT_FAILED ? STATS_OUT_EXPIRED :
+		    STATS_OUT_DEFERRED_THROTTLED;
+	case SMS_BLOCKED:
+		return STATS_OUT_FAILED_BLOCKED;
+	case SMS_BADNUMBER:
+		return STATS_OUT_FAILED_BAD_NUMBER;
+	case SMS_PERMFAIL:
+		break;
+	}
+	return STATS_OUT_FAILED_PERMANENT;
+}
+
 /* delivery_done - the transport's answer */
 static void
 delivery_done(void *arg, const struct sms_outcome *o)
@@ -850,9 +949,11 @@ delivery_done(void *arg, const struct sms_outcome *o)
 
 	m->in_flight--;
 	if (m->msg->kind == MSG_SMS) {
+		uint64_t us = stats_now_us() - r->submitted_us;
+
 		stats_decrement(STAT_BACKEND_IN_FLIGHT, 1);
-		stats_observe(STAT_BACKEND_REQUEST_US,
-		    stats_now_us() - r->submitted_us);
+		stats_observe(STAT_BACKEND_REQUEST_US, us);
+		stats_backend_latency(o->backend, us);
 	}
 	r->st->last_try = now_sec();
 	switch (o->result) {
@@ -882,6 +983,9 @@ delivery_done(void *arg, const struct sms_outcome *o)
 		break;
 	}
 	journal_state(q, r);
+	if (m->msg->kind == MSG_SMS)
+		stats_backend_outcome(o->backend,
+		    outcome_of(o->result, r->st->state));
 	if (o->result == SMS_SENT && m->msg->kind == MSG_SMS) {
 		journal_parts(q, m, r->index);
 		rcpt_take_early_reports(q, m, r->index);
@@ -1000,6 +1104,7 @@ msg_check_done(struct queue *q, struct qmsg *m)
 {
 	uint32_t i;
 
+	msg_recount(m, false);
 	if (m->in_flight > 0 || !m->committed)
 		return;
 	for (i = 0; i < m->msg->nrcpts; i++)
@@ -1009,6 +1114,40 @@ msg_check_done(struct queue *q, struct qmsg *m)
 		log_warnx("%s spool: cannot journal completion", m->idstr);
 	log_info("%s removed", m->idstr);
 	msg_remove(q, m);
+}
+
+/*
+ * count_dsn - a DSN about recipients idx of m is queued: counted once for
+ * each kind of notice it carries
+ */
+static void
+count_dsn(const struct qmsg *m, const uint32_t *idx, size_t n)
+{
+	int	 seen[4] = { 0 };
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		const struct rcpt_status *st = &m->status[idx[i]];
+
+		switch (schedule_dsn_owed(m->msg, idx[i], st->state)) {
+		case DSN_FAILED:
+			seen[0] = 1;
+			break;
+		case DSN_DELAYED:
+			seen[1] = 1;
+			break;
+		case DSN_RELAYED:
+			seen[schedule_report_verdict(st->report,
+			    m->q->conf).delivered ? 2 : 3] = 1;
+			break;
+		case DSN_NONE:
+			break;
+		}
+	}
+	stats_increment(STAT_DSN_FAILED, (uint64_t)seen[0]);
+	stats_increment(STAT_DSN_DELAYED, (uint64_t)seen[1]);
+	stats_increment(STAT_DSN_DELIVERED, (uint64_t)seen[2]);
+	stats_increment(STAT_DSN_RELAYED, (uint64_t)seen[3]);
 }
 
 /* bounce_some - one DSN for up to 64 failed recipients of m; 0 if none left */
@@ -1057,6 +1196,7 @@ bounce_some(struct queue *q, struct qmsg *m)
 	log_info("%s dsn queued as %s to=<%s> nrcpt=%zu", m->idstr,
 	    dsn->idstr, m->msg->sender, n);
 	rcpt_make_ready(q, &dsn->rcpts[0]);
+	count_dsn(m, idx, n);
 	for (i = 0; i < n; i++) {
 		struct qrcpt *r = &m->rcpts[idx[i]];
 
@@ -2038,6 +2178,13 @@ size_t
 queue_size(const struct queue *q)
 {
 	return q->ids.count + q->held.n + q->loading;
+}
+
+/* queue_held - see queue.h */
+size_t
+queue_held(const struct queue *q)
+{
+	return q->held.n;
 }
 
 /* in_flight_total - sends and commits not yet answered */

@@ -159,6 +159,7 @@ str_size(const char *s)
  */
 #define MSG_TAG_PRIORITY	1	/* u8: enum sms_priority */
 #define MSG_TAG_QUIET		2	/* string: the quiet hours rule */
+#define MSG_TAG_USER		3	/* string: the AUTH user */
 #define MSG_TAG_HDR		(1 + 4)
 
 /* msg_tags_size - the bytes of the tagged fields m needs */
@@ -166,7 +167,8 @@ static size_t
 msg_tags_size(const struct message *m)
 {
 	return (m->priority != 0 ? MSG_TAG_HDR + 1 : 0) +
-	    (m->quiet != NULL ? MSG_TAG_HDR + str_size(m->quiet) : 0);
+	    (m->quiet != NULL ? MSG_TAG_HDR + str_size(m->quiet) : 0) +
+	    (m->user != NULL ? MSG_TAG_HDR + str_size(m->user) : 0);
 }
 
 /* msg_size - the payload of a REC_MSG record; more than REC_MAX_LEN if huge */
@@ -228,6 +230,11 @@ rec_put_msg(struct buf *b, uint64_t id, const struct message *m)
 		enc_u8(b, MSG_TAG_QUIET);
 		enc_u32(b, (uint32_t)str_size(m->quiet));
 		enc_str(b, str_of(m->quiet));
+	}
+	if (m->user != NULL) {
+		enc_u8(b, MSG_TAG_USER);
+		enc_u32(b, (uint32_t)str_size(m->user));
+		enc_str(b, str_of(m->user));
 	}
 	rec_end(b, start);
 	return 0;
@@ -445,8 +452,9 @@ dec_tags(struct rd *r, struct message *m, struct message_space *sp)
 		v = (struct rd){ r->p + r->pos, len, 0, 0 };
 		if (tag == MSG_TAG_PRIORITY && len == 1)
 			m->priority = r->p[r->pos];
-		else if (tag == MSG_TAG_QUIET) {
-			m->quiet = dec_cstr(&v, sp, 1);
+		else if (tag == MSG_TAG_QUIET || tag == MSG_TAG_USER) {
+			*(tag == MSG_TAG_QUIET ? &m->quiet : &m->user) =
+			    dec_cstr(&v, sp, 1);
 			if (v.bad || v.pos != len)
 				r->bad = 1;
 		}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sms/lib/log.h"
+#include "sms/lib/stats.h"
 #include "smtpd/policy/ratelimit.h"
 #include "smtpd/smtp/sasl_codec.h"
 #include "smtpd/smtp/session_priv.h"
@@ -48,6 +49,7 @@ too_many_failures(struct session *s)
 	if (ratelimit_failures(s->srv->limits, s->addr, c->auth.failure_window,
 	    ratelimit_now_ms()) < c->auth.max_failures)
 		return 0;
+	stats_increment(STAT_LIMIT_AUTH_FAILURES, 1);
 	reply(s, "421 4.7.0 %s Error: too many failed authentications, try "
 	    "again later", c->hostname);
 	log_info("%016" PRIx64 " smtp disconnected client=%s "

@@ -735,12 +735,14 @@ session_begin(struct session *s)
 	unsigned	 ms = c->smtp.greet_pause_ms;
 
 	s->counted = 1;
-	if (client_enter(s->srv, (struct sockaddr *)&s->ss) == -1)
+	if (client_enter(s->srv, (struct sockaddr *)&s->ss) == -1) {
 		refuse = "too many connections from your address";
-	else if (s->srv->nsessions > c->smtp.max_sessions ||
-	    s->srv->nsessions > s->srv->fd_sessions)
+		stats_increment(STAT_LIMIT_CLIENT_SESSIONS, 1);
+	} else if (s->srv->nsessions > c->smtp.max_sessions ||
+	    s->srv->nsessions > s->srv->fd_sessions) {
 		refuse = "too many connections";
-	else if (s->srv->stopping) {
+		stats_increment(STAT_LIMIT_SESSIONS, 1);
+	} else if (s->srv->stopping) {
 		refuse = "service shutting down";
 		shutting = 1;
 	}

@@ -32,12 +32,15 @@ from quiet import CASES_QUIET  # noqa: E402
 from scheduling import CASES_SCHEDULING  # noqa: E402
 from dedup import CASES_DEDUP  # noqa: E402
 from scale import CASES_SCALE  # noqa: E402
+from stats import CASES_STATS  # noqa: E402
+from metrics import CASES_METRICS  # noqa: E402
+from status_page import CASES_STATUS  # noqa: E402
 from submission import CASES_SUBMISSION  # noqa: E402
 from harness import (CheckFailed, Ctx, Mock, RawSMTP, Sink, Skip, Tap, check,  # noqa: E402
                      format_exc, free_port, make_message, merge, parse_dump, queue_id,
                      send_mail, smtp_client, twilio_backend, wait_dsn, wait_for)
 
-SUITE_BUDGET = 400          # seconds; the whole suite takes about a minute
+SUITE_BUDGET = 900          # seconds: a runaway stops here; about 300 s on 2 idle cores
 NUMBER = "+4917012345678"
 SENDER = "clerk@example.com"
 TWILIO_ERR = {"code": 21211,
@@ -1026,6 +1029,9 @@ CASES += CASES_QUIET
 CASES += CASES_SCHEDULING
 CASES += CASES_DEDUP
 CASES += CASES_SCALE
+CASES += CASES_STATS
+CASES += CASES_METRICS
+CASES += CASES_STATUS
 
 
 def main(argv):

@@ -530,11 +530,19 @@ class Daemon:
                         "log line '%s %s'" % (qid, event))
 
     def ctl(self, *args, timeout=10):
-        p = subprocess.run([self.ctx.env.smsrelayctl, "-f", self.conf_path] + list(args),
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           stdin=subprocess.DEVNULL, timeout=timeout)
-        return p.returncode, p.stdout.decode("utf-8", "replace"), \
-            p.stderr.decode("utf-8", "replace")
+        # the SMTP port takes connections (into its backlog) before the
+        # queue's replay ends; the control socket listens only after it:
+        # while the daemon is up and starting, ask again
+        deadline = time.monotonic() + timeout
+        while True:
+            p = subprocess.run([self.ctx.env.smsrelayctl, "-f", self.conf_path] + list(args),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, timeout=timeout)
+            err = p.stderr.decode("utf-8", "replace")
+            if (p.returncode == 0 or "is smsrelayd running?" not in err or
+                    not self.alive() or time.monotonic() > deadline):
+                return p.returncode, p.stdout.decode("utf-8", "replace"), err
+            time.sleep(0.05)
 
 
 # ---- a small filesystem ---------------------------------------------------

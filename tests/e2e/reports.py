@@ -157,6 +157,15 @@ def c_report_unknown_id(ctx):
 
 # ---- cases that need a backend that reports --------------------------------
 
+def stats_counts(d, what, want):
+    """smsrelayctl stats --csv: the one day's messages, parts, delivered,
+    relayed, failed, expired"""
+    rc, out, err = d.ctl("stats", "--csv", "--by", "backend")
+    rows = [ln.split(",") for ln in out.splitlines()[1:]]
+    got = [int(x) for x in rows[0][1:]] if rc == 0 and len(rows) == 1 else None
+    check(got == want, "stats %s: %r, want %r (%d %r)" % (what, got, want, rc, out + err))
+
+
 def c_outlook_delivered(ctx):
     """NOTIFY=SUCCESS,FAILURE, ENVID, ORCPT, then 'delivered': the DSN says so."""
     d = smsc_daemon(ctx)
@@ -177,6 +186,7 @@ def c_outlook_delivered(ctx):
     field(r, "Remote-MTA", "x-backend; smsc1")
     check(d.log_lines(qid, "delivered"), "no 'delivered' log line for %s" % qid)
     d.wait_log(qid, "removed", 15)
+    stats_counts(d, "delivered", [1, 1, 1, 0, 0, 0])
 
 
 def c_report_after_restart(ctx):
@@ -273,6 +283,7 @@ def c_wait_ends(ctx):
     field(r, "Action", "relayed")
     field(r, "Status", "2.0.0")
     d.wait_log(qid, "removed", 10)
+    stats_counts(d, "relayed when the wait ended", [1, 1, 0, 1, 0, 0])
 
 
 CASES_REPORTS = [

@@ -10,7 +10,8 @@ d.move_clock); no case waits for a release time.
 import os
 import re
 
-from harness import check, send_mail, wait_for
+from harness import check, free_port, send_mail, wait_for
+from metrics import parse, scrape
 from scheduling import SENDER, message, sent_to
 
 LIMIT = 5
@@ -45,7 +46,9 @@ def c_held_in_order(ctx):
     """20 scheduled, active_limit 5: held on disk, listed, one deleted; after a
     restart all due at once: the rest go out once each, in release order."""
     d = ctx.daemon(_clock=True, queue={"active_limit": LIMIT, "lifetime": "1d"},
-                   backend={"max_in_flight": 1})
+                   backend={"max_in_flight": 1},
+                   http={"listen": "127.0.0.1:%d" % free_port()})
+    d.http_port = int(d.conf["http"]["listen"].rsplit(":", 1)[1])
     order = [7, 3, 15, 0, 19, 11, 4, 8, 16, 1, 12, 5, 18, 9, 2, 14, 6, 10, 17, 13]
     numbers = ["+49170444440%02d" % k for k in order]
     qids = schedule(d, numbers, [600 + 10 * k for k in order])
@@ -57,6 +60,8 @@ def c_held_in_order(ctx):
     rc, out, _ = d.ctl("queue")
     check(rc == 0 and "20 of them held in the spool" in out,
           "queue does not say the messages are held in the spool:\n%s" % out)
+    held = parse(scrape(d)).get(("smsrelay_queue_held_messages", frozenset()))
+    check(held == 20, "/metrics: smsrelay_queue_held_messages %r, want 20" % held)
     check(d.stop() == 0, "exit status after SIGTERM")
     d.start()
     check(held_count(d) == 20, "the restart keeps %d messages in the spool, want 20"

@@ -296,8 +296,9 @@ def swaks(ctx, port, *args):
     return run_tool(ctx, cmd, env=dict(os.environ, POSIXLY_CORRECT="1"), what="swaks")
 
 
-NODE_MODULES = ("nodemailer", "smpp")
-NODE_FILES = ("package.json", "package-lock.json", "send.js", "smsc.js", "smsc-selftest.js")
+NODE_MODULES = ("nodemailer", "playwright-core", "smpp")
+NODE_FILES = ("package.json", "package-lock.json", "send.js", "smsc.js", "smsc-selftest.js",
+              "status_page.js")
 
 
 def _node_installed(d):

@@ -204,7 +204,7 @@ test_msg_bytes(void **state)
 	buf_free(&b);
 }
 
-/* quiet hours ride after the recipients, only when a message has them */
+/* quiet hours and the user ride after the recipients, only when set */
 static void
 test_msg_quiet(void **state)
 {
@@ -234,6 +234,18 @@ test_msg_quiet(void **state)
 	assert_non_null(out = rec_get_msg(pl, plen, &id));
 	assert_string_equal(out->quiet, "21:00-08:00,sun");
 	assert_string_equal(out->rcpts[0].to, "+49170");
+	assert_null(out->user);
+	free(out);
+	buf_free(&b);
+	/* the AUTH user (the statistics' key) is one more tagged field */
+	m.user = "clerk";
+	assert_int_equal(rec_put_msg(&b, 7, &m), 0);
+	assert_int_equal(b.len, without + 2 * (1 + 4 + 4) + strlen(m.quiet) +
+	    strlen(m.user));
+	assert_int_equal(rec_frame(b.p, b.len, &type, &pl, &plen, &total), 1);
+	assert_non_null(out = rec_get_msg(pl, plen, &id));
+	assert_string_equal(out->quiet, "21:00-08:00,sun");
+	assert_string_equal(out->user, "clerk");
 	free(out);
 	buf_free(&b);
 }

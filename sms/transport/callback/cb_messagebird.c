@@ -74,14 +74,8 @@ static int
 messagebird_parse(const struct callback_request *r,
     struct callback_report *out, size_t max, const char **why)
 {
-	struct cb_params	 ps = { 0 };
-	int			 n = -1;
-
 	*why = "not a MessageBird status report";
-	if (max > 0 && cb_params_request(&ps, r) == 0)
-		n = cb_report_fields(&ps, &fields, out, why);
-	cb_params_free(&ps);
-	return n;
+	return cb_report_request(r, &fields, out, max, why);
 }
 
 const struct callback_profile cb_messagebird = {

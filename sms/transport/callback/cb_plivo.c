@@ -139,14 +139,8 @@ static int
 plivo_parse(const struct callback_request *r, struct callback_report *out,
     size_t max, const char **why)
 {
-	struct cb_params	 ps = { 0 };
-	int			 n = -1;
-
 	*why = "not a Plivo message status";
-	if (max > 0 && cb_params_request(&ps, r) == 0)
-		n = cb_report_fields(&ps, &fields, out, why);
-	cb_params_free(&ps);
-	return n;
+	return cb_report_request(r, &fields, out, max, why);
 }
 
 const struct callback_profile cb_plivo = {

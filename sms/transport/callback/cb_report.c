@@ -71,3 +71,17 @@ cb_report_fields(const struct cb_params *ps, const struct cb_fields *f,
 	cb_raw(out, f->provider, status, cb_param(ps, f->error));
 	return 1;
 }
+
+/* cb_report_request - see cb_util.h */
+int
+cb_report_request(const struct callback_request *r, const struct cb_fields *f,
+    struct callback_report *out, size_t max, const char **why)
+{
+	struct cb_params	 ps = { 0 };
+	int			 n = -1;
+
+	if (max > 0 && cb_params_request(&ps, r) == 0)
+		n = cb_report_fields(&ps, f, out, why);
+	cb_params_free(&ps);
+	return n;
+}

@@ -100,6 +100,14 @@ struct cb_fields {
  */
 int	 cb_report_fields(const struct cb_params *, const struct cb_fields *,
 	    struct callback_report *, const char **why);
+/*
+ * cb_report_request - the one report of a form or JSON request under f's
+ * names (max 0: none read): 1, or -1 with why left for the caller's text
+ * unless the status is not known
+ */
+int	 cb_report_request(const struct callback_request *,
+	    const struct cb_fields *, struct callback_report *, size_t max,
+	    const char **why);
 
 /* cb_token.c - the path token derived from backend.callback_secret */
 int	 cb_token_verify(const struct callback_request *,

@@ -26,6 +26,7 @@
 #include "sms/transport/route/route_table.h"
 #include "sms/lib/log.h"
 #include "sms/lib/stats.h"
+#include "sms/lib/stats_backend.h"
 
 #define ROUTER_WAITING	1024	/* SMS held beyond what the backends take */
 #define CHILD_MAX_IN_FLIGHT 100000
@@ -44,6 +45,7 @@ struct routed {
 	struct sms		 sms;		/* its strings below */
 	const struct route	*route;
 	size_t			 pos;		/* the route's backend it is at */
+	const char		*tried;		/* last backend to have it */
 	sms_done_cb		 cb;
 	void			*arg;
 	char			 strings[];
@@ -208,8 +210,10 @@ place(struct routed *rt, const char *why)
 		feed(c);
 		return;
 	}
-	finish_fail(rt, SMS_TEMPFAIL, why != NULL ? why :
-	    "every backend of the route is down");
+	/* named for the metrics: the last backend that answered it */
+	finish(rt, &(struct sms_outcome){ .result = SMS_TEMPFAIL,
+	    .reason = why != NULL ? why : "every backend of the route is down",
+	    .backend = rt->tried });
 }
 
 /* arm - wake c's feeding after us microseconds */
@@ -266,6 +270,7 @@ feed(struct child *c)
 			return;
 		}
 		c->in_flight++;
+		rt->tried = c->name;
 		count_parts(c, rt->sms.parts);
 	}
 }
@@ -313,6 +318,9 @@ throttled(struct child *c, struct routed *rt, unsigned retry_after)
 	if (c->paused_until <= now)
 		log_info("backend %s throttled pause=%us%s", c->name, secs,
 		    retry_after > 0 ? " (Retry-After)" : "");
+	/* the time the pause adds, an extension only its new part */
+	stats_backend_throttled(c->name, until - (c->paused_until > now ?
+	    c->paused_until : now));
 	c->paused_until = until;
 }
 
@@ -592,6 +600,10 @@ child_init(struct router *r, struct child *c, const struct conf *conf,
 		snprintf(err, errlen, "backend: out of memory");
 		return -1;
 	}
+	/* before its thread starts: the slot is there when answers come */
+	if (stats_backends_init((const char *const *)&c->name, 1) == -1)
+		log_warnx("backend %s: no room for its metrics; they count "
+		    "as backend=\"%s\"", c->name, STATS_BACKEND_NONE);
 	if ((c->b = backend_on_thread(conf, bc, base, why, sizeof(why))) ==
 	    NULL) {
 		snprintf(err, errlen, "backend %s: %s", c->name, why);
