@@ -173,15 +173,21 @@ by_key(const void *a, const void *b)
 	return strcmp(x->country, y->country);
 }
 
-/* csv_field - s as one CSV field (RFC 4180): quoted when it must be */
+/*
+ * csv_field - s as one CSV field (RFC 4180): quoted when it must be. A
+ * spreadsheet runs a cell that starts with = + - @ as a formula, and a
+ * sender's domain is the sender's choice: such a cell gets a leading '
+ */
 static void
 csv_field(struct evbuffer *out, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	int	 formula = s[0] != '\0' && strchr("=+-@\t", s[0]) != NULL;
+
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
 		evbuffer_add_printf(out, "%s", s);
 		return;
 	}
-	evbuffer_add(out, "\"", 1);
+	evbuffer_add(out, formula ? "\"'" : "\"", formula ? 2 : 1);
 	for (; *s != '\0'; s++)
 		evbuffer_add_printf(out, *s == '"' ? "\"\"" : "%c", *s);
 	evbuffer_add(out, "\"", 1);

@@ -312,6 +312,28 @@ test_view(void **state)
 	dstats_table_free(t);
 }
 
+/* a spreadsheet must not run a sender's domain as a formula */
+static void
+test_csv_formula(void **state)
+{
+	struct dstats_table *t = dstats_table_new(16);
+	char	*s;
+
+	(void)state;
+	assert_non_null(t);
+	add(t, D0, "", "=HYPERLINK(\"x\")", "degw", "DE", DSTATS_MESSAGES, 1);
+	add(t, D0, "", "@sum", "degw", "DE", DSTATS_MESSAGES, 1);
+	add(t, D0, "", "example.com", "degw", "DE", DSTATS_MESSAGES, 1);
+	s = view(t, " --by domain --csv");
+	assert_string_equal(s, "ok\n"
+	    "domain,messages,parts,delivered,relayed,failed,expired\n"
+	    "\"'=HYPERLINK(\"\"x\"\")\",1,0,0,0,0,0\n"
+	    "\"'@sum\",1,0,0,0,0,0\n"
+	    "example.com,1,0,0,0,0,0\n");
+	free(s);
+	dstats_table_free(t);
+}
+
 static void
 test_query(void **state)
 {
@@ -403,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_file_bad_row),
 		cmocka_unit_test(test_file_disk),
 		cmocka_unit_test(test_view),
+		cmocka_unit_test(test_csv_formula),
 		cmocka_unit_test(test_query),
 		cmocka_unit_test(test_cost),
 	};
