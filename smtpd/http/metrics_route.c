@@ -168,7 +168,7 @@ metrics_text(struct buf *b, struct queue *q)
 	prom_family(b, "smsrelay_queue_held_messages", "gauge",
 	    "scheduled messages kept on disk until due (queue.active_limit)");
 	prom_sample(b, "smsrelay_queue_held_messages", "", NULL,
-	    (int64_t)queue_held(q));
+	    (int64_t)queue_held_count(q));
 }
 
 static void	metrics_send(struct evhttp_request *, void *);

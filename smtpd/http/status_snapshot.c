@@ -85,7 +85,7 @@ walk_queue(struct status_snapshot *s, struct queue *q)
 	uint32_t		 i;
 	int			 c, first;
 
-	s->held = queue_held(q);
+	s->held = queue_held_count(q);
 	queue_iter_start(q, &it);
 	while (queue_iter_next(&it, &v)) {
 		if (s->messages == STATUS_WALK_MAX) {

@@ -2180,13 +2180,6 @@ queue_size(const struct queue *q)
 	return q->ids.count + q->held.n + q->loading;
 }
 
-/* queue_held - see queue.h */
-size_t
-queue_held(const struct queue *q)
-{
-	return q->held.n;
-}
-
 /* in_flight_total - sends and commits not yet answered */
 static size_t
 in_flight_total(struct queue *q)

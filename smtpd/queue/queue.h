@@ -31,8 +31,6 @@ int		 queue_submit(struct queue *, const struct message *, queue_accept_cb,
 void		 queue_flush(struct queue *);
 int		 queue_delete(struct queue *, const char *idstr);
 size_t		 queue_size(const struct queue *);
-/* queue_held - messages scheduled for later and kept on disk as stubs */
-size_t		 queue_held(const struct queue *);
 /* queue_backends - up to max states of the SMS backends (see backend.h) */
 size_t		 queue_backends(struct queue *, struct backend_status *,
 		    size_t max);
