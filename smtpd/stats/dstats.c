@@ -320,6 +320,8 @@ dstats_start(struct event_base *base, const struct conf *c, char *err,
 		    "the writer thread");
 		return start_failed();
 	}
+	/* top -H, the bench's CPU per thread, say what it is */
+	pthread_setname_np(ds.thread, "stats-io");
 	prune();
 	ds.on = true;
 	return 0;
