@@ -107,7 +107,7 @@ holdable(int64_t release)
 	return release >= 0 && release <= (int64_t)UINT32_MAX;
 }
 
-struct spool_loc
+static struct spool_loc
 stub_loc(const struct held_stub *s)
 {
 	return (struct spool_loc){ s->seg, s->off, s->len };
@@ -301,6 +301,19 @@ held_relocate(struct queue *q, uint32_t seg)
 		s->seg = loc.seg;
 		s->off = (uint32_t)loc.off;
 		s->len = loc.len;
+	}
+}
+
+/* held_pin - the held messages' records keep their segments (at start) */
+void
+held_pin(struct queue *q)
+{
+	struct spool_loc loc;
+	size_t		 i;
+
+	for (i = 0; i < q->held.n; i++) {
+		loc = stub_loc(held_at(&q->held, i));
+		spool_pin(q->spool, &loc);
 	}
 }
 

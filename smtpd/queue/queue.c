@@ -1370,9 +1370,7 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 {
 	struct queue	*q;
 	struct spool_replay rp;
-	struct spool_loc loc;
 	struct qmsg	*m;
-	size_t		 i;
 	int		 kind;
 
 	if ((q = calloc(1, sizeof(*q))) == NULL) {
@@ -1409,10 +1407,7 @@ queue_new(struct event_base *base, const struct conf *conf, char *err,
 	backend_set_reporter(q->transport[MSG_SMS], backend_reported, q);
 	TAILQ_FOREACH(m, &q->msgs, entry)
 		spool_pin(q->spool, &m->loc);
-	for (i = 0; i < q->held.n; i++) {
-		loc = stub_loc(held_at(&q->held, i));
-		spool_pin(q->spool, &loc);
-	}
+	held_pin(q);
 	spool_set_min_free(q->spool, conf->queue.min_free);
 	if (spool_start(q->spool, err, errlen) == -1)
 		goto fail;

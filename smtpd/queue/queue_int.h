@@ -100,8 +100,6 @@ void		 check_drained(struct queue *);
 /* active_set.c: the bound on them, and the messages held on disk */
 void		 note_size(struct queue *);
 void		 queue_trim(evutil_socket_t, short, void *);
-/* stub_loc - where a stub's REC_MSG record is in the spool */
-struct spool_loc stub_loc(const struct held_stub *);
 int		 msg_hold(struct queue *, struct qmsg *);
 void		 msg_park(struct qmsg *);
 void		 held_arm(struct queue *);
@@ -109,6 +107,7 @@ void		 held_due(evutil_socket_t, short, void *);
 struct held_stub *held_find_idstr(const struct queue *, const char *);
 int		 held_delete(struct queue *, const char *);
 void		 held_relocate(struct queue *, uint32_t);
+void		 held_pin(struct queue *);
 void		 peek_clear(struct queue *);
 int		 held_view(struct queue *, const struct held_stub *,
 		    struct queue_view *);
