@@ -8,7 +8,7 @@ import time
 
 from callbacks import call
 from harness import check, free_port, make_message, send_mail, wait_for
-from metrics import parse, scrape
+from metrics import parse, promtool_check, scrape
 from smsc import Smsc
 
 SENDER = "clerk@example.com"
@@ -299,6 +299,7 @@ def c_link(ctx):
     check(link_gauges(d) == {"bound": 1, "binding": 0, "unbound": 0},
           "gauges %r" % link_gauges(d))
     check(link_gauges(d, "web") == {}, "HTTP backend has link gauges")
+    promtool_check(ctx, scrape(d))
     b = status_backend(d)
     check(b["link"] == "bound" and b["link_reason"] == "" and b["link_since"] > 0,
           "status.json %r" % b)
