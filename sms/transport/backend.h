@@ -11,6 +11,7 @@
 #include <event2/event.h>
 
 #include "conf/conf.h"
+#include "sms/transport/backend_link.h"
 
 struct sms {
 	const char	*ref;		/* queue id + recipient index: client reference */
@@ -159,6 +160,7 @@ struct backend_status {
 	unsigned		 rate;		/* configured parts/s; 0: none */
 	unsigned		 parts_minute;	/* parts sent in the last minute */
 	unsigned		 failures;	/* temporary failures in a row */
+	struct backend_link_view link;		/* the session, if it has one */
 };
 
 /* backend_state_name - "up", "down", ... */
@@ -185,6 +187,8 @@ struct backend_ops {
 			    void *arg);
 	/* optional: a wrapper hears whether inbound messages are wanted */
 	void		(*inbound_set)(struct backend *, int on);
+	/* keeps a session (SMPP): publishes its state through backend.link */
+	int		 has_link;
 };
 
 struct submission;
@@ -199,6 +203,12 @@ struct backend {
 	void			*report_arg;
 	sms_inbound_cb		 inbound_cb;	/* subscribers' messages */
 	void			*inbound_arg;
+	/*
+	 * the session's state, or NULL if none: owned by the thread wrapper
+	 * (backend_thread.c), set in both it and its inner backend before the
+	 * thread starts; the inner one writes, the router reads
+	 */
+	struct backend_link	*link;
 };
 
 /*

@@ -59,6 +59,7 @@ struct threaded {
 	int			 running;
 	int			 reporting;	/* someone listens for reports */
 	int			 inbound;	/* and for messages */
+	struct backend_link	 link;	/* inner writes it, b's readers read */
 };
 
 /* ---- the thread ---- */
@@ -345,6 +346,11 @@ backend_thread_new(struct backend *inner, struct event_base *tbase,
 	/* set before the thread starts; it calls it on tbase */
 	backend_set_reporter(inner, thread_report, t);
 	backend_set_inbound(inner, thread_inbound, t);
+	if (inner->ops->has_link) {
+		/* pthread_create orders this before the thread's stores */
+		backend_link_init(&t->link, BACKEND_LINK_BINDING);
+		inner->link = t->b.link = &t->link;
+	}
 	atomic_init(&t->quit, 0);
 	/* the results are watched only while jobs are out */
 	if ((t->inbox = mailbox_new(tbase, thread_fed, job_discard, t)) == NULL ||

@@ -1,6 +1,7 @@
 /*
  * backend_view.c - the backends as the administrator reads them: up, down
- * or throttled until when, probing; in flight, waiting, rate, failures.
+ * or throttled until when, probing; whether its session is bound and since
+ * when; in flight, waiting, rate, failures.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,21 +36,22 @@ void
 ctl_backends(struct queue *q, int64_t now, struct evbuffer *out)
 {
 	struct backend_status	 st[MAX_BACKENDS];
-	char			 state[80], rate[16];
+	char			 state[80], link[96], rate[16];
 	size_t			 i, n;
 
 	n = queue_backends(q, st, MAX_BACKENDS);
-	evbuffer_add_printf(out, "%-16s %-7s %-45s %9s %8s %7s %9s %8s\n",
-	    "NAME", "TYPE", "STATE", "IN-FLIGHT", "WAITING", "RATE",
-	    "PARTS/MIN", "FAILURES");
+	evbuffer_add_printf(out, "%-16s %-7s %-45s %-40s %9s %8s %7s %9s "
+	    "%8s\n", "NAME", "TYPE", "STATE", "LINK", "IN-FLIGHT", "WAITING",
+	    "RATE", "PARTS/MIN", "FAILURES");
 	for (i = 0; i < n; i++) {
 		state_text(&st[i], now, state, sizeof(state));
+		backend_link_text(&st[i].link, now, link, sizeof(link));
 		if (st[i].rate > 0)
 			snprintf(rate, sizeof(rate), "%u/s", st[i].rate);
 		else
 			snprintf(rate, sizeof(rate), "-");
-		evbuffer_add_printf(out, "%-16s %-7s %-45s %9zu %8zu %7s %9u "
-		    "%8u\n", st[i].name, st[i].type, state, st[i].in_flight,
-		    st[i].waiting, rate, st[i].parts_minute, st[i].failures);
+		evbuffer_add_printf(out, "%-16s %-7s %-45s %-40s %9zu %8zu %7s "
+		    "%9u %8u\n", st[i].name, st[i].type, state, link,
+		    st[i].in_flight, st[i].waiting, rate, st[i].parts_minute, st[i].failures);
 	}
 }

@@ -107,6 +107,34 @@ backend_slots(struct buf *b)
 	}
 }
 
+/*
+ * backend_links - 1 for the link state of each backend with a session
+ * (SMPP), 0 for the others; backends without one have no sample
+ */
+static void
+backend_links(struct buf *b, const struct backend_status *st, size_t n)
+{
+	struct prom_label	 lv[2] = { { "backend", NULL },
+	    { "state", NULL } };
+	struct prom_labels	 l = { NULL, lv, 2 };
+	static const enum backend_link_state states[] = {
+	    BACKEND_LINK_BINDING, BACKEND_LINK_BOUND, BACKEND_LINK_UNBOUND };
+	size_t			 i, k;
+
+	prom_family(b, "smsrelay_backend_link", "gauge",
+	    "1 for the state of each backend's SMSC session, 0 for the others");
+	for (i = 0; i < n; i++) {
+		if (st[i].link.state == BACKEND_LINK_NONE)
+			continue;
+		for (k = 0; k < sizeof(states) / sizeof(states[0]); k++) {
+			lv[0].value = st[i].name;
+			lv[1].value = backend_link_name(states[k]);
+			prom_sample(b, "smsrelay_backend_link", "", &l,
+			    st[i].link.state == states[k]);
+		}
+	}
+}
+
 /* backend_states - what the router says of each backend now */
 static void
 backend_states(struct buf *b, struct queue *q)
@@ -148,6 +176,7 @@ backend_states(struct buf *b, struct queue *q)
 			prom_sample(b, "smsrelay_backend_state", "", &l,
 			    st[i].state == states[k]);
 		}
+	backend_links(b, st, n);
 	free(st);
 }
 

@@ -179,9 +179,10 @@ failures_table(struct evbuffer *out, const struct status_snapshot *s)
 }
 
 static int
-backend_row(struct evbuffer *out, const struct backend_status *b)
+backend_row(struct evbuffer *out, const struct backend_status *b,
+    int64_t now)
 {
-	char	 at[DATETIME_UTC_LEN + 1];
+	char	 at[DATETIME_UTC_LEN + 1], link[96];
 	int	 rc = 0;
 
 	rc |= evbuffer_add_printf(out, "<tr>") < 0;
@@ -191,6 +192,10 @@ backend_row(struct evbuffer *out, const struct backend_status *b)
 	    backend_state_name(b->state), backend_state_name(b->state)) < 0;
 	rc |= td(out, b->state == BACKEND_DOWN || b->state ==
 	    BACKEND_THROTTLED ? when(b->until, at) : "-");
+	backend_link_text(&b->link, now, link, sizeof(link));
+	rc |= evbuffer_add_printf(out, "<td class=\"link-%s\">",
+	    backend_link_name(b->link.state)) < 0;
+	rc |= evbuffer_add_printf(out, "%s</td>", link) < 0;
 	rc |= tdn(out, b->in_flight);
 	rc |= tdn(out, b->waiting);
 	rc |= tdn(out, b->rate);
@@ -209,10 +214,10 @@ backends_table(struct evbuffer *out, const struct status_snapshot *s)
 
 	rc |= evbuffer_add_printf(out, "<h2>Backends</h2><table id=\"backends\">"
 	    "<tr><th>Name</th><th>Type</th><th>State</th><th>Until</th>"
-	    "<th>In flight</th><th>Waiting</th><th>Rate (parts/s)</th>"
+	    "<th>Link</th><th>In flight</th><th>Waiting</th><th>Rate (parts/s)</th>"
 	    "<th>Parts last minute</th><th>Failures in a row</th></tr>") < 0;
 	for (i = 0; i < s->nbackends; i++)
-		rc |= backend_row(out, &s->backends[i]);
+		rc |= backend_row(out, &s->backends[i], s->now);
 	rc |= evbuffer_add_printf(out, "</table><p id=\"latency\">Backend "
 	    "answers: %" PRIu64 ", mean %" PRIu64 " ms, median &le; %" PRIu64
 	    " ms, 95%% &le; %" PRIu64 " ms.</p>", l->count,

@@ -103,9 +103,15 @@ history_json(const struct status_snapshot *s)
 static json_t *
 backend_json(const struct backend_status *b)
 {
-	return json_pack("{s:o, s:o, s:s, s:I, s:I, s:I, s:I, s:I, s:I}",
-	    "name", text(b->name), "type", text(b->type),
+	char	 why[64];
+
+	/* link: "-" for a backend without a session, since then 0 */
+	backend_link_reason(&b->link, why, sizeof(why));
+	return json_pack("{s:o, s:o, s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:I, "
+	    "s:I, s:I}", "name", text(b->name), "type", text(b->type),
 	    "state", backend_state_name(b->state),
+	    "link", backend_link_name(b->link.state),
+	    "link_since", (json_int_t)b->link.since, "link_reason", why,
 	    "until", (json_int_t)b->until,
 	    "in_flight", (json_int_t)b->in_flight,
 	    "waiting", (json_int_t)b->waiting,

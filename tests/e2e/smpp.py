@@ -2,10 +2,13 @@
 # (smsc.py, node/smsc.js): binds, texts, throttling, errors, receipts, TLS.
 """CASES_SMPP: (name, fn, needs) like e2e.CASES; each fn takes a Ctx."""
 
+import json
 import re
 import time
 
+from callbacks import call
 from harness import check, free_port, make_message, send_mail, wait_for
+from metrics import parse, promtool_check, scrape
 from smsc import Smsc
 
 SENDER = "clerk@example.com"
@@ -246,14 +249,90 @@ def c_tls(ctx):
     check(not smsc.state()["binds"], "bound without a trusted certificate")
 
 
+def with_http(ctx, backends, **top):
+    """smsrelayd with these backends and its HTTP listener (/metrics, /status)."""
+    port = free_port()
+    d = ctx.daemon(backend=None, backends=backends,
+                   http={"listen": "127.0.0.1:%d" % port,
+                         "public_url": "http://127.0.0.1:%d" % port}, **top)
+    d.http_port = port
+    wait_for(lambda: d.log_lines(event="listening"), 5, "the http listener")
+    return d
+
+
+def link_of(d, name="smsc"):
+    """The LINK column of smsrelayctl backends for backend name."""
+    rc, out, err = d.ctl("backends")
+    check(rc == 0, "smsrelayctl backends exit %d: %s" % (rc, err))
+    head = out.splitlines()[0]
+    start_col, end_col = head.index("LINK"), head.index("IN-FLIGHT")
+    for ln in out.splitlines()[1:]:
+        if ln.split()[0] == name:
+            return ln[start_col:end_col].strip()
+    check(False, "no backend %s in %r" % (name, out))
+    return None
+
+
+def link_gauges(d, name="smsc"):
+    """{state: value} of smsrelay_backend_link for backend name."""
+    samples = parse(scrape(d))
+    return {dict(labels)["state"]: v for (metric, labels), v in samples.items()
+            if metric == "smsrelay_backend_link" and dict(labels)["backend"] == name}
+
+
+def status_backend(d, name="smsc"):
+    status, body = call(d, "GET", "http://127.0.0.1:%d/status.json" % d.http_port)
+    check(status == 200, "GET /status.json: %d" % status)
+    return [b for b in json.loads(body)["backends"] if b["name"] == name][0]
+
+
+def c_link(ctx):
+    """Link state: bound after start; the SMSC drops it -> unbound, then bound again."""
+    smsc = Smsc(ctx=ctx)
+    http = {"name": "web", "type": "http", "profile": "generic",
+            "url": ctx.mock.url("/sms"), "timeout": "10s"}
+    d = with_http(ctx, [smpp_backend(smsc), http],
+                  routes=[{"backends": ["smsc", "web"]}])
+    wait_for(lambda: link_of(d).startswith("bound "), 10, "bound in smsrelayctl")
+    check(re.fullmatch(r"bound \d+s", link_of(d)), "link %r" % link_of(d))
+    check(link_of(d, "web") == "-", "an HTTP backend has a link: %r" % link_of(d, "web"))
+    check(link_gauges(d) == {"bound": 1, "binding": 0, "unbound": 0},
+          "gauges %r" % link_gauges(d))
+    check(link_gauges(d, "web") == {}, "HTTP backend has link gauges")
+    promtool_check(ctx, scrape(d))
+    b = status_backend(d)
+    check(b["link"] == "bound" and b["link_reason"] == "" and b["link_since"] > 0,
+          "status.json %r" % b)
+    check(status_backend(d, "web")["link"] == "-", "status.json of web")
+    status, page = call(d, "GET", "http://127.0.0.1:%d/status" % d.http_port)
+    check(status == 200 and '<td class="link-bound">bound ' in page, "status page link")
+    # the SMSC drops the session on the next submit and refuses the rebind
+    smsc.mode(drop_after=1, refuse_bind=0x08)
+    send(d, DE, "Drop", "Session lost")
+    wait_for(lambda: link_of(d).startswith("unbound "), 10, "unbound in smsrelayctl")
+    wait_for(lambda: "bind refused ESME_RSYSERR" in link_of(d), 10,
+             "the refusal as the reason: %r" % link_of(d))
+    check(link_gauges(d) == {"bound": 0, "binding": 0, "unbound": 1},
+          "gauges %r" % link_gauges(d))
+    b = status_backend(d)
+    check(b["link"] == "unbound" and b["link_reason"] == "bind refused ESME_RSYSERR",
+          "status.json %r" % b)
+    smsc.mode(refuse_bind=0)
+    wait_for(lambda: link_of(d).startswith("bound "), 10, "bound again")
+    check(link_gauges(d)["bound"] == 1, "gauges %r" % link_gauges(d))
+
+
 def c_bind_refused(ctx):
-    """A wrong password: the cause logged, the SMS deferred, sent once it is right."""
+    """A wrong password: the cause logged and shown, the SMS deferred, sent once it is right."""
     smsc = Smsc(ctx=ctx, system_id=SYSTEM_ID, password=PASSWORD)
-    d = ctx.daemon(backend=None, backends=[smpp_backend(smsc, password="wrong",
-                                                        down_after=0)])
+    d = with_http(ctx, [smpp_backend(smsc, password="wrong", down_after=0)])
     qid = send(d, DE, "Pw", "Wrong password")
     wait_for(lambda: re.search(r"bind failed system_id=relay status=ESME_RINVPASWD "
                                r"\(wrong password\)", d.log()), 10, "the bind failure in the log")
+    link = link_of(d)
+    check(re.fullmatch(r"unbound \d+s: bind refused ESME_RINVPASWD", link), "link %r" % link)
+    check(link_gauges(d) == {"bound": 0, "binding": 0, "unbound": 1},
+          "gauges %r" % link_gauges(d))
     d.wait_log(qid, "deferred", 15)
     check(not smsc.state()["submits"], "submitted without a bind")
     d.stop()
@@ -306,7 +385,9 @@ CASES_SMPP = [
     ("smpp: receipts tlv/text, ids same/dec/pad reach the queue", c_receipts, None),
     ("smpp: transmitter_receiver binds twice", c_txrx, None),
     ("smpp: smpps with a checked certificate", c_tls, None),
-    ("smpp: wrong password -> logged, deferred, sent once right", c_bind_refused, None),
+    ("smpp: wrong password -> logged, shown unbound, deferred, sent once right",
+     c_bind_refused, None),
+    ("smpp: link bound after start, unbound when dropped, bound again", c_link, None),
     ("smpp: SMSC refuses the bind -> failover to HTTP", c_failover, None),
     ("smpp: SMSC down -> failover to HTTP", c_smsc_down, None),
 ]

@@ -532,6 +532,7 @@ router_status(struct backend *b, struct backend_status *st, size_t max)
 		st[i].rate = c->rate;
 		st[i].parts_minute = parts_minute(c);
 		st[i].failures = c->breaker.failures;
+		backend_link_read(c->b->link, &st[i].link);
 	}
 	return i;
 }

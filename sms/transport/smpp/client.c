@@ -578,8 +578,21 @@ on_bound(void *arg, struct smpp_session *s)
 
 	if (s == c->tx) {
 		c->unbound_since = 0;
+		if (c->b.link != NULL)
+			backend_link_bound(c->b.link);
 		pump(c);
 	}
+}
+
+/* on_unbound - tx is not bound: the views say why */
+static void
+on_unbound(void *arg, struct smpp_session *s, enum backend_link_why how,
+    uint32_t status)
+{
+	struct smpp_client	*c = arg;
+
+	if (s == c->tx && c->b.link != NULL)
+		backend_link_unbound(c->b.link, how, status);
 }
 
 /*
@@ -624,7 +637,7 @@ on_closed(void *arg, struct smpp_session *s)
 
 static const struct smpp_session_ops session_ops = {
 	.bound = on_bound, .pdu = on_pdu, .down = on_down,
-	.closed = on_closed,
+	.closed = on_closed, .unbound = on_unbound,
 };
 
 /* ---- deadlines ---- */
@@ -794,7 +807,7 @@ smpp_free(struct backend *b)
 
 static const struct backend_ops smpp_ops = {
 	.name = "smpp", .submit = smpp_submit, .free = smpp_free,
-	.close = smpp_close, .reports = 1,
+	.close = smpp_close, .reports = 1, .has_link = 1,
 };
 
 /* sessions_new - one transceiver, or a transmitter and a receiver */

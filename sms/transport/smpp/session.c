@@ -63,6 +63,8 @@ struct smpp_session {
 	unsigned			 backoff;	/* seconds */
 	int				 closing_wanted;
 	int				 broken;	/* a write failed */
+	int				 refused;	/* the bind, bind_status */
+	uint32_t			 bind_status;
 };
 
 static void	drop(struct smpp_session *, const char *why);
@@ -164,11 +166,26 @@ close_conn(struct smpp_session *s)
  * drop - the connection ends (why says how): the owner hears of it if it
  * was bound; then reconnect later, or report closed if closing
  */
+/* lost_how - what the owner hears of a connection ending in state st */
+static enum backend_link_why
+lost_how(const struct smpp_session *s, enum sess_state st)
+{
+	switch (st) {
+	case SESS_CONNECTING:
+		return LINK_WHY_CONNECT;
+	case SESS_BINDING:
+		return s->refused ? LINK_WHY_REFUSED : LINK_WHY_UNANSWERED;
+	default:
+		return LINK_WHY_LOST;
+	}
+}
+
 static void
 drop(struct smpp_session *s, const char *why)
 {
-	int	 was_bound = s->state == SESS_BOUND ||
-	    s->state == SESS_UNBINDING;
+	enum sess_state	 was = s->state;
+	int		 was_bound = was == SESS_BOUND ||
+	    was == SESS_UNBINDING;
 
 	close_conn(s);
 	if (s->closing_wanted) {
@@ -182,6 +199,10 @@ drop(struct smpp_session *s, const char *why)
 	}
 	if (was_bound)
 		s->ops->down(s->arg, s, why);
+	if (!s->closing_wanted && s->ops->unbound != NULL)
+		s->ops->unbound(s->arg, s, lost_how(s, was), s->refused ?
+		    s->bind_status : 0);
+	s->refused = 0;
 }
 
 /* send_bind - the bind of this session, as configured */
@@ -223,6 +244,8 @@ bind_answered(struct smpp_session *s, const struct smpp_pdu *p)
 	    s->peer->name, s->label, s->peer->conf->system_id,
 	    smpp_status_name(p->command_status),
 	    smpp_bind_failure(p->command_status));
+	s->refused = 1;
+	s->bind_status = p->command_status;
 	drop(s, "bind refused");
 }
 

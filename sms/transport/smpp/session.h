@@ -12,6 +12,7 @@
 #include <openssl/ssl.h>
 
 #include "conf/conf.h"
+#include "sms/transport/backend_link.h"
 #include "sms/transport/smpp/pdu.h"
 
 struct smpp_session;
@@ -21,7 +22,9 @@ struct smpp_session;
  * submit_sm_resp, generic_nack, deliver_sm or data_sm (valid during the
  * call only; the owner answers a deliver_sm or data_sm itself). down: the
  * session was bound and is lost; requests without their response will
- * never get one. closed: smpp_session_close is complete. The owner may
+ * never get one. unbound (optional): a connect or bind failed or a bound
+ * session was lost, how says which (status: the SMSC's refusal of the
+ * bind); not while closing. closed: smpp_session_close is complete. The owner may
  * call any function of the session from these, smpp_session_free only
  * from closed.
  */
@@ -31,6 +34,8 @@ struct smpp_session_ops {
 		    const struct smpp_pdu *);
 	void	(*down)(void *arg, struct smpp_session *, const char *why);
 	void	(*closed)(void *arg, struct smpp_session *);
+	void	(*unbound)(void *arg, struct smpp_session *,
+		    enum backend_link_why how, uint32_t status);
 };
 
 /* where and how to connect, shared by a client's sessions */
