@@ -77,6 +77,14 @@ http_reply(struct evhttp_request *req, int status, const char *text)
 	evbuffer_free(body);
 }
 
+/* http_send_ok - see http_listener.h */
+void
+http_send_ok(struct evhttp_request *req, struct evbuffer *body)
+{
+	evhttp_send_reply(req, 200, "OK",
+	    evhttp_request_get_command(req) == EVHTTP_REQ_HEAD ? NULL : body);
+}
+
 /* http_peer - see http_listener.h */
 const char *
 http_peer(struct evhttp_request *req, char *buf, size_t len)

@@ -44,6 +44,11 @@ void		 http_listener_free(struct http_listener *);
  * memory runs out, the status alone
  */
 void		 http_reply(struct evhttp_request *, int status, const char *text);
+/*
+ * http_send_ok - 200 with body (its headers set by the caller); to HEAD
+ * the headers alone, which evhttp leaves to its caller
+ */
+void		 http_send_ok(struct evhttp_request *, struct evbuffer *body);
 /* http_peer - "address:port" of the client, for logs */
 const char	*http_peer(struct evhttp_request *, char *buf, size_t len);
 

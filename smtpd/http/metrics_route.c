@@ -227,7 +227,6 @@ metrics_send(struct evhttp_request *req, void *arg)
 	struct metrics_route	*mr = arg;
 	struct evbuffer		*out;
 	struct buf		 b = { 0 };
-	enum evhttp_cmd_type	 cmd = evhttp_request_get_command(req);
 
 	metrics_text(&b, mr->queue);
 	if (b.failed || (out = evbuffer_new()) == NULL) {
@@ -244,8 +243,7 @@ metrics_send(struct evhttp_request *req, void *arg)
 		return;
 	}
 	buf_free(&b);
-	/* HEAD: the headers GET would have, and no body */
-	evhttp_send_reply(req, 200, "OK", cmd == EVHTTP_REQ_HEAD ? NULL : out);
+	http_send_ok(req, out);
 	evbuffer_free(out);
 }
 

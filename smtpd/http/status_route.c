@@ -67,7 +67,7 @@ send_page(struct evhttp_request *req, struct evbuffer *body, int failed,
 		http_reply(req, 500, "Internal Server Error");
 		return;
 	}
-	evhttp_send_reply(req, 200, "OK", body);
+	http_send_ok(req, body);
 }
 
 /* serve_json - /status.json, once access is granted */

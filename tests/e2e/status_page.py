@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from callbacks import call, daemon_with_http, report_of, sent_sms  # noqa: E402
 from harness import check, make_message, send_mail, wait_for  # noqa: E402
+from metrics import raw_get  # noqa: E402
 from tlsutil import SERVER_NAME, client_context, make_cert, make_users_file, node_dir  # noqa: E402
 
 NUMBER = "+4917012345678"
@@ -251,6 +252,13 @@ def c_loopback_only(ctx):
     d = daemon_with_http(ctx, "generic")
     status, _ = call(d, "GET", "/status.json")
     check(status == 200, "from 127.0.0.1 -> %d" % status)
+    # HEAD: the headers, and no content (RFC 9110 9.3.2), which a client
+    # on a kept-alive connection would read as its next response
+    for path in ("/status", "/status.json"):
+        status, data = raw_get("127.0.0.1", d.http_port, "HEAD", path)
+        check(status == 200 and data.endswith(b"\r\n\r\n"),
+              "HEAD %s: %d with %d bytes after the headers" %
+              (path, status, len(data.split(b"\r\n\r\n", 1)[1])))
     if addr is None:
         ctx.note("no non-loopback address on this host: the 403 is not tested")
     else:
