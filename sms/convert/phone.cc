@@ -3,6 +3,7 @@
  * number's verdict, type and region for C callers, no exception escaping.
  */
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <string>
 
@@ -190,19 +191,67 @@ check(const char *e164, struct phone_info *info)
 
 } /* namespace */
 
+/*
+ * The verdicts of recent numbers, per thread. One recipient is checked at
+ * RCPT, again for its statistics row when accepted and when it ends, and
+ * for its time zone under quiet hours: the library's pattern walk ran for
+ * each. A number's verdict never changes (the metadata is built in), so a
+ * small direct-mapped table answers the repeats; a clash only evicts.
+ */
+#define MEMO_SLOTS	1024
+#define MEMO_NUMBER_MAX	24	/* "+" and up to 3 + 17 digits, NUL */
+
+struct memo {
+	char			 number[MEMO_NUMBER_MAX];	/* "" when empty */
+	struct phone_info	 info;
+	int			 rc;
+};
+
+namespace {
+thread_local struct memo memo_table[MEMO_SLOTS];
+
+/* memo_slot - e164's place in this thread's table; NULL if too long */
+struct memo *
+memo_slot(const char *e164)
+{
+	uint32_t	 h = 2166136261u;	/* FNV-1a */
+	size_t		 i;
+
+	for (i = 0; e164[i] != '\0'; i++) {
+		if (i == MEMO_NUMBER_MAX - 1)
+			return NULL;
+		h = (h ^ (unsigned char)e164[i]) * 16777619u;
+	}
+	return &memo_table[h % MEMO_SLOTS];
+}
+} /* namespace */
+
 /* phone_check - see phone.h */
 extern "C" int
 phone_check(const char *e164, struct phone_info *info)
 {
+	struct memo	*m = memo_slot(e164);
+	int		 rc;
+
+	if (m != NULL && strcmp(m->number, e164) == 0) {
+		*info = m->info;
+		return m->rc;
+	}
 	info->verdict = PHONE_NO_COUNTRY;
 	info->type = PHONE_TYPE_UNKNOWN;
 	info->region[0] = '\0';
 	try {
-		return check(e164, info);
+		rc = check(e164, info);
 	} catch (const std::exception &) {
 		/* out of memory: C callers cannot take an exception */
 		return -1;
 	}
+	if (m != NULL) {
+		memcpy(m->number, e164, strlen(e164) + 1);
+		m->info = *info;
+		m->rc = rc;
+	}
+	return rc;
 }
 
 /* phone_type_name - see phone.h */

@@ -127,6 +127,40 @@ test_regions(void **state)
 	assert_int_equal(region_zones("US", z, 2), 2);
 }
 
+/*
+ * test_repeats - asked again, in another order, each number gets its own
+ * verdict back (phone_check keeps recent ones): 5000 numbers clash in its
+ * 1024 slots, valid and invalid side by side, and an over-long input
+ */
+static void
+test_repeats(void **state)
+{
+	static struct phone_info first[5000];
+	struct phone_info info;
+	char	 n[32];
+	int	 i, rc[5000];
+
+	(void)state;
+	for (i = 0; i < 5000; i++) {
+		/* every other one a digit short of a German mobile number */
+		snprintf(n, sizeof(n), "+49170%0*d", i % 2 ? 7 : 6, i);
+		rc[i] = phone_check(n, &first[i]);
+	}
+	for (i = 4999; i >= 0; i--) {
+		snprintf(n, sizeof(n), "+49170%0*d", i % 2 ? 7 : 6, i);
+		assert_int_equal(phone_check(n, &info), rc[i]);
+		assert_int_equal(info.verdict, first[i].verdict);
+		assert_int_equal(info.type, first[i].type);
+		assert_string_equal(info.region, first[i].region);
+	}
+	assert_int_equal(first[1].verdict, PHONE_VALID);
+	assert_int_not_equal(first[0].verdict, PHONE_VALID);
+	assert_int_equal(phone_check("+4917012345678901234567890", &info), -1);
+	assert_int_equal(phone_check("+4917012345678901234567890", &info), -1);
+	assert_int_equal(phone_check("+4917012345678", &info), 0);
+	assert_int_equal(info.verdict, PHONE_VALID);
+}
+
 int
 main(void)
 {
@@ -134,6 +168,7 @@ main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_rcpt_refusals),
 		cmocka_unit_test(test_regions),
+		cmocka_unit_test(test_repeats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
