@@ -277,9 +277,9 @@ load(char *err, size_t errlen)
 	return 0;
 }
 
-/* start_failed - undo what dstats_start made; -1 */
+/* release - free what dstats_start made; -1, for its failures */
 static int
-start_failed(void)
+release(void)
 {
 	if (ds.timer != NULL)
 		event_free(ds.timer);
@@ -312,13 +312,13 @@ dstats_start(struct event_base *base, const struct conf *c, char *err,
 		return -1;
 	}
 	if (load(err, errlen) == -1)
-		return start_failed();
+		return release();
 	if ((ds.timer = event_new(base, -1, EV_PERSIST, flush_cb, NULL)) ==
 	    NULL || event_add(ds.timer, &every) == -1 ||
 	    pthread_create(&ds.thread, NULL, writer, NULL) != 0) {
 		snprintf(err, errlen, "stats: cannot start the flush timer or "
 		    "the writer thread");
-		return start_failed();
+		return release();
 	}
 	/* top -H, the bench's CPU per thread, say what it is */
 	pthread_setname_np(ds.thread, "stats-io");
@@ -347,11 +347,6 @@ dstats_stop(void)
 			log_warn("stats: cannot save %s at exit", ds.path);
 		buf_free(&b);
 	}
-	event_free(ds.timer);
-	route_table_free(ds.routes);
-	dstats_table_free(ds.table);
 	ds.on = false;
-	ds.timer = NULL;
-	ds.table = NULL;
-	ds.routes = NULL;
+	(void)release();
 }
